@@ -1,0 +1,90 @@
+// Drivers: talk to one external program over its pipes (SPEC R5 map lockstep, R6 reduce streaming).
+// Used by `dxt check` (harness/conformance) and by the reference executor (`dxt run`).
+//
+// CONTRACT SKETCH written by the lead so the harness and executor can be built in parallel. The
+// harness engineer owns this file and may extend it; the names below are relied on by the executor.
+#ifndef DXT_HARNESS_DRIVER_H_
+#define DXT_HARNESS_DRIVER_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "codec/kv_frame.h"
+#include "codec/log_line.h"
+#include "codec/wire_format.h"
+
+namespace dxt::harness {
+
+enum class Mode { kMap, kReduce };
+const char* ModeName(Mode mode);  // "map" / "reduce"
+
+// What to start: argv = {path, "map"|"reduce", args...}, run in a fresh private temp directory
+// holding copies of `path` and `files` (flat, R1.2), in its own process group.
+struct ProgramSpec {
+  std::string path;                 // resolved by the caller; no PATH lookup is done
+  std::vector<std::string> args;    // extra args after the mode
+  std::vector<std::string> files;   // supporting files copied flat into the work dir
+  std::vector<std::string> env;     // "K=V"; empty = minimal environment (PATH, LANG=C)
+};
+
+struct DriverOptions {
+  std::chrono::milliseconds reply_timeout{10000};  // map: per result list; reduce: per progress
+  std::chrono::milliseconds exit_timeout{5000};    // after stdin is closed, until exit + stdout EOF
+  codec::Limits limits;                            // applied to stdout decoding
+  bool pipeline = false;  // map only: write ahead instead of lockstep (for conforming programs)
+  bool keep_transcript = false;  // record an escaped excerpt of the exchange (bounded)
+};
+
+// Supplies input pairs one by one; nullopt = end of input. The views stay valid until the next call.
+using PairSource = std::function<absl::StatusOr<std::optional<codec::PairView>>()>;
+
+// Receives each result list. For map, `input_index` is the index of the input pair the list
+// answers; for reduce it is the index of the list. Views valid only during the call. A non-OK
+// return aborts the conversation (the program is killed) and is returned as the run's status.
+using ListSink = std::function<absl::Status(uint64_t input_index,
+                                            std::span<const codec::PairView> pairs)>;
+
+// Receives each stderr line as it arrives (MSG, ERR, other, unterminated).
+using LogSink = std::function<void(const codec::LogLine& line)>;
+
+// How the program ended and what the conversation looked like; enough for the executor to fail a
+// task with a precise message and for the checks to judge.
+struct RunSummary {
+  bool exited = false;         // normal exit
+  int exit_code = -1;          // valid when exited
+  int term_signal = 0;         // > 0 when killed by a signal
+  bool killed_by_driver = false;
+  std::string expired_wait;    // which deadline expired, e.g. "reply to pair 3 (10000 ms)"; empty if none
+  uint64_t pairs_written = 0;
+  uint64_t lists_received = 0;
+  uint64_t err_lines = 0;      // **<ERR> lines seen
+  absl::Status protocol;       // first protocol violation (framing, two lists for a pair, ...)
+  std::string transcript;      // when keep_transcript
+  // OK iff the program exited 0, no signal, no ERR line, no protocol violation, no expired wait.
+  absl::Status ToStatus() const;
+};
+
+// Map, lockstep (R5): params, then for each pair: write it, wait for exactly one list. Closes stdin
+// after the last pair and expects a prompt clean exit (R5.4). Returns an error status only for
+// harness failures (cannot spawn, ...); program misbehaviour is in the summary.
+absl::StatusOr<RunSummary> RunMap(const ProgramSpec& program, std::string_view param_block,
+                                  const PairSource& input, const ListSink& on_list,
+                                  const LogSink& on_log, const DriverOptions& options);
+
+// Reduce, streaming (R6): params, all pairs while draining stdout/stderr, close stdin, read to
+// EOF and exit.
+absl::StatusOr<RunSummary> RunReduce(const ProgramSpec& program, std::string_view param_block,
+                                     const PairSource& input, const ListSink& on_list,
+                                     const LogSink& on_log, const DriverOptions& options);
+
+}  // namespace dxt::harness
+
+#endif  // DXT_HARNESS_DRIVER_H_
