@@ -1,8 +1,8 @@
 // Drivers: talk to one external program over its pipes (SPEC R5 map lockstep, R6 reduce streaming).
 // Used by `dxt check` (harness/conformance) and by the reference executor (`dxt run`).
 //
-// CONTRACT SKETCH written by the lead so the harness and executor can be built in parallel. The
-// harness engineer owns this file and may extend it; the names below are relied on by the executor.
+// The executor relies on RunMap/RunReduce/RunSummary/ModeName; the harness uses the *Recorded
+// variants, which return the full Transcript the checks judge.
 #ifndef DXT_HARNESS_DRIVER_H_
 #define DXT_HARNESS_DRIVER_H_
 
@@ -20,10 +20,12 @@
 #include "codec/kv_frame.h"
 #include "codec/log_line.h"
 #include "codec/wire_format.h"
+#include "harness/process.h"
+#include "harness/transcript.h"
 
 namespace dxt::harness {
 
-enum class Mode { kMap, kReduce };
+// Mode is declared in transcript.h: enum class Mode { kMap, kReduce }.
 const char* ModeName(Mode mode);  // "map" / "reduce"
 
 // What to start: argv = {path, "map"|"reduce", args...}, run in a fresh private temp directory
@@ -41,6 +43,16 @@ struct DriverOptions {
   codec::Limits limits;                            // applied to stdout decoding
   bool pipeline = false;  // map only: write ahead instead of lockstep (for conforming programs)
   bool keep_transcript = false;  // record an escaped excerpt of the exchange (bounded)
+
+  // Checking aids (the executor leaves them at their defaults):
+  // map: quiet time after the parameter block before the first pair, to catch a list written
+  // before any input (R5.3); both modes: quiet time after the last pair before stdin is closed, to
+  // catch an extra list (map) or an exit with input unread (reduce).
+  std::chrono::milliseconds settle{0};
+  std::chrono::milliseconds overall_timeout{0};  // whole conversation; 0 = none
+  uint64_t max_list_bytes = uint64_t{256} << 20;  // one buffered result list (limits failure beyond)
+  size_t keep_output_pairs = 0;                   // decoded output pairs kept in the Transcript
+  ProcessFactory spawn;                           // empty = SpawnProcess (tests inject fakes)
 };
 
 // Supplies input pairs one by one; nullopt = end of input. The views stay valid until the next call.
@@ -71,6 +83,16 @@ struct RunSummary {
   // OK iff the program exited 0, no signal, no ERR line, no protocol violation, no expired wait.
   absl::Status ToStatus() const;
 };
+
+// The recorded variants: same conversation, full Transcript (sandbox diff included). A non-OK
+// ListSink return, a failing PairSource or a harness failure is returned as the error.
+absl::StatusOr<Transcript> RunRecorded(Mode mode, const ProgramSpec& program,
+                                       std::string_view param_block, const PairSource& input,
+                                       const ListSink& on_list, const LogSink& on_log,
+                                       const DriverOptions& options);
+
+// Builds the executor's summary from a transcript.
+RunSummary Summarize(const Transcript& t);
 
 // Map, lockstep (R5): params, then for each pair: write it, wait for exactly one list. Closes stdin
 // after the last pair and expects a prompt clean exit (R5.4). Returns an error status only for

@@ -1,0 +1,308 @@
+// Incremental decoding of whole streams. Grammars (see wire_format.h for the items):
+//
+//   kPairs            = *pair                        (R3.1)
+//   kResultLists      = *(count count*pair)          (R4.1) - exactly `count` pairs per list
+//   kParamsThenPairs  = param-block *pair            (R2.1, R3.1) - the block is always sent
+//
+// A stream must end at an item boundary (R3.3). The StreamDecoder decodes items straight from
+// the fed chunk when they lie wholly inside it; only an item split across chunks is copied into
+// one buffer, and only as many bytes as that item still needs, so at most one item is buffered.
+// DecodeWholeStream is a separate, simple one-shot loop the StreamDecoder is tested against.
+#include "codec/stream_decoder.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "codec/param_block.h"
+#include "codec/result_list.h"
+
+namespace dxt::codec {
+namespace {
+
+enum class Expect { kParams, kListHeader, kPair };
+
+Expect FirstExpect(StreamGrammar grammar) {
+  switch (grammar) {
+    case StreamGrammar::kPairs:
+      return Expect::kPair;
+    case StreamGrammar::kResultLists:
+      return Expect::kListHeader;
+    case StreamGrammar::kParamsThenPairs:
+      return Expect::kParams;
+  }
+  return Expect::kPair;
+}
+
+// Where the decoding stands between items; shared by both decoders so their texts agree.
+struct Position {
+  Expect expect = Expect::kPair;
+  uint64_t item_start = 0;     // stream offset of the next (or partial) item
+  uint64_t pairs = 0;          // pairs decoded so far
+  uint64_t lists = 0;          // lists completed so far
+  bool in_list = false;        // inside a result list whose pairs are still arriving
+  uint32_t list_count = 0;     // announced count of the current list
+  uint32_t list_remaining = 0;
+  uint64_t list_start = 0;
+};
+
+absl::Status ItemError(const Position& at, uint64_t error_offset, const std::string& reason) {
+  std::string where;
+  switch (at.expect) {
+    case Expect::kParams:
+      where = "parameter block";
+      break;
+    case Expect::kListHeader:
+      where = absl::StrCat("list ", at.lists);
+      break;
+    case Expect::kPair:
+      where = absl::StrCat("pair ", at.pairs);
+      break;
+  }
+  std::string text = absl::StrCat("offset ", at.item_start + error_offset, ": ", where, ": ", reason);
+  if (reason.find("exceeds limit") != std::string::npos) return absl::OutOfRangeError(text);
+  return absl::InvalidArgumentError(text);
+}
+
+std::string HaveOf(uint64_t have, uint64_t of) { return absl::StrCat("have ", have, " of ", of, " bytes"); }
+
+// `partial` is what arrived of the item at `at` before the stream ended.
+absl::Status Truncation(const Position& at, std::string_view partial) {
+  const std::string prefix = absl::StrCat("offset ", at.item_start, ": stream ended ");
+  switch (at.expect) {
+    case Expect::kParams: {
+      if (partial.empty()) return absl::DataLossError(prefix + "before the parameter block (R2)");
+      const size_t nl = partial.find('\n');
+      if (nl == std::string_view::npos) {
+        return absl::DataLossError(
+            absl::StrCat(prefix, "inside the parameter block length (R3.3)"));
+      }
+      uint64_t length = 0;
+      for (char c : partial.substr(0, nl)) length = length * 10 + static_cast<uint64_t>(c - '0');
+      return absl::DataLossError(absl::StrCat(prefix, "inside the parameter block (body: ",
+                                              HaveOf(partial.size() - nl - 1, length), ") (R3.3)"));
+    }
+    case Expect::kListHeader:
+      return absl::DataLossError(absl::StrCat(prefix, "inside list ", at.lists, " (count: ",
+                                              HaveOf(partial.size(), kListHeaderSize), ") (R3.3)"));
+    case Expect::kPair:
+      break;
+  }
+  if (partial.empty()) {
+    return absl::DataLossError(absl::StrCat(prefix, "inside list ", at.lists, " after ",
+                                            at.list_count - at.list_remaining, " of ",
+                                            at.list_count, " pairs (R3.3)"));
+  }
+  std::string detail;
+  const uint64_t n = partial.size();
+  if (n < kLengthPrefixSize) {
+    detail = absl::StrCat("key length: ", HaveOf(n, kLengthPrefixSize));
+  } else {
+    const uint64_t klen = LoadU32(partial.data());
+    const uint64_t key_end = kLengthPrefixSize + klen;
+    if (n < key_end) {
+      detail = absl::StrCat("key: ", HaveOf(n - kLengthPrefixSize, klen));
+    } else if (n < key_end + kLengthPrefixSize) {
+      detail = absl::StrCat("value length: ", HaveOf(n - key_end, kLengthPrefixSize));
+    } else {
+      const uint64_t vlen = LoadU32(partial.data() + key_end);
+      detail = absl::StrCat("value: ", HaveOf(n - key_end - kLengthPrefixSize, vlen));
+    }
+  }
+  return absl::DataLossError(
+      absl::StrCat(prefix, "inside pair ", at.pairs, " (", detail, ") (R3.3)"));
+}
+
+struct Step {
+  DecodeStatus status = DecodeStatus::kIncomplete;
+  size_t consumed = 0;
+  absl::Status error;  // kInvalid only
+};
+
+// Decodes the item expected at `at` from the start of `in`, emits its events and advances `at`.
+template <typename Emit>
+Step DecodeItem(Position& at, std::string_view in, const Limits& limits, const Emit& emit) {
+  Step step;
+  auto fail = [&](const std::string& reason, size_t offset) {
+    step.status = DecodeStatus::kInvalid;
+    step.error = ItemError(at, offset, reason);
+    return step;
+  };
+  StreamEvent e;
+  e.offset = at.item_start;
+  switch (at.expect) {
+    case Expect::kParams: {
+      Decoded<std::string_view> d = DecodeParamBlock(in, limits);
+      if (d.invalid()) return fail(d.reason, d.error_offset);
+      if (d.incomplete()) return step;
+      e.type = StreamEvent::Type::kParams;
+      e.body = d.value;
+      emit(e);
+      at.expect = Expect::kPair;
+      step.consumed = d.consumed;
+      break;
+    }
+    case Expect::kListHeader: {
+      Decoded<uint32_t> d = DecodeListHeader(in, limits);
+      if (d.invalid()) return fail(d.reason, d.error_offset);
+      if (d.incomplete()) return step;
+      e.type = StreamEvent::Type::kListStart;
+      e.count = d.value;
+      e.list_index = at.lists;
+      emit(e);
+      at.list_start = at.item_start;
+      at.list_count = at.list_remaining = d.value;
+      if (d.value == 0) {
+        e.type = StreamEvent::Type::kListEnd;
+        emit(e);
+        ++at.lists;
+      } else {
+        at.in_list = true;
+        at.expect = Expect::kPair;
+      }
+      step.consumed = d.consumed;
+      break;
+    }
+    case Expect::kPair: {
+      Decoded<PairView> d = DecodePair(in, limits);
+      if (d.invalid()) return fail(d.reason, d.error_offset);
+      if (d.incomplete()) return step;
+      e.type = StreamEvent::Type::kPair;
+      e.pair = d.value;
+      e.pair_index = at.pairs++;
+      e.list_index = at.in_list ? at.lists : 0;
+      emit(e);
+      if (at.in_list && --at.list_remaining == 0) {
+        StreamEvent end;
+        end.type = StreamEvent::Type::kListEnd;
+        end.offset = at.list_start;
+        end.count = at.list_count;
+        end.list_index = at.lists++;
+        emit(end);
+        at.in_list = false;
+        at.expect = Expect::kListHeader;
+      }
+      step.consumed = d.consumed;
+      break;
+    }
+  }
+  step.status = DecodeStatus::kOk;
+  at.item_start += step.consumed;
+  return step;
+}
+
+// Total size the partial item `buf` needs before its decoder can say more (> buf.size()).
+uint64_t NextTarget(Expect expect, std::string_view buf) {
+  switch (expect) {
+    case Expect::kListHeader:
+      return kListHeaderSize;
+    case Expect::kParams: {
+      const size_t nl = buf.find('\n');
+      if (nl == std::string_view::npos) return buf.size() + 1;
+      uint64_t length = 0;  // digits already validated by DecodeParamBlock
+      for (char c : buf.substr(0, nl)) length = length * 10 + static_cast<uint64_t>(c - '0');
+      return nl + 1 + length;
+    }
+    case Expect::kPair:
+      break;
+  }
+  if (buf.size() < kLengthPrefixSize) return kLengthPrefixSize;
+  const uint64_t key_end = kLengthPrefixSize + LoadU32(buf.data());
+  if (buf.size() < key_end + kLengthPrefixSize) return key_end + kLengthPrefixSize;
+  return key_end + kLengthPrefixSize + LoadU32(buf.data() + key_end);
+}
+
+}  // namespace
+
+OwnedEvent ToOwned(const StreamEvent& e) {
+  OwnedEvent o{e.type, {}, {}, e.count, e.offset};
+  if (e.type == StreamEvent::Type::kParams) o.a = std::string(e.body);
+  if (e.type == StreamEvent::Type::kPair) {
+    o.a = std::string(e.pair.key);
+    o.b = std::string(e.pair.value);
+  }
+  return o;
+}
+
+struct StreamDecoder::State {
+  Limits limits;
+  Position at;
+  std::string buf;  // the one partial item, if any
+  uint64_t offset = 0;
+  absl::Status error;
+};
+
+StreamDecoder::StreamDecoder(StreamGrammar grammar, Limits limits)
+    : state_(std::make_shared<State>()) {
+  state_->limits = limits;
+  state_->at.expect = FirstExpect(grammar);
+}
+
+absl::Status StreamDecoder::Feed(std::string_view chunk, const Sink& sink) {
+  State& s = *state_;
+  if (!s.error.ok()) return s.error;
+  while (!chunk.empty()) {
+    if (s.buf.empty()) {
+      // Hot path: decode straight from the chunk.
+      Step step = DecodeItem(s.at, chunk, s.limits, sink);
+      if (step.status == DecodeStatus::kInvalid) return s.error = step.error;
+      if (step.status == DecodeStatus::kIncomplete) {
+        s.buf.assign(chunk);  // a proper prefix of one item
+        s.offset += chunk.size();
+        return absl::OkStatus();
+      }
+      s.offset += step.consumed;
+      chunk.remove_prefix(step.consumed);
+      continue;
+    }
+    const uint64_t missing = NextTarget(s.at.expect, s.buf) - s.buf.size();
+    const size_t take = static_cast<size_t>(std::min<uint64_t>(missing, chunk.size()));
+    s.buf.append(chunk.substr(0, take));
+    s.offset += take;
+    chunk.remove_prefix(take);
+    Step step = DecodeItem(s.at, s.buf, s.limits, sink);
+    if (step.status == DecodeStatus::kInvalid) return s.error = step.error;
+    if (step.status == DecodeStatus::kOk) s.buf.clear();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StreamDecoder::Finish() {
+  State& s = *state_;
+  if (!s.error.ok()) return s.error;
+  if (at_boundary()) return absl::OkStatus();
+  return s.error = Truncation(s.at, s.buf);
+}
+
+uint64_t StreamDecoder::offset() const { return state_->offset; }
+
+bool StreamDecoder::at_boundary() const {
+  const State& s = *state_;
+  return s.buf.empty() && !s.at.in_list && s.at.expect != Expect::kParams;
+}
+
+uint64_t StreamDecoder::pairs_decoded() const { return state_->at.pairs; }
+uint64_t StreamDecoder::lists_decoded() const { return state_->at.lists; }
+
+DecodedStream DecodeWholeStream(std::string_view all, StreamGrammar grammar, Limits limits) {
+  DecodedStream out;
+  Position at;
+  at.expect = FirstExpect(grammar);
+  auto emit = [&](const StreamEvent& e) { out.events.push_back(ToOwned(e)); };
+  size_t pos = 0;
+  while (pos < all.size() || at.in_list || at.expect == Expect::kParams) {
+    const std::string_view rest = all.substr(pos);
+    Step step = DecodeItem(at, rest, limits, emit);
+    if (step.status == DecodeStatus::kInvalid) {
+      out.status = step.error;
+      break;
+    }
+    if (step.status == DecodeStatus::kIncomplete) {
+      out.status = Truncation(at, rest);
+      break;
+    }
+    pos += step.consumed;
+  }
+  return out;
+}
+
+}  // namespace dxt::codec

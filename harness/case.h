@@ -1,0 +1,87 @@
+// Check cases are data (STYLE habit 6): what to send a program, how to deliver it, what to expect,
+// how to weigh failures. The built-in core set and user scripts (`dxt check --script`) both
+// produce them; the conformance catalogue extends the list.
+//
+// Script format (JSON; byte strings are JSON strings when valid UTF-8, else {"base64": "..."},
+// the convention of `dxt decode`, tools/jsonl.h):
+//   {"cases": [{
+//      "id": "my.1",                       required, unique
+//      "title": "...",                     optional
+//      "mode": "map" | "reduce",           required
+//      "rules": ["R5.2", ...],             optional
+//      "params": {"k": BYTES, ...} | {"raw": BYTES},   optional, default {} (sent as "0\n")
+//      "input": [{"key": BYTES, "value": BYTES}, ...],  optional; a plain BYTES item = empty key
+//      "delivery": "lockstep" | "pipeline", optional (map only), default lockstep
+//      "policy": "strict" | "non-strict" | "informational",  optional, default strict
+//      "expect": {                         optional
+//        "output": [pair, ...],            expected output pairs, all lists concatenated
+//        "order": "exact" | "multiset",    default exact
+//        "logs": ["regex", ...],           each must match some **<MSG>/**<ERR> text
+//        "exit": 0                         expected exit status, default 0
+//      }}]}
+#ifndef DXT_HARNESS_CASE_H_
+#define DXT_HARNESS_CASE_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "codec/param_block.h"
+#include "harness/transcript.h"
+
+namespace dxt::harness {
+
+using OwnedPair = std::pair<std::string, std::string>;
+
+enum class Delivery { kLockstep, kPipeline };
+// How FAILED checks count for the case: strict = FAILED; non-strict = NON-STRICT (a SHOULD);
+// informational = INFORMATIONAL (reported, never fails the run).
+enum class Policy { kStrict, kNonStrict, kInformational };
+
+struct Expectation {
+  std::optional<std::vector<OwnedPair>> output;
+  bool multiset = false;
+  std::vector<std::string> log_patterns;  // ECMAScript regexes, searched in MSG/ERR texts
+  int exit_code = 0;
+};
+
+struct Case {
+  std::string id;
+  std::string title;
+  std::vector<std::string> rules;
+  Mode mode = Mode::kMap;
+  codec::ParamDict params;
+  std::optional<std::string> raw_params;  // sent as is instead of the dictionary (R2.4)
+  std::vector<OwnedPair> input;
+  Delivery delivery = Delivery::kLockstep;
+  Policy policy = Policy::kStrict;
+  Expectation expect;
+  // The case probes parameter-block handling (check `params`, R2): delivered pipelined so that
+  // only a misread block, not buffering, can change the number of lists.
+  bool params_probe = false;
+  bool fixed_params = false;  // --params is not merged in (the case needs its exact block)
+};
+
+// The parameter block the case sends.
+std::string ParamBlockOf(const Case& c);
+
+// The built-in core set (ids core.*): every R10 check is exercised in map and reduce.
+std::vector<Case> CoreCases();
+
+// Parses a script (format above). InvalidArgument naming `source`, the case index/id and the
+// field, e.g. "cases.json: cases[2] (id \"x\"): input[0].value: expected a string or
+// {\"base64\": ...}"; JSON syntax errors carry the parser's byte position.
+absl::StatusOr<std::vector<Case>> ParseScript(std::string_view json_text, std::string_view source);
+
+// Parses a JSON object of string parameters (the --params file). Same error conventions.
+absl::StatusOr<codec::ParamDict> ParseParamsFile(std::string_view json_text,
+                                                  std::string_view source);
+
+// Merges `extra` into the dictionary of every case that takes it (later keys override).
+void MergeParams(const codec::ParamDict& extra, std::vector<Case>* cases);
+
+}  // namespace dxt::harness
+
+#endif  // DXT_HARNESS_CASE_H_

@@ -1,0 +1,407 @@
+// The conversation engine. Why it is shaped this way:
+//  - One pump services stdin, stdout and stderr together, so no write can deadlock against a
+//    program that writes before it reads (R6.2) or writes a list larger than a pipe buffer.
+//  - Every wait has a budget; an expired wait is named in the transcript (R8.2) and ends the
+//    conversation with the group killed.
+//  - stdout is decoded incrementally (codec::StreamDecoder) and stderr split by
+//    codec::LogLineSplitter, so memory stays bounded whatever the program floods.
+//  - A map list is attributed to pair k = its index. If its first byte arrives before pair k was
+//    even queued, no pair asked for it: a list before input (R5.3) or a second list for the
+//    previous pair (R5.2). That ends the conversation: later attribution would be meaningless.
+#include "harness/conversation.h"
+
+#include <algorithm>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "codec/kv_frame.h"
+#include "codec/log_line.h"
+#include "codec/stream_decoder.h"
+
+namespace dxt::harness {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr uint64_t kMaxPendingInput = uint64_t{1} << 20;
+constexpr uint64_t kPipelineWindow = 256;  // pairs written ahead of their lists
+constexpr milliseconds kDescendantGrace{200};
+constexpr milliseconds kReapGrace{2000};
+constexpr size_t kMaxLogLine = 4096;
+constexpr size_t kMaxLogTexts = 1000;
+constexpr uint64_t kMaxKeptOutputBytes = uint64_t{64} << 20;
+
+void AppendCapped(std::string* dst, std::string_view src) {
+  if (dst->size() < kMaxExcerptBytes)
+    dst->append(src.substr(0, kMaxExcerptBytes - dst->size()));
+}
+
+class Conversation {
+ public:
+  Conversation(ProcessIo& io, Mode mode, const PairSource& input, const ListSink& on_list,
+               const LogSink& on_log, const DriverOptions& options, Transcript* t)
+      : io_(io), mode_(mode), input_(input), on_list_(on_list), on_log_(on_log), opts_(options),
+        t_(t), decoder_(codec::StreamGrammar::kResultLists, options.limits),
+        splitter_(kMaxLogLine),
+        keep_pairs_(static_cast<bool>(on_list) || options.keep_output_pairs > 0) {}
+
+  absl::Status Run(std::string_view param_block);
+
+ private:
+  enum class Wait { kDone, kExpired, kStopped };
+  struct Snapshot {
+    Millis at{};
+    uint64_t pairs_queued = 0;
+    bool stdin_closed = false;
+  };
+
+  Millis Elapsed() const { return io_.Now() - start_; }
+  bool Stopped() const { return aborted_ || !status_.ok(); }
+  // The program can no longer answer.
+  bool Gone() const { return Stopped() || io_.exited() || io_.out_eof(); }
+  bool IsMap() const { return mode_ == Mode::kMap; }
+
+  Wait PumpUntil(const std::function<bool()>& done, milliseconds budget, bool extend_on_progress);
+  bool Absorb(const PumpEvents& ev);
+  void Expire(const std::string& what, milliseconds budget);
+  void Abort();
+  void QueueBytes(std::string_view bytes);
+  void QueuePair(const codec::PairView& pair);
+  void SendPairs();
+  void Finish();
+  void OnStdout(std::string_view bytes);
+  void OnEvent(const codec::StreamEvent& e, uint64_t chunk_start);
+  void OnListEnd(uint64_t index);
+  void OnLog(const codec::LogLine& line);
+
+  ProcessIo& io_;
+  Mode mode_;
+  const PairSource& input_;
+  const ListSink& on_list_;
+  const LogSink& on_log_;
+  const DriverOptions& opts_;
+  Transcript* t_;
+  codec::StreamDecoder decoder_;
+  codec::LogLineSplitter splitter_;
+  bool keep_pairs_;
+
+  Clock::time_point start_;
+  std::optional<Clock::time_point> overall_deadline_;
+  absl::Status status_;
+  bool aborted_ = false;
+  bool frozen_ = false;  // stdout no longer decoded after an abort
+  bool closed_by_us_ = false;
+  Snapshot boundary_;
+  std::vector<std::pair<std::string, std::string>> cur_pairs_;
+  uint64_t cur_bytes_ = 0;
+  uint64_t kept_output_bytes_ = 0;
+};
+
+Conversation::Wait Conversation::PumpUntil(const std::function<bool()>& done, milliseconds budget,
+                                           bool extend_on_progress) {
+  auto deadline = io_.Now() + budget;
+  for (;;) {
+    if (done()) return Wait::kDone;
+    if (Stopped()) return Wait::kStopped;
+    auto now = io_.Now();
+    if (overall_deadline_ && now >= *overall_deadline_) {
+      Expire("the whole conversation", opts_.overall_timeout);
+      Abort();
+      return Wait::kStopped;
+    }
+    if (now >= deadline) return Wait::kExpired;
+    bool quiet = io_.exited() && io_.out_eof() && io_.err_eof() &&
+                 (io_.input_closed() || io_.PendingInput() == 0);
+    if (quiet) return Wait::kStopped;  // nothing can change any more
+    PumpEvents ev;
+    auto until = overall_deadline_ ? std::min(deadline, *overall_deadline_) : deadline;
+    absl::Status s = io_.Pump(until, &ev);
+    if (!s.ok()) {
+      status_ = s;
+      Abort();
+      return Wait::kStopped;
+    }
+    if (Absorb(ev) && extend_on_progress) deadline = io_.Now() + budget;
+  }
+}
+
+// Returns whether the conversation progressed (stdin accepted or stdout delivered bytes);
+// stderr chatter is not progress, so a program logging forever still hits its deadline.
+bool Conversation::Absorb(const PumpEvents& ev) {
+  t_->stdin_bytes_written += ev.in_written;
+  if (!ev.out.empty()) OnStdout(ev.out);
+  if (!ev.err.empty()) {
+    t_->stderr_bytes += ev.err.size();
+    splitter_.Feed(ev.err, [this](const codec::LogLine& l) { OnLog(l); });
+  }
+  if (io_.input_broken() && !t_->stdin_broken) {
+    t_->stdin_broken = true;
+    t_->stdin_broken_at = Elapsed();
+  }
+  if (io_.exited() && !t_->reaped) {
+    t_->reaped = true;
+    t_->exit = io_.exit_info();
+    if (!io_.input_closed()) t_->unread_input_at_exit = io_.UnreadInput() + io_.PendingInput();
+  }
+  return ev.in_written > 0 || !ev.out.empty();
+}
+
+void Conversation::Expire(const std::string& what, milliseconds budget) {
+  t_->expired_waits.push_back(absl::StrCat(what, " (", budget.count(), " ms)"));
+}
+
+void Conversation::Abort() {
+  aborted_ = true;
+  frozen_ = true;
+  if (!io_.exited()) t_->killed_by_driver = true;
+  io_.KillGroup();
+}
+
+void Conversation::QueueBytes(std::string_view bytes) {
+  io_.QueueInput(bytes);
+  t_->stdin_bytes_queued += bytes.size();
+  AppendCapped(&t_->stdin_head, bytes);
+}
+
+void Conversation::QueuePair(const codec::PairView& pair) {
+  std::string frame;
+  if (absl::Status s = codec::AppendPair(&frame, pair.key, pair.value); !s.ok()) {
+    status_ = s;
+    Abort();
+    return;
+  }
+  PairWrite w{t_->pairs_queued, t_->stdin_bytes_queued, frame.size(), Elapsed()};
+  if (t_->pairs.size() < kMaxListRecords) t_->pairs.push_back(w);
+  ++t_->pairs_queued;
+  QueueBytes(frame);
+}
+
+void Conversation::OnStdout(std::string_view bytes) {
+  if (!t_->first_stdout_at) t_->first_stdout_at = Elapsed();
+  if (t_->pairs_queued == 0) t_->stdout_bytes_before_first_pair += bytes.size();
+  t_->stdout_bytes += bytes.size();
+  AppendCapped(&t_->stdout_head, bytes);
+  if (!t_->stdout_decode.ok() || frozen_) return;  // after a violation only count
+  uint64_t chunk_start = decoder_.offset();
+  if (decoder_.at_boundary()) boundary_ = {Elapsed(), t_->pairs_queued, closed_by_us_};
+  absl::Status s =
+      decoder_.Feed(bytes, [&](const codec::StreamEvent& e) { OnEvent(e, chunk_start); });
+  if (!s.ok() && t_->stdout_decode.ok()) {
+    t_->stdout_decode = s;
+    Abort();
+  }
+}
+
+void Conversation::OnEvent(const codec::StreamEvent& e, uint64_t chunk_start) {
+  if (frozen_) return;
+  using Type = codec::StreamEvent::Type;
+  if (e.type == Type::kListStart) {
+    // A list that began in an earlier chunk started when the decoder last stood at a boundary.
+    Snapshot at = e.offset < chunk_start ? boundary_
+                                         : Snapshot{Elapsed(), t_->pairs_queued, closed_by_us_};
+    ListRecord r{t_->lists_started++, e.offset, e.count, at.at, std::nullopt, at.pairs_queued,
+                 at.stdin_closed};
+    if (t_->lists.size() < kMaxListRecords) t_->lists.push_back(r);
+    cur_pairs_.clear();
+    cur_bytes_ = 0;
+    if (IsMap() && r.index >= r.pairs_queued_at_start) {
+      t_->extra_list_violation =
+          r.index == 0
+              ? absl::StrCat("R5.3: result list 0 (stdout offset ", e.offset,
+                             ") arrived before any pair was written")
+              : absl::StrCat("R5.2: result list ", r.index, " (stdout offset ", e.offset,
+                             ") arrived before pair ", r.index, " was written: a second list for pair ",
+                             r.index - 1);
+      Abort();
+    }
+  } else if (e.type == Type::kPair) {
+    if (!keep_pairs_) return;
+    cur_bytes_ += e.pair.key.size() + e.pair.value.size();
+    if (cur_bytes_ > opts_.max_list_bytes) {
+      t_->stdout_decode = absl::OutOfRangeError(
+          absl::StrCat("offset ", e.offset, ": result list ", e.list_index, " exceeds ",
+                       opts_.max_list_bytes, " buffered bytes (driver limit)"));
+      Abort();
+      return;
+    }
+    cur_pairs_.emplace_back(std::string(e.pair.key), std::string(e.pair.value));
+  } else if (e.type == Type::kListEnd) {
+    OnListEnd(e.list_index);
+  }
+}
+
+void Conversation::OnListEnd(uint64_t index) {
+  ++t_->lists_completed;
+  if (index < t_->lists.size()) t_->lists[index].complete_at = Elapsed();
+  if (on_list_) {
+    std::vector<codec::PairView> views;
+    views.reserve(cur_pairs_.size());
+    for (const auto& [k, v] : cur_pairs_) views.push_back({k, v});
+    if (absl::Status s = on_list_(index, views); !s.ok()) {
+      status_ = s;
+      Abort();
+      return;
+    }
+  }
+  for (auto& kv : cur_pairs_) {
+    if (t_->output.size() >= opts_.keep_output_pairs || kept_output_bytes_ > kMaxKeptOutputBytes) {
+      t_->output_truncated = true;
+      break;
+    }
+    kept_output_bytes_ += kv.first.size() + kv.second.size();
+    t_->output.push_back(std::move(kv));
+  }
+  cur_pairs_.clear();
+}
+
+void Conversation::OnLog(const codec::LogLine& line) {
+  switch (line.kind) {
+    case codec::LogKind::kMsg: ++t_->msg_lines; break;
+    case codec::LogKind::kErr: ++t_->err_lines; break;
+    case codec::LogKind::kOther: ++t_->other_lines; break;
+    case codec::LogKind::kUnterminated: ++t_->unterminated_lines; break;
+  }
+  if (t_->logs.size() < kMaxLogRecords)
+    t_->logs.push_back({line.kind, std::string(line.raw), line.offset, Elapsed()});
+  bool prefixed = line.kind == codec::LogKind::kMsg || line.kind == codec::LogKind::kErr;
+  if (prefixed && t_->all_log_text.size() < kMaxLogTexts)
+    t_->all_log_text.emplace_back(line.text);
+  if (on_log_) on_log_(line);
+}
+
+// Writes every input pair: lockstep for map (one list per pair before the next), write-ahead for
+// reduce and pipelined map, with bounded queues.
+void Conversation::SendPairs() {
+  const milliseconds reply = opts_.reply_timeout;
+  bool exhausted = false;
+  while (!Gone()) {
+    auto next = input_();
+    if (!next.ok()) {
+      status_ = next.status();
+      Abort();
+      return;
+    }
+    if (!next->has_value()) {
+      exhausted = true;
+      break;
+    }
+    QueuePair(**next);
+    const uint64_t i = t_->pairs_queued - 1;
+    if (IsMap() && !opts_.pipeline) {
+      if (PumpUntil([&] { return t_->lists_completed > i || Gone(); }, reply, false) ==
+          Wait::kExpired) {
+        t_->stalled_pair = i;
+        Expire(absl::StrCat("reply to pair ", i), reply);
+        break;
+      }
+    } else {
+      auto room = [&] {
+        if (Gone()) return true;
+        if (io_.PendingInput() > kMaxPendingInput) return false;
+        return !IsMap() || t_->pairs_queued - t_->lists_completed <= kPipelineWindow;
+      };
+      if (PumpUntil(room, reply, true) == Wait::kExpired) {
+        if (IsMap()) t_->stalled_pair = t_->lists_completed;
+        Expire(IsMap() ? absl::StrCat("reply to pair ", t_->lists_completed)
+                       : std::string("program to read its input"),
+               reply);
+        break;
+      }
+    }
+  }
+  t_->pairs_total = t_->pairs_queued;
+  if (!exhausted && status_.ok()) {
+    for (;;) {  // count what the program never got, for the consumption check
+      auto next = input_();
+      if (!next.ok() || !next->has_value()) break;
+      ++t_->pairs_total;
+    }
+  }
+}
+
+void Conversation::Finish() {
+  const milliseconds reply = opts_.reply_timeout;
+  const bool extend = !IsMap();
+  const milliseconds exit_budget = IsMap() ? opts_.exit_timeout
+                                           : std::max(opts_.reply_timeout, opts_.exit_timeout);
+  if (t_->expired_waits.empty() && !Gone()) {
+    if (IsMap() && opts_.pipeline &&
+        PumpUntil([&] { return t_->lists_completed >= t_->pairs_queued || Gone(); }, reply,
+                  true) == Wait::kExpired) {
+      t_->stalled_pair = t_->lists_completed;
+      Expire(absl::StrCat("reply to pair ", t_->lists_completed), reply);
+    }
+    if (t_->expired_waits.empty() &&
+        PumpUntil([&] { return io_.PendingInput() == 0 || io_.input_closed() || Gone(); }, reply,
+                  true) == Wait::kExpired) {
+      Expire("program to read its input", reply);
+    }
+    if (opts_.settle.count() > 0)
+      PumpUntil([&] { return io_.exited() || Stopped(); }, opts_.settle, false);
+  }
+  if (!io_.input_closed()) {
+    io_.CloseInput();
+    closed_by_us_ = true;
+    t_->stdin_closed_at = Elapsed();
+  }
+  if (!Stopped()) {
+    if (PumpUntil([&] { return io_.exited(); }, exit_budget, extend) == Wait::kExpired) {
+      Expire("exit after stdin was closed", exit_budget);
+      Abort();
+    } else if (io_.exited() &&
+               PumpUntil([&] { return io_.out_eof() && io_.err_eof(); }, kDescendantGrace, true) ==
+                   Wait::kExpired) {
+      t_->descendant_held_pipes = true;  // R6.3
+      io_.KillGroup();
+    }
+  }
+  // Reap and collect what is left; abandon pipes that escaped descendants still hold.
+  aborted_ = false;  // let the final pump run
+  absl::Status keep = status_;
+  status_ = absl::OkStatus();
+  PumpUntil([&] { return io_.exited() && io_.out_eof() && io_.err_eof(); }, kReapGrace, false);
+  bool natural_eof = io_.out_eof() && io_.err_eof();
+  if (!natural_eof) io_.AbandonOutput();
+  status_ = keep;
+  if (natural_eof) {
+    splitter_.Finish([this](const codec::LogLine& l) { OnLog(l); });
+    if (t_->stdout_decode.ok() && !t_->killed_by_driver && t_->extra_list_violation.empty()) {
+      t_->stdout_decode = decoder_.Finish();
+    }
+  }
+  io_.KillGroup();  // descendants left in the group
+  if (io_.exited() && !t_->reaped) {
+    t_->reaped = true;
+    t_->exit = io_.exit_info();
+  }
+}
+
+absl::Status Conversation::Run(std::string_view param_block) {
+  start_ = io_.Now();
+  if (opts_.overall_timeout.count() > 0) overall_deadline_ = start_ + opts_.overall_timeout;
+  t_->mode = mode_;
+  t_->pipeline = opts_.pipeline;
+  t_->param_block = std::string(param_block.substr(0, kMaxExcerptBytes));
+  t_->param_block_size = param_block.size();
+  QueueBytes(param_block);
+  if (IsMap() && opts_.settle.count() > 0)
+    PumpUntil([&] { return io_.exited() || Stopped(); }, opts_.settle, false);
+  SendPairs();
+  Finish();
+  t_->duration = Elapsed();
+  return status_;
+}
+
+}  // namespace
+
+absl::Status Converse(ProcessIo& io, Mode mode, std::string_view param_block,
+                      const PairSource& input, const ListSink& on_list, const LogSink& on_log,
+                      const DriverOptions& options, Transcript* t) {
+  *t = Transcript{};
+  Conversation c(io, mode, input, on_list, on_log, options, t);
+  return c.Run(param_block);
+}
+
+}  // namespace dxt::harness

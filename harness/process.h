@@ -1,0 +1,90 @@
+// The one seam between dxt and a running program (STYLE habit 5): start it, feed its stdin,
+// drain its stdout and stderr concurrently, kill its process group, reap it.
+// The real implementation (process_boost.cc) launches with Boost.Process v2 and pumps the raw
+// pipe fds with poll(2); tests substitute a fake with a virtual clock.
+#ifndef DXT_HARNESS_PROCESS_H_
+#define DXT_HARNESS_PROCESS_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace dxt::harness {
+
+using Clock = std::chrono::steady_clock;
+
+// How a program ended, read from the native wait status (WIFSIGNALED/WTERMSIG, so exit 9 and
+// SIGKILL stay distinct).
+struct ExitInfo {
+  bool exited = false;   // normal exit
+  int exit_code = -1;    // valid when exited
+  int term_signal = 0;   // > 0 when killed by a signal
+};
+
+struct LaunchSpec {
+  std::string executable;         // absolute path; no PATH lookup
+  std::vector<std::string> argv;  // argv[0] included
+  std::string work_dir;           // cwd of the child
+  std::vector<std::string> env;   // complete environment, "K=V"
+};
+
+// What one Pump call observed. Byte strings hold only what arrived during this call.
+struct PumpEvents {
+  std::string out;            // stdout bytes
+  std::string err;            // stderr bytes
+  uint64_t in_written = 0;    // stdin bytes accepted by the pipe
+  bool changed = false;       // any of: bytes moved, EOF, exit, stdin broken, input drained
+};
+
+class ProcessIo {
+ public:
+  virtual ~ProcessIo() = default;
+
+  // Appends bytes to the stdin queue; they are written during Pump as the pipe accepts them.
+  // Ignored once stdin is closed or broken.
+  virtual void QueueInput(std::string_view bytes) = 0;
+  virtual uint64_t PendingInput() const = 0;
+  // Closes stdin now (pending bytes are dropped; callers drain first if they care).
+  virtual void CloseInput() = 0;
+
+  // Services stdin, stdout and stderr together until something changes or `deadline` passes.
+  // Never blocks past the deadline. Returns an error only for harness failures (poll/read
+  // errors other than EOF/EPIPE).
+  virtual absl::Status Pump(Clock::time_point deadline, PumpEvents* events) = 0;
+
+  virtual bool input_closed() const = 0;   // we closed it, or it broke
+  virtual bool input_broken() const = 0;   // write failed with EPIPE: the program closed stdin
+  virtual bool out_eof() const = 0;
+  virtual bool err_eof() const = 0;
+  virtual bool exited() const = 0;         // the direct child has been reaped
+  virtual ExitInfo exit_info() const = 0;  // valid when exited()
+  // Bytes written to stdin that the program has not read (FIONREAD); 0 once stdin is closed.
+  virtual uint64_t UnreadInput() const = 0;
+
+  // SIGKILL to the whole process group (the program and every descendant that stayed in it).
+  virtual void KillGroup() = 0;
+  // Stops reading stdout/stderr (for pipes held open by escaped descendants); both count as EOF.
+  virtual void AbandonOutput() = 0;
+
+  virtual Clock::time_point Now() const = 0;
+};
+
+// Starts `spec` in its own process group with stdin/stdout/stderr on fresh pipes and every other
+// descriptor closed; SIGPIPE restored to default in the child.
+//  NotFound / PermissionDenied / FailedPrecondition when the executable cannot be started.
+// The returned object kills the group and reaps the child on destruction.
+absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec);
+
+using ProcessFactory =
+    std::function<absl::StatusOr<std::unique_ptr<ProcessIo>>(const LaunchSpec& spec)>;
+
+}  // namespace dxt::harness
+
+#endif  // DXT_HARNESS_PROCESS_H_

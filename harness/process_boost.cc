@@ -1,0 +1,279 @@
+// ProcessIo over real pipes. Boost.Process v2 does the launching (fork, fd plumbing, exec error
+// reporting); pumping is poll(2) on the raw nonblocking fds because v2 in Boost 1.81 offers no
+// process-group API and we want one loop servicing all three pipes and the child's exit.
+// This is the only file that includes Boost.Process; its exceptions stop here.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/process/v2/process.hpp>
+#include <boost/process/v2/start_dir.hpp>
+#include <boost/process/v2/stdio.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "harness/process.h"
+
+namespace dxt::harness {
+namespace {
+
+namespace bp = boost::process::v2;
+
+constexpr size_t kReadChunk = 64 * 1024;
+// Without a pidfd the child's exit is polled at this interval.
+constexpr int kExitPollMs = 10;
+
+// Runs in the forked child before execve: own process group (so the driver can kill every
+// descendant with one signal), default SIGPIPE (dxt ignores it), nothing blocked.
+struct ChildSetup {
+  template <typename Launcher>
+  bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) {
+    ::setpgid(0, 0);
+    ::signal(SIGPIPE, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    return {};
+  }
+};
+
+void CloseFd(int* fd) {
+  if (*fd >= 0) ::close(*fd);
+  *fd = -1;
+}
+
+int OpenPidFd(int pid) {
+#ifdef SYS_pidfd_open
+  long fd = ::syscall(SYS_pidfd_open, pid, 0);
+  if (fd >= 0) {
+    ::fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
+    return static_cast<int>(fd);
+  }
+#endif
+  (void)pid;
+  return -1;
+}
+
+class PipeProcess : public ProcessIo {
+ public:
+  PipeProcess(int pid, int in_fd, int out_fd, int err_fd)
+      : pid_(pid), in_fd_(in_fd), out_fd_(out_fd), err_fd_(err_fd), pid_fd_(OpenPidFd(pid)) {}
+
+  ~PipeProcess() override {
+    KillGroup();
+    CloseFd(&in_fd_);
+    CloseFd(&out_fd_);
+    CloseFd(&err_fd_);
+    if (!exited_) {
+      int status = 0;
+      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+    CloseFd(&pid_fd_);
+  }
+
+  void QueueInput(std::string_view bytes) override {
+    if (in_fd_ < 0) return;
+    if (in_pos_ > 0 && in_pos_ >= in_buf_.size() / 2) {
+      in_buf_.erase(0, in_pos_);
+      in_pos_ = 0;
+    }
+    in_buf_.append(bytes);
+  }
+  uint64_t PendingInput() const override { return in_buf_.size() - in_pos_; }
+  void CloseInput() override {
+    CloseFd(&in_fd_);
+    in_buf_.clear();
+    in_pos_ = 0;
+  }
+
+  absl::Status Pump(Clock::time_point deadline, PumpEvents* ev) override {
+    *ev = PumpEvents{};
+    for (;;) {
+      if (!exited_ && pid_fd_ < 0) TryReap(ev);
+      pollfd fds[4];
+      int n = 0;
+      int in_i = -1, out_i = -1, err_i = -1, pid_i = -1;
+      if (in_fd_ >= 0 && PendingInput() > 0) fds[in_i = n++] = {in_fd_, POLLOUT, 0};
+      if (out_fd_ >= 0) fds[out_i = n++] = {out_fd_, POLLIN, 0};
+      if (err_fd_ >= 0) fds[err_i = n++] = {err_fd_, POLLIN, 0};
+      if (!exited_ && pid_fd_ >= 0) fds[pid_i = n++] = {pid_fd_, POLLIN, 0};
+      if (ev->changed) return absl::OkStatus();
+      auto now = Clock::now();
+      if (now >= deadline) return absl::OkStatus();
+      if (n == 0 && exited_) return absl::OkStatus();  // nothing can change any more
+      auto wait = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
+      int timeout = static_cast<int>(std::min<long long>(wait, 1000 * 60));
+      if (!exited_ && pid_fd_ < 0) timeout = std::min(timeout, kExitPollMs);
+      int r = ::poll(fds, n, timeout);
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        return absl::InternalError(absl::StrCat("poll: ", std::strerror(errno)));
+      }
+      if (r == 0) continue;
+      if (in_i >= 0 && fds[in_i].revents) WriteInput(ev);
+      if (out_i >= 0 && fds[out_i].revents) ReadInto(&out_fd_, &ev->out, ev);
+      if (err_i >= 0 && fds[err_i].revents) ReadInto(&err_fd_, &ev->err, ev);
+      if (pid_i >= 0 && fds[pid_i].revents) TryReap(ev);
+    }
+  }
+
+  bool input_closed() const override { return in_fd_ < 0; }
+  bool input_broken() const override { return in_broken_; }
+  bool out_eof() const override { return out_fd_ < 0; }
+  bool err_eof() const override { return err_fd_ < 0; }
+  bool exited() const override { return exited_; }
+  ExitInfo exit_info() const override { return exit_; }
+
+  uint64_t UnreadInput() const override {
+    if (in_fd_ < 0) return 0;
+    int n = 0;
+    if (::ioctl(in_fd_, FIONREAD, &n) < 0) return 0;
+    return n > 0 ? static_cast<uint64_t>(n) : 0;
+  }
+
+  void KillGroup() override {
+    // The group outlives a reaped leader while descendants remain in it.
+    ::kill(-pid_, SIGKILL);
+    if (!exited_) ::kill(pid_, SIGKILL);
+  }
+  void AbandonOutput() override {
+    CloseFd(&out_fd_);
+    CloseFd(&err_fd_);
+  }
+  Clock::time_point Now() const override { return Clock::now(); }
+
+ private:
+  void TryReap(PumpEvents* ev) {
+    int status = 0;
+    int r;
+    while ((r = ::waitpid(pid_, &status, WNOHANG)) < 0 && errno == EINTR) {
+    }
+    if (r != pid_) return;
+    exited_ = true;
+    ev->changed = true;
+    if (WIFSIGNALED(status)) {
+      exit_.term_signal = WTERMSIG(status);
+    } else if (WIFEXITED(status)) {
+      exit_.exited = true;
+      exit_.exit_code = WEXITSTATUS(status);
+    }
+    CloseFd(&pid_fd_);
+  }
+
+  void WriteInput(PumpEvents* ev) {
+    while (PendingInput() > 0) {
+      ssize_t w = ::write(in_fd_, in_buf_.data() + in_pos_, PendingInput());
+      if (w > 0) {
+        in_pos_ += static_cast<size_t>(w);
+        ev->in_written += static_cast<uint64_t>(w);
+        ev->changed = true;
+        continue;
+      }
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+      // EPIPE (or any other failure): the program closed its stdin.
+      in_broken_ = true;
+      ev->changed = true;
+      CloseInput();
+      return;
+    }
+  }
+
+  void ReadInto(int* fd, std::string* dst, PumpEvents* ev) {
+    char buf[kReadChunk];
+    ssize_t r;
+    while ((r = ::read(*fd, buf, sizeof buf)) < 0 && errno == EINTR) {
+    }
+    if (r > 0) {
+      dst->append(buf, static_cast<size_t>(r));
+      ev->changed = true;
+    } else if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+      CloseFd(fd);
+      ev->changed = true;
+    }
+  }
+
+  int pid_;
+  int in_fd_, out_fd_, err_fd_, pid_fd_;
+  std::string in_buf_;
+  size_t in_pos_ = 0;
+  bool in_broken_ = false;
+  bool exited_ = false;
+  ExitInfo exit_;
+};
+
+absl::Status ErrnoStatus(int err, const std::string& what) {
+  std::string msg = absl::StrCat(what, ": ", std::strerror(err));
+  switch (err) {
+    case ENOENT:
+    case ENOTDIR:
+      return absl::NotFoundError(msg);
+    case EACCES:
+    case EPERM:
+      return absl::PermissionDeniedError(msg);
+    case ENOEXEC:
+      return absl::FailedPreconditionError(msg + " (not an executable format; missing #! line?)");
+    default:
+      return absl::InternalError(msg);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec) {
+  int in[2], out[2], err[2];
+  if (::pipe2(in, O_CLOEXEC) != 0) return ErrnoStatus(errno, "pipe");
+  if (::pipe2(out, O_CLOEXEC) != 0) {
+    ::close(in[0]), ::close(in[1]);
+    return ErrnoStatus(errno, "pipe");
+  }
+  if (::pipe2(err, O_CLOEXEC) != 0) {
+    ::close(in[0]), ::close(in[1]), ::close(out[0]), ::close(out[1]);
+    return ErrnoStatus(errno, "pipe");
+  }
+  auto close_all = [&] {
+    for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) ::close(fd);
+  };
+  std::vector<std::string> args(spec.argv.begin() + (spec.argv.empty() ? 0 : 1), spec.argv.end());
+  std::vector<const char*> envp;
+  for (const auto& e : spec.env) envp.push_back(e.c_str());
+  envp.push_back(nullptr);
+
+  int pid = -1;
+  try {
+    boost::asio::io_context ctx;
+    bp::posix::default_launcher launcher;
+    launcher.env = envp.data();
+    bp::error_code ec;
+    auto proc = launcher(ctx, ec, bp::filesystem::path(spec.executable), args,
+                         bp::process_stdio{in[0], out[1], err[1]},
+                         bp::process_start_dir{spec.work_dir}, ChildSetup{});
+    if (ec) {
+      close_all();
+      return ErrnoStatus(ec.value(), absl::StrCat("cannot start ", spec.executable));
+    }
+    pid = proc.id();
+    proc.detach();  // we reap it ourselves, with the native status
+  } catch (const std::exception& e) {
+    close_all();
+    return absl::InternalError(absl::StrCat("cannot start ", spec.executable, ": ", e.what()));
+  }
+  ::setpgid(pid, pid);  // harmless if the child already did it (EACCES after exec)
+  ::close(in[0]);
+  ::close(out[1]);
+  ::close(err[1]);
+  for (int fd : {in[1], out[0], err[0]}) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  return std::unique_ptr<ProcessIo>(new PipeProcess(pid, in[1], out[0], err[0]));
+}
+
+}  // namespace dxt::harness

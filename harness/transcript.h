@@ -1,0 +1,110 @@
+// The recorded conversation with one program: everything the checks judge (checks are pure
+// functions over this struct, see checks.h). Times are offsets from the spawn.
+// Memory is bounded whatever the program does: records, lines and pairs are capped and the caps
+// are counted.
+#ifndef DXT_HARNESS_TRANSCRIPT_H_
+#define DXT_HARNESS_TRANSCRIPT_H_
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "codec/log_line.h"
+#include "harness/process.h"
+
+namespace dxt::harness {
+
+using Millis = std::chrono::duration<double, std::milli>;
+
+inline constexpr size_t kMaxListRecords = 4096;
+inline constexpr size_t kMaxLogRecords = 64;
+inline constexpr size_t kMaxExcerptBytes = 4096;
+
+enum class Mode { kMap, kReduce };
+
+struct PairWrite {
+  uint64_t index = 0;
+  uint64_t stdin_offset = 0;  // offset of the pair's first byte on stdin (params included)
+  uint64_t size = 0;
+  Millis queued_at{};          // when the driver started writing it
+};
+
+struct ListRecord {
+  uint64_t index = 0;
+  uint64_t stdout_offset = 0;
+  uint32_t count = 0;
+  Millis first_byte_at{};
+  std::optional<Millis> complete_at;
+  uint64_t pairs_queued_at_start = 0;  // pairs the driver had started writing at its first byte
+  bool started_after_stdin_closed = false;
+};
+
+struct LogRecord {
+  codec::LogKind kind = codec::LogKind::kOther;
+  std::string raw;  // capped line without "\n"
+  uint64_t offset = 0;
+  Millis at{};
+};
+
+struct SandboxDiff {
+  std::vector<std::string> created, changed, removed;  // names relative to the work dir
+  bool empty() const { return created.empty() && changed.empty() && removed.empty(); }
+};
+
+struct Transcript {
+  Mode mode = Mode::kMap;
+  bool pipeline = false;
+  std::string param_block;  // as sent (capped at kMaxExcerptBytes)
+  uint64_t param_block_size = 0;
+
+  // stdin
+  std::vector<PairWrite> pairs;  // capped at kMaxListRecords, see pairs_queued
+  uint64_t pairs_queued = 0;
+  uint64_t pairs_total = 0;        // pairs the case had to send (known after the run)
+  uint64_t stdin_bytes_queued = 0;
+  uint64_t stdin_bytes_written = 0;
+  std::optional<Millis> stdin_closed_at;
+  bool stdin_broken = false;        // EPIPE: the program closed stdin before we did
+  std::optional<Millis> stdin_broken_at;
+  uint64_t unread_input_at_exit = 0;  // FIONREAD when the program exited with stdin still open
+  std::string stdin_head;           // first kMaxExcerptBytes bytes written
+
+  // stdout
+  uint64_t stdout_bytes = 0;
+  std::optional<Millis> first_stdout_at;
+  uint64_t stdout_bytes_before_first_pair = 0;  // arrived before any pair was written (R5.3)
+  std::vector<ListRecord> lists;   // capped at kMaxListRecords
+  uint64_t lists_started = 0;
+  uint64_t lists_completed = 0;
+  absl::Status stdout_decode;      // first framing error (InvalidArgument/OutOfRange) or
+                                   // truncation at EOF (DataLoss)
+  std::string stdout_head;         // first kMaxExcerptBytes bytes
+  std::vector<std::pair<std::string, std::string>> output;  // decoded pairs, capped
+  bool output_truncated = false;
+  std::string extra_list_violation;  // map: a list no pair asked for (R5.2/R5.3)
+
+  // stderr
+  uint64_t stderr_bytes = 0;
+  uint64_t msg_lines = 0, err_lines = 0, other_lines = 0, unterminated_lines = 0;
+  std::vector<LogRecord> logs;     // first kMaxLogRecords lines
+  std::vector<std::string> all_log_text;  // MSG/ERR payloads for expectation regexes (capped)
+
+  // ending
+  ExitInfo exit;
+  bool reaped = false;
+  bool killed_by_driver = false;
+  std::vector<std::string> expired_waits;
+  std::optional<uint64_t> stalled_pair;  // map: the pair whose reply deadline expired
+  bool descendant_held_pipes = false;    // stdout/stderr open after the program exited (R6.3)
+  Millis duration{};
+  SandboxDiff sandbox;
+  absl::Status harness_error;      // set when the harness itself failed mid-run
+};
+
+}  // namespace dxt::harness
+
+#endif  // DXT_HARNESS_TRANSCRIPT_H_

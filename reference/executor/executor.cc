@@ -1,0 +1,441 @@
+// Why the executor is shaped this way:
+//  - Intermediate data always goes through framed files named by (map task, partition), and
+//    reduce tasks read them in map-task order. The output therefore never depends on which task
+//    finished first, whatever --jobs is.
+//  - Sorted (or shuffled) reduce input is materialised into one framed file before the reduce
+//    starts, so built-in and external reduces consume the same pull-style stream.
+//  - Errors are collected per task and the lowest-numbered real failure is reported, so the
+//    message is deterministic too.
+#include "reference/executor/executor.h"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "codec/kv_frame.h"
+#include "reference/executor/absl_compat.h"
+#include "reference/executor/external_sort.h"
+#include "reference/executor/framed_file.h"
+#include "reference/executor/input.h"
+#include "reference/executor/partition.h"
+
+namespace dxt::executor {
+namespace {
+
+namespace fs = std::filesystem;
+
+uint64_t SplitMix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+std::string BigEndian64(uint64_t v) {
+  std::string s(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) s[i] = static_cast<char>(v & 0xff);
+  return s;
+}
+
+absl::Status Annotate(const absl::Status& s, const std::string& task) {
+  return absl::Status(s.code(), absl::StrCat(task, " failed: ", s.message()));
+}
+
+// Reads several framed files one after another, as one stream.
+class ConcatReader {
+ public:
+  explicit ConcatReader(std::vector<std::string> files) : files_(std::move(files)) {}
+  absl::StatusOr<bool> Next(std::string* key, std::string* value) {
+    while (true) {
+      if (!current_) {
+        if (next_ == files_.size()) return false;
+        absl::StatusOr<std::unique_ptr<FramedReader>> r = FramedReader::Open(files_[next_++]);
+        if (!r.ok()) return r.status();
+        current_ = std::move(*r);
+      }
+      absl::StatusOr<bool> more = current_->Next(key, value);
+      if (!more.ok() || *more) return more;
+      current_.reset();
+    }
+  }
+
+ private:
+  std::vector<std::string> files_;
+  size_t next_ = 0;
+  std::unique_ptr<FramedReader> current_;
+};
+
+class JobRunner {
+ public:
+  JobRunner(const JobSpec& job, const RunOptions& options)
+      : job_(job), options_(options), num_parts_(job.partitions.value_or(1)) {
+    options_.driver.pipeline = options.pipeline;
+  }
+  absl::StatusOr<JobResult> Run();
+
+ private:
+  using Task = std::function<absl::Status(size_t)>;
+  absl::Status RunTasks(size_t n, const Task& task);
+  absl::Status MapTask(size_t i);
+  absl::Status ReduceTask(size_t p);
+  absl::Status RunExternalMap(const std::string& label, EntryReader& reader, const PairSink& emit,
+                              uint64_t* count);
+  absl::Status PrepareReduceInput(uint32_t p, std::vector<std::string>* files);
+  absl::Status RunExternalReduce(const std::string& label, ConcatReader& input,
+                                 FramedWriter& out, uint64_t* count);
+  harness::LogSink TaskLog(const std::string& label, std::string* first_err);
+  absl::StatusOr<uint32_t> PartitionOf(std::string_view key) const;
+  void Status(const std::string& label, uint64_t i, const char* what, bool done);
+  std::string Intermediate(size_t map, uint32_t part) const {
+    return absl::StrCat(work_dir_, "/map-", map, "-", part);
+  }
+  void Log(const std::string& line) {
+    std::lock_guard<std::mutex> lock(log_mu_);
+    if (options_.log) options_.log(line);
+  }
+  harness::ProgramSpec Spec(const Stage& stage) const {
+    return harness::ProgramSpec{stage.program, stage.args, stage.files, {}};
+  }
+
+  const JobSpec& job_;
+  RunOptions options_;
+  const uint32_t num_parts_;
+  bool direct_map_output_ = false;  // map-only with partitions null: map i writes part-i
+  std::string out_dir_, work_dir_;
+  std::vector<OutputFile> outputs_;  // one slot per output file, filled by its task
+  std::atomic<bool> cancel_{false};
+  std::atomic<uint64_t> map_entries_{0}, reduce_entries_{0};
+  std::mutex log_mu_;
+};
+
+absl::Status JobRunner::RunTasks(size_t n, const Task& task) {
+  std::vector<absl::Status> results(n);
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i; !cancel_ && (i = next++) < n;) {
+      results[i] = task(i);
+      if (!results[i].ok()) cancel_ = true;
+    }
+  };
+  unsigned threads = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<size_t>(threads, n));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  if (threads > 0) worker();
+  for (std::thread& t : pool) t.join();
+  // Report the lowest-numbered real failure; cancellations are consequences of it.
+  for (const absl::Status& s : results) {
+    if (!s.ok() && !absl::IsCancelled(s)) return s;
+  }
+  for (const absl::Status& s : results) {
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+void JobRunner::Status(const std::string& label, uint64_t i, const char* what, bool done) {
+  const uint64_t every = job_.status_interval;
+  if (every == 0) return;
+  if (done) {
+    Log(absl::StrCat("[", label, "] Done: ", i, " entries ", what));
+  } else if (i % every == 0) {
+    Log(absl::StrCat("[", label, "] ", i, " entries ", what));
+  }
+}
+
+harness::LogSink JobRunner::TaskLog(const std::string& label, std::string* first_err) {
+  return [this, label, first_err](const codec::LogLine& line) {
+    const std::string text(line.text);
+    switch (line.kind) {
+      case codec::LogKind::kMsg:
+        Log(absl::StrCat("[", label, "] ", text));
+        break;
+      case codec::LogKind::kErr:
+        if (first_err->empty()) *first_err = text;
+        Log(absl::StrCat("[", label, "] ERR: ", text));
+        break;
+      default:
+        Log(absl::StrCat("[", label, "] warning: stderr line that is not **<MSG>/**<ERR> (R7.3): ",
+                         absl::CHexEscape(Av(line.raw))));
+    }
+  };
+}
+
+absl::StatusOr<uint32_t> JobRunner::PartitionOf(std::string_view key) const {
+  if (!job_.partitions) return 0;
+  if (job_.range) return RangePartitionOf(key, job_.range->min, job_.range->max, num_parts_);
+  return DefaultPartition(key, num_parts_);
+}
+
+absl::Status JobRunner::RunExternalMap(const std::string& label, EntryReader& reader,
+                                       const PairSink& emit, uint64_t* count) {
+  std::string key, value, first_err;
+  absl::Status own_error;  // an error of ours (input, partitioning), not the program's
+  harness::PairSource source = [&]() -> absl::StatusOr<std::optional<codec::PairView>> {
+    if (cancel_) return absl::CancelledError("job cancelled");
+    absl::StatusOr<bool> more = reader.Next(&key, &value);
+    if (!more.ok()) own_error = more.status();
+    if (!more.ok()) return more.status();
+    if (!*more) return std::nullopt;
+    Status(label, ++*count, "mapped", false);
+    return codec::PairView{key, value};
+  };
+  harness::ListSink on_list = [&](uint64_t, std::span<const codec::PairView> pairs) {
+    for (const codec::PairView& p : pairs) {
+      if (absl::Status s = emit(p.key, p.value); !s.ok()) return own_error = s;
+    }
+    return absl::OkStatus();
+  };
+  absl::StatusOr<harness::RunSummary> r = harness::RunMap(
+      Spec(job_.map), job_.param_block, source, on_list, TaskLog(label, &first_err), options_.driver);
+  if (!own_error.ok()) return own_error;
+  if (!r.ok()) return r.status();
+  absl::Status s = r->ToStatus();
+  if (!s.ok() && !first_err.empty()) {
+    s = absl::Status(s.code(), absl::StrCat(s.message(), " (first **<ERR>: ", first_err, ")"));
+  }
+  return s;
+}
+
+absl::Status JobRunner::MapTask(size_t i) {
+  const JobInput& input = job_.inputs[i];
+  const std::string label = absl::StrCat("map:", i, " input=", input.spec);
+  const std::string task = absl::StrCat("map task ", i, " (input ", input.spec, ", ",
+                                        job_.map.present() ? job_.map.Name() : "no map", ")");
+  absl::StatusOr<std::unique_ptr<EntryReader>> reader = EntryReader::Open(input, job_.reader);
+  if (!reader.ok()) return Annotate(reader.status(), task);
+
+  std::vector<std::unique_ptr<FramedWriter>> writers(num_parts_);
+  std::vector<SumAccumulator> combiners(job_.sum_combiner ? num_parts_ : 0);
+  auto writer = [&](uint32_t p) -> absl::StatusOr<FramedWriter*> {
+    if (!writers[p]) {
+      const std::string path = direct_map_output_ ? absl::StrCat(out_dir_, "/", PartFileName(i))
+                                                  : Intermediate(i, p);
+      absl::StatusOr<std::unique_ptr<FramedWriter>> w = FramedWriter::Create(path, direct_map_output_);
+      if (!w.ok()) return w.status();
+      writers[p] = std::move(*w);
+    }
+    return writers[p].get();
+  };
+  // Partition by the map's key first; the combiner then works inside that partition (R9.2).
+  PairSink emit = [&](std::string_view key, std::string_view value) -> absl::Status {
+    absl::StatusOr<uint32_t> p = PartitionOf(key);
+    if (!p.ok()) return p.status();
+    if (!combiners.empty()) return combiners[*p].Add(key, value);
+    absl::StatusOr<FramedWriter*> w = writer(*p);
+    return w.ok() ? (*w)->Add(key, value) : w.status();
+  };
+
+  uint64_t count = 0;
+  absl::Status s;
+  if (job_.map.builtin == Stage::Builtin::kNone && job_.map.present()) {
+    s = RunExternalMap(label, **reader, emit, &count);
+  } else {
+    std::string key, value;
+    while (s.ok()) {
+      if (cancel_) return absl::CancelledError("job cancelled");
+      absl::StatusOr<bool> more = (*reader)->Next(&key, &value);
+      if (!more.ok() || !*more) {
+        s = more.status();
+        break;
+      }
+      Status(label, ++count, "mapped", false);
+      s = emit(key, value);
+    }
+  }
+  // The combiner's last call, done=true, once per partition.
+  for (uint32_t p = 0; s.ok() && p < combiners.size(); ++p) {
+    s = combiners[p].Drain([&](std::string_view k, std::string_view v) -> absl::Status {
+      absl::StatusOr<FramedWriter*> w = writer(p);
+      return w.ok() ? (*w)->Add(k, v) : w.status();
+    });
+  }
+  if (s.ok() && direct_map_output_) s = writer(0).status();  // an empty map still has its file
+  for (auto& w : writers) {
+    if (s.ok() && w) s = w->Close();
+  }
+  if (!s.ok()) return absl::IsCancelled(s) ? s : Annotate(s, task);
+  map_entries_ += count;
+  Status(label, count, "mapped", true);
+  if (direct_map_output_) {
+    outputs_[i] = OutputFile{PartFileName(i), std::nullopt, static_cast<uint32_t>(i),
+                             writers[0]->pairs(), writers[0]->bytes(), writers[0]->sha256_hex()};
+  }
+  return absl::OkStatus();
+}
+
+absl::Status JobRunner::PrepareReduceInput(uint32_t p, std::vector<std::string>* files) {
+  std::error_code ec;
+  for (size_t i = 0; i < job_.inputs.size(); ++i) {
+    if (fs::exists(Intermediate(i, p), ec)) files->push_back(Intermediate(i, p));
+  }
+  const bool reduce = job_.reduce.present();
+  const bool shuffle = reduce && options_.shuffle_seed.has_value();
+  if (!reduce || (!job_.sort && !shuffle)) return absl::OkStatus();
+
+  // Shuffle tags the pairs with a per-seed pseudo-random 64-bit number: alone it orders everything
+  // at random; with sort it only reorders equal keys (the tag precedes the value).
+  const uint64_t seed = SplitMix64(options_.shuffle_seed.value_or(0) ^ SplitMix64(p));
+  ExternalSorter sorter(absl::StrCat(work_dir_, "/sort-", p, "-"), job_.sort_buffer_bytes);
+  ConcatReader in(*files);
+  std::string key, value, framed;
+  for (uint64_t n = 0;; ++n) {
+    if (cancel_) return absl::CancelledError("job cancelled");
+    absl::StatusOr<bool> more = in.Next(&key, &value);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    absl::Status s;
+    if (!shuffle) {
+      s = sorter.Add(key, value);
+    } else if (job_.sort) {
+      s = sorter.Add(key, BigEndian64(SplitMix64(seed ^ n)) + value);
+    } else {
+      framed.clear();
+      s = codec::AppendPair(&framed, key, value);
+      if (s.ok()) s = sorter.Add(BigEndian64(SplitMix64(seed ^ n)), framed);
+    }
+    if (!s.ok()) return s;
+  }
+  for (const std::string& f : *files) fs::remove(f, ec);  // consumed; frees disk early
+  files->assign(1, absl::StrCat(work_dir_, "/reduce-input-", p));
+  absl::StatusOr<std::unique_ptr<FramedWriter>> w = FramedWriter::Create(files->front());
+  if (!w.ok()) return w.status();
+  absl::Status s = sorter.Finish([&](std::string_view k, std::string_view v) -> absl::Status {
+    if (!shuffle) return (*w)->Add(k, v);
+    if (job_.sort) return (*w)->Add(k, v.substr(8));
+    codec::Decoded<codec::PairView> d = codec::DecodePair(v);
+    return (*w)->Add(d.value.key, d.value.value);
+  });
+  return s.ok() ? (*w)->Close() : s;
+}
+
+absl::Status JobRunner::RunExternalReduce(const std::string& label, ConcatReader& input,
+                                          FramedWriter& out, uint64_t* count) {
+  std::string key, value, first_err;
+  absl::Status own_error;
+  harness::PairSource source = [&]() -> absl::StatusOr<std::optional<codec::PairView>> {
+    if (cancel_) return absl::CancelledError("job cancelled");
+    absl::StatusOr<bool> more = input.Next(&key, &value);
+    if (!more.ok()) own_error = more.status();
+    if (!more.ok()) return more.status();
+    if (!*more) return std::nullopt;
+    Status(label, ++*count, "reduced", false);
+    return codec::PairView{key, value};
+  };
+  harness::ListSink on_list = [&](uint64_t, std::span<const codec::PairView> pairs) {
+    for (const codec::PairView& p : pairs) {
+      if (absl::Status s = out.Add(p.key, p.value); !s.ok()) return own_error = s;
+    }
+    return absl::OkStatus();
+  };
+  absl::StatusOr<harness::RunSummary> r = harness::RunReduce(
+      Spec(job_.reduce), job_.param_block, source, on_list, TaskLog(label, &first_err), options_.driver);
+  if (!own_error.ok()) return own_error;
+  if (!r.ok()) return r.status();
+  absl::Status s = r->ToStatus();
+  if (!s.ok() && !first_err.empty()) {
+    s = absl::Status(s.code(), absl::StrCat(s.message(), " (first **<ERR>: ", first_err, ")"));
+  }
+  return s;
+}
+
+absl::Status JobRunner::ReduceTask(size_t index) {
+  const uint32_t p = static_cast<uint32_t>(index);
+  const Stage& reduce = job_.reduce;
+  const std::string label = absl::StrCat(reduce.present() ? "reduce:" : "collect:", p);
+  const std::string task = absl::StrCat(reduce.present() ? "reduce task " : "collect task ", p,
+                                        " (partition ", p, reduce.present() ? ", " : "",
+                                        reduce.Name(), ")");
+  std::vector<std::string> files;
+  if (absl::Status s = PrepareReduceInput(p, &files); !s.ok()) {
+    return absl::IsCancelled(s) ? s : Annotate(s, task);
+  }
+  absl::StatusOr<std::unique_ptr<FramedWriter>> out =
+      FramedWriter::Create(absl::StrCat(out_dir_, "/", PartFileName(p)), /*sha256=*/true);
+  if (!out.ok()) return Annotate(out.status(), task);
+  ConcatReader input(files);
+  uint64_t count = 0;
+  absl::Status s;
+  if (reduce.present() && reduce.builtin == Stage::Builtin::kNone) {
+    s = RunExternalReduce(label, input, **out, &count);
+  } else {
+    SumAccumulator sums;
+    std::string key, value;
+    while (s.ok()) {
+      if (cancel_) return absl::CancelledError("job cancelled");
+      absl::StatusOr<bool> more = input.Next(&key, &value);
+      if (!more.ok() || !*more) {
+        s = more.status();
+        break;
+      }
+      if (reduce.present()) Status(label, ++count, "reduced", false);
+      s = reduce.builtin == Stage::Builtin::kSumReduce ? sums.Add(key, value) : (*out)->Add(key, value);
+    }
+    if (s.ok()) s = sums.Drain([&](std::string_view k, std::string_view v) { return (*out)->Add(k, v); });
+  }
+  if (s.ok()) s = (*out)->Close();
+  if (!s.ok()) return absl::IsCancelled(s) ? s : Annotate(s, task);
+  if (reduce.present()) Status(label, count, "reduced", true);
+  reduce_entries_ += count;
+  outputs_[p] = OutputFile{PartFileName(p), job_.partitions ? std::optional<uint32_t>(p) : std::nullopt,
+                           std::nullopt, (*out)->pairs(), (*out)->bytes(), (*out)->sha256_hex()};
+  return absl::OkStatus();
+}
+
+absl::StatusOr<JobResult> JobRunner::Run() {
+  const std::string target = options_.output.empty() ? job_.output : options_.output;
+  if (target.empty()) {
+    return absl::FailedPreconditionError(
+        "no output directory: set \"output\" in the job file or pass --output");
+  }
+  absl::StatusOr<OutputStaging> staging = OutputStaging::Create(target, options_.force);
+  if (!staging.ok()) return staging.status();
+  out_dir_ = staging->dir();
+  work_dir_ = out_dir_ + "/.work";
+  std::error_code ec;
+  if (!fs::create_directory(work_dir_, ec)) {
+    return absl::InternalError(absl::StrCat("cannot create ", work_dir_, ": ", ec.message()));
+  }
+  direct_map_output_ = !job_.reduce.present() && !job_.partitions;
+  outputs_.resize(direct_map_output_ ? job_.inputs.size() : num_parts_);
+
+  if (absl::Status s = RunTasks(job_.inputs.size(), [this](size_t i) { return MapTask(i); }); !s.ok()) {
+    return s;
+  }
+  if (!direct_map_output_) {
+    if (absl::Status s = RunTasks(num_parts_, [this](size_t p) { return ReduceTask(p); }); !s.ok()) {
+      return s;
+    }
+  }
+  fs::remove_all(work_dir_, ec);
+  JobResult result;
+  result.index = OutputIndex{job_.name, job_.partitions, outputs_};
+  result.map_entries = map_entries_;
+  result.reduce_entries = reduce_entries_;
+  const std::string index_path = absl::StrCat(out_dir_, "/", kIndexFileName);
+  {
+    std::FILE* f = std::fopen(index_path.c_str(), "wb");
+    const std::string text = IndexToJson(result.index);
+    const bool ok = f != nullptr && std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    if (f == nullptr || std::fclose(f) != 0 || !ok) {
+      return absl::InternalError(absl::StrCat("cannot write ", index_path));
+    }
+  }
+  if (absl::Status s = staging->Commit(); !s.ok()) return s;
+  result.output_dir = fs::absolute(target).lexically_normal().string();
+  return result;
+}
+
+}  // namespace
+
+absl::StatusOr<JobResult> RunJob(const JobSpec& job, const RunOptions& options) {
+  return JobRunner(job, options).Run();
+}
+
+}  // namespace dxt::executor

@@ -1,0 +1,86 @@
+// Files of pair frames (SPEC R3.1, no list headers): job outputs, intermediate map outputs, sort
+// runs and `kv` inputs. Buffered, binary-safe, bounded memory.
+#ifndef DXT_REFERENCE_EXECUTOR_FRAMED_FILE_H_
+#define DXT_REFERENCE_EXECUTOR_FRAMED_FILE_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "codec/wire_format.h"
+
+namespace dxt::executor {
+
+// Appends pair frames to a new file, counting pairs and bytes and optionally hashing them.
+class FramedWriter {
+ public:
+  // Creates (truncates) `path`. Internal error when the file cannot be opened.
+  static absl::StatusOr<std::unique_ptr<FramedWriter>> Create(const std::string& path,
+                                                              bool sha256 = false);
+  ~FramedWriter();
+  FramedWriter(const FramedWriter&) = delete;
+  FramedWriter& operator=(const FramedWriter&) = delete;
+
+  // InvalidArgument for a string over UINT32_MAX bytes; Internal on a write error.
+  absl::Status Add(std::string_view key, std::string_view value);
+  // Flushes and closes; Internal on a write error. Further Adds are errors.
+  absl::Status Close();
+
+  uint64_t pairs() const { return pairs_; }
+  uint64_t bytes() const { return bytes_; }
+  const std::string& path() const { return path_; }
+  // Lowercase hex SHA-256 of the whole file; valid after Close() when created with sha256.
+  const std::string& sha256_hex() const { return sha256_hex_; }
+
+ private:
+  FramedWriter() = default;
+  absl::Status FlushBuffer();
+
+  std::string path_;
+  FILE* file_ = nullptr;
+  void* md_ctx_ = nullptr;  // EVP_MD_CTX*, kept opaque here
+  std::string buffer_;
+  uint64_t pairs_ = 0;
+  uint64_t bytes_ = 0;
+  std::string sha256_hex_;
+};
+
+// Reads pair frames back one at a time.
+class FramedReader {
+ public:
+  // NotFound when `path` cannot be opened. `buffer_size` is the stdio buffer (merge fan-in uses
+  // small ones).
+  static absl::StatusOr<std::unique_ptr<FramedReader>> Open(const std::string& path,
+                                                            size_t buffer_size = 1 << 20,
+                                                            codec::Limits limits = {});
+  ~FramedReader();
+  FramedReader(const FramedReader&) = delete;
+  FramedReader& operator=(const FramedReader&) = delete;
+
+  // true: `key`/`value` hold the next pair. false: clean end of file. DataLoss when the file ends
+  // inside a pair (R3.3), OutOfRange for a length over limits.max_item_size (R3.2); the text names
+  // the file, the byte offset and the pair index. Memory grows only as bytes actually arrive.
+  absl::StatusOr<bool> Next(std::string* key, std::string* value);
+
+  uint64_t pairs_read() const { return pairs_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  FramedReader() = default;
+  absl::StatusOr<bool> ReadString(std::string* out, const char* what, bool at_pair_start);
+
+  std::string path_;
+  FILE* file_ = nullptr;
+  std::unique_ptr<char[]> stdio_buffer_;
+  codec::Limits limits_;
+  uint64_t offset_ = 0;
+  uint64_t pairs_ = 0;
+};
+
+}  // namespace dxt::executor
+
+#endif  // DXT_REFERENCE_EXECUTOR_FRAMED_FILE_H_

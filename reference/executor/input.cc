@@ -1,0 +1,98 @@
+#include "reference/executor/input.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "codec/kv_frame.h"
+#include "reference/executor/absl_compat.h"
+#include "reference/executor/partition.h"
+
+namespace dxt::executor {
+
+absl::StatusOr<std::unique_ptr<EntryReader>> EntryReader::Open(const JobInput& input, Reader reader) {
+  std::unique_ptr<EntryReader> r(new EntryReader());
+  r->framed_ = input.kind == JobInput::Kind::kJobOutput || reader != Reader::kLines;
+  if (input.kind == JobInput::Kind::kRaw) {
+    r->from_raw_ = true;
+    r->raw_ = input.data;
+    return r;
+  }
+  if (r->framed_) {
+    absl::StatusOr<std::unique_ptr<FramedReader>> f = FramedReader::Open(input.path);
+    if (!f.ok()) return f.status();
+    r->framed_file_ = std::move(*f);
+    return r;
+  }
+  r->lines_file_ = std::fopen(input.path.c_str(), "rb");
+  if (r->lines_file_ == nullptr) {
+    return absl::NotFoundError(absl::StrCat("cannot open ", input.path, ": ", std::strerror(errno)));
+  }
+  return r;
+}
+
+EntryReader::~EntryReader() {
+  if (lines_file_ != nullptr) std::fclose(lines_file_);
+  std::free(line_buffer_);
+}
+
+absl::StatusOr<bool> EntryReader::Next(std::string* key, std::string* value) {
+  if (framed_file_) return framed_file_->Next(key, value);
+  key->clear();
+  if (lines_file_ != nullptr) {
+    // getline returns the byte count, so NUL bytes inside a line survive.
+    const ssize_t n = getline(&line_buffer_, &line_capacity_, lines_file_);
+    if (n < 0) return false;
+    value->assign(line_buffer_, static_cast<size_t>(n));
+    return true;
+  }
+  const std::string_view rest = std::string_view(raw_).substr(raw_offset_);
+  if (rest.empty()) return false;
+  if (!framed_) {
+    const size_t nl = rest.find('\n');
+    const size_t len = nl == std::string_view::npos ? rest.size() : nl + 1;
+    value->assign(rest.substr(0, len));
+    raw_offset_ += len;
+    return true;
+  }
+  codec::Decoded<codec::PairView> d = codec::DecodePair(rest);
+  if (!d.ok()) {
+    return absl::DataLossError(absl::StrCat("raw:// input: offset ", raw_offset_,
+                                            d.invalid() ? ": " + d.reason : ": truncated pair (R3.3)"));
+  }
+  key->assign(d.value.key);
+  value->assign(d.value.value);
+  raw_offset_ += d.consumed;
+  return true;
+}
+
+absl::Status SumAccumulator::Add(std::string_view key, std::string_view value) {
+  absl::StatusOr<int64_t> v = ParseIntegerKey(value);
+  if (!v.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("value \"", absl::CHexEscape(Av(value.substr(0, 64))),
+                                                   "\" of key \"", absl::CHexEscape(Av(key.substr(0, 64))),
+                                                   "\" is not a decimal integer"));
+  }
+  auto [it, inserted] = sums_.try_emplace(std::string(key), 0);
+  if (inserted) order_.push_back(&it->first);
+  if (__builtin_add_overflow(it->second, *v, &it->second)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("sum for key \"", absl::CHexEscape(Av(key.substr(0, 64))), "\" overflows 64 bits"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SumAccumulator::Drain(const PairSink& sink) {
+  absl::Status status;
+  for (const std::string* key : order_) {
+    status = sink(*key, absl::StrCat(sums_.at(*key)));
+    if (!status.ok()) break;
+  }
+  order_.clear();
+  sums_.clear();
+  return status;
+}
+
+}  // namespace dxt::executor

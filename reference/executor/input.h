@@ -1,0 +1,68 @@
+// Readers turning one job input into entries (key, value) for its map task, and the built-in
+// summing used by sum_combiner / sum_reduce (SPEC R9.9).
+#ifndef DXT_REFERENCE_EXECUTOR_INPUT_H_
+#define DXT_REFERENCE_EXECUTOR_INPUT_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "reference/executor/external_sort.h"
+#include "reference/executor/framed_file.h"
+#include "reference/executor/job.h"
+
+namespace dxt::executor {
+
+// Entries of one input:
+//  lines (file or raw://): key empty, value = one line including its "\n" (the last line may lack
+//    it); an empty input has no entries.
+//  kv (file or raw://) and job outputs: the framed pairs, as stored.
+class EntryReader {
+ public:
+  // NotFound when the file cannot be opened.
+  static absl::StatusOr<std::unique_ptr<EntryReader>> Open(const JobInput& input, Reader reader);
+  ~EntryReader();
+  EntryReader(const EntryReader&) = delete;
+  EntryReader& operator=(const EntryReader&) = delete;
+
+  // true: the next entry is in key/value; false: end. DataLoss/OutOfRange for a corrupt framed
+  // input (text names the file and offset).
+  absl::StatusOr<bool> Next(std::string* key, std::string* value);
+
+ private:
+  EntryReader() = default;
+  bool framed_ = false;
+  std::unique_ptr<FramedReader> framed_file_;  // framed input from a file
+  FILE* lines_file_ = nullptr;                 // lines input from a file
+  char* line_buffer_ = nullptr;
+  size_t line_capacity_ = 0;
+  std::string raw_;                            // raw:// data
+  size_t raw_offset_ = 0;
+  bool from_raw_ = false;
+};
+
+// Sums decimal integer values per key, remembering the order keys were first seen. Values are
+// parsed like Python's int() (surrounding whitespace, sign); sums are 64-bit.
+class SumAccumulator {
+ public:
+  // InvalidArgument naming the key and the value when the value is not an integer, or when the
+  // sum overflows 64 bits.
+  absl::Status Add(std::string_view key, std::string_view value);
+  // Emits (key, decimal sum) in first-seen order, then clears.
+  absl::Status Drain(const PairSink& sink);
+  bool empty() const { return order_.empty(); }
+
+ private:
+  std::unordered_map<std::string, int64_t> sums_;
+  std::vector<const std::string*> order_;  // keys of sums_ (node keys are stable)
+};
+
+}  // namespace dxt::executor
+
+#endif  // DXT_REFERENCE_EXECUTOR_INPUT_H_

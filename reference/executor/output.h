@@ -1,0 +1,75 @@
+// A job's output directory: one framed file per partition (`part-00000`, ...) plus `index.json`.
+//
+// index.json:
+//   {"format": "dxt-job-output/1", "job": NAME, "partitions": n | null,
+//    "files": [{"file": "part-00000", "partition": 0 | null, "map": i (only when partitions is
+//               null), "pairs": N, "bytes": N, "sha256": HEX}, ...]}
+// The directory is staged as `OUTDIR.tmp-XXXXXX` and renamed into place only when complete, so a
+// directory with an index.json is always a complete output.
+#ifndef DXT_REFERENCE_EXECUTOR_OUTPUT_H_
+#define DXT_REFERENCE_EXECUTOR_OUTPUT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace dxt::executor {
+
+inline constexpr char kIndexFileName[] = "index.json";
+inline constexpr char kOutputFormat[] = "dxt-job-output/1";
+
+struct OutputFile {
+  std::string file;                   // name inside the directory
+  std::optional<uint32_t> partition;  // nullopt for unpartitioned (partitions = null) outputs
+  std::optional<uint32_t> map_task;   // set for unpartitioned outputs
+  uint64_t pairs = 0;
+  uint64_t bytes = 0;
+  std::string sha256;
+};
+
+struct OutputIndex {
+  std::string job;
+  std::optional<uint32_t> partitions;
+  std::vector<OutputFile> files;
+};
+
+std::string PartFileName(uint32_t index);  // "part-00007"
+std::string IndexToJson(const OutputIndex& index);
+
+// True when `dir` is a directory holding an index.json.
+bool IsJobOutputDir(const std::string& dir);
+// Reads and validates `dir`/index.json. NotFound without one; InvalidArgument (naming the file)
+// when it is not a dxt output index.
+absl::StatusOr<OutputIndex> ReadOutputIndex(const std::string& dir);
+
+// Stages an output directory next to its final place and commits it atomically.
+class OutputStaging {
+ public:
+  // FailedPrecondition when `final_dir` exists and !force (or exists and is not a directory);
+  // Internal when the staging directory cannot be created.
+  static absl::StatusOr<OutputStaging> Create(const std::string& final_dir, bool force);
+  OutputStaging(OutputStaging&& other) noexcept;
+  OutputStaging& operator=(OutputStaging&&) = delete;
+  ~OutputStaging();  // removes the staging directory unless committed
+
+  const std::string& dir() const { return staging_; }
+  // Moves the staging directory to the final name: an atomic exchange (renameat2) when the final
+  // directory exists (with force), then removes the old output. Internal on failure.
+  absl::Status Commit();
+
+ private:
+  OutputStaging(std::string final_dir, std::string staging, bool force)
+      : final_(std::move(final_dir)), staging_(std::move(staging)), force_(force) {}
+  std::string final_;
+  std::string staging_;
+  bool force_ = false;
+  bool committed_ = false;
+};
+
+}  // namespace dxt::executor
+
+#endif  // DXT_REFERENCE_EXECUTOR_OUTPUT_H_

@@ -1,0 +1,227 @@
+// `dxt encode` / `dxt decode` end to end (the built binary), and the tools/jsonl.h convention.
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "codec/kv_frame.h"
+#include "codec/result_list.h"
+#include "gtest/gtest.h"
+#include "tools/jsonl.h"
+
+namespace dxt::tools {
+namespace {
+
+using namespace std::string_literals;
+namespace fs = std::filesystem;
+
+const char* const kDxt = DXT_BINARY_DIR "/tools/dxt";
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteAll(const fs::path& p, std::string_view data) {
+  std::ofstream out(p, std::ios::binary);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+struct Run {
+  int code = -1;
+  std::string out, err;
+};
+
+class CodecCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "dxt_codec_cli_XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs `dxt <args>` with `stdin_bytes` on stdin; args are passed to /bin/sh as written.
+  Run Dxt(const std::string& args, std::string_view stdin_bytes = "") {
+    WriteAll(dir_ / "stdin", stdin_bytes);
+    const std::string cmd = absl_like_cat("cd '", dir_.string(), "' && '", kDxt, "' ", args,
+                                          " < stdin > stdout 2> stderr");
+    const int status = std::system(cmd.c_str());
+    Run r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadAll(dir_ / "stdout");
+    r.err = ReadAll(dir_ / "stderr");
+    return r;
+  }
+  static std::string absl_like_cat(std::initializer_list<std::string_view> parts) {
+    std::string s;
+    for (std::string_view p : parts) s += p;
+    return s;
+  }
+  template <typename... T>
+  static std::string absl_like_cat(const T&... parts) {
+    return absl_like_cat({std::string_view(parts)...});
+  }
+
+  fs::path dir_;
+};
+
+std::string Frame(std::string_view k, std::string_view v) {
+  std::string s;
+  EXPECT_TRUE(codec::AppendPair(&s, k, v).ok());
+  return s;
+}
+
+TEST_F(CodecCli, PairsRoundTripBinary) {
+  const std::string jsonl =
+      "{\"key\":\"a\",\"value\":\"b\"}\n"
+      "{\"key\":\"\",\"value\":\"\"}\n"
+      "{\"key\":{\"base64\":\"/wA=\"},\"value\":\"\\u0000\\n\"}\n"
+      "{\"key\":\"caf\xc3\xa9\",\"value\":{\"base64\":\"gA==\"}}\n";
+  Run enc = Dxt("encode", jsonl);
+  ASSERT_EQ(enc.code, 0) << enc.err;
+  EXPECT_EQ(enc.out, Frame("a", "b") + Frame("", "") + Frame("\xff\0"s, "\0\n"s) +
+                         Frame("caf\xc3\xa9", "\x80"));
+  Run dec = Dxt("decode --format pairs", enc.out);
+  ASSERT_EQ(dec.code, 0) << dec.err;
+  EXPECT_EQ(dec.out, jsonl);
+}
+
+TEST_F(CodecCli, ListsRoundTrip) {
+  const std::string jsonl =
+      "{\"list\":[{\"key\":\"a\",\"value\":\"1\"},{\"key\":\"b\",\"value\":\"2\"}]}\n"
+      "{\"list\":[]}\n";
+  Run enc = Dxt("encode --format lists", jsonl);
+  ASSERT_EQ(enc.code, 0) << enc.err;
+  std::string want;
+  codec::PairView pairs[] = {{"a", "1"}, {"b", "2"}};
+  ASSERT_TRUE(codec::AppendResultList(&want, pairs).ok());
+  codec::AppendListHeader(&want, 0);
+  EXPECT_EQ(enc.out, want);
+  Run dec = Dxt("decode --format lists", enc.out);
+  ASSERT_EQ(dec.code, 0) << dec.err;
+  EXPECT_EQ(dec.out, jsonl);
+}
+
+TEST_F(CodecCli, ParamsSpecVectorAndForms) {
+  const std::string dict =
+      "{\"test1\":\"1,2,3\",\"one two three\":\"dim\\ndam\\n\",\"dummy\":\"value\"}\n";
+  Run enc = Dxt("encode --format params", dict);
+  ASSERT_EQ(enc.code, 0) << enc.err;
+  EXPECT_EQ(enc.out, "60\n5 test1 5 1,2,3\n13 one two three 8 dim\ndam\n\n5 dummy 5 value\n");
+  Run dec = Dxt("decode --format params", enc.out);
+  ASSERT_EQ(dec.code, 0) << dec.err;
+  EXPECT_EQ(dec.out, dict);
+
+  EXPECT_EQ(Dxt("encode --format params", "{}").out, "0\n");
+  EXPECT_EQ(Dxt("encode --format params", "{\"raw\":\"hello\"}").out, "5\nhello");
+  EXPECT_EQ(Dxt("decode --format params", "5\nhello").out, "{\"raw\":\"hello\"}\n");
+  // Binary or duplicate keys use the list form.
+  const std::string binary = "{\"dict\":[{\"key\":{\"base64\":\"/w==\"},\"value\":\"v\"}]}\n";
+  Run b = Dxt("encode --format params", binary);
+  EXPECT_EQ(b.out, "1\n"s.substr(0, 0) + "10\n1 \xff 1 v\n");
+  EXPECT_EQ(Dxt("decode --format params", b.out).out, binary);
+  const std::string raw_key = "{\"dict\":[{\"key\":\"raw\",\"value\":\"x\"}]}\n";
+  EXPECT_EQ(Dxt("decode --format params", Dxt("encode --format params", raw_key).out).out,
+            raw_key);
+}
+
+TEST_F(CodecCli, DiscoCReading) {
+  const std::string stream = "7\n1 k 0 \n" + Frame(std::string(32, 'x'), "v");
+  Run r = Dxt("decode --format params --disco-c", stream);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "{\"outcome\":\"died: Invalid parameter set size\",\"consumed\":10,"
+            "\"dict\":[{\"key\":\"k\",\"value\":\"\"}]}\n");
+}
+
+TEST_F(CodecCli, MalformedInputKeepsDecodedPairs) {
+  std::string bytes = Frame("a", "b") + Frame("c", "d");
+  codec::AppendU32(&bytes, 0xFFFFFFFF);
+  Run r = Dxt("decode -i in.bin", "");
+  EXPECT_EQ(r.code, 2);  // missing file
+  WriteAll(dir_ / "in.bin", bytes);
+  r = Dxt("decode -i in.bin");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out, "{\"key\":\"a\",\"value\":\"b\"}\n{\"key\":\"c\",\"value\":\"d\"}\n");
+  EXPECT_EQ(r.err,
+            "dxt decode: in.bin: offset 20: pair 2: key length 4294967295 exceeds limit "
+            "1073741824 (R3.2)\n");
+  Run t = Dxt("decode", Frame("a", "b") + "\x03\0\0\0ab"s);
+  EXPECT_EQ(t.code, 1);
+  EXPECT_EQ(t.out, "{\"key\":\"a\",\"value\":\"b\"}\n");
+  EXPECT_EQ(t.err, "dxt decode: <stdin>: offset 10: stream ended inside pair 1 (key: have 2 of 3 "
+                   "bytes) (R3.3)\n");
+}
+
+TEST_F(CodecCli, BadJsonNamesTheLine) {
+  Run r = Dxt("encode -o out.bin", "{\"key\":\"a\",\"value\":\"b\"}\n{\"key\":\n");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err.rfind("dxt encode: <stdin>: line 2: ", 0), 0u) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out.bin"));
+  r = Dxt("encode", "{\"key\":\"a\",\"value\":{\"base64\":\"***\"}}\n");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("line 1: value: invalid base64"), std::string::npos) << r.err;
+  r = Dxt("encode --format lists", "{\"list\":[{\"key\":\"a\"}]}\n");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("line 1: list item 0"), std::string::npos) << r.err;
+}
+
+TEST_F(CodecCli, UsageErrors) {
+  EXPECT_EQ(Dxt("encode --format nope").code, 2);
+  EXPECT_EQ(Dxt("decode --disco-c").code, 2);
+  EXPECT_EQ(Dxt("decode --bogus").code, 2);
+}
+
+TEST_F(CodecCli, OutputFileIsReplacedWhole) {
+  WriteAll(dir_ / "out.bin", "old contents that are longer");
+  Run r = Dxt("encode -o out.bin", "{\"key\":\"k\",\"value\":\"v\"}\n");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(ReadAll(dir_ / "out.bin"), Frame("k", "v"));
+  Run d = Dxt("decode -i out.bin -o out.jsonl");
+  ASSERT_EQ(d.code, 0) << d.err;
+  EXPECT_EQ(ReadAll(dir_ / "out.jsonl"), "{\"key\":\"k\",\"value\":\"v\"}\n");
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir_)) ++files;
+  EXPECT_EQ(files, 5u);  // stdin stdout stderr out.bin out.jsonl: no temporaries left
+}
+
+// --- tools/jsonl.h ---
+
+TEST(Jsonl, Utf8Validation) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("plain \0 nul"s));
+  EXPECT_TRUE(IsValidUtf8("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"));
+  EXPECT_FALSE(IsValidUtf8("\xff"));
+  EXPECT_FALSE(IsValidUtf8("\xc0\x80"));          // overlong NUL
+  EXPECT_FALSE(IsValidUtf8("\xe0\x80\x80"));      // overlong
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xc3"));              // truncated
+}
+
+TEST(Jsonl, BytesRoundTripEveryByte) {
+  std::string all;
+  for (int b = 0; b < 256; ++b) all += static_cast<char>(b);
+  for (const std::string& s : {all, ""s, "text"s, "\0"s, "\x80"s}) {
+    const Json j = BytesToJson(s);
+    EXPECT_EQ(j.is_string(), IsValidUtf8(s));
+    absl::StatusOr<std::string> back = JsonToBytes(*ParseJsonLine(j.dump()));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, s);
+  }
+  EXPECT_FALSE(JsonToBytes(Json(5)).ok());
+  EXPECT_FALSE(JsonToBytes(Json{{"base64", "a"}, {"x", 1}}).ok());
+  EXPECT_FALSE(ParseJsonLine("{").ok());
+}
+
+}  // namespace
+}  // namespace dxt::tools

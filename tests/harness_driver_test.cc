@@ -1,0 +1,319 @@
+// Drivers against real programs (small Python and shell scripts written per test): lockstep map,
+// streaming reduce, and the seam's guarantees (deadlines kill the group, grandchildren holding
+// stdout do not hang us, floods stay bounded).
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "harness/driver.h"
+
+namespace dxt::harness {
+namespace {
+
+using ::testing::HasSubstr;
+using std::chrono::milliseconds;
+
+// Python helpers shared by the scripts below: read params, read pairs, write lists.
+constexpr const char* kPyPrelude = R"PY(#!/usr/bin/env python3
+import os, struct, sys, time
+inp, out = sys.stdin.buffer, sys.stdout.buffer
+def read_params():
+    line = b''
+    while not line.endswith(b'\n'):
+        c = inp.read(1)
+        if not c: sys.exit(0)
+        line += c
+    return inp.read(int(line))
+def read_pair():
+    h = inp.read(4)
+    if len(h) < 4: return None
+    k = inp.read(struct.unpack('<I', h)[0])
+    v = inp.read(struct.unpack('<I', inp.read(4))[0])
+    return k, v
+def frame(k, v): return struct.pack('<I', len(k)) + k + struct.pack('<I', len(v)) + v
+def write_list(pairs, flush=True):
+    out.write(struct.pack('<I', len(pairs)) + b''.join(frame(k, v) for k, v in pairs))
+    if flush: out.flush()
+)PY";
+
+class ScriptDir {
+ public:
+  ScriptDir() {
+    std::string tmpl = "/tmp/dxt-harness-test-XXXXXX";
+    dir_ = ::mkdtemp(tmpl.data());
+  }
+  ~ScriptDir() { std::system(("rm -rf " + dir_).c_str()); }
+  std::string Write(const std::string& name, const std::string& body, bool python = true) {
+    std::string path = dir_ + "/" + name;
+    std::ofstream(path) << (python ? std::string(kPyPrelude) : std::string()) << body;
+    ::chmod(path.c_str(), 0755);
+    return path;
+  }
+
+ private:
+  std::string dir_;
+};
+
+struct Input {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  size_t next = 0;
+  PairSource Source() {
+    return [this]() -> absl::StatusOr<std::optional<codec::PairView>> {
+      if (next == pairs.size()) return std::nullopt;
+      const auto& p = pairs[next++];
+      return codec::PairView{p.first, p.second};
+    };
+  }
+};
+
+// Alive and not a zombie (a killed orphan may wait for a reaper).
+bool IsRunning(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string pid_field, comm, state;
+  if (!(stat >> pid_field >> comm >> state)) return false;
+  return state != "Z" && state != "X";
+}
+
+DriverOptions FastOptions() {
+  DriverOptions o;
+  o.reply_timeout = milliseconds(1500);
+  o.exit_timeout = milliseconds(1500);
+  o.keep_output_pairs = 1000;
+  return o;
+}
+
+Transcript RunProgram(Mode mode, const std::string& program, Input input,
+               DriverOptions options = FastOptions(), std::string params = "0\n") {
+  ProgramSpec spec{program, {}, {}, {}};
+  auto t = RunRecorded(mode, spec, params, input.Source(), nullptr, nullptr, options);
+  EXPECT_TRUE(t.ok()) << t.status();
+  return t.ok() ? *t : Transcript{};
+}
+
+constexpr const char* kEchoMap = R"PY(
+read_params()
+while True:
+    p = read_pair()
+    if p is None: break
+    write_list([p])
+)PY";
+
+TEST(DriverTest, EchoMapLockstepIsClean) {
+  ScriptDir d;
+  std::string prog = d.Write("echo.py", kEchoMap);
+  Input in{{{"k1", "v1"}, {"", "line"}, {std::string("\0\xff", 2), std::string(100000, 'x')}}};
+  std::vector<std::pair<uint64_t, size_t>> lists;
+  ProgramSpec spec{prog, {}, {}, {}};
+  auto s = RunMap(
+      spec, "0\n", in.Source(),
+      [&](uint64_t i, std::span<const codec::PairView> pairs) {
+        lists.emplace_back(i, pairs.size());
+        return absl::OkStatus();
+      },
+      nullptr, FastOptions());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(s->ToStatus().ok()) << s->ToStatus();
+  EXPECT_EQ(s->pairs_written, 3u);
+  EXPECT_EQ(s->lists_received, 3u);
+  EXPECT_THAT(lists, ::testing::ElementsAre(std::pair<uint64_t, size_t>{0, 1},
+                                            std::pair<uint64_t, size_t>{1, 1},
+                                            std::pair<uint64_t, size_t>{2, 1}));
+}
+
+TEST(DriverTest, SinkErrorAbortsTheRun) {
+  ScriptDir d;
+  std::string prog = d.Write("echo.py", kEchoMap);
+  Input in{{{"a", "1"}, {"b", "2"}}};
+  ProgramSpec spec{prog, {}, {}, {}};
+  auto s = RunMap(
+      spec, "0\n", in.Source(),
+      [](uint64_t, std::span<const codec::PairView>) { return absl::CancelledError("stop"); },
+      nullptr, FastOptions());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kCancelled);
+}
+
+TEST(DriverTest, MissingProgramIsAHarnessError) {
+  ProgramSpec spec{"/nonexistent/prog", {}, {}, {}};
+  Input in;
+  auto s = RunMap(spec, "0\n", in.Source(), nullptr, nullptr, FastOptions());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(DriverTest, BufferedMapIsStalledThenAnswersAfterClose) {
+  ScriptDir d;
+  std::string prog = d.Write("buffered.py", R"PY(
+read_params()
+while True:
+    p = read_pair()
+    if p is None: break
+    write_list([p], flush=False)
+out.flush()
+)PY");
+  auto t = RunProgram(Mode::kMap, prog, Input{{{"a", "1"}, {"b", "2"}}});
+  ASSERT_TRUE(t.stalled_pair.has_value());
+  EXPECT_EQ(*t.stalled_pair, 0u);
+  ASSERT_FALSE(t.lists.empty());
+  EXPECT_TRUE(t.lists[0].started_after_stdin_closed);
+  EXPECT_THAT(t.expired_waits.at(0), HasSubstr("reply to pair 0"));
+  EXPECT_FALSE(Summarize(t).ToStatus().ok());
+}
+
+TEST(DriverTest, TwoListsPerPairIsAViolation) {
+  ScriptDir d;
+  std::string prog = d.Write("two.py", R"PY(
+read_params()
+while True:
+    p = read_pair()
+    if p is None: break
+    write_list([p]); write_list([p])
+)PY");
+  auto t = RunProgram(Mode::kMap, prog, Input{{{"a", "1"}, {"b", "2"}, {"c", "3"}}});
+  EXPECT_THAT(t.extra_list_violation, HasSubstr("R5.2"));
+}
+
+TEST(DriverTest, ListBeforeInputIsSeenWithSettle) {
+  ScriptDir d;
+  std::string prog = d.Write("early.py", R"PY(
+write_list([(b'x', b'y')])
+read_params()
+while True:
+    p = read_pair()
+    if p is None: break
+    write_list([p])
+)PY");
+  DriverOptions o = FastOptions();
+  o.settle = milliseconds(300);
+  auto t = RunProgram(Mode::kMap, prog, Input{{{"a", "1"}}}, o);
+  EXPECT_THAT(t.extra_list_violation, HasSubstr("R5.3"));
+  EXPECT_GT(t.stdout_bytes_before_first_pair, 0u);
+}
+
+TEST(DriverTest, ExitStatusAndSignalAreDistinct) {
+  ScriptDir d;
+  auto t3 = RunProgram(Mode::kReduce, d.Write("exit9.sh", "#!/bin/sh\ncat >/dev/null\nexit 9\n", false),
+                Input{{{"a", "1"}}});
+  EXPECT_TRUE(t3.exit.exited);
+  EXPECT_EQ(t3.exit.exit_code, 9);
+  EXPECT_EQ(t3.exit.term_signal, 0);
+  auto ts = RunProgram(Mode::kReduce,
+                d.Write("segv.sh", "#!/bin/sh\ncat >/dev/null\nkill -SEGV $$\n", false),
+                Input{{{"a", "1"}}});
+  EXPECT_FALSE(ts.exit.exited);
+  EXPECT_EQ(ts.exit.term_signal, SIGSEGV);
+  EXPECT_FALSE(ts.killed_by_driver);
+}
+
+TEST(DriverTest, NeverExitingProgramIsKilledWithItsGroup) {
+  ScriptDir d;
+  std::string pidfile = "/tmp/dxt-harness-test-sleeper." + std::to_string(::getpid());
+  std::string prog = d.Write("hang.sh",
+                             "#!/bin/sh\nsleep 1000 &\necho $! > " + pidfile +
+                                 "\ncat >/dev/null\nwhile :; do sleep 1; done\n",
+                             false);
+  auto start = std::chrono::steady_clock::now();
+  auto t = RunProgram(Mode::kReduce, prog, Input{{{"a", "1"}}});
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(8));
+  EXPECT_TRUE(t.killed_by_driver);
+  ASSERT_FALSE(t.expired_waits.empty());
+  EXPECT_THAT(t.expired_waits[0], HasSubstr("exit after stdin was closed"));
+  std::ifstream f(pidfile);
+  int sleeper = 0;
+  f >> sleeper;
+  ASSERT_GT(sleeper, 0);
+  usleep(100000);
+  EXPECT_FALSE(IsRunning(sleeper)) << "background sleep survived the group kill";
+  std::remove(pidfile.c_str());
+}
+
+TEST(DriverTest, GrandchildHoldingStdoutDoesNotHangUs) {
+  ScriptDir d;
+  // The child exits at once; its background grandchild keeps stdout open for 100 s.
+  std::string prog = d.Write("leak.sh", "#!/bin/sh\ncat >/dev/null\n(sleep 100) &\nexit 0\n", false);
+  auto start = std::chrono::steady_clock::now();
+  auto t = RunProgram(Mode::kReduce, prog, Input{{{"a", "1"}}});
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_TRUE(t.descendant_held_pipes);
+  EXPECT_TRUE(t.exit.exited);
+  EXPECT_EQ(t.exit.exit_code, 0);
+}
+
+TEST(DriverTest, StdoutAndStderrFloodsStayBounded) {
+  ScriptDir d;
+  // An endless list (count 2^32-1 of empty pairs) and an endless unterminated stderr line.
+  std::string prog = d.Write("flood.py", R"PY(
+import threading
+def err():
+    while True: sys.stderr.buffer.write(b'x' * 65536)
+threading.Thread(target=err, daemon=True).start()
+out.write(struct.pack('<I', 0xffffffff))
+while True: out.write(b'\0' * 65536)
+)PY");
+  DriverOptions o = FastOptions();
+  o.overall_timeout = milliseconds(1500);
+  o.max_list_bytes = 1 << 20;
+  auto t = RunProgram(Mode::kReduce, prog, Input{{{"a", "1"}}}, o);
+  EXPECT_TRUE(t.killed_by_driver);
+  EXPECT_GT(t.stdout_bytes + t.stderr_bytes, 1u << 20);
+  EXPECT_LE(t.stdout_head.size(), kMaxExcerptBytes);
+  EXPECT_LE(t.logs.size(), kMaxLogRecords);
+  for (const auto& l : t.logs) EXPECT_LE(l.raw.size(), 4096u);
+}
+
+TEST(DriverTest, FourGigabyteClaimIsALimitsFailure) {
+  ScriptDir d;
+  std::string prog = d.Write("claim.py", R"PY(
+read_params(); read_pair()
+out.write(struct.pack('<I', 1) + struct.pack('<I', 0xffffffff) + b'abc'); out.flush()
+time.sleep(30)
+)PY");
+  auto t = RunProgram(Mode::kMap, prog, Input{{{"a", "1"}}});
+  EXPECT_FALSE(t.stdout_decode.ok());
+  EXPECT_THAT(std::string(t.stdout_decode.message()), HasSubstr("exceeds"));
+  EXPECT_TRUE(t.killed_by_driver);
+}
+
+TEST(DriverTest, ReduceStreamsLargeInputWhileWriting) {
+  ScriptDir d;
+  // Writes a 1 MiB list before reading anything: a driver that wrote stdin without draining
+  // stdout would deadlock.
+  std::string prog = d.Write("early_reduce.py", R"PY(
+read_params()
+write_list([(b'big', b'z' * (1 << 20))])
+n = 0
+while read_pair() is not None: n += 1
+write_list([(b'count', str(n).encode())])
+)PY");
+  Input in;
+  for (int i = 0; i < 2000; ++i) in.pairs.emplace_back("k" + std::to_string(i), std::string(1000, 'v'));
+  auto t = RunProgram(Mode::kReduce, prog, in);
+  EXPECT_TRUE(Summarize(t).ToStatus().ok()) << Summarize(t).ToStatus();
+  ASSERT_EQ(t.output.size(), 2u);
+  EXPECT_EQ(t.output[1].second, "2000");
+}
+
+TEST(DriverTest, ReduceExitingWithInputUnreadIsSeen) {
+  ScriptDir d;
+  std::string prog = d.Write("quit.py", "read_params(); read_pair(); sys.exit(0)\n");
+  Input in;
+  for (int i = 0; i < 300; ++i) in.pairs.emplace_back("k", std::string(4096, 'v'));
+  auto t = RunProgram(Mode::kReduce, prog, in);
+  EXPECT_TRUE(t.stdin_broken || t.unread_input_at_exit > 0 || t.pairs_total > t.pairs_queued);
+  EXPECT_THAT(std::string(Summarize(t).ToStatus().message()), HasSubstr("R6.1"));
+}
+
+TEST(DriverTest, SandboxSeesWrittenFiles) {
+  ScriptDir d;
+  std::string prog = d.Write("writer.sh", "#!/bin/sh\ncat >/dev/null\necho hi > out.txt\n", false);
+  auto t = RunProgram(Mode::kReduce, prog, Input{{{"a", "1"}}});
+  EXPECT_THAT(t.sandbox.created, ::testing::ElementsAre("out.txt"));
+}
+
+}  // namespace
+}  // namespace dxt::harness

@@ -1,0 +1,142 @@
+// `dxt cat OUTDIR`: prints the pairs of a `dxt run` output directory.
+#include <algorithm>
+#include <cstdint>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "reference/executor/framed_file.h"
+#include "reference/executor/output.h"
+#include "reference/executor/partition.h"
+#include "tools/command_registry.h"
+#include "tools/jsonl.h"
+
+namespace dxt::tools {
+namespace {
+
+struct CatFlags {
+  std::string dir;
+  std::string format = "jsonl";
+  std::optional<uint32_t> partition;
+  std::optional<size_t> top;
+};
+
+// TSV field: backslash, tab, newline, carriage return and other control bytes are escaped (\\ \t
+// \n \r \xHH); bytes >= 0x80 are kept when the field is valid UTF-8 and escaped otherwise.
+std::string TsvField(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const bool utf8 = IsValidUtf8(bytes);
+  std::string out;
+  for (unsigned char c : bytes) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8)) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+void Print(const CatFlags& flags, const std::optional<uint32_t>& partition, std::string_view key,
+           std::string_view value) {
+  if (flags.format == "tsv") {
+    std::cout << TsvField(key) << '\t' << TsvField(value) << '\n';
+    return;
+  }
+  Json j;
+  j["partition"] = partition ? Json(*partition) : Json(nullptr);
+  j["key"] = BytesToJson(key);
+  j["value"] = BytesToJson(value);
+  std::cout << JsonLine(j);
+}
+
+struct Ranked {
+  int64_t count;
+  std::string key, value;
+  std::optional<uint32_t> partition;
+};
+
+// Larger counts first, then key bytes ascending.
+bool RankBefore(const Ranked& a, const Ranked& b) {
+  return a.count != b.count ? a.count > b.count : a.key < b.key;
+}
+
+int CatCommand(const CatFlags& flags) {
+  absl::StatusOr<executor::OutputIndex> index = executor::ReadOutputIndex(flags.dir);
+  if (!index.ok()) {
+    std::cerr << "dxt cat: " << index.status().message() << "\n";
+    return kExitUsage;
+  }
+  std::vector<Ranked> best;  // a heap of the --top best, worst on top
+  std::string key, value;
+  for (const executor::OutputFile& f : index->files) {
+    if (flags.partition && f.partition != flags.partition) continue;
+    absl::StatusOr<std::unique_ptr<executor::FramedReader>> reader =
+        executor::FramedReader::Open(flags.dir + "/" + f.file);
+    if (!reader.ok()) {
+      std::cerr << "dxt cat: " << reader.status().message() << "\n";
+      return kExitFailed;
+    }
+    while (true) {
+      absl::StatusOr<bool> more = (*reader)->Next(&key, &value);
+      if (!more.ok()) {
+        std::cerr << "dxt cat: " << more.status().message() << "\n";
+        return kExitFailed;
+      }
+      if (!*more) break;
+      if (!flags.top) {
+        Print(flags, f.partition, key, value);
+        continue;
+      }
+      absl::StatusOr<int64_t> count = executor::ParseIntegerKey(value);
+      if (!count.ok()) {
+        std::cerr << "dxt cat: --top needs integer values: " << f.file << ": value of pair "
+                  << (*reader)->pairs_read() - 1 << " is not one\n";
+        return kExitFailed;
+      }
+      best.push_back({*count, key, value, f.partition});
+      std::push_heap(best.begin(), best.end(), RankBefore);
+      if (best.size() > *flags.top) {
+        std::pop_heap(best.begin(), best.end(), RankBefore);
+        best.pop_back();
+      }
+    }
+  }
+  std::sort(best.begin(), best.end(), RankBefore);
+  for (const Ranked& r : best) Print(flags, r.partition, r.key, r.value);
+  return kExitOk;
+}
+
+const CommandRegistrar kRegistrar({
+    "cat",
+    "print the pairs of a `dxt run` output directory",
+    61,
+    [](CLI::App& sub) -> std::function<int()> {
+      auto flags = std::make_shared<CatFlags>();
+      sub.add_option("dir", flags->dir, "output directory written by `dxt run`")->required();
+      sub.add_option("--format", flags->format,
+                     "jsonl: {\"partition\": p, \"key\": ..., \"value\": ...} (binary-safe, as "
+                     "`dxt decode`); tsv: key<TAB>value with \\\\ \\t \\n \\r \\xHH escapes")
+          ->check(CLI::IsMember({"jsonl", "tsv"}));
+      sub.add_option("--partition", flags->partition, "only this partition");
+      sub.add_option("--top", flags->top,
+                     "only the N pairs with the largest integer values (ties: key order)");
+      return [flags] { return CatCommand(*flags); };
+    },
+});
+
+}  // namespace
+}  // namespace dxt::tools
