@@ -43,8 +43,7 @@ LogLine ClassifyLogLine(std::string_view line) {
 }
 
 // The kind of a truncated line is decided from its first 7 bytes, so keep at least those.
-LogLineSplitter::LogLineSplitter(size_t max_line)
-    : max_line_(std::max(max_line, kLogPrefixSize)) {}
+LogLineSplitter::LogLineSplitter(size_t max_line) : max_line_(std::max(max_line, kLogPrefixSize)) {}
 
 void LogLineSplitter::Feed(std::string_view chunk, const Sink& sink) {
   while (!chunk.empty()) {

@@ -143,6 +143,8 @@ std::string EncodeParamDict(const ParamDict& dict) {
   return EncodeParamRaw(body);
 }
 
-std::string EncodeParamRaw(std::string_view raw) { return absl::StrCat(raw.size(), "\n", Absl(raw)); }
+std::string EncodeParamRaw(std::string_view raw) {
+  return absl::StrCat(raw.size(), "\n", Absl(raw));
+}
 
 }  // namespace dxt::codec

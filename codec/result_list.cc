@@ -17,9 +17,9 @@ Decoded<uint32_t> DecodeListHeader(std::string_view in, const Limits& limits) {
   if (in.size() < kListHeaderSize) return D::Incomplete();
   const uint32_t count = LoadU32(in.data());
   if (count > limits.max_pairs_per_list) {
-    return D::Invalid(absl::StrCat("list count ", count, " exceeds limit ",
-                                   limits.max_pairs_per_list, " (R4.1)"),
-                      0);
+    return D::Invalid(
+        absl::StrCat("list count ", count, " exceeds limit ", limits.max_pairs_per_list, " (R4.1)"),
+        0);
   }
   return D::Ok(count, kListHeaderSize);
 }

@@ -36,11 +36,11 @@ Expect FirstExpect(StreamGrammar grammar) {
 // Where the decoding stands between items; shared by both decoders so their texts agree.
 struct Position {
   Expect expect = Expect::kPair;
-  uint64_t item_start = 0;     // stream offset of the next (or partial) item
-  uint64_t pairs = 0;          // pairs decoded so far
-  uint64_t lists = 0;          // lists completed so far
-  bool in_list = false;        // inside a result list whose pairs are still arriving
-  uint32_t list_count = 0;     // announced count of the current list
+  uint64_t item_start = 0;  // stream offset of the next (or partial) item
+  uint64_t pairs = 0;       // pairs decoded so far
+  uint64_t lists = 0;       // lists completed so far
+  bool in_list = false;     // inside a result list whose pairs are still arriving
+  uint32_t list_count = 0;  // announced count of the current list
   uint32_t list_remaining = 0;
   uint64_t list_start = 0;
 };
@@ -58,12 +58,15 @@ absl::Status ItemError(const Position& at, uint64_t error_offset, const std::str
       where = absl::StrCat("pair ", at.pairs);
       break;
   }
-  std::string text = absl::StrCat("offset ", at.item_start + error_offset, ": ", where, ": ", reason);
+  std::string text =
+      absl::StrCat("offset ", at.item_start + error_offset, ": ", where, ": ", reason);
   if (reason.find("exceeds limit") != std::string::npos) return absl::OutOfRangeError(text);
   return absl::InvalidArgumentError(text);
 }
 
-std::string HaveOf(uint64_t have, uint64_t of) { return absl::StrCat("have ", have, " of ", of, " bytes"); }
+std::string HaveOf(uint64_t have, uint64_t of) {
+  return absl::StrCat("have ", have, " of ", of, " bytes");
+}
 
 // `partial` is what arrived of the item at `at` before the stream ended.
 absl::Status Truncation(const Position& at, std::string_view partial) {

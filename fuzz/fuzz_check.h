@@ -5,13 +5,12 @@
 
 #include <cstdio>
 
-#define DXT_FUZZ_CHECK(cond)                                                     \
-  do {                                                                           \
-    if (!(cond)) {                                                               \
-      std::fprintf(stderr, "%s:%d: fuzz property failed: %s\n", __FILE__,       \
-                   __LINE__, #cond);                                             \
-      __builtin_trap();                                                          \
-    }                                                                            \
+#define DXT_FUZZ_CHECK(cond)                                                                \
+  do {                                                                                      \
+    if (!(cond)) {                                                                          \
+      std::fprintf(stderr, "%s:%d: fuzz property failed: %s\n", __FILE__, __LINE__, #cond); \
+      __builtin_trap();                                                                     \
+    }                                                                                       \
   } while (0)
 
 #endif  // DXT_FUZZ_FUZZ_CHECK_H_

@@ -56,7 +56,8 @@ void CheckBlock(std::string_view in, const Limits& limits) {
     DXT_FUZZ_CHECK(in[header - 1] == '\n');
     for (size_t i = 0; i + 1 < header; ++i) DXT_FUZZ_CHECK(IsDigit(in[i]));
     // A proper prefix is incomplete.
-    DXT_FUZZ_CHECK(dxt::codec::DecodeParamBlock(in.substr(0, block.consumed - 1), limits).incomplete());
+    DXT_FUZZ_CHECK(
+        dxt::codec::DecodeParamBlock(in.substr(0, block.consumed - 1), limits).incomplete());
     CheckDict(block.value);
     const std::string raw = dxt::codec::EncodeParamRaw(block.value);
     const auto raw_again = dxt::codec::DecodeParamBlock(raw);

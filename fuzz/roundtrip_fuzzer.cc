@@ -56,7 +56,8 @@ std::vector<PairView> PairsOf(const std::vector<OwnedEvent>& events) {
 void RoundTripPairs(FuzzInput& in) {
   const std::vector<PairView> pairs = TakePairs(in, 32);
   std::string wire;
-  for (const PairView& p : pairs) DXT_FUZZ_CHECK(dxt::codec::AppendPair(&wire, p.key, p.value).ok());
+  for (const PairView& p : pairs)
+    DXT_FUZZ_CHECK(dxt::codec::AppendPair(&wire, p.key, p.value).ok());
   size_t pos = 0;
   for (const PairView& p : pairs) {
     const auto d = dxt::codec::DecodePair(std::string_view(wire).substr(pos));
@@ -99,7 +100,8 @@ void RoundTripParams(FuzzInput& in) {
   const std::vector<PairView> pairs = TakePairs(in, 4);  // what follows the block on stdin
   std::string wire = dxt::codec::EncodeParamDict(dict);
   const size_t block_size = wire.size();
-  for (const PairView& p : pairs) DXT_FUZZ_CHECK(dxt::codec::AppendPair(&wire, p.key, p.value).ok());
+  for (const PairView& p : pairs)
+    DXT_FUZZ_CHECK(dxt::codec::AppendPair(&wire, p.key, p.value).ok());
 
   const auto block = dxt::codec::DecodeParamBlock(wire);
   DXT_FUZZ_CHECK(block.ok() && block.consumed == block_size);
@@ -126,10 +128,18 @@ void RoundTripRaw(FuzzInput& in) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzInput in(data, size);
   switch (in.TakeByte() % 4) {
-    case 0: RoundTripPairs(in); break;
-    case 1: RoundTripLists(in); break;
-    case 2: RoundTripParams(in); break;
-    default: RoundTripRaw(in); break;
+    case 0:
+      RoundTripPairs(in);
+      break;
+    case 1:
+      RoundTripLists(in);
+      break;
+    case 2:
+      RoundTripParams(in);
+      break;
+    default:
+      RoundTripRaw(in);
+      break;
   }
   return 0;
 }

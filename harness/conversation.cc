@@ -33,9 +33,21 @@ constexpr size_t kMaxLogLine = 4096;
 constexpr size_t kMaxLogTexts = 1000;
 constexpr uint64_t kMaxKeptOutputBytes = uint64_t{64} << 20;
 
-void AppendCapped(std::string* dst, std::string_view src) {
-  if (dst->size() < kMaxExcerptBytes)
-    dst->append(src.substr(0, kMaxExcerptBytes - dst->size()));
+void AppendCapped(std::string* dst, std::string_view src, size_t cap = kMaxExcerptBytes) {
+  if (dst->size() < cap) dst->append(src.substr(0, cap - dst->size()));
+}
+
+// The codec's stream errors start with "offset N:" (stream_decoder.h).
+std::optional<uint64_t> ErrorOffset(const absl::Status& s) {
+  std::string_view m(s.message().data(), s.message().size());
+  auto pos = m.find("offset ");
+  if (pos == std::string_view::npos) return std::nullopt;
+  uint64_t v = 0;
+  size_t i = pos + 7, digits = 0;
+  for (; i < m.size() && m[i] >= '0' && m[i] <= '9' && digits < 19; ++i, ++digits)
+    v = v * 10 + static_cast<uint64_t>(m[i] - '0');
+  if (digits == 0) return std::nullopt;
+  return v;
 }
 
 class Conversation {
@@ -162,7 +174,7 @@ void Conversation::Abort() {
 void Conversation::QueueBytes(std::string_view bytes) {
   io_.QueueInput(bytes);
   t_->stdin_bytes_queued += bytes.size();
-  AppendCapped(&t_->stdin_head, bytes);
+  AppendCapped(&t_->stdin_head, bytes, kMaxStdinHeadBytes);
 }
 
 void Conversation::QueuePair(const codec::PairView& pair) {
@@ -190,6 +202,9 @@ void Conversation::OnStdout(std::string_view bytes) {
       decoder_.Feed(bytes, [&](const codec::StreamEvent& e) { OnEvent(e, chunk_start); });
   if (!s.ok() && t_->stdout_decode.ok()) {
     t_->stdout_decode = s;
+    uint64_t chunk_begin = t_->stdout_bytes - bytes.size();
+    if (auto off = ErrorOffset(s); off && *off >= chunk_begin && *off < t_->stdout_bytes)
+      t_->stdout_error_bytes = std::string(bytes.substr(*off - chunk_begin, 16));
     Abort();
   }
 }

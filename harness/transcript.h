@@ -23,6 +23,7 @@ using Millis = std::chrono::duration<double, std::milli>;
 inline constexpr size_t kMaxListRecords = 4096;
 inline constexpr size_t kMaxLogRecords = 64;
 inline constexpr size_t kMaxExcerptBytes = 4096;
+inline constexpr size_t kMaxStdinHeadBytes = 16384;
 
 enum class Mode { kMap, kReduce };
 
@@ -71,7 +72,7 @@ struct Transcript {
   bool stdin_broken = false;        // EPIPE: the program closed stdin before we did
   std::optional<Millis> stdin_broken_at;
   uint64_t unread_input_at_exit = 0;  // FIONREAD when the program exited with stdin still open
-  std::string stdin_head;           // first kMaxExcerptBytes bytes written
+  std::string stdin_head;           // first kMaxStdinHeadBytes bytes queued (params included)
 
   // stdout
   uint64_t stdout_bytes = 0;
@@ -82,6 +83,7 @@ struct Transcript {
   uint64_t lists_completed = 0;
   absl::Status stdout_decode;      // first framing error (InvalidArgument/OutOfRange) or
                                    // truncation at EOF (DataLoss)
+  std::string stdout_error_bytes;  // up to 16 stdout bytes at the decode error's offset
   std::string stdout_head;         // first kMaxExcerptBytes bytes
   std::vector<std::pair<std::string, std::string>> output;  // decoded pairs, capped
   bool output_truncated = false;

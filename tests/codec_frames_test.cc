@@ -37,8 +37,11 @@ TEST(KvFrame, EncodesByteForByte) {
 }
 
 TEST(KvFrame, RoundTripsBinaryAndEmpty) {
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {"", ""}, {"k", ""}, {"", "v"}, {"\0\xff\n "s, "\xff\xfe\0\0"s}, {std::string(300, 'x'), "y"}};
+  const std::vector<std::pair<std::string, std::string>> cases = {{"", ""},
+                                                                  {"k", ""},
+                                                                  {"", "v"},
+                                                                  {"\0\xff\n "s, "\xff\xfe\0\0"s},
+                                                                  {std::string(300, 'x'), "y"}};
   for (const auto& [k, v] : cases) {
     const std::string frame = Pair(k, v) + "trailing";
     Decoded<PairView> d = DecodePair(frame);

@@ -14,8 +14,10 @@ namespace {
 using namespace std::string_literals;
 using Outcome = DiscoCParamsReading::Outcome;
 
-const ParamDict kR21Dict = {{"test1", "1,2,3"}, {"one two three", "dim\ndam\n"}, {"dummy", "value"}};
-const std::string kR21Block = "60\n5 test1 5 1,2,3\n13 one two three 8 dim\ndam\n\n5 dummy 5 value\n";
+const ParamDict kR21Dict = {
+    {"test1", "1,2,3"}, {"one two three", "dim\ndam\n"}, {"dummy", "value"}};
+const std::string kR21Block =
+    "60\n5 test1 5 1,2,3\n13 one two three 8 dim\ndam\n\n5 dummy 5 value\n";
 
 ParamDict ToDict(const std::vector<PairView>& v) {
   ParamDict d;
@@ -55,15 +57,20 @@ TEST(ParamBlock, RawString) {
 }
 
 TEST(ParamBlock, ArbitraryBytesRoundTrip) {
-  const ParamDict dict = {{" lead", "  "},        {"\nnl\n", "\0\xff"s},  {"", ""},
-                          {"k\0ey"s, "\n"},       {"dup", "1"},           {"dup", "2"},
-                          {"12 3", "4 5 6\n7 8"}, {std::string(1000, 'z'), "\t"}};
+  const ParamDict dict = {{" lead", "  "},
+                          {"\nnl\n", "\0\xff"s},
+                          {"", ""},
+                          {"k\0ey"s, "\n"},
+                          {"dup", "1"},
+                          {"dup", "2"},
+                          {"12 3", "4 5 6\n7 8"},
+                          {std::string(1000, 'z'), "\t"}};
   EXPECT_EQ(DecodeDict(EncodeParamDict(dict)), dict);
 }
 
 TEST(ParamBlock, EveryProperPrefixIsIncomplete) {
-  for (const std::string& block : {kR21Block, "0\n"s, EncodeParamDict({{"", "\0"s}}),
-                                   EncodeParamRaw(std::string(123, 'r'))}) {
+  for (const std::string& block :
+       {kR21Block, "0\n"s, EncodeParamDict({{"", "\0"s}}), EncodeParamRaw(std::string(123, 'r'))}) {
     for (size_t n = 0; n < block.size(); ++n) {
       Decoded<std::string_view> d = DecodeParamBlock(std::string_view(block).substr(0, n));
       EXPECT_TRUE(d.incomplete()) << n << ": " << d.reason;
@@ -77,9 +84,11 @@ TEST(ParamBlock, MalformedHeaders) {
     size_t offset;
   };
   const std::vector<Case> cases = {
-      {"\n", 0},  {" 5\nhello", 0}, {"+5\nhello", 0}, {"-1\n", 0},  {"5 \nhello", 1},
-      {"5x", 1},  {"12\r\n", 2},    {"a", 0},         {"0\t", 1},
-      {"000000000000000000000", 20},  // 21 digits
+      {"\n", 0},        {" 5\nhello", 0},
+      {"+5\nhello", 0}, {"-1\n", 0},
+      {"5 \nhello", 1}, {"5x", 1},
+      {"12\r\n", 2},    {"a", 0},
+      {"0\t", 1},       {"000000000000000000000", 20},  // 21 digits
   };
   for (const Case& c : cases) {
     Decoded<std::string_view> d = DecodeParamBlock(c.in);
@@ -216,8 +225,7 @@ TEST(DiscoC, HeaderQuirks) {
   // "-1" wraps to 4294967295: the loop then starves for entries.
   EXPECT_EQ(ReadParamsLikeDiscoC("-1\n1 a 1 b\n").outcome, Outcome::kStarved);
   // Overflow clamps to 0xFFFFFFFF: same.
-  EXPECT_EQ(ReadParamsLikeDiscoC("99999999999999999999999\n1 a 1 b\n").outcome,
-            Outcome::kStarved);
+  EXPECT_EQ(ReadParamsLikeDiscoC("99999999999999999999999\n1 a 1 b\n").outcome, Outcome::kStarved);
   DiscoCParamsReading die = ReadParamsLikeDiscoC("8\n1 a 1 b\nZ");
   EXPECT_EQ(die.outcome, Outcome::kOk);  // exactly 8 bytes accounted
   DiscoCParamsReading item = ReadParamsLikeDiscoC("9\n1 a x b\n");

@@ -46,8 +46,8 @@ struct PipeRunResult {
   std::string Describe() const {
     return "started=" + std::to_string(started) + " " + start_error +
            " exit=" + std::to_string(exit_code) + " signal=" + std::to_string(term_signal) +
-           " timed_out=" + std::to_string(timed_out) + " stdout_bytes=" +
-           std::to_string(out.size()) + " stderr=[" + err + "]";
+           " timed_out=" + std::to_string(timed_out) +
+           " stdout_bytes=" + std::to_string(out.size()) + " stderr=[" + err + "]";
   }
 };
 
@@ -175,7 +175,8 @@ class PipeProcess {
       if (stop && stop()) return true;
       if (close_in_when_written_ && pending_in_.empty()) CloseFd(&in_fd_);
       if (out_fd_ < 0 && err_fd_ < 0) return !stop || stop();
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       if (left.count() <= 0) return false;
       pollfd fds[3];
       int n = 0;
@@ -189,7 +190,8 @@ class PipeProcess {
         if (fds[i].fd == in_fd_) {
           WriteSome();
         } else {
-          ReadSome(fds[i].fd == out_fd_ ? &out_fd_ : &err_fd_, fds[i].fd == out_fd_ ? &out_ : &err_);
+          ReadSome(fds[i].fd == out_fd_ ? &out_fd_ : &err_fd_,
+                   fds[i].fd == out_fd_ ? &out_ : &err_);
         }
       }
     }

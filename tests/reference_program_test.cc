@@ -1,6 +1,4 @@
 // Unit tests of the dxt::program library (reference/program/) over real pipes in-process.
-#include "reference/program/program.h"
-
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -12,6 +10,7 @@
 #include "codec/result_list.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "reference/program/program.h"
 
 namespace {
 
@@ -55,6 +54,27 @@ TEST(ProgramOneLine, EscapesLineBreaksOnly) {
   EXPECT_EQ(dxt::program::OneLine("a\nb\r\nc"), "a\\nb\\r\\nc");
   EXPECT_EQ(dxt::program::OneLine(std::string("x\0y\xff", 4)), std::string("x\0y\xff", 4));
   EXPECT_EQ(dxt::program::OneLine(""), "");
+}
+
+TEST(ProgramLog, MsgWritesOneMsgLineToStderr) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const int saved_stderr = dup(2);
+  dup2(fds[1], 2);
+  dxt::program::Msg("two\nlines");
+  dup2(saved_stderr, 2);
+  close(saved_stderr);
+  close(fds[1]);
+  char buf[256];
+  const ssize_t n = read(fds[0], buf, sizeof buf);
+  close(fds[0]);
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(std::string(buf, static_cast<size_t>(n)), "**<MSG> two\\nlines\n");
+}
+
+TEST(ProgramLogDeathTest, DieWritesErrLineAndExitsOne) {
+  EXPECT_EXIT(dxt::program::Die("boom\nagain"), ::testing::ExitedWithCode(1),
+              "^\\*\\*<ERR> boom\\\\nagain\n$");
 }
 
 TEST(ProgramReadParams, ReadsExactlyTheAnnouncedBytes) {

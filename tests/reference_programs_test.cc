@@ -44,7 +44,7 @@ std::vector<List> Lists(const std::string& out) {
 }
 
 dxt::testing::PipeRunResult RunRef(const std::string& program, const std::string& mode,
-                                const std::string& input) {
+                                   const std::string& input) {
   return dxt::testing::RunProgram(ProgramPath(program), {mode}, input);
 }
 
@@ -77,7 +77,8 @@ TEST(ReferenceEcho, MapEmitsOneListPerPair) {
 
 TEST(ReferenceEcho, ReduceIsIdentityAndBatches) {
   std::vector<Pair> pairs = TrickyPairs();
-  for (int i = 0; i < 20000; ++i) pairs.emplace_back("key" + std::to_string(i), std::string(i % 50, 'x'));
+  for (int i = 0; i < 20000; ++i)
+    pairs.emplace_back("key" + std::to_string(i), std::string(i % 50, 'x'));
   const auto r = RunRef("echo", "reduce", Input({{"unused", "param"}}, pairs));
   ASSERT_TRUE(r.exited_ok()) << r.Describe();
   EXPECT_EQ(r.err, "");
@@ -112,8 +113,9 @@ TEST(ReferenceEcho, EmptyInputGivesNoListsAndExitZero) {
 }
 
 TEST(ReferenceWordcount, MapSplitsOnAsciiWhitespace) {
-  const auto r = RunRef("wordcount", "map",
-                     Input({}, {{"doc1", "  the quick\tthe\n fox\r\n"}, {"doc2", " \t\n"}, {"", "a"}}));
+  const auto r =
+      RunRef("wordcount", "map",
+             Input({}, {{"doc1", "  the quick\tthe\n fox\r\n"}, {"doc2", " \t\n"}, {"", "a"}}));
   ASSERT_TRUE(r.exited_ok()) << r.Describe();
   const std::vector<List> lists = Lists(r.out);
   ASSERT_EQ(lists.size(), 3u);
@@ -127,8 +129,13 @@ TEST(ReferenceWordcount, ReduceSumsAndSortsByUnsignedBytes) {
   const std::string ff = Bytes({0xFF});
   const std::string nul_x = Bytes({0x00, 'x'});
   const auto r = RunRef("wordcount", "reduce",
-                     Input({}, {{"b", "1"}, {ff, "7"}, {"a", "2"}, {"b", "30"}, {nul_x, "1"},
-                                {"", "5"}, {"a", "18446744073709551613"}}));
+                        Input({}, {{"b", "1"},
+                                   {ff, "7"},
+                                   {"a", "2"},
+                                   {"b", "30"},
+                                   {nul_x, "1"},
+                                   {"", "5"},
+                                   {"a", "18446744073709551613"}}));
   ASSERT_TRUE(r.exited_ok()) << r.Describe();
   std::vector<Pair> all;
   for (const List& l : Lists(r.out)) all.insert(all.end(), l.begin(), l.end());
@@ -147,16 +154,16 @@ TEST(ReferenceWordcount, ReduceDiesOnNonDecimalCountNamingTheKey) {
 }
 
 TEST(ReferenceWordcount, ReduceDiesOnOverflowingTotal) {
-  const auto r = RunRef("wordcount", "reduce",
-                     Input({}, {{"w", "18446744073709551615"}, {"w", "1"}}));
+  const auto r =
+      RunRef("wordcount", "reduce", Input({}, {{"w", "18446744073709551615"}, {"w", "1"}}));
   EXPECT_EQ(r.exit_code, 1) << r.Describe();
   EXPECT_THAT(r.err, StartsWith("**<ERR>"));
   EXPECT_THAT(r.err, HasSubstr("overflow"));
 }
 
 TEST(ReferenceGrep, MapKeepsMatchingValuesAnywhere) {
-  const std::vector<Pair> pairs = {{"url1", "a fooo line"}, {"url2", "no match"},
-                                   {"url3", Bytes({0x00}) + "fo"}, {"", "FOO"}};
+  const std::vector<Pair> pairs = {
+      {"url1", "a fooo line"}, {"url2", "no match"}, {"url3", Bytes({0x00}) + "fo"}, {"", "FOO"}};
   const auto r = RunRef("grep", "map", Input({{"pattern", "fo+"}}, pairs));
   ASSERT_TRUE(r.exited_ok()) << r.Describe();
   const std::vector<List> lists = Lists(r.out);
@@ -191,9 +198,12 @@ TEST(ReferenceGrep, ReduceIsIdentityWithoutPattern) {
 // Parameters that the original C library misreads (SPEC R2.3, R2.5), followed by a first pair
 // whose key length (32) begins with a whitespace byte.
 dxt::codec::ParamDict TrickyParams() {
-  return {{" leading", "\nnewline first"}, {Bytes({0x00}) + "nul", Bytes({'v', 0x00})},
-          {"", ""},                        {Bytes({0xFF}), " "},
-          {"dup", "1"},                    {"dup", "2"},
+  return {{" leading", "\nnewline first"},
+          {Bytes({0x00}) + "nul", Bytes({'v', 0x00})},
+          {"", ""},
+          {Bytes({0xFF}), " "},
+          {"dup", "1"},
+          {"dup", "2"},
           {"last", ""}};
 }
 
@@ -247,7 +257,8 @@ TEST(ReferenceLibrary, MapFlushesOneListPerPairBeforeStdinCloses) {
       };
       ASSERT_TRUE(p.ReadStdoutUntil(one_more_list, std::chrono::seconds(10)))
           << program << ": no list for pair " << i << " while stdin is open; stderr: " << p.err();
-      const auto list = dxt::codec::DecodeResultList(std::string_view(p.out()).substr(expected_end));
+      const auto list =
+          dxt::codec::DecodeResultList(std::string_view(p.out()).substr(expected_end));
       expected_end += list.consumed;
       EXPECT_EQ(p.out().size(), expected_end) << program << ": more than one list for pair " << i;
       if (i < 3) {

@@ -64,8 +64,9 @@ absl::Status EncodeLine(const Json& line, const std::string& format, std::string
   std::vector<std::pair<std::string, std::string>> owned;
   for (size_t i = 0; i < line["list"].size(); ++i) {
     absl::StatusOr<std::pair<std::string, std::string>> pair = JsonToPair(line["list"][i]);
-    if (!pair.ok()) return absl::InvalidArgumentError(absl::StrCat("list item ", i, ": ",
-                                                                   pair.status().message()));
+    if (!pair.ok())
+      return absl::InvalidArgumentError(
+          absl::StrCat("list item ", i, ": ", pair.status().message()));
     owned.push_back(*std::move(pair));
   }
   std::vector<codec::PairView> views;
@@ -86,13 +87,15 @@ absl::StatusOr<std::string> EncodeParams(const Json& doc) {
     for (size_t i = 0; i < doc["dict"].size(); ++i) {
       absl::StatusOr<std::pair<std::string, std::string>> pair = JsonToPair(doc["dict"][i]);
       if (!pair.ok()) {
-        return absl::InvalidArgumentError(absl::StrCat("dict item ", i, ": ", pair.status().message()));
+        return absl::InvalidArgumentError(
+            absl::StrCat("dict item ", i, ": ", pair.status().message()));
       }
       dict.push_back(*std::move(pair));
     }
     return codec::EncodeParamDict(dict);
   }
-  const Json& obj = doc.size() == 1 && doc.contains("dict") && doc["dict"].is_object() ? doc["dict"] : doc;
+  const Json& obj =
+      doc.size() == 1 && doc.contains("dict") && doc["dict"].is_object() ? doc["dict"] : doc;
   for (const auto& [key, value] : obj.items()) {
     absl::StatusOr<std::string> bytes = JsonToBytes(value);
     if (!bytes.ok()) {
@@ -184,8 +187,8 @@ int DecodeParams(const CodecOptions& o, const std::string& input, std::string* o
   if (block.invalid()) return fail(block.error_offset, block.reason);
   if (block.incomplete()) return fail(input.size(), "input ends inside the parameter block (R3.3)");
   if (block.consumed != input.size()) {
-    return fail(block.consumed, absl::StrCat(input.size() - block.consumed,
-                                             " bytes follow the parameter block"));
+    return fail(block.consumed,
+                absl::StrCat(input.size() - block.consumed, " bytes follow the parameter block"));
   }
   codec::Decoded<std::vector<codec::PairView>> dict = codec::ParseParamDict(block.value);
   if (!dict.ok()) {
@@ -233,7 +236,8 @@ int RunDecode(const CodecOptions& o) {
     return kExitUsage;
   }
   std::string out;
-  const int code = o.format == "params" ? DecodeParams(o, *input, &out) : DecodeFrames(o, *input, &out);
+  const int code =
+      o.format == "params" ? DecodeParams(o, *input, &out) : DecodeFrames(o, *input, &out);
   // What was decoded before an error is still written.
   if (absl::Status s = WriteOutput(o.output, out); !s.ok()) {
     std::cerr << "dxt decode: " << s.message() << "\n";

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "codec/kv_frame.h"
 #include "reference/executor/absl_compat.h"
@@ -42,6 +44,14 @@ std::string BigEndian64(uint64_t v) {
   for (int i = 7; i >= 0; --i, v >>= 8) s[i] = static_cast<char>(v & 0xff);
   return s;
 }
+
+// Another task's fork can inherit the write descriptor of a program being copied into its sandbox
+// for a moment, and exec then fails with ETXTBSY. Nothing was exchanged yet, so starting again is
+// safe. (A harness-level lock around copy + spawn would remove the race; until then, retry.)
+bool IsTextFileBusy(const absl::StatusOr<harness::RunSummary>& r) {
+  return !r.ok() && absl::StrContains(r.status().message(), "Text file busy");
+}
+constexpr int kSpawnAttempts = 1;
 
 absl::Status Annotate(const absl::Status& s, const std::string& task) {
   return absl::Status(s.code(), absl::StrCat(task, " failed: ", s.message()));
@@ -192,8 +202,13 @@ absl::Status JobRunner::RunExternalMap(const std::string& label, EntryReader& re
     }
     return absl::OkStatus();
   };
-  absl::StatusOr<harness::RunSummary> r = harness::RunMap(
-      Spec(job_.map), job_.param_block, source, on_list, TaskLog(label, &first_err), options_.driver);
+  absl::StatusOr<harness::RunSummary> r;
+  for (int attempt = 0; attempt < kSpawnAttempts; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
+    r = harness::RunMap(Spec(job_.map), job_.param_block, source, on_list, TaskLog(label, &first_err),
+                        options_.driver);
+    if (!IsTextFileBusy(r) || *count > 0) break;
+  }
   if (!own_error.ok()) return own_error;
   if (!r.ok()) return r.status();
   absl::Status s = r->ToStatus();
@@ -334,8 +349,13 @@ absl::Status JobRunner::RunExternalReduce(const std::string& label, ConcatReader
     }
     return absl::OkStatus();
   };
-  absl::StatusOr<harness::RunSummary> r = harness::RunReduce(
-      Spec(job_.reduce), job_.param_block, source, on_list, TaskLog(label, &first_err), options_.driver);
+  absl::StatusOr<harness::RunSummary> r;
+  for (int attempt = 0; attempt < kSpawnAttempts; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
+    r = harness::RunReduce(Spec(job_.reduce), job_.param_block, source, on_list,
+                           TaskLog(label, &first_err), options_.driver);
+    if (!IsTextFileBusy(r) || *count > 0 || out.pairs() > 0) break;
+  }
   if (!own_error.ok()) return own_error;
   if (!r.ok()) return r.status();
   absl::Status s = r->ToStatus();

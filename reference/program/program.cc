@@ -34,7 +34,8 @@ void WriteLogLine(std::string_view prefix, std::string_view text) {
 size_t MissingParamBytes(std::string_view have) {
   const size_t nl = have.find('\n');
   uint64_t body = 0;
-  if (nl == std::string_view::npos || !absl::SimpleAtoi(ToAbsl(have.substr(0, nl)), &body)) return 1;
+  if (nl == std::string_view::npos || !absl::SimpleAtoi(ToAbsl(have.substr(0, nl)), &body))
+    return 1;
   const uint64_t total = nl + 1 + body;
   return total > have.size() ? static_cast<size_t>(total - have.size()) : 1;
 }
@@ -116,9 +117,9 @@ absl::StatusOr<bool> PairReader::Read(codec::PairView* pair) {
       return true;
     }
     if (decoded.invalid()) {
-      return absl::InvalidArgumentError(absl::StrCat("offset ", in_->offset() + decoded.error_offset,
-                                                     ": pair ", pairs_read_, ": ", decoded.reason,
-                                                     " (R3.2)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("offset ", in_->offset() + decoded.error_offset, ": pair ", pairs_read_,
+                       ": ", decoded.reason, " (R3.2)"));
     }
     const absl::StatusOr<size_t> got = in_->Fill();
     if (!got.ok()) return got.status();
@@ -162,8 +163,8 @@ absl::Status ListWriter::WriteList(ResultList& list) {
   }
   list.Clear();
   if (!written.ok()) {
-    return absl::Status(written.code(),
-                        absl::StrCat("writing result list ", lists_written_, ": ", written.message()));
+    return absl::Status(written.code(), absl::StrCat("writing result list ", lists_written_, ": ",
+                                                     written.message()));
   }
   ++lists_written_;
   return absl::OkStatus();
@@ -197,7 +198,8 @@ int RunMain(int argc, char** argv, const Program& program) {
   }
   const Mode mode = mode_arg == "map" ? Mode::kMap : Mode::kReduce;
   if (mode == Mode::kMap && !program.map) Die(absl::StrCat(ToAbsl(name), " has no map mode"));
-  if (mode == Mode::kReduce && !program.reduce) Die(absl::StrCat(ToAbsl(name), " has no reduce mode"));
+  if (mode == Mode::kReduce && !program.reduce)
+    Die(absl::StrCat(ToAbsl(name), " has no reduce mode"));
 
   InputBuffer in(kStdin);
   const absl::StatusOr<Params> params = ReadParams(in);
@@ -214,7 +216,8 @@ int RunMain(int argc, char** argv, const Program& program) {
     ResultList list;
     while (reader.Next(&pair)) {
       const absl::Status mapped = program.map(*params, pair.key, pair.value, list);
-      if (!mapped.ok()) Die(absl::StrCat("map, pair ", reader.pairs_read() - 1, ": ", mapped.message()));
+      if (!mapped.ok())
+        Die(absl::StrCat("map, pair ", reader.pairs_read() - 1, ": ", mapped.message()));
       writer.Emit(list);  // R5.2: exactly one list per pair, flushed before the next read
     }
     return 0;

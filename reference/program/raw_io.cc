@@ -57,9 +57,9 @@ absl::StatusOr<size_t> InputBuffer::Fill(size_t max_bytes) {
       WaitFor(fd_, POLLIN);
       continue;
     }
-    return absl::InternalError(
-        absl::StrCat("read(fd ", fd_, ") at offset ", consumed_ + (end_ - begin_),
-                     " failed: ", std::strerror(errno)));
+    return absl::InternalError(absl::StrCat("read(fd ", fd_, ") at offset ",
+                                            consumed_ + (end_ - begin_),
+                                            " failed: ", std::strerror(errno)));
   }
 }
 
@@ -76,7 +76,8 @@ absl::Status WriteAll(int fd, std::string_view bytes) {
       continue;
     }
     if (errno == EPIPE) {
-      return absl::UnavailableError(absl::StrCat("write(fd ", fd, "): the reader has gone (EPIPE)"));
+      return absl::UnavailableError(
+          absl::StrCat("write(fd ", fd, "): the reader has gone (EPIPE)"));
     }
     return absl::InternalError(absl::StrCat("write(fd ", fd, ") failed: ", std::strerror(errno)));
   }

@@ -1,6 +1,7 @@
 // params-dump: makes the parameter decoding visible.
 //   map:    for each input pair, one list holding every parameter as a (key, value) pair in
-//           the order sent (the input pair itself is not echoed), so decoding is checkable per pair.
+//           the order sent (the input pair itself is not echoed), so decoding is checkable per
+//           pair.
 //   reduce: reads all input, then emits one list of the parameters.
 // A raw-string parameter block (R2.4) is dumped as the single pair ("", raw body).
 #include "reference/program/program.h"
@@ -36,6 +37,4 @@ absl::Status DumpReduce(const Params& params, dxt::program::PairReader& in,
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  return dxt::program::RunMain(argc, argv, DumpMap, DumpReduce);
-}
+int main(int argc, char** argv) { return dxt::program::RunMain(argc, argv, DumpMap, DumpReduce); }

@@ -59,8 +59,8 @@ absl::Status WordcountReduce(const Params&, dxt::program::PairReader& in,
   while (in.Next(&pair)) {
     uint64_t count = 0;
     if (!ParseCount(pair.value, &count)) {
-      return absl::InvalidArgumentError(absl::StrCat("key \"", Escaped(pair.key),
-                                                     "\": count \"", Escaped(pair.value),
+      return absl::InvalidArgumentError(absl::StrCat("key \"", Escaped(pair.key), "\": count \"",
+                                                     Escaped(pair.value),
                                                      "\" is not a decimal number"));
     }
     uint64_t& total = totals[std::string(pair.key)];

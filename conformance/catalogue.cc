@@ -1,0 +1,145 @@
+// Generators and materialisation. Inputs are generated, not stored: a 16 MiB value is a
+// Generator{1, 3, 16 << 20}, and exists only while its case runs.
+#include "conformance/catalogue.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+
+namespace dxt::conformance {
+namespace {
+
+uint64_t SplitMix64(uint64_t* state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// `size` bytes: the prefix (truncated), then the pattern. `salt` separates keys from values.
+std::string Fill(const Generator& g, size_t size, const std::string& prefix, uint64_t index,
+                 uint64_t salt) {
+  std::string out = prefix.substr(0, size);
+  out.reserve(size);
+  uint64_t state = g.seed * 0x100000001B3ull + index * 2 + salt;
+  uint64_t word = 0;
+  for (size_t j = out.size(); j < size; ++j) {
+    switch (g.pattern) {
+      case Pattern::kLetters:
+        out.push_back(static_cast<char>('a' + (index + j) % 26));
+        break;
+      case Pattern::kAllBytes:
+        out.push_back(static_cast<char>((index + j + g.seed + salt) & 0xFF));
+        break;
+      case Pattern::kRandom:
+        if (j % 8 == 0 || j == prefix.size()) word = SplitMix64(&state);
+        out.push_back(static_cast<char>(word & 0xFF));
+        word >>= 8;
+        break;
+      case Pattern::kFill:
+        out.push_back(g.fill);
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IdLess(std::string_view a, std::string_view b) {
+  auto parts = [](std::string_view s) {
+    std::vector<uint64_t> v{0};
+    for (char ch : s) {
+      if (ch == '.') {
+        v.push_back(0);
+      } else if (ch >= '0' && ch <= '9') {
+        v.back() = v.back() * 10 + static_cast<uint64_t>(ch - '0');
+      }
+    }
+    return v;
+  };
+  auto x = parts(a), y = parts(b);
+  return x != y ? x < y : a < b;
+}
+
+std::vector<OwnedPair> Generate(const Generator& g) {
+  std::vector<OwnedPair> out;
+  out.reserve(g.count);
+  for (uint64_t i = 0; i < g.count; ++i)
+    out.emplace_back(Fill(g, g.key_size, g.key_prefix, i, 0),
+                     Fill(g, g.value_size, g.value_prefix, i, 1));
+  return out;
+}
+
+std::vector<OwnedPair> GenerateInput(const InputSpec& spec) {
+  std::vector<OwnedPair> out = spec.literal;
+  for (const Generator& g : spec.generated) {
+    auto more = Generate(g);
+    out.insert(out.end(), std::make_move_iterator(more.begin()),
+               std::make_move_iterator(more.end()));
+  }
+  return out;
+}
+
+codec::ParamDict GenerateParams(const ParamSpec& spec) {
+  codec::ParamDict out = spec.literal;
+  auto more = Generate(spec.generated);
+  out.insert(out.end(), more.begin(), more.end());
+  return out;
+}
+
+std::vector<Mode> ModesOf(const Entry& e) {
+  switch (e.modes) {
+    case Modes::kMap: return {Mode::kMap};
+    case Modes::kReduce: return {Mode::kReduce};
+    case Modes::kBoth: break;
+  }
+  return {Mode::kMap, Mode::kReduce};
+}
+
+harness::Case Materialise(const Entry& e, Mode mode, const MaterialiseOptions& options) {
+  harness::Case c;
+  c.id = e.id;
+  c.title = e.title;
+  c.rules = e.rules;
+  c.mode = mode;
+  if (e.params.raw) {
+    c.raw_params = e.params.raw_text;
+  } else {
+    c.params = GenerateParams(e.params);
+  }
+  c.input = GenerateInput(e.input);
+  c.delivery = mode == Mode::kMap ? e.delivery : harness::Delivery::kLockstep;
+  c.policy = options.strict && e.policy == Policy::kNonStrict ? Policy::kStrict : e.policy;
+  c.params_probe = e.params_probe;
+  c.fixed_params = e.fixed_params;
+  if (options.identity) {
+    c.expect.output = c.input;
+    c.expect.multiset = false;
+  }
+  if (!options.extra_params.empty()) {
+    std::vector<harness::Case> one{std::move(c)};
+    harness::MergeParams(options.extra_params, &one);
+    c = std::move(one.front());
+  }
+  return c;
+}
+
+const std::vector<Entry>& Catalogue() {
+  static const auto* table = [] {
+    auto* v = new std::vector<Entry>;
+    AddLaunchEntries(v);
+    AddParamEntries(v);
+    AddFramingEntries(v);
+    AddMapEntries(v);
+    AddReduceEntries(v);
+    AddEndingEntries(v);
+    std::stable_sort(v->begin(), v->end(),
+                     [](const Entry& a, const Entry& b) { return IdLess(a.id, b.id); });
+    return v;
+  }();
+  return *table;
+}
+
+}  // namespace dxt::conformance

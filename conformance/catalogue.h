@@ -1,0 +1,128 @@
+// The conformance catalogue (issue 4): a numbered table of cases, as data (STYLE habit 6).
+//
+// IDs follow SPEC rules: "5.2.3" is the third case for rule R5.2. Each entry names the rules it
+// tests, the mode(s) it runs in, how to generate its inputs (generator specs, never literal
+// megabytes), how to deliver them, and its verdict policy. Entries are materialised into
+// harness::Case objects only when they run, one per applicable mode, so huge inputs live only
+// while their case runs.
+#ifndef DXT_CONFORMANCE_CATALOGUE_H_
+#define DXT_CONFORMANCE_CATALOGUE_H_
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codec/param_block.h"
+#include "harness/case.h"
+
+namespace dxt::conformance {
+
+using harness::Mode;
+using harness::OwnedPair;
+using harness::Policy;
+
+enum class Modes { kMap, kReduce, kBoth };
+
+// Byte content of generated keys/values.
+enum class Pattern {
+  kLetters,   // 'a'..'z' cycling, offset by the pair index (text)
+  kAllBytes,  // 0x00..0xFF cycling, offset by index + seed: every byte value appears
+  kRandom,    // splitmix64 stream seeded by (seed, index)
+  kFill,      // every byte = fill
+};
+
+// `count` pairs; pair i has a key of key_size bytes and a value of value_size bytes: the prefix
+// (if any, truncated to the size) followed by the pattern. Deterministic in all fields.
+struct Generator {
+  uint64_t count = 0;
+  size_t key_size = 0;
+  size_t value_size = 0;
+  Pattern pattern = Pattern::kLetters;
+  uint64_t seed = 0;
+  char fill = 0;
+  std::string key_prefix;
+  std::string value_prefix;
+};
+
+// Pairs in this order: `literal`, then every generator's pairs.
+struct InputSpec {
+  std::vector<OwnedPair> literal;
+  std::vector<Generator> generated;
+};
+
+// Parameters: a literal dictionary plus generated entries (keys "p<i>" + pattern), or a raw
+// string (R2.4).
+struct ParamSpec {
+  codec::ParamDict literal;
+  Generator generated;  // count == 0: none
+  bool raw = false;
+  std::string raw_text;
+};
+
+// How the stdin bytes reach the program (a program must not assume one pair per read).
+// Applied by TrickleIo (conformance/trickle_io.h) around the real process. All zero = plain.
+struct Chunking {
+  size_t min_chunk = 0;  // bytes per write: uniform in [min_chunk, max_chunk]; 0 = unchunked
+  size_t max_chunk = 0;
+  std::chrono::milliseconds chunk_pause{0};  // between two writes of one pair
+  std::chrono::milliseconds pair_pause{0};   // before each pair (and before the first)
+  uint64_t seed = 1;
+  bool active() const {
+    return max_chunk > 0 || chunk_pause.count() > 0 || pair_pause.count() > 0;
+  }
+};
+
+struct Entry {
+  std::string id;     // "2.3.4"
+  std::string title;  // one line
+  std::vector<std::string> rules;  // "R2.3", ... (SPEC rules only)
+  Modes modes = Modes::kBoth;
+  ParamSpec params;
+  InputSpec input;
+  harness::Delivery delivery = harness::Delivery::kLockstep;  // map only
+  Chunking chunking;
+  Policy policy = Policy::kStrict;
+  std::string policy_reason;  // why a case is NON-STRICT / INFORMATIONAL
+  bool params_probe = false;  // see harness::Case::params_probe
+  bool fixed_params = false;  // --params is not merged (the case needs its exact block)
+  bool heavy = false;         // tens of MiB in flight: the runner limits how many run at once
+};
+
+// The whole catalogue, in ID order (sections 1-8). Static storage. IDs are unique.
+const std::vector<Entry>& Catalogue();
+
+// The modes an entry runs in: {map}, {reduce} or {map, reduce}.
+std::vector<Mode> ModesOf(const Entry& e);
+
+struct MaterialiseOptions {
+  bool identity = false;  // --expect identity: the program echoes pairs unchanged
+  bool strict = false;    // --strict: NON-STRICT becomes FAILED
+  codec::ParamDict extra_params;  // --params, merged unless the entry has fixed_params
+};
+
+// Generates the entry's inputs and builds the case for `mode`. With `identity`, the case also
+// expects its output to equal its input byte for byte, in order (map: concatenation of the
+// lists, one list per pair; reduce: the whole stream).
+harness::Case Materialise(const Entry& e, Mode mode, const MaterialiseOptions& options);
+
+// Orders IDs numerically, part by part: "2.3.9" < "2.3.10" < "3.1.1".
+bool IdLess(std::string_view a, std::string_view b);
+
+// The pairs a generator produces / the input of an entry (exposed for tests).
+std::vector<OwnedPair> Generate(const Generator& g);
+std::vector<OwnedPair> GenerateInput(const InputSpec& spec);
+codec::ParamDict GenerateParams(const ParamSpec& spec);
+
+// Sections of the table, one file each (catalogue_<section>.cc); Catalogue() concatenates them.
+void AddLaunchEntries(std::vector<Entry>* out);    // R1
+void AddParamEntries(std::vector<Entry>* out);     // R2
+void AddFramingEntries(std::vector<Entry>* out);   // R3, R4
+void AddMapEntries(std::vector<Entry>* out);       // R5
+void AddReduceEntries(std::vector<Entry>* out);    // R6
+void AddEndingEntries(std::vector<Entry>* out);    // R7, R8
+
+}  // namespace dxt::conformance
+
+#endif  // DXT_CONFORMANCE_CATALOGUE_H_

@@ -1,0 +1,24 @@
+// Concurrent execution of the suite (`dxt check --jobs N`). Each case is its own process, so
+// cases run side by side; only the heavy ones (tens of MiB in flight) are serialised so memory
+// stays bounded.
+#ifndef DXT_CONFORMANCE_RUNNER_H_
+#define DXT_CONFORMANCE_RUNNER_H_
+
+#include <cstddef>
+#include <functional>
+
+namespace dxt::conformance {
+
+// Jobs when --jobs is not given: the number of cores (at least 1).
+int DefaultJobs();
+
+// Calls fn(i) for every i in [0, n) on min(jobs, n) threads (jobs < 1 counts as 1), each index
+// exactly once, and returns when all calls have returned. Calls for which heavy(i) is true never
+// overlap each other. `fn` must be safe to call concurrently for distinct i; results are the
+// caller's (typically written to slot i of a pre-sized vector).
+void ParallelFor(size_t n, int jobs, const std::function<bool(size_t)>& heavy,
+                 const std::function<void(size_t)>& fn);
+
+}  // namespace dxt::conformance
+
+#endif  // DXT_CONFORMANCE_RUNNER_H_

@@ -1,0 +1,43 @@
+// Runs a planned selection of the catalogue against one program: materialises each case when it
+// starts, runs cases concurrently (--jobs), applies slow delivery (Chunking) through the spawn
+// seam, and retries a FAILED case once (FLAKY when the retry passes).
+#ifndef DXT_CONFORMANCE_SUITE_H_
+#define DXT_CONFORMANCE_SUITE_H_
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "conformance/baseline.h"
+#include "conformance/catalogue.h"
+#include "conformance/select.h"
+#include "harness/runner.h"
+
+namespace dxt::conformance {
+
+struct SuiteOptions {
+  MaterialiseOptions materialise;  // --expect identity, --strict, --params
+  // program, timeout, verbose, extra_params_given, spawn (wrapped per case for Chunking).
+  // on_case is called once per finished case (after any retry), serialised, in completion order.
+  harness::RunOptions run;
+  int jobs = 1;        // see DefaultJobs()
+  bool retry = true;   // retry a FAILED case once
+};
+
+struct SuiteResult {
+  harness::CaseResult result;  // of the first run; verdict INFORMATIONAL when flaky
+  bool retried = false;
+  bool flaky = false;          // FAILED, then passed on retry
+};
+
+// Results in plan order. Returns the first harness error (program missing, spawn failure);
+// cases not yet started are then not run. Program misbehaviour is only in the results.
+absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& plan,
+                                                  const SuiteOptions& options);
+
+// The case results alone, and the outcomes the baseline compares.
+std::vector<harness::CaseResult> CaseResultsOf(const std::vector<SuiteResult>& results);
+std::vector<Outcome> OutcomesOf(const std::vector<SuiteResult>& results);
+
+}  // namespace dxt::conformance
+
+#endif  // DXT_CONFORMANCE_SUITE_H_

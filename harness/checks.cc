@@ -1,0 +1,421 @@
+// Each check reads the transcript and answers for its own rule only; where one defect shows up in
+// several places, the check closest to the cause reports it (a list cut short and then a stall is
+// framing, not flushing; a SIGKILL the driver sent is hang, not crash).
+#include "harness/checks.h"
+
+#include <algorithm>
+#include <cstring>
+#include <regex>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "codec/disco_c_params.h"
+#include "codec/kv_frame.h"
+
+namespace dxt::harness {
+namespace {
+
+CheckResult Ok(std::string_view name, std::string detail = "") {
+  return {std::string(name), Verdict::kOk, "", std::move(detail)};
+}
+CheckResult Skip(std::string_view name, std::string why) {
+  return {std::string(name), Verdict::kSkipped, "", std::move(why)};
+}
+CheckResult Fail(std::string_view name, std::string rule, std::string detail) {
+  return {std::string(name), Verdict::kFailed, std::move(rule), std::move(detail)};
+}
+
+bool IsMap(const Transcript& t) { return t.mode == Mode::kMap; }
+
+std::string Ms(Millis m) { return absl::StrCat(static_cast<int64_t>(m.count()), " ms"); }
+
+// Excerpt of the exchange: the start of stdin and stdout, escaped.
+std::string Exchange(const Transcript& t) {
+  return absl::StrCat("stdin begins \"", EscapeBytes(t.stdin_head, 48), "\"; stdout (",
+                      t.stdout_bytes, " bytes) begins \"", EscapeBytes(t.stdout_head, 48), "\"");
+}
+
+bool LooksLikeText(std::string_view b) {
+  if (b.size() < 4) return false;
+  for (char ch : b.substr(0, 4)) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (!(c >= 0x20 && c < 0x7f) && c != '\n' && c != '\r' && c != '\t') return false;
+  }
+  return true;
+}
+
+bool DecodeHitLimit(const Transcript& t) {
+  if (t.stdout_decode.ok() || t.stdout_decode.code() == absl::StatusCode::kDataLoss) return false;
+  std::string_view m(t.stdout_decode.message().data(), t.stdout_decode.message().size());
+  bool limit = t.stdout_decode.code() == absl::StatusCode::kOutOfRange ||
+               m.find("exceeds") != std::string_view::npos;
+  return limit && !LooksLikeText(t.stdout_error_bytes);
+}
+
+// The list answering the stalled pair had begun while stdin was open but never completed.
+bool PartialListAtStall(const Transcript& t) {
+  if (!t.stalled_pair || *t.stalled_pair >= t.lists.size()) return false;
+  const ListRecord& r = t.lists[*t.stalled_pair];
+  return !r.started_after_stdin_closed &&
+         (!r.complete_at || (t.stdin_closed_at && *r.complete_at > *t.stdin_closed_at));
+}
+
+bool ExpiredContains(const Transcript& t, std::string_view what) {
+  return std::any_of(t.expired_waits.begin(), t.expired_waits.end(),
+                     [&](const std::string& w) { return w.find(what) != std::string::npos; });
+}
+
+CheckResult CheckFraming(const Transcript& t) {
+  constexpr std::string_view kName = "framing";
+  if (!t.extra_list_violation.empty()) return Ok(kName, "see map-protocol");
+  if (!t.stdout_decode.ok() && !DecodeHitLimit(t)) {
+    std::string msg(t.stdout_decode.message());
+    if (LooksLikeText(t.stdout_error_bytes))
+      return Fail(kName, "R4.2",
+                  absl::StrCat("expected only result lists on stdout, found text \"",
+                               EscapeBytes(t.stdout_error_bytes, 16), "\": ", msg, "; ",
+                               Exchange(t)));
+    bool truncated = t.stdout_decode.code() == absl::StatusCode::kDataLoss;
+    return Fail(kName, truncated ? "R3.3" : "R4.1",
+                absl::StrCat(truncated ? "stdout ended inside an item: " : "bad framing: ", msg,
+                             "; ", Exchange(t)));
+  }
+  if (PartialListAtStall(t)) {
+    const ListRecord& r = t.lists[*t.stalled_pair];
+    return Fail(kName, "R4.1",
+                absl::StrCat("result list ", r.index, " (stdout offset ", r.stdout_offset,
+                             ") announced ", r.count,
+                             " pair(s) but stopped short while the program waited for input; ",
+                             Exchange(t)));
+  }
+  return Ok(kName);
+}
+
+CheckResult CheckLimits(const Transcript& t) {
+  constexpr std::string_view kName = "limits";
+  if (!DecodeHitLimit(t)) return Ok(kName);
+  return Fail(kName, "R3.2",
+              absl::StrCat("a length on stdout exceeds the driver's limit (bytes \"",
+                           EscapeBytes(t.stdout_error_bytes, 16),
+                           "\"); nothing was allocated for it: ", t.stdout_decode.message()));
+}
+
+CheckResult CheckFlushing(const Transcript& t) {
+  constexpr std::string_view kName = "flushing";
+  if (!IsMap(t)) return Skip(kName, "reduce may write lists at any time (R6.2)");
+  if (!t.stalled_pair || PartialListAtStall(t)) return Ok(kName);
+  uint64_t k = *t.stalled_pair;
+  std::string wait = t.expired_waits.empty() ? "" : t.expired_waits.front();
+  if (k < t.lists.size() && t.lists[k].started_after_stdin_closed) {
+    Millis late = t.lists[k].first_byte_at - t.stdin_closed_at.value_or(Millis{});
+    return Fail(kName, "R5.2",
+                absl::StrCat("buffered its output: expected a result list for pair ", k,
+                             " (stdin offset ", k < t.pairs.size() ? t.pairs[k].stdin_offset : 0,
+                             ") while stdin was open, got none within the wait for ", wait,
+                             "; it arrived ", Ms(late),
+                             " after stdin was closed (flush after every list)"));
+  }
+  return Fail(kName, "R5.2",
+              absl::StrCat("waiting for more input: expected a result list for pair ", k,
+                           ", got none within the wait for ", wait,
+                           " and none after stdin was closed (answer each pair before reading "
+                           "the next); ",
+                           Exchange(t)));
+}
+
+CheckResult CheckMapProtocol(const Transcript& t) {
+  constexpr std::string_view kName = "map-protocol";
+  if (!IsMap(t)) return Skip(kName, "map only");
+  if (!t.extra_list_violation.empty()) {
+    std::string rule = t.extra_list_violation.substr(0, t.extra_list_violation.find(':'));
+    return Fail(kName, rule, absl::StrCat(t.extra_list_violation, "; ", Exchange(t)));
+  }
+  return Ok(kName);
+}
+
+CheckResult CheckConsumption(const Transcript& t) {
+  constexpr std::string_view kName = "consumption";
+  const std::string rule = IsMap(t) ? "R5.4" : "R6.1";
+  if (t.exit.term_signal > 0 && !t.killed_by_driver) return Skip(kName, "see crash");
+  if (t.stdin_broken)
+    return Fail(kName, rule,
+                absl::StrCat("expected the program to read all ", t.pairs_total,
+                             " pairs; it closed stdin (EPIPE) after ", t.stdin_bytes_written,
+                             " of ", t.stdin_bytes_queued, " bytes were written"));
+  bool driver_stopped = !t.expired_waits.empty() || t.killed_by_driver;
+  if (!driver_stopped && t.pairs_total > t.pairs_queued)
+    return Fail(kName, IsMap(t) ? "R5.1" : "R6.1",
+                absl::StrCat("expected the program to read all ", t.pairs_total,
+                             " pairs; it ended (", t.exit.exited ? absl::StrCat("exit ", t.exit.exit_code) : "stdout closed",
+                             ") after ", t.pairs_queued, " were written and ", t.lists_completed,
+                             " lists received"));
+  if (t.unread_input_at_exit > 0)
+    return Fail(kName, rule,
+                absl::StrCat("the program exited with ", t.unread_input_at_exit,
+                             " bytes of input unread (before end-of-input)"));
+  return Ok(kName);
+}
+
+CheckResult CheckLog(const Transcript& t) {
+  constexpr std::string_view kName = "log";
+  auto first_of = [&](codec::LogKind kind) -> const LogRecord* {
+    for (const auto& l : t.logs)
+      if (l.kind == kind) return &l;
+    return nullptr;
+  };
+  if (t.other_lines > 0) {
+    const LogRecord* l = first_of(codec::LogKind::kOther);
+    return Fail(kName, "R7.1",
+                absl::StrCat(t.other_lines,
+                             " stderr line(s) without a **<MSG> or **<ERR> prefix; first (stderr "
+                             "offset ",
+                             l ? l->offset : 0, "): \"", l ? EscapeBytes(l->raw) : "", "\""));
+  }
+  if (t.unterminated_lines > 0) {
+    const LogRecord* l = first_of(codec::LogKind::kUnterminated);
+    return Fail(kName, "R7.3",
+                absl::StrCat("the last stderr line has no final \\n (the original driver blocked "
+                             "on it): \"",
+                             l ? EscapeBytes(l->raw) : "", "\""));
+  }
+  double seconds = std::max(t.duration.count() / 1000.0, 1.0);
+  if (t.msg_lines > 100 && t.msg_lines / seconds > 10)
+    return {std::string(kName), Verdict::kNonStrict, "R7.4",
+            absl::StrCat(t.msg_lines, " messages in ", Ms(t.duration),
+                         ": more than 10 a second looks like a misbehaving worker")};
+  return Ok(kName);
+}
+
+CheckResult CheckErr(const Case& c, const Transcript& t) {
+  constexpr std::string_view kName = "err";
+  if (t.err_lines == 0) return Ok(kName);
+  std::string first;
+  for (const auto& l : t.logs)
+    if (l.kind == codec::LogKind::kErr) {
+      first = EscapeBytes(l.raw);
+      break;
+    }
+  if (c.expect.exit_code != 0) return Ok(kName, "the case expects the program to fail");
+  return Fail(kName, "R7.2",
+              absl::StrCat("expected no **<ERR> line; got ", t.err_lines, ", first: \"", first,
+                           "\" (an ERR line fails the task whatever the exit status)"));
+}
+
+CheckResult CheckExit(const Case& c, const Transcript& t) {
+  constexpr std::string_view kName = "exit";
+  if (t.killed_by_driver) return Skip(kName, "the driver killed the program (see hang)");
+  if (t.exit.term_signal > 0) return Skip(kName, "see crash");
+  if (!t.reaped) return Fail(kName, "R8.1", "the program could not be reaped");
+  if (t.exit.exit_code != c.expect.exit_code)
+    return Fail(kName, "R8.1",
+                absl::StrCat("expected exit status ", c.expect.exit_code, ", got ",
+                             t.exit.exit_code));
+  return Ok(kName);
+}
+
+CheckResult CheckCrash(const Transcript& t) {
+  constexpr std::string_view kName = "crash";
+  if (t.exit.term_signal == 0 || t.killed_by_driver) return Ok(kName);
+  const char* what = ::strsignal(t.exit.term_signal);
+  return Fail(kName, "R8.1",
+              absl::StrCat("expected a normal exit; the program died of signal ",
+                           t.exit.term_signal, " (", what ? what : "?", ") after ",
+                           t.pairs_queued, " pair(s) written, ", t.lists_completed,
+                           " list(s) received"));
+}
+
+CheckResult CheckHang(const Transcript& t) {
+  constexpr std::string_view kName = "hang";
+  if (t.descendant_held_pipes)
+    return Fail(kName, "R6.3",
+                "the program exited but a descendant still held its stdout/stderr open; the "
+                "driver killed the process group instead of waiting for end-of-file");
+  for (std::string_view what :
+       {"exit after stdin was closed", "the whole conversation", "program to read its input"}) {
+    if (ExpiredContains(t, what))
+      return Fail(kName, what.starts_with("exit") ? (IsMap(t) ? "R5.4" : "R8.2") : "R8.2",
+                  absl::StrCat("the driver stopped waiting for the ",
+                               absl::StrJoin(t.expired_waits, ", "),
+                               " and killed the process group"));
+  }
+  return Ok(kName);
+}
+
+CheckResult CheckSandbox(const Transcript& t) {
+  constexpr std::string_view kName = "sandbox";
+  if (t.sandbox.empty()) return Ok(kName);
+  std::vector<std::string> parts;
+  if (!t.sandbox.created.empty())
+    parts.push_back(absl::StrCat("created ", absl::StrJoin(t.sandbox.created, ", ")));
+  if (!t.sandbox.changed.empty())
+    parts.push_back(absl::StrCat("changed ", absl::StrJoin(t.sandbox.changed, ", ")));
+  if (!t.sandbox.removed.empty())
+    parts.push_back(absl::StrCat("removed ", absl::StrJoin(t.sandbox.removed, ", ")));
+  return Fail(kName, "R1.3",
+              absl::StrCat("expected no file written; in its working directory the program ",
+                           absl::StrJoin(parts, "; ")));
+}
+
+std::string PairText(const OwnedPair& p) {
+  return absl::StrCat("(\"", EscapeBytes(p.first, 32), "\", \"", EscapeBytes(p.second, 32), "\")");
+}
+
+CheckResult CheckContent(const Case& c, const Transcript& t) {
+  constexpr std::string_view kName = "content";
+  const Expectation& e = c.expect;
+  if (!e.output && e.log_patterns.empty()) return Skip(kName, "no expectation in the case");
+  if (e.output) {
+    if (t.output_truncated) return Skip(kName, "output too large to keep for comparison");
+    std::vector<OwnedPair> want = *e.output, got = t.output;
+    if (e.multiset) {
+      std::sort(want.begin(), want.end());
+      std::sort(got.begin(), got.end());
+    }
+    for (size_t i = 0; i < std::min(want.size(), got.size()); ++i)
+      if (want[i] != got[i])
+        return Fail(kName, "expect.output",
+                    absl::StrCat(e.multiset ? "sorted output pair " : "output pair ", i,
+                                 ": expected ", PairText(want[i]), ", got ", PairText(got[i])));
+    if (want.size() != got.size())
+      return Fail(kName, "expect.output",
+                  absl::StrCat("expected ", want.size(), " output pair(s), got ", got.size()));
+  }
+  for (const auto& pattern : e.log_patterns) {
+    std::regex re;
+    try {
+      re = std::regex(pattern);
+    } catch (const std::regex_error& err) {
+      return Fail(kName, "expect.logs", absl::StrCat("bad regex /", pattern, "/: ", err.what()));
+    }
+    bool found = std::any_of(t.all_log_text.begin(), t.all_log_text.end(),
+                             [&](const std::string& s) { return std::regex_search(s, re); });
+    if (!found)
+      return Fail(kName, "expect.logs",
+                  absl::StrCat("no **<MSG>/**<ERR> line matched /", pattern, "/ (",
+                               t.all_log_text.size(), " lines seen)"));
+  }
+  return Ok(kName);
+}
+
+std::string DiscoCPrediction(const Transcript& t) {
+  auto r = codec::ReadParamsLikeDiscoC(t.stdin_head);
+  using O = codec::DiscoCParamsReading::Outcome;
+  if (r.outcome == O::kDied)
+    return absl::StrCat("a program built on Disco's C library would die: \"", r.die_message, "\"");
+  if (r.outcome == O::kStarved)
+    return "a program built on Disco's C library would wait for more input inside the block";
+  std::string extra = r.consumed > t.param_block_size
+                          ? absl::StrCat(", eating ", r.consumed - t.param_block_size,
+                                         " byte(s) of the first pair (R2.5)")
+                          : "";
+  return absl::StrCat("a program built on Disco's C library would read ", r.dict.size(),
+                      " parameter(s)", extra);
+}
+
+CheckResult CheckParams(const Case& c, const Transcript& t) {
+  constexpr std::string_view kName = "params";
+  if (!c.params_probe || !IsMap(t)) return Skip(kName, "not a parameter-block probe");
+  bool clean = t.lists_completed == t.pairs_total && t.stdout_decode.ok() &&
+               t.extra_list_violation.empty();
+  if (clean) return Ok(kName);
+  if (t.stdin_bytes_queued > t.stdin_head.size())
+    return Ok(kName, "input too large to model a misread block");
+  uint64_t first_length = 0;
+  uint64_t skipper = PairsSeenBySkipper(t.stdin_head, &first_length);
+  if (skipper == t.pairs_total || t.lists_completed != skipper)
+    return Ok(kName, absl::StrCat("got ", t.lists_completed, " lists for ", t.pairs_total,
+                                  " pairs, not explained by a misread parameter block"));
+  return Fail(kName, "R2.1",
+              absl::StrCat(
+                  "expected ", t.pairs_total, " result lists after a ", t.param_block_size,
+                  "-byte parameter block \"", EscapeBytes(t.param_block, 32), "\", got ",
+                  t.lists_completed,
+                  ": exactly what a program that does not read the parameter block sees (it "
+                  "takes \"",
+                  EscapeBytes(t.stdin_head.substr(0, 4)), "\" as a key length of ", first_length,
+                  " and reads ", skipper, " pair(s)); ", DiscoCPrediction(t)));
+}
+
+}  // namespace
+
+const char* VerdictName(Verdict v) {
+  switch (v) {
+    case Verdict::kOk: return "OK";
+    case Verdict::kNonStrict: return "NON-STRICT";
+    case Verdict::kInformational: return "INFORMATIONAL";
+    case Verdict::kFailed: return "FAILED";
+    case Verdict::kSkipped: return "SKIPPED";
+  }
+  return "?";
+}
+
+std::string EscapeBytes(std::string_view bytes, size_t max) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < bytes.size() && i < max; ++i) {
+    unsigned char c = static_cast<unsigned char>(bytes[i]);
+    switch (c) {
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      case '\\': out += "\\\\"; break;
+      case '"': out += "\\\""; break;
+      case 0: out += "\\0"; break;
+      default:
+        if (c >= 0x20 && c < 0x7f) {
+          out += static_cast<char>(c);
+        } else {
+          out += "\\x";
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+        }
+    }
+  }
+  if (bytes.size() > max) out += "...";
+  return out;
+}
+
+uint64_t PairsSeenBySkipper(std::string_view stream, uint64_t* first_length) {
+  if (stream.size() >= 4) *first_length = codec::LoadU32(stream.data());
+  uint64_t n = 0;
+  for (;;) {
+    auto d = codec::DecodePair(stream);
+    if (!d.ok()) return n;
+    ++n;
+    stream.remove_prefix(d.consumed);
+  }
+}
+
+std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t) {
+  std::vector<CheckResult> out = {
+      CheckParams(c, t),  CheckFraming(t), CheckFlushing(t),     CheckMapProtocol(t),
+      CheckConsumption(t), CheckLog(t),     CheckErr(c, t),       CheckExit(c, t),
+      CheckCrash(t),      CheckHang(t),    CheckSandbox(t),      CheckContent(c, t),
+      CheckLimits(t)};
+  if (out[0].verdict == Verdict::kFailed) {
+    // A misread block desynchronises everything after it; report the cause once.
+    for (size_t i = 1; i < out.size(); ++i)
+      if (out[i].verdict == Verdict::kFailed && out[i].check != "sandbox")
+        out[i] = Skip(out[i].check, "consequence of the misread parameter block (see params)");
+  }
+  return out;
+}
+
+Verdict CaseVerdict(const Case& c, const std::vector<CheckResult>& checks) {
+  auto rank = [](Verdict v) {
+    switch (v) {
+      case Verdict::kFailed: return 3;
+      case Verdict::kNonStrict: return 2;
+      case Verdict::kInformational: return 1;
+      default: return 0;
+    }
+  };
+  Verdict worst = Verdict::kOk;
+  for (const auto& r : checks)
+    if (rank(r.verdict) > rank(worst)) worst = r.verdict;
+  if (worst == Verdict::kFailed && c.policy == Policy::kNonStrict) return Verdict::kNonStrict;
+  if (worst != Verdict::kOk && c.policy == Policy::kInformational) return Verdict::kInformational;
+  return worst;
+}
+
+}  // namespace dxt::harness

@@ -1,0 +1,51 @@
+// The R10 checks: pure functions from (case, recorded conversation) to verdicts. Each check names
+// the rule it enforces and, when it fails, says expected vs actual with pair index, byte offset
+// and an escaped excerpt of the exchange.
+#ifndef DXT_HARNESS_CHECKS_H_
+#define DXT_HARNESS_CHECKS_H_
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/case.h"
+#include "harness/transcript.h"
+
+namespace dxt::harness {
+
+enum class Verdict { kOk, kNonStrict, kInformational, kFailed, kSkipped };
+const char* VerdictName(Verdict v);  // "OK", "NON-STRICT", "INFORMATIONAL", "FAILED", "SKIPPED"
+
+// The fixed vocabulary of SPEC R10, in report order.
+inline constexpr std::array<std::string_view, 13> kCheckNames = {
+    "params", "framing", "flushing", "map-protocol", "consumption", "log", "err",
+    "exit",   "crash",   "hang",     "sandbox",      "content",     "limits"};
+
+struct CheckResult {
+  std::string check;   // one of kCheckNames
+  Verdict verdict = Verdict::kOk;
+  std::string rule;    // e.g. "R5.2"; empty when not applicable
+  std::string detail;  // why; always set for FAILED / NON-STRICT
+};
+
+// Judges every check of kCheckNames, in that order. Checks that do not apply to the case's mode
+// or expectations are SKIPPED with a reason; a failure that is a consequence of another (e.g. the
+// signal of a program the driver killed) is not counted twice.
+std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t);
+
+// The case verdict: the worst check verdict (FAILED > NON-STRICT > INFORMATIONAL > OK), FAILED
+// softened by the case policy; SKIPPED checks do not count.
+Verdict CaseVerdict(const Case& c, const std::vector<CheckResult>& checks);
+
+// Printable ASCII as is, everything else as C escapes (\n, \t, \0, \xff); at most `max` input
+// bytes, "..." appended when cut.
+std::string EscapeBytes(std::string_view bytes, size_t max = 64);
+
+// How many complete pair frames a program that skipped the parameter block would read from
+// `stream` (stdin from byte 0); `first_length` gets the first key length it would see.
+uint64_t PairsSeenBySkipper(std::string_view stream, uint64_t* first_length);
+
+}  // namespace dxt::harness
+
+#endif  // DXT_HARNESS_CHECKS_H_

@@ -1,0 +1,162 @@
+#include "harness/report.h"
+
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "tools/jsonl.h"
+
+namespace dxt::harness {
+namespace {
+
+using tools::Json;
+
+const char* Colour(Verdict v) {
+  switch (v) {
+    case Verdict::kOk: return "\033[32m";
+    case Verdict::kFailed: return "\033[31m";
+    case Verdict::kNonStrict: return "\033[33m";
+    default: return "\033[36m";
+  }
+}
+
+bool Counts(Verdict v) { return v == Verdict::kFailed || v == Verdict::kNonStrict; }
+
+}  // namespace
+
+std::map<std::string, int> CountVerdicts(const std::vector<CaseResult>& cases) {
+  std::map<std::string, int> counts;
+  for (Verdict v : {Verdict::kOk, Verdict::kNonStrict, Verdict::kInformational, Verdict::kFailed,
+                    Verdict::kSkipped})
+    counts[VerdictName(v)] = 0;
+  for (const auto& c : cases) ++counts[VerdictName(c.verdict)];
+  return counts;
+}
+
+std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& cases) {
+  Json report = Json::object();
+  report["tool"] = "dxt";
+  report["version"] = info.version;
+  report["program"] = info.program;
+  Json summary = Json::object();
+  auto counts = CountVerdicts(cases);
+  for (const char* k : {"OK", "NON-STRICT", "INFORMATIONAL", "FAILED", "SKIPPED"})
+    summary[k] = counts[k];
+  report["summary"] = summary;
+  Json arr = Json::array();
+  for (const auto& c : cases) {
+    Json jc = Json::object();
+    jc["id"] = c.id;
+    jc["mode"] = ModeName(c.mode);
+    jc["title"] = c.title;
+    jc["rules"] = c.rules;
+    jc["verdict"] = VerdictName(c.verdict);
+    Json checks = Json::array();
+    for (const auto& r : c.checks)
+      checks.push_back(
+          {{"check", r.check}, {"verdict", VerdictName(r.verdict)}, {"rule", r.rule}, {"detail", r.detail}});
+    if (c.verdict == Verdict::kSkipped && c.checks.empty() && !c.skip_reason.empty())
+      jc["skip_reason"] = c.skip_reason;
+    jc["checks"] = checks;
+    jc["duration_ms"] = static_cast<int64_t>(c.duration_ms + 0.5);
+    arr.push_back(jc);
+  }
+  report["cases"] = arr;
+  return report.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+std::string XmlEscape(std::string_view text) {
+  const bool utf8 = tools::IsValidUtf8(text);
+  std::string out;
+  for (char ch : text) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f || (c >= 0x80 && !utf8)) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+std::string RenderJUnit(const ReportInfo& info, const std::vector<CaseResult>& cases) {
+  auto counts = CountVerdicts(cases);
+  double total_ms = 0;
+  for (const auto& c : cases) total_ms += c.duration_ms;
+  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  std::string suite = XmlEscape(absl::StrCat("dxt check ", info.program));
+  absl::StrAppend(&x, "<testsuites name=\"dxt\" tests=\"", cases.size(), "\" failures=\"",
+                  counts["FAILED"], "\" time=\"", total_ms / 1000, "\">\n");
+  absl::StrAppend(&x, "  <testsuite name=\"", suite, "\" tests=\"", cases.size(),
+                  "\" failures=\"", counts["FAILED"], "\" errors=\"0\" skipped=\"",
+                  counts["SKIPPED"], "\" time=\"", total_ms / 1000, "\">\n");
+  for (const auto& c : cases) {
+    absl::StrAppend(&x, "    <testcase classname=\"dxt.check.", ModeName(c.mode), "\" name=\"",
+                    XmlEscape(absl::StrCat(c.id, " ", c.title)), "\" time=\"",
+                    c.duration_ms / 1000, "\">\n");
+    if (c.verdict == Verdict::kFailed) {
+      std::string message, body;
+      for (const auto& r : c.checks) {
+        if (r.verdict != Verdict::kFailed) continue;
+        if (message.empty()) message = absl::StrCat(r.check, " (", r.rule, ")");
+        absl::StrAppend(&body, r.check, " (", r.rule, "): ", r.detail, "\n");
+      }
+      absl::StrAppend(&x, "      <failure message=\"", XmlEscape(message), "\" type=\"FAILED\">",
+                      XmlEscape(body), "</failure>\n");
+    } else if (c.verdict == Verdict::kSkipped) {
+      absl::StrAppend(&x, "      <skipped message=\"", XmlEscape(c.skip_reason), "\"/>\n");
+    } else if (c.verdict != Verdict::kOk) {
+      std::string out;
+      for (const auto& r : c.checks)
+        if (r.verdict == Verdict::kNonStrict || r.verdict == Verdict::kInformational)
+          absl::StrAppend(&out, VerdictName(r.verdict), " ", r.check, " (", r.rule, "): ", r.detail, "\n");
+      absl::StrAppend(&x, "      <system-out>", XmlEscape(out), "</system-out>\n");
+    }
+    absl::StrAppend(&x, "    </testcase>\n");
+  }
+  absl::StrAppend(&x, "  </testsuite>\n</testsuites>\n");
+  return x;
+}
+
+std::string RenderCaseLine(const CaseResult& c, bool color) {
+  std::string verdict = VerdictName(c.verdict);
+  std::string padded = verdict + std::string(verdict.size() < 13 ? 13 - verdict.size() : 1, ' ');
+  std::string line = color ? absl::StrCat(Colour(c.verdict), padded, "\033[0m") : padded;
+  absl::StrAppend(&line, c.id, " [", ModeName(c.mode), "] ", c.title, " (",
+                  static_cast<int64_t>(c.duration_ms + 0.5), " ms)\n");
+  for (const auto& r : c.checks)
+    if (Counts(r.verdict))
+      absl::StrAppend(&line, "             ", r.check, " (", r.rule, "): ", r.detail, "\n");
+  if (c.verdict == Verdict::kSkipped && !c.skip_reason.empty())
+    absl::StrAppend(&line, "             ", c.skip_reason, "\n");
+  return line;
+}
+
+std::string RenderSummary(const std::vector<CaseResult>& cases, bool color) {
+  auto counts = CountVerdicts(cases);
+  std::string s = absl::StrCat("\n", cases.size(), " case(s): ", counts["OK"], " OK, ",
+                               counts["NON-STRICT"], " NON-STRICT, ", counts["INFORMATIONAL"],
+                               " INFORMATIONAL, ", counts["FAILED"], " FAILED, ",
+                               counts["SKIPPED"], " SKIPPED\n");
+  if (counts["FAILED"] == 0) return s;
+  absl::StrAppend(&s, color ? "\033[31mFailures:\033[0m\n" : "Failures:\n");
+  for (const auto& c : cases) {
+    if (c.verdict != Verdict::kFailed) continue;
+    for (const auto& r : c.checks)
+      if (r.verdict == Verdict::kFailed)
+        absl::StrAppend(&s, "  ", c.id, " [", ModeName(c.mode), "] ", r.check, " (", r.rule,
+                        "): ", r.detail, "\n");
+  }
+  return s;
+}
+
+}  // namespace dxt::harness

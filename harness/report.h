@@ -1,0 +1,42 @@
+// The three renderings of a `dxt check` run: human text, the JSON report and JUnit XML.
+//
+// JSON report (stable; documented in harness/README.md):
+//   {"tool":"dxt","version":V,"program":P,
+//    "summary":{"OK":n,"NON-STRICT":n,"INFORMATIONAL":n,"FAILED":n,"SKIPPED":n},
+//    "cases":[{"id","mode","title","rules":[..],"verdict",
+//              "checks":[{"check","verdict","rule","detail"}],"duration_ms"}]}
+#ifndef DXT_HARNESS_REPORT_H_
+#define DXT_HARNESS_REPORT_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/runner.h"
+
+namespace dxt::harness {
+
+struct ReportInfo {
+  std::string version;
+  std::string program;
+};
+
+// Case verdict counts, every verdict name present.
+std::map<std::string, int> CountVerdicts(const std::vector<CaseResult>& cases);
+
+std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& cases);
+std::string RenderJUnit(const ReportInfo& info, const std::vector<CaseResult>& cases);
+
+// One line per case (verdict coloured when `color`).
+std::string RenderCaseLine(const CaseResult& c, bool color);
+// Summary line and the failures repeated with their details.
+std::string RenderSummary(const std::vector<CaseResult>& cases, bool color);
+
+// XML text content / attribute escaping that keeps the document well-formed whatever the
+// bytes: markup characters as entities, control bytes and invalid UTF-8 as "\xNN" text.
+std::string XmlEscape(std::string_view text);
+
+}  // namespace dxt::harness
+
+#endif  // DXT_HARNESS_REPORT_H_

@@ -1,0 +1,113 @@
+#include "harness/runner.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+
+namespace dxt::harness {
+
+using std::chrono::milliseconds;
+
+DriverOptions CheckDriverOptions(const Case& c, milliseconds timeout) {
+  DriverOptions o;
+  o.reply_timeout = timeout;
+  o.exit_timeout = timeout;
+  // Long enough for a program to show a list before input or an exit with input unread, short
+  // enough to keep a full run quick.
+  o.settle = milliseconds(100);
+  o.overall_timeout = std::max(milliseconds(60000), timeout * 20);
+  o.limits.max_item_size = uint64_t{64} << 20;      // a check never needs more
+  o.limits.max_pairs_per_list = uint64_t{1} << 24;  // "hell" as a count is text, not a list
+  o.max_list_bytes = uint64_t{64} << 20;
+  o.keep_output_pairs = 100000;
+  o.pipeline = c.delivery == Delivery::kPipeline;
+  o.keep_transcript = true;
+  return o;
+}
+
+absl::StatusOr<CaseResult> RunCase(const Case& c, const RunOptions& options) {
+  CaseResult r;
+  r.id = c.id;
+  r.title = c.title;
+  r.mode = c.mode;
+  r.rules = c.rules;
+  if (c.fixed_params && options.extra_params_given) {
+    r.verdict = Verdict::kSkipped;
+    r.skip_reason = "needs its exact parameter block; --params was given";
+    return r;
+  }
+  DriverOptions o = CheckDriverOptions(c, options.timeout);
+  o.spawn = options.spawn;
+  size_t next = 0;
+  PairSource source = [&]() -> absl::StatusOr<std::optional<codec::PairView>> {
+    if (next == c.input.size()) return std::nullopt;
+    const auto& p = c.input[next++];
+    return codec::PairView{p.first, p.second};
+  };
+  auto start = Clock::now();
+  auto t = RunRecorded(c.mode, options.program, ParamBlockOf(c), source, nullptr, nullptr, o);
+  if (!t.ok()) return t.status();
+  r.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  r.checks = JudgeCase(c, *t);
+  r.verdict = CaseVerdict(c, r.checks);
+  if (options.verbose) r.transcript = DescribeTranscript(*t);
+  return r;
+}
+
+absl::StatusOr<std::vector<CaseResult>> RunCases(const std::vector<Case>& cases,
+                                                 const RunOptions& options) {
+  std::vector<CaseResult> out;
+  for (const Case& c : cases) {
+    auto r = RunCase(c, options);
+    if (!r.ok()) return r.status();
+    if (options.on_case) options.on_case(*r);
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+std::string DescribeTranscript(const Transcript& t) {
+  std::string s;
+  absl::StrAppend(&s, "    mode ", ModeName(t.mode), t.pipeline ? " (pipelined)" : "",
+                  ", duration ", static_cast<int64_t>(t.duration.count()), " ms\n");
+  absl::StrAppend(&s, "    params block (", t.param_block_size, " bytes): \"",
+                  EscapeBytes(t.param_block, 80), "\"\n");
+  absl::StrAppend(&s, "    stdin: ", t.pairs_queued, " of ", t.pairs_total, " pairs, ",
+                  t.stdin_bytes_written, " of ", t.stdin_bytes_queued, " bytes written",
+                  t.stdin_closed_at ? absl::StrCat(", closed at ",
+                                                   static_cast<int64_t>(t.stdin_closed_at->count()),
+                                                   " ms")
+                                    : "",
+                  t.stdin_broken ? ", broken (EPIPE)" : "", "\n");
+  for (size_t i = 0; i < t.pairs.size() && i < 8; ++i)
+    absl::StrAppend(&s, "      pair ", i, " at stdin offset ", t.pairs[i].stdin_offset, ", ",
+                    t.pairs[i].size, " bytes, written at ",
+                    static_cast<int64_t>(t.pairs[i].queued_at.count()), " ms\n");
+  absl::StrAppend(&s, "    stdout: ", t.stdout_bytes, " bytes, ", t.lists_completed,
+                  " complete list(s); begins \"", EscapeBytes(t.stdout_head, 80), "\"\n");
+  for (size_t i = 0; i < t.lists.size() && i < 8; ++i) {
+    const ListRecord& l = t.lists[i];
+    absl::StrAppend(&s, "      list ", i, " (count ", l.count, ") at stdout offset ",
+                    l.stdout_offset, ", first byte at ",
+                    static_cast<int64_t>(l.first_byte_at.count()), " ms",
+                    l.started_after_stdin_closed ? " after stdin closed" : "", "\n");
+  }
+  if (!t.stdout_decode.ok()) absl::StrAppend(&s, "    stdout error: ", t.stdout_decode.message(), "\n");
+  if (!t.extra_list_violation.empty()) absl::StrAppend(&s, "    ", t.extra_list_violation, "\n");
+  absl::StrAppend(&s, "    stderr: ", t.stderr_bytes, " bytes; MSG ", t.msg_lines, ", ERR ",
+                  t.err_lines, ", other ", t.other_lines, ", unterminated ", t.unterminated_lines,
+                  "\n");
+  for (size_t i = 0; i < t.logs.size() && i < 10; ++i)
+    absl::StrAppend(&s, "      ", codec::LogKindName(t.logs[i].kind), ": \"",
+                    EscapeBytes(t.logs[i].raw, 100), "\"\n");
+  for (const auto& w : t.expired_waits) absl::StrAppend(&s, "    expired: ", w, "\n");
+  absl::StrAppend(&s, "    end: ",
+                  t.exit.exited ? absl::StrCat("exit ", t.exit.exit_code)
+                                : absl::StrCat("signal ", t.exit.term_signal),
+                  t.killed_by_driver ? " (killed by the driver)" : "",
+                  t.descendant_held_pipes ? "; a descendant held the pipes" : "", "\n");
+  return s;
+}
+
+}  // namespace dxt::harness
