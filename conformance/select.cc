@@ -48,7 +48,7 @@ absl::StatusOr<std::vector<CaseRef>> Plan(const std::vector<Entry>& entries,
 }
 
 std::string FormatList(const std::vector<Entry>& entries) {
-  size_t id_w = 2, rules_w = 5;
+  size_t id_w = 0, rules_w = 0;
   for (const Entry& e : entries) {
     id_w = std::max(id_w, e.id.size());
     rules_w = std::max(rules_w, absl::StrJoin(e.rules, ",").size());

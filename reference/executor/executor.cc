@@ -51,7 +51,7 @@ std::string BigEndian64(uint64_t v) {
 bool IsTextFileBusy(const absl::StatusOr<harness::RunSummary>& r) {
   return !r.ok() && absl::StrContains(r.status().message(), "Text file busy");
 }
-constexpr int kSpawnAttempts = 1;
+constexpr int kSpawnAttempts = 20;
 
 absl::Status Annotate(const absl::Status& s, const std::string& task) {
   return absl::Status(s.code(), absl::StrCat(task, " failed: ", s.message()));

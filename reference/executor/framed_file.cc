@@ -1,6 +1,8 @@
 #include "reference/executor/framed_file.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -26,16 +28,75 @@ std::string Hex(const unsigned char* p, unsigned n) {
   return out;
 }
 
+absl::Status Errno(const char* what, const std::string& path) {
+  return absl::InternalError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
+}
+
 }  // namespace
+
+absl::StatusOr<std::unique_ptr<ByteReader>> ByteReader::Open(const std::string& path,
+                                                             size_t buffer_size) {
+  std::unique_ptr<ByteReader> r(new ByteReader());
+  r->path_ = path;
+  r->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (r->fd_ < 0) {
+    return absl::NotFoundError(absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
+  }
+  r->capacity_ = std::max<size_t>(buffer_size, 4096);
+  r->buffer_ = std::make_unique<char[]>(r->capacity_);
+  return r;
+}
+
+ByteReader::~ByteReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+absl::Status ByteReader::Fill() {
+  if (begin_ < end_ || eof_) return absl::OkStatus();
+  begin_ = end_ = 0;
+  while (true) {
+    const ssize_t n = ::read(fd_, buffer_.get(), capacity_);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Errno("read", path_);
+    if (n == 0) eof_ = true;
+    end_ = static_cast<size_t>(n);
+    return absl::OkStatus();
+  }
+}
+
+absl::StatusOr<size_t> ByteReader::Append(std::string* out, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    if (absl::Status s = Fill(); !s.ok()) return s;
+    if (begin_ == end_) break;
+    const size_t take = std::min(n - got, end_ - begin_);
+    out->append(buffer_.get() + begin_, take);
+    begin_ += take;
+    got += take;
+  }
+  return got;
+}
+
+absl::StatusOr<bool> ByteReader::ReadLine(std::string* line) {
+  line->clear();
+  while (true) {
+    if (absl::Status s = Fill(); !s.ok()) return s;
+    if (begin_ == end_) return !line->empty();
+    const char* start = buffer_.get() + begin_;
+    const void* nl = std::memchr(start, '\n', end_ - begin_);
+    const size_t take = nl ? static_cast<const char*>(nl) - start + 1 : end_ - begin_;
+    line->append(start, take);
+    begin_ += take;
+    if (nl) return true;
+  }
+}
 
 absl::StatusOr<std::unique_ptr<FramedWriter>> FramedWriter::Create(const std::string& path,
                                                                    bool sha256) {
   std::unique_ptr<FramedWriter> w(new FramedWriter());
   w->path_ = path;
-  w->file_ = std::fopen(path.c_str(), "wb");
-  if (w->file_ == nullptr) {
-    return absl::InternalError(absl::StrCat("cannot create ", path, ": ", std::strerror(errno)));
-  }
+  w->fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (w->fd_ < 0) return Errno("cannot create", path);
   if (sha256) {
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
     EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
@@ -46,12 +107,12 @@ absl::StatusOr<std::unique_ptr<FramedWriter>> FramedWriter::Create(const std::st
 }
 
 FramedWriter::~FramedWriter() {
-  if (file_ != nullptr) std::fclose(file_);
+  if (fd_ >= 0) ::close(fd_);
   if (md_ctx_ != nullptr) EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(md_ctx_));
 }
 
 absl::Status FramedWriter::Add(std::string_view key, std::string_view value) {
-  if (file_ == nullptr) return absl::FailedPreconditionError(path_ + ": writer is closed");
+  if (fd_ < 0) return absl::FailedPreconditionError(path_ + ": writer is closed");
   if (absl::Status s = codec::AppendPair(&buffer_, key, value); !s.ok()) return s;
   ++pairs_;
   bytes_ += codec::PairFrameSize(key, value);
@@ -64,20 +125,21 @@ absl::Status FramedWriter::FlushBuffer() {
   if (md_ctx_ != nullptr) {
     EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_ctx_), buffer_.data(), buffer_.size());
   }
-  if (std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
-    return absl::InternalError(absl::StrCat("write to ", path_, ": ", std::strerror(errno)));
+  for (size_t done = 0; done < buffer_.size();) {
+    const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Errno("write to", path_);
+    done += static_cast<size_t>(n);
   }
   buffer_.clear();
   return absl::OkStatus();
 }
 
 absl::Status FramedWriter::Close() {
-  if (file_ == nullptr) return absl::FailedPreconditionError(path_ + ": writer is closed");
+  if (fd_ < 0) return absl::FailedPreconditionError(path_ + ": writer is closed");
   absl::Status s = FlushBuffer();
-  if (std::fclose(file_) != 0 && s.ok()) {
-    s = absl::InternalError(absl::StrCat("close ", path_, ": ", std::strerror(errno)));
-  }
-  file_ = nullptr;
+  if (::close(fd_) != 0 && s.ok()) s = Errno("close", path_);
+  fd_ = -1;
   if (md_ctx_ != nullptr) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned len = 0;
@@ -93,31 +155,28 @@ absl::StatusOr<std::unique_ptr<FramedReader>> FramedReader::Open(const std::stri
   std::unique_ptr<FramedReader> r(new FramedReader());
   r->path_ = path;
   r->limits_ = limits;
-  r->file_ = std::fopen(path.c_str(), "rb");
-  if (r->file_ == nullptr) {
-    return absl::NotFoundError(absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
-  }
-  r->stdio_buffer_ = std::make_unique<char[]>(buffer_size);
-  std::setvbuf(r->file_, r->stdio_buffer_.get(), _IOFBF, buffer_size);
+  absl::StatusOr<std::unique_ptr<ByteReader>> in = ByteReader::Open(path, buffer_size);
+  if (!in.ok()) return in.status();
+  r->in_ = std::move(*in);
   return r;
 }
 
-FramedReader::~FramedReader() {
-  if (file_ != nullptr) std::fclose(file_);
-}
+FramedReader::~FramedReader() = default;
 
 absl::StatusOr<bool> FramedReader::ReadString(std::string* out, const char* what,
                                               bool at_pair_start) {
   const uint64_t start = offset_;
-  char prefix[codec::kLengthPrefixSize];
-  size_t got = std::fread(prefix, 1, sizeof prefix, file_);
-  offset_ += got;
-  if (got == 0 && at_pair_start && std::feof(file_)) return false;
-  if (got < sizeof prefix) {
+  std::string& prefix = prefix_;
+  prefix.clear();
+  absl::StatusOr<size_t> got = in_->Append(&prefix, codec::kLengthPrefixSize);
+  if (!got.ok()) return got.status();
+  offset_ += *got;
+  if (*got == 0 && at_pair_start) return false;
+  if (*got < codec::kLengthPrefixSize) {
     return absl::DataLossError(absl::StrCat(path_, ": offset ", start, ": file ends inside pair ",
                                             pairs_, " (", what, " length) (R3.3)"));
   }
-  const uint64_t len = codec::LoadU32(prefix);
+  const uint64_t len = codec::LoadU32(prefix.data());
   if (len > limits_.max_item_size) {
     return absl::OutOfRangeError(absl::StrCat(path_, ": offset ", start, ": pair ", pairs_, ": ",
                                               what, " length ", len, " exceeds limit ",
@@ -127,13 +186,13 @@ absl::StatusOr<bool> FramedReader::ReadString(std::string* out, const char* what
   while (out->size() < len) {
     const size_t have = out->size();
     const size_t want = std::min<uint64_t>(kReadSlice, len - have);
-    out->resize(have + want);
-    const size_t n = std::fread(out->data() + have, 1, want, file_);
-    offset_ += n;
-    if (n < want) {
+    absl::StatusOr<size_t> n = in_->Append(out, want);
+    if (!n.ok()) return n.status();
+    offset_ += *n;
+    if (*n < want) {
       return absl::DataLossError(absl::StrCat(path_, ": offset ", start, ": file ends inside pair ",
-                                              pairs_, " (", what, ": have ", have + n, " of ", len,
-                                              " bytes) (R3.3)"));
+                                              pairs_, " (", what, ": have ", out->size(), " of ",
+                                              len, " bytes) (R3.3)"));
     }
   }
   return true;

@@ -4,7 +4,6 @@
 #define DXT_REFERENCE_EXECUTOR_FRAMED_FILE_H_
 
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -14,6 +13,35 @@
 #include "codec/wire_format.h"
 
 namespace dxt::executor {
+
+// A read-only file behind a plain descriptor (O_CLOEXEC) and a private buffer. No stdio: a forked
+// child that fails to exec runs exit(), which flushes and re-seeks every stdio stream it inherited,
+// moving the offsets this process shares with it; a raw descriptor gives it nothing to touch.
+class ByteReader {
+ public:
+  // NotFound when `path` cannot be opened.
+  static absl::StatusOr<std::unique_ptr<ByteReader>> Open(const std::string& path,
+                                                          size_t buffer_size = 1 << 20);
+  ~ByteReader();
+  ByteReader(const ByteReader&) = delete;
+  ByteReader& operator=(const ByteReader&) = delete;
+
+  // Appends up to `n` bytes to `out`; fewer only at end of file. Internal on a read error.
+  absl::StatusOr<size_t> Append(std::string* out, size_t n);
+  // Replaces `line` with the next line including its "\n" (the last line may lack it); false at
+  // end of file. Lines may hold any byte, NUL included.
+  absl::StatusOr<bool> ReadLine(std::string* line);
+
+ private:
+  ByteReader() = default;
+  absl::Status Fill();  // refills buffer_ when it is exhausted; eof_ at end
+
+  std::string path_;
+  int fd_ = -1;
+  std::unique_ptr<char[]> buffer_;
+  size_t capacity_ = 0, begin_ = 0, end_ = 0;
+  bool eof_ = false;
+};
 
 // Appends pair frames to a new file, counting pairs and bytes and optionally hashing them.
 class FramedWriter {
@@ -41,7 +69,7 @@ class FramedWriter {
   absl::Status FlushBuffer();
 
   std::string path_;
-  FILE* file_ = nullptr;
+  int fd_ = -1;
   void* md_ctx_ = nullptr;  // EVP_MD_CTX*, kept opaque here
   std::string buffer_;
   uint64_t pairs_ = 0;
@@ -52,7 +80,7 @@ class FramedWriter {
 // Reads pair frames back one at a time.
 class FramedReader {
  public:
-  // NotFound when `path` cannot be opened. `buffer_size` is the stdio buffer (merge fan-in uses
+  // NotFound when `path` cannot be opened. `buffer_size` is the read buffer (merge fan-in uses
   // small ones).
   static absl::StatusOr<std::unique_ptr<FramedReader>> Open(const std::string& path,
                                                             size_t buffer_size = 1 << 20,
@@ -74,8 +102,8 @@ class FramedReader {
   absl::StatusOr<bool> ReadString(std::string* out, const char* what, bool at_pair_start);
 
   std::string path_;
-  FILE* file_ = nullptr;
-  std::unique_ptr<char[]> stdio_buffer_;
+  std::unique_ptr<ByteReader> in_;
+  std::string prefix_;
   codec::Limits limits_;
   uint64_t offset_ = 0;
   uint64_t pairs_ = 0;

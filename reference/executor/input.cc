@@ -1,8 +1,5 @@
 #include "reference/executor/input.h"
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -26,28 +23,18 @@ absl::StatusOr<std::unique_ptr<EntryReader>> EntryReader::Open(const JobInput& i
     r->framed_file_ = std::move(*f);
     return r;
   }
-  r->lines_file_ = std::fopen(input.path.c_str(), "rb");
-  if (r->lines_file_ == nullptr) {
-    return absl::NotFoundError(absl::StrCat("cannot open ", input.path, ": ", std::strerror(errno)));
-  }
+  absl::StatusOr<std::unique_ptr<ByteReader>> in = ByteReader::Open(input.path);
+  if (!in.ok()) return in.status();
+  r->lines_file_ = std::move(*in);
   return r;
 }
 
-EntryReader::~EntryReader() {
-  if (lines_file_ != nullptr) std::fclose(lines_file_);
-  std::free(line_buffer_);
-}
+EntryReader::~EntryReader() = default;
 
 absl::StatusOr<bool> EntryReader::Next(std::string* key, std::string* value) {
   if (framed_file_) return framed_file_->Next(key, value);
   key->clear();
-  if (lines_file_ != nullptr) {
-    // getline returns the byte count, so NUL bytes inside a line survive.
-    const ssize_t n = getline(&line_buffer_, &line_capacity_, lines_file_);
-    if (n < 0) return false;
-    value->assign(line_buffer_, static_cast<size_t>(n));
-    return true;
-  }
+  if (lines_file_) return lines_file_->ReadLine(value);
   const std::string_view rest = std::string_view(raw_).substr(raw_offset_);
   if (rest.empty()) return false;
   if (!framed_) {

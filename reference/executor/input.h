@@ -4,7 +4,6 @@
 #define DXT_REFERENCE_EXECUTOR_INPUT_H_
 
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,9 +38,7 @@ class EntryReader {
   EntryReader() = default;
   bool framed_ = false;
   std::unique_ptr<FramedReader> framed_file_;  // framed input from a file
-  FILE* lines_file_ = nullptr;                 // lines input from a file
-  char* line_buffer_ = nullptr;
-  size_t line_capacity_ = 0;
+  std::unique_ptr<ByteReader> lines_file_;     // lines input from a file
   std::string raw_;                            // raw:// data
   size_t raw_offset_ = 0;
   bool from_raw_ = false;
