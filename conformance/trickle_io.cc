@@ -3,6 +3,11 @@
 #include "conformance/trickle_io.h"
 
 #include <algorithm>
+#include <thread>
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/strings/match.h"
 
 namespace dxt::conformance {
 
@@ -47,8 +52,9 @@ void TrickleIo::Release() {
 
 absl::Status TrickleIo::Pump(harness::Clock::time_point deadline, harness::PumpEvents* events) {
   Release();
-  // Wake up for the next release even when the program is silent.
-  if (held_ > 0 && not_before_ != harness::Clock::time_point{})
+  // Wake up for the next release even when the program is silent. Only for a pause still ahead
+  // with nothing left to write: a deadline in the past would stop the inner pump from writing.
+  if (held_ > 0 && inner_->PendingInput() == 0 && not_before_ > inner_->Now())
     deadline = std::min(deadline, not_before_);
   absl::Status s = inner_->Pump(deadline, events);
   Release();
@@ -61,6 +67,21 @@ harness::ProcessFactory TrickleFactory(const Chunking& chunking, harness::Proces
     auto io = inner ? inner(spec) : harness::SpawnProcess(spec);
     if (!io.ok() || !chunking.active()) return io;
     return std::unique_ptr<harness::ProcessIo>(new TrickleIo(std::move(*io), chunking));
+  };
+}
+
+harness::ProcessFactory RetryTextFileBusy(harness::ProcessFactory inner) {
+  return [inner](const harness::LaunchSpec& spec)
+             -> absl::StatusOr<std::unique_ptr<harness::ProcessIo>> {
+    for (int attempt = 1;; ++attempt) {
+      auto io = inner ? inner(spec) : harness::SpawnProcess(spec);
+      if (io.ok() || attempt == 40 ||
+          !absl::StrContains(io.status().message(), "Text file busy")) {
+        return io;
+      }
+      if (std::getenv("DXT_DEBUG_TXTBSY")) std::fprintf(stderr, "TXTBSY attempt %d %s\n", attempt, std::string(io.status().message()).c_str());
+      std::this_thread::sleep_for(std::chrono::milliseconds(attempt));
+    }
   };
 }
 

@@ -318,11 +318,17 @@ CheckResult CheckParams(const Case& c, const Transcript& t) {
   bool clean = t.lists_completed == t.pairs_total && t.stdout_decode.ok() &&
                t.extra_list_violation.empty();
   if (clean) return Ok(kName);
-  if (t.stdin_bytes_queued > t.stdin_head.size())
-    return Ok(kName, "input too large to model a misread block");
+  // Only a program that otherwise behaved (no framing error, no extra list, no crash) and
+  // produced exactly the number of lists a block-skipping reader would produce is blamed.
+  if (t.stdin_bytes_queued > t.stdin_head.size() || t.pairs_queued != t.pairs_total)
+    return Ok(kName, "input too large or not all sent: cannot model a misread block");
   uint64_t first_length = 0;
   uint64_t skipper = PairsSeenBySkipper(t.stdin_head, &first_length);
-  if (skipper == t.pairs_total || t.lists_completed != skipper)
+  bool otherwise_failed = !t.stdout_decode.ok() || !t.extra_list_violation.empty() ||
+                          t.exit.term_signal > 0 || t.killed_by_driver;
+  bool silent_failure = skipper == 0 && (t.exit.exit_code != 0 || t.err_lines > 0);
+  if (otherwise_failed || silent_failure || skipper == t.pairs_total ||
+      t.lists_completed != skipper)
     return Ok(kName, absl::StrCat("got ", t.lists_completed, " lists for ", t.pairs_total,
                                   " pairs, not explained by a misread parameter block"));
   return Fail(kName, "R2.1",

@@ -7,12 +7,14 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <exception>
 
 #include <boost/asio/io_context.hpp>
@@ -31,6 +33,7 @@ namespace bp = boost::process::v2;
 constexpr size_t kReadChunk = 64 * 1024;
 // Without a pidfd the child's exit is polled at this interval.
 constexpr int kExitPollMs = 10;
+constexpr int kMaxIov = 64;
 
 // Runs in the forked child before execve: own process group (so the driver can kill every
 // descendant with one signal), default SIGPIPE (dxt ignores it), nothing blocked.
@@ -81,19 +84,17 @@ class PipeProcess : public ProcessIo {
     CloseFd(&pid_fd_);
   }
 
-  void QueueInput(std::string_view bytes) override {
-    if (in_fd_ < 0) return;
-    if (in_pos_ > 0 && in_pos_ >= in_buf_.size() / 2) {
-      in_buf_.erase(0, in_pos_);
-      in_pos_ = 0;
-    }
-    in_buf_.append(bytes);
+  void QueueInput(std::string bytes) override {
+    if (in_fd_ < 0 || bytes.empty()) return;
+    pending_ += bytes.size();
+    in_queue_.push_back(std::move(bytes));
   }
-  uint64_t PendingInput() const override { return in_buf_.size() - in_pos_; }
+  uint64_t PendingInput() const override { return pending_; }
   void CloseInput() override {
     CloseFd(&in_fd_);
-    in_buf_.clear();
+    in_queue_.clear();
     in_pos_ = 0;
+    pending_ = 0;
   }
 
   absl::Status Pump(Clock::time_point deadline, PumpEvents* ev) override {
@@ -170,11 +171,18 @@ class PipeProcess : public ProcessIo {
     CloseFd(&pid_fd_);
   }
 
+  // writev of the queued chunks (pairs are queued one frame each, no copying into one buffer).
   void WriteInput(PumpEvents* ev) {
-    while (PendingInput() > 0) {
-      ssize_t w = ::write(in_fd_, in_buf_.data() + in_pos_, PendingInput());
+    while (pending_ > 0) {
+      iovec iov[kMaxIov];
+      int n = 0;
+      for (auto it = in_queue_.begin(); it != in_queue_.end() && n < kMaxIov; ++it, ++n) {
+        size_t skip = n == 0 ? in_pos_ : 0;
+        iov[n] = {const_cast<char*>(it->data()) + skip, it->size() - skip};
+      }
+      ssize_t w = ::writev(in_fd_, iov, n);
       if (w > 0) {
-        in_pos_ += static_cast<size_t>(w);
+        Consume(static_cast<size_t>(w));
         ev->in_written += static_cast<uint64_t>(w);
         ev->changed = true;
         continue;
@@ -189,13 +197,28 @@ class PipeProcess : public ProcessIo {
     }
   }
 
-  void ReadInto(int* fd, std::string* dst, PumpEvents* ev) {
-    char buf[kReadChunk];
-    ssize_t r;
-    while ((r = ::read(*fd, buf, sizeof buf)) < 0 && errno == EINTR) {
+  void Consume(size_t n) {
+    pending_ -= n;
+    while (n > 0) {
+      size_t left = in_queue_.front().size() - in_pos_;
+      if (n < left) {
+        in_pos_ += n;
+        return;
+      }
+      n -= left;
+      in_queue_.pop_front();
+      in_pos_ = 0;
     }
+  }
+
+  void ReadInto(int* fd, std::string* dst, PumpEvents* ev) {
+    size_t old = dst->size();
+    dst->resize(old + kReadChunk);
+    ssize_t r;
+    while ((r = ::read(*fd, dst->data() + old, kReadChunk)) < 0 && errno == EINTR) {
+    }
+    dst->resize(old + (r > 0 ? static_cast<size_t>(r) : 0));
     if (r > 0) {
-      dst->append(buf, static_cast<size_t>(r));
       ev->changed = true;
     } else if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
       CloseFd(fd);
@@ -205,8 +228,9 @@ class PipeProcess : public ProcessIo {
 
   int pid_;
   int in_fd_, out_fd_, err_fd_, pid_fd_;
-  std::string in_buf_;
-  size_t in_pos_ = 0;
+  std::deque<std::string> in_queue_;
+  size_t in_pos_ = 0;  // bytes of in_queue_.front() already written
+  uint64_t pending_ = 0;
   bool in_broken_ = false;
   bool exited_ = false;
   ExitInfo exit_;

@@ -6,8 +6,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
+#include <ostream>
 #include <set>
 
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "conformance/catalogue.h"
 #include "conformance/runner.h"
 #include "conformance/select.h"
@@ -38,10 +42,13 @@ SuiteRun RunOn(const std::string& program, const Selection& selection, bool iden
   EXPECT_TRUE(plan.ok()) << plan.status();
   if (!plan.ok()) return out;
   SuiteOptions o;
+  o.retry = std::getenv("DXT_CONFORMANCE_NO_RETRY") == nullptr;
+  o.run.verbose = std::getenv("DXT_CONFORMANCE_VERBOSE") != nullptr;
   o.materialise.identity = identity;
   o.run.program.path = program;
   o.run.timeout = timeout;
-  o.jobs = DefaultJobs();
+  o.jobs = std::getenv("DXT_CONFORMANCE_JOBS") ? std::atoi(std::getenv("DXT_CONFORMANCE_JOBS"))
+                                                : DefaultJobs();
   auto start = std::chrono::steady_clock::now();
   auto r = RunSuite(*plan, o);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -54,11 +61,10 @@ SuiteRun RunOn(const std::string& program, const Selection& selection, bool iden
 std::string Failures(const std::vector<SuiteResult>& results) {
   std::string s;
   for (const SuiteResult& r : results) {
-    if (r.result.verdict != Verdict::kFailed && r.result.verdict != Verdict::kNonStrict) continue;
     for (const auto& c : r.result.checks)
       if (c.verdict == Verdict::kFailed || c.verdict == Verdict::kNonStrict)
         s += r.result.id + " " + harness::ModeName(r.result.mode) + ": " + c.check + " (" +
-             c.rule + "): " + c.detail.substr(0, 300) + "\n";
+             c.rule + "): " + c.detail.substr(0, 300) + "\n" + r.result.transcript;
   }
   return s;
 }
@@ -73,6 +79,8 @@ void ExpectClean(const std::string& program, bool identity, const Selection& sel
   SuiteRun run = RunOn(program, sel, identity);
   ASSERT_FALSE(run.results.empty());
   EXPECT_EQ(Count(run.results, Verdict::kFailed), 0) << Failures(run.results);
+  for (const auto& r : run.results)
+    if (r.flaky) std::printf("%s", Failures({r}).c_str());
   EXPECT_EQ(Count(run.results, Verdict::kNonStrict), 0) << Failures(run.results);
   for (const auto& r : run.results) {
     EXPECT_FALSE(r.flaky) << r.result.id << " " << harness::ModeName(r.result.mode)
@@ -87,12 +95,108 @@ void ExpectClean(const std::string& program, bool identity, const Selection& sel
     std::printf("  slowest: %s %s %.0f ms\n", slow[i]->result.id.c_str(),
                 harness::ModeName(slow[i]->result.mode), slow[i]->result.duration_ms);
   std::printf("%s: %zu cases in %.2f s (jobs %d)\n", program.c_str(), run.results.size(),
-              run.seconds, DefaultJobs());
+              run.seconds, std::getenv("DXT_CONFORMANCE_JOBS") ? std::atoi(std::getenv("DXT_CONFORMANCE_JOBS")) : DefaultJobs());
 }
 
 TEST(ConformanceSuiteTest, ReferenceEchoPassesEveryCaseInIdentityMode) {
-  ExpectClean(ReferenceEcho(), true);
+  Selection sel;  // DXT_CONFORMANCE_CASES=5.1,6.2 narrows the run when debugging
+  if (const char* env = std::getenv("DXT_CONFORMANCE_CASES")) sel.include = absl::StrSplit(env, ',');
+  ExpectClean(ReferenceEcho(), true, sel);
 }
+
+TEST(ConformanceSuiteTest, GoodEchoPassesEveryCaseInIdentityMode) {
+  ExpectClean(Subject("good_echo"), true);
+}
+
+TEST(ConformanceSuiteTest, PythonEchoPassesEveryCaseInIdentityMode) {
+  ExpectClean(Subject("good_python.py"), true);
+}
+
+TEST(ConformanceSuiteTest, ReduceWritingEarlyPassesInIdentityMode) {
+  Selection sel;
+  sel.mode = harness::Mode::kReduce;
+  ExpectClean(Subject("reduce_writes_early"), true, sel);
+}
+
+TEST(ConformanceSuiteTest, MapWithBigFirstListPasses) {
+  ExpectClean(Subject("big_list_map"), false);  // its first list is not an echo
+}
+
+TEST(ConformanceSuiteTest, SlowStarterPassesASection) {
+  Selection sel;  // one second per case: a section is enough
+  sel.include = {"5.1", "6.1.1", "6.1.2", "6.1.3"};
+  ExpectClean(Subject("slow_start"), true, sel);
+}
+
+// A broken subject, the check that must FAIL (tests/programs/README.md), and the selection it
+// runs: the whole suite in its modes, except for subjects that cost a deadline per case
+// (buffering, hanging), which get the sections that catch them.
+struct Broken {
+  const char* program;
+  const char* check;
+  std::optional<harness::Mode> mode;
+  std::vector<std::string> cases;  // empty = every case
+  bool identity = false;
+};
+
+void PrintTo(const Broken& b, std::ostream* os) { *os << b.program; }
+
+class BrokenSubjectTest : public ::testing::TestWithParam<Broken> {};
+
+TEST_P(BrokenSubjectTest, IsFailedByTheRightCheck) {
+  const Broken& b = GetParam();
+  std::string program = Subject(b.program);
+  if (!std::filesystem::exists(program)) GTEST_SKIP() << program << " not built";
+  Selection sel;
+  sel.include = b.cases;
+  sel.mode = b.mode;
+  SuiteRun run = RunOn(program, sel, b.identity, std::chrono::milliseconds(1000));
+  ASSERT_FALSE(run.results.empty());
+  std::set<std::string> failed_checks;
+  int failed_cases = 0;
+  for (const SuiteResult& r : run.results) {
+    if (r.result.verdict != Verdict::kFailed) continue;
+    ++failed_cases;
+    for (const auto& c : r.result.checks)
+      if (c.verdict == Verdict::kFailed) failed_checks.insert(c.check);
+  }
+  EXPECT_GT(failed_cases, 0);
+  EXPECT_TRUE(failed_checks.count(b.check))
+      << b.program << " not FAILED by " << b.check << "; failed checks: "
+      << absl::StrJoin(failed_checks, ",") << "\n" << Failures(run.results).substr(0, 3000);
+  std::printf("%s: %d of %zu cases FAILED (checks %s) in %.2f s\n", b.program, failed_cases,
+              run.results.size(), absl::StrJoin(failed_checks, ",").c_str(), run.seconds);
+}
+
+const harness::Mode kMap = harness::Mode::kMap;
+const harness::Mode kReduce = harness::Mode::kReduce;
+const std::vector<std::string> kFlushCases = {"5.1.1", "5.1.2", "5.2"};
+const std::vector<std::string> kHangCases = {"1.1.1", "8.2", "6.1.1"};
+
+INSTANTIATE_TEST_SUITE_P(
+    Subjects, BrokenSubjectTest,
+    ::testing::Values(Broken{"no_flush", "flushing", kMap, kFlushCases},
+                      Broken{"flush_every_other", "flushing", kMap, kFlushCases},
+                      Broken{"reads_two_before_answer", "flushing", kMap, kFlushCases},
+                      Broken{"reduce_exits_early", "consumption", kReduce, {}},
+                      Broken{"map_exits_early", "consumption", kMap, {}},
+                      Broken{"count_lies", "framing", std::nullopt, {}},
+                      Broken{"truncated_pair", "framing", std::nullopt, {}},
+                      Broken{"huge_claim", "limits", std::nullopt, {}},
+                      Broken{"text_on_stdout", "framing", std::nullopt, {}},
+                      Broken{"bad_log_prefix", "log", kMap, {}},
+                      Broken{"log_no_newline", "log", kReduce, {}},
+                      Broken{"err_exit0", "err", kMap, {}},
+                      Broken{"exit3", "exit", kReduce, {}},
+                      Broken{"segfault", "crash", std::nullopt, {}},
+                      Broken{"never_exits", "hang", std::nullopt, kHangCases},
+                      Broken{"child_holds_stdout", "hang", std::nullopt, kHangCases},
+                      Broken{"two_lists", "map-protocol", kMap, {}},
+                      Broken{"list_before_input", "map-protocol", kMap, {}},
+                      Broken{"writes_file", "sandbox", kMap, {}},
+                      Broken{"ignores_params", "params", kMap, {}},
+                      Broken{"wrong_content", "content", std::nullopt, {}, true}),
+    [](const ::testing::TestParamInfo<Broken>& info) { return std::string(info.param.program); });
 
 }  // namespace
 }  // namespace dxt::conformance

@@ -307,4 +307,17 @@ TEST(ReferenceLibrary, WrongArgumentsDieWithUsage) {
   }
 }
 
+// libstdc++'s std::regex recursed per byte here and overflowed the stack on ~64 KiB values.
+TEST(ReferenceGrep, LongValueWithGreedyPattern) {
+  const std::string long_value = std::string(1 << 20, 'a') + "foo";
+  const auto r = RunRef("grep", "map",
+                        Input({{"pattern", ".*foo"}}, {{"k", long_value}, {"k2", "bar"}}));
+  ASSERT_TRUE(r.exited_ok()) << r.Describe();
+  const auto lists = Lists(r.out);
+  ASSERT_EQ(lists.size(), 2u);
+  ASSERT_EQ(lists[0].size(), 1u);
+  EXPECT_EQ(lists[0][0].second, long_value);
+  EXPECT_TRUE(lists[1].empty());
+}
+
 }  // namespace

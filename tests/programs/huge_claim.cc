@@ -10,7 +10,11 @@ int main(int argc, char** argv) {
   subject::Mode mode = subject::ParseMode(argc, argv);
   std::string params, key, value;
   if (!subject::ReadParams(&params)) return 1;
-  if (mode == subject::Mode::kMap) subject::ReadPair(&key, &value);
+  // Map: only in answer to a pair, so that the claim is the one defect (R5.3 stays intact).
+  if (mode == subject::Mode::kMap &&
+      subject::ReadPair(&key, &value) != subject::ReadResult::kPair) {
+    return 0;
+  }
   std::string list;
   subject::AppendU32(list, 1);
   subject::AppendU32(list, 0xFFFFFFFFu);

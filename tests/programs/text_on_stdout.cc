@@ -16,6 +16,6 @@ int main(int argc, char** argv) {
     }
     if (!subject::WriteAll(1, subject::OnePairList(key, value))) return 1;
   }
-  if (!said_hello) subject::WriteAll(1, "hello\n");
+  if (mode == subject::Mode::kReduce) subject::WriteAll(1, "hello\n");
   return 0;
 }

@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Benchmarks of `dxt run` (issue 5 §9), each beside its Unix baseline in the same run.
+
+  wordcount   >= 200 MB of generated text: dxt (reference wordcount, --pipeline, combiner, sort)
+              vs `LC_ALL=C tr -s ' ' '\\n' | sort | uniq -c`; the counts are compared too.
+  sort        10^7 pairs through a sorted nop_reduce vs `LC_ALL=C sort -S <same memory>`.
+  rss         peak RSS of the sort job at 1x and 10x input with a fixed sort buffer (target <= 1.2x).
+  pipeline    a map-only wordcount, lockstep vs --pipeline (target >= 10x).
+
+Usage: executor_bench.py DXT WORKDIR [--scale F]   (--scale 0.1 for a quick look)
+Prints a Markdown table; exits 1 when a target is missed.
+"""
+import argparse
+import collections
+import os
+import random
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import time
+
+WORDS_PER_LINE = 10
+
+
+def vocabulary(n, rng):
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = set()
+    while len(words) < n:
+        words.add("".join(rng.choice(letters) for _ in range(rng.randint(2, 10))))
+    return sorted(words)
+
+
+def make_text(path_prefix, total_bytes, files, seed):
+    """Zipf-like words, ~10 per line, split over `files` files. Returns the paths."""
+    rng = random.Random(seed)
+    vocab = vocabulary(50000, rng)
+    weights = [1.0 / (i + 1) for i in range(len(vocab))]
+    paths = []
+    per_file = total_bytes // files
+    for f in range(files):
+        path = f"{path_prefix}{f}.txt"
+        paths.append(path)
+        if os.path.exists(path) and os.path.getsize(path) >= per_file:
+            continue
+        with open(path, "w") as out:
+            written = 0
+            while written < per_file:
+                words = rng.choices(vocab, weights, k=WORDS_PER_LINE * 2000)
+                block = "\n".join(" ".join(words[i:i + WORDS_PER_LINE])
+                                  for i in range(0, len(words), WORDS_PER_LINE)) + "\n"
+                out.write(block)
+                written += len(block)
+    return paths
+
+
+def make_pairs(kv_path, txt_path, n, seed):
+    """n pairs: 10-byte lowercase key, 8-byte digit value; framed file and `key\\tvalue` lines."""
+    if os.path.exists(kv_path) and os.path.exists(txt_path):
+        return
+    rng = random.Random(seed)
+    table = bytes.maketrans(bytes(range(256)), bytes(97 + (b % 26) for b in range(256)))
+    digits = bytes.maketrans(bytes(range(256)), bytes(48 + (b % 10) for b in range(256)))
+    head = struct.pack("<I", 10)
+    vhead = struct.pack("<I", 8)
+    with open(kv_path, "wb") as kv, open(txt_path, "wb") as txt:
+        done = 0
+        while done < n:
+            m = min(100000, n - done)
+            raw = rng.randbytes(18 * m)
+            frames, lines = bytearray(), bytearray()
+            for i in range(m):
+                key = raw[18 * i:18 * i + 10].translate(table)
+                value = raw[18 * i + 10:18 * i + 18].translate(digits)
+                frames += head + key + vhead + value
+                lines += key + b"\t" + value + b"\n"
+            kv.write(frames)
+            txt.write(lines)
+            done += m
+
+
+def timed(cmd, shell=False, env=None):
+    """Runs cmd under /usr/bin/time; returns (seconds, peak RSS MiB, stdout)."""
+    full = ["/usr/bin/time", "-f", "%e %M", "-o", "/tmp/dxt-bench-time"]
+    full += (["/bin/sh", "-c", cmd] if shell else cmd)
+    start = time.perf_counter()
+    out = subprocess.run(full, check=True, stdout=subprocess.PIPE, env=env).stdout
+    seconds = time.perf_counter() - start
+    rss_kib = int(open("/tmp/dxt-bench-time").read().split()[-1])
+    return seconds, rss_kib / 1024, out
+
+
+def write_job(path, body):
+    import json
+    with open(path, "w") as f:
+        json.dump(body, f)
+
+
+def dxt_counts(dxt, out_dir):
+    text = subprocess.run([dxt, "cat", "--format", "tsv", out_dir], check=True,
+                          stdout=subprocess.PIPE).stdout.decode()
+    return {k: int(v) for k, v in (line.split("\t") for line in text.splitlines())}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("dxt")
+    ap.add_argument("work")
+    ap.add_argument("--scale", type=float, default=1.0)
+    args = ap.parse_args()
+    dxt, work, scale = os.path.abspath(args.dxt), os.path.abspath(args.work), args.scale
+    os.makedirs(work, exist_ok=True)
+    env = dict(os.environ, LC_ALL="C")
+    rows, misses = [], []
+
+    # --- wordcount over >= 200 MB -------------------------------------------------------------
+    text_bytes = int(200 * 2**20 * scale) + 2**20
+    texts = make_text(f"{work}/text-", text_bytes, 8, 1)
+    total_mb = sum(os.path.getsize(p) for p in texts) / 2**20
+    write_job(f"{work}/wc.json", {
+        "name": "bench-wordcount", "input": texts, "map": {"program": "@dxt/wordcount"},
+        "partitions": 2, "combiner": "sum_combiner", "sort": True, "sort_buffer_size": "256M",
+        "reduce": {"program": "@dxt/wordcount"}, "status_interval": 0, "output": f"{work}/wc-out"})
+    t_dxt, rss_dxt, _ = timed([dxt, "run", "-q", "--force", "--pipeline", "-j", "2", f"{work}/wc.json"])
+    files = " ".join(texts)
+    t_unix, _, unix_out = timed(
+        f"cat {files} | tr -s ' ' '\\n' | sort -S 256M | uniq -c", shell=True, env=env)
+    unix = {}
+    for line in unix_out.decode().splitlines():
+        count, _, word = line.strip().partition(" ")
+        if word:
+            unix[word] = int(count)
+    same = dxt_counts(dxt, f"{work}/wc-out") == unix
+    rows.append((f"wordcount {total_mb:.0f} MB (8 inputs, -j2, --pipeline)", f"{t_dxt:.1f} s",
+                 f"{t_unix:.1f} s (tr|sort|uniq -c)", f"{t_unix / t_dxt:.2f}x",
+                 "counts identical" if same else "COUNTS DIFFER"))
+    if not same:
+        misses.append("wordcount counts differ from tr|sort|uniq -c")
+
+    # --- sort of 10^7 pairs ---------------------------------------------------------------------
+    n = int(10**7 * scale)
+    make_pairs(f"{work}/pairs-{n}.kv", f"{work}/pairs-{n}.txt", n, 2)
+    buffer = "512M"
+
+    def sort_job(name, kv, buf):
+        write_job(f"{work}/{name}.json", {
+            "name": name, "input": [kv], "map_reader": "kv", "partitions": 1, "sort": True,
+            "sort_buffer_size": buf, "reduce": "nop_reduce", "status_interval": 0,
+            "output": f"{work}/{name}-out"})
+        return timed([dxt, "run", "-q", "--force", f"{work}/{name}.json"])
+
+    t_dxt, rss_sort, _ = sort_job("sort", f"{work}/pairs-{n}.kv", buffer)
+    t_unix, rss_unix, _ = timed(
+        f"sort -S {buffer} --parallel=1 {work}/pairs-{n}.txt > {work}/sorted.txt", shell=True, env=env)
+    t_unix_par, _, _ = timed(
+        f"sort -S {buffer} {work}/pairs-{n}.txt > {work}/sorted.txt", shell=True, env=env)
+    rows.append((f"sort {n:.0e} pairs, sort_buffer_size {buffer}", f"{t_dxt:.1f} s, {rss_sort:.0f} MiB",
+                 f"{t_unix:.1f} s, {rss_unix:.0f} MiB (sort -S {buffer} --parallel=1); "
+                 f"{t_unix_par:.1f} s multi-threaded", f"{t_unix / t_dxt:.2f}x", ""))
+
+    # --- peak RSS, 1x vs 10x, sort on -----------------------------------------------------------
+    small = n // 10
+    make_pairs(f"{work}/pairs-{small}.kv", f"{work}/pairs-{small}.txt", small, 3)
+    _, rss1, _ = sort_job("rss1", f"{work}/pairs-{small}.kv", "16M")
+    _, rss10, _ = sort_job("rss10", f"{work}/pairs-{n}.kv", "16M")
+    ratio = rss10 / rss1
+    rows.append((f"peak RSS, sort_buffer_size 16M: {small:.0e} vs {n:.0e} pairs", f"{rss1:.1f} / {rss10:.1f} MiB",
+                 "", f"{ratio:.2f}x", "target <= 1.2x " + ("PASS" if ratio <= 1.2 else "MISS")))
+    if ratio > 1.2:
+        misses.append(f"peak RSS ratio {ratio:.2f} > 1.2")
+
+    # --- pipeline vs lockstep map ---------------------------------------------------------------
+    small_text = make_text(f"{work}/small-", int(4 * 2**20 * max(scale, 0.25)), 1, 4)
+    times = {}
+    for mode in ("lockstep", "pipeline"):
+        write_job(f"{work}/{mode}.json", {
+            "name": mode, "input": small_text, "map": {"program": "@dxt/wordcount"},
+            "partitions": None, "status_interval": 0, "output": f"{work}/{mode}-out"})
+        flags = ["--pipeline"] if mode == "pipeline" else []
+        times[mode], _, _ = timed([dxt, "run", "-q", "--force", *flags, f"{work}/{mode}.json"])
+    same = (open(f"{work}/lockstep-out/part-00000", "rb").read() ==
+            open(f"{work}/pipeline-out/part-00000", "rb").read())
+    lines = sum(1 for _ in open(small_text[0], "rb"))
+    speedup = times["lockstep"] / times["pipeline"]
+    rows.append((f"map-only wordcount, {lines} lines: lockstep vs --pipeline",
+                 f"{times['lockstep']:.2f} s / {times['pipeline']:.2f} s", "",
+                 f"{speedup:.1f}x", ("identical output; " if same else "OUTPUT DIFFERS; ") +
+                 "target >= 10x " + ("PASS" if speedup >= 10 else "MISS")))
+    if speedup < 10 or not same:
+        misses.append(f"pipeline speedup {speedup:.1f}x")
+
+    print("| benchmark | dxt | baseline | baseline/dxt time | note |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    for m in misses:
+        print("MISS:", m)
+    return 1 if misses else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

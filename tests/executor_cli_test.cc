@@ -1,0 +1,102 @@
+// `dxt run` and `dxt cat` as a user runs them: exit codes 0 / 1 (job failed) / 2 (usage or job
+// file error), messages on stderr, and the cat formats.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/executor_test_util.h"
+
+namespace dxt::executor {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::TempDir;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string DxtPath() { return std::string(DXT_BINARY_DIR) + "/tools/dxt"; }
+
+// Runs `dxt ARGS` through the shell, capturing stdout and stderr into files of `dir`.
+Outcome Dxt(const TempDir& dir, const std::string& args) {
+  const std::string cmd = "'" + DxtPath() + "' " + args + " >'" + (dir / "stdout") + "' 2>'" +
+                          (dir / "stderr") + "'";
+  const int status = std::system(cmd.c_str());
+  Outcome o;
+  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.out = testing::ReadFile(dir / "stdout");
+  o.err = testing::ReadFile(dir / "stderr");
+  return o;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(DxtPath())) GTEST_SKIP() << "build the dxt target first";
+  }
+  TempDir dir_;
+};
+
+TEST_F(CliTest, RunThenCatJsonlAndTsv) {
+  testing::WriteFile(dir_ / "text", "b a\ta\n\\x\n");
+  testing::WriteFile(dir_ / "job.json", R"({"input": ["text", "raw://a\u0000b a\n"],
+    "map": {"program": "@dxt/wordcount"}, "partitions": 1, "sort": true, "reduce": "sum_reduce",
+    "status_interval": 1, "output": "out"})");
+  Outcome run = Dxt(dir_, "run '" + (dir_ / "job.json") + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, dir_ / "out\n");
+  EXPECT_THAT(run.err, HasSubstr("[map:1 input=raw://a"));
+  EXPECT_THAT(run.err, HasSubstr("Done: 2 entries mapped"));
+  EXPECT_THAT(run.err, HasSubstr("[reduce:0] Done: 6 entries reduced"));
+
+  Outcome cat = Dxt(dir_, "cat '" + (dir_ / "out") + "'");
+  ASSERT_EQ(cat.exit_code, 0) << cat.err;
+  EXPECT_EQ(cat.out,
+            "{\"partition\":0,\"key\":\"\\\\x\",\"value\":\"1\"}\n"
+            "{\"partition\":0,\"key\":\"a\",\"value\":\"3\"}\n"
+            "{\"partition\":0,\"key\":\"a\\u0000b\",\"value\":\"1\"}\n"
+            "{\"partition\":0,\"key\":\"b\",\"value\":\"1\"}\n");
+  cat = Dxt(dir_, "cat --format tsv '" + (dir_ / "out") + "'");
+  EXPECT_EQ(cat.out, "\\\\x\t1\na\t3\na\\x00b\t1\nb\t1\n");
+  cat = Dxt(dir_, "cat --format tsv --top 2 '" + (dir_ / "out") + "'");
+  EXPECT_EQ(cat.out, "a\t3\n\\\\x\t1\n");
+
+  // Running again refuses to overwrite (usage error) unless --force.
+  Outcome again = Dxt(dir_, "run -q '" + (dir_ / "job.json") + "'");
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_THAT(again.err, HasSubstr("already exists (use --force"));
+  EXPECT_EQ(Dxt(dir_, "run -q --force -j 1 --pipeline '" + (dir_ / "job.json") + "'").exit_code, 0);
+}
+
+TEST_F(CliTest, JobFileErrorsExitTwo) {
+  testing::WriteFile(dir_ / "bad.json", "{\"input\": [],\n \"map\": \"nop_map\",,\n}");
+  Outcome o = Dxt(dir_, "run '" + (dir_ / "bad.json") + "'");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_THAT(o.err, HasSubstr("bad.json:2:19: malformed JSON"));
+  testing::WriteFile(dir_ / "typo.json", R"({"input": [], "map": "nop_map", "sorted": true, "output": "o"})");
+  o = Dxt(dir_, "run '" + (dir_ / "typo.json") + "'");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_THAT(o.err, HasSubstr("field \"sorted\": unknown field"));
+  testing::WriteFile(dir_ / "missing.json", R"({"input": ["nope"], "map": "nop_map", "output": "o"})");
+  EXPECT_EQ(Dxt(dir_, "run '" + (dir_ / "missing.json") + "'").exit_code, 2);
+  EXPECT_EQ(Dxt(dir_, "run '" + (dir_ / "does-not-exist.json") + "'").exit_code, 2);
+  EXPECT_EQ(Dxt(dir_, "cat '" + dir_.path() + "'").exit_code, 2);  // not an output directory
+}
+
+TEST_F(CliTest, JobFailureExitsOneAndLeavesNoOutput) {
+  testing::WriteFile(dir_ / "job.json", R"({"input": ["raw://1\nx\n"], "map": "nop_map",
+    "reduce": "sum_reduce", "output": "out"})");
+  Outcome o = Dxt(dir_, "run '" + (dir_ / "job.json") + "'");
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_THAT(o.err, HasSubstr("reduce task 0 (partition 0, sum_reduce) failed"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "out"));
+}
+
+}  // namespace
+}  // namespace dxt::executor

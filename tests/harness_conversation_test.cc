@@ -1,0 +1,329 @@
+// The conversation engine's timing logic against a fake ProcessIo with a virtual clock: lockstep
+// attribution, buffered vs waiting-for-more-input stalls, deadlines, pipelining, extra lists.
+// No real process and no real waiting: a 10 s reply deadline costs nothing.
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "codec/kv_frame.h"
+#include "codec/param_block.h"
+#include "codec/result_list.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "harness/checks.h"
+#include "harness/conversation.h"
+
+namespace dxt::harness {
+namespace {
+
+using ::testing::HasSubstr;
+using std::chrono::milliseconds;
+
+// A scripted program. It reads stdin as soon as bytes are queued, parses the parameter block and
+// pairs, and calls on_pair / on_eof, which schedule output at virtual times.
+class FakeProgram : public ProcessIo {
+ public:
+  std::function<void(FakeProgram&, uint64_t index, const std::string& key)> on_pair;
+  std::function<void(FakeProgram&)> on_eof = [](FakeProgram& p) { p.ExitAt(p.now_, 0); };
+
+  void EmitAt(milliseconds at, std::string bytes) { Schedule(at, [this, bytes] { out_ += bytes; }); }
+  void ListAt(milliseconds at, const std::string& key) {
+    std::string list;
+    codec::AppendListHeader(&list, 1);
+    (void)codec::AppendPair(&list, key, "v");
+    EmitAt(at, list);
+  }
+  void ExitAt(milliseconds at, int code) {
+    Schedule(at, [this, code] {
+      exited_ = true;
+      exit_.exited = true;
+      exit_.exit_code = code;
+    });
+  }
+  milliseconds now() const { return now_; }
+
+  // ProcessIo
+  void QueueInput(std::string bytes) override {
+    if (!in_closed_) in_.append(bytes);
+  }
+  uint64_t PendingInput() const override { return reading_ ? 0 : in_.size() - in_pos_; }
+  void CloseInput() override {
+    if (in_closed_) return;
+    in_closed_ = true;
+    eof_pending_ = true;
+  }
+  absl::Status Pump(Clock::time_point deadline, PumpEvents* ev) override {
+    *ev = PumpEvents{};
+    if (reading_ && in_pos_ < in_.size() && !exited_) {
+      ev->in_written = in_.size() - in_pos_;
+      Parse();
+      ev->changed = true;
+    }
+    if (eof_pending_ && !exited_) {
+      eof_pending_ = false;
+      on_eof(*this);
+    }
+    if (!ev->changed) {
+      milliseconds limit = std::chrono::duration_cast<milliseconds>(deadline - base_);
+      auto next = events_.begin();
+      if (next == events_.end() || next->first > limit) {
+        now_ = std::max(now_, limit);
+        return absl::OkStatus();
+      }
+      now_ = std::max(now_, next->first);
+      auto action = next->second;
+      events_.erase(next);
+      action();
+      ev->changed = true;
+    }
+    ev->out = std::move(out_);
+    out_.clear();
+    return absl::OkStatus();
+  }
+  bool input_closed() const override { return in_closed_; }
+  bool input_broken() const override { return false; }
+  bool out_eof() const override { return exited_; }
+  bool err_eof() const override { return exited_; }
+  bool exited() const override { return exited_; }
+  ExitInfo exit_info() const override { return exit_; }
+  uint64_t UnreadInput() const override { return in_.size() - in_pos_; }
+  void KillGroup() override {
+    if (exited_) return;
+    exited_ = true;
+    exit_ = ExitInfo{false, -1, 9};
+    killed_ = true;
+  }
+  void AbandonOutput() override {}
+  Clock::time_point Now() const override { return base_ + now_; }
+
+  bool reading_ = true;  // false: the program never reads stdin
+  bool killed_ = false;
+
+ private:
+  void Schedule(milliseconds at, std::function<void()> f) { events_.emplace(at, std::move(f)); }
+  void Parse() {
+    std::string_view rest(in_);
+    rest.remove_prefix(in_pos_);
+    if (!params_done_) {
+      auto block = codec::DecodeParamBlock(rest);
+      if (!block.ok()) return;
+      rest.remove_prefix(block.consumed);
+      in_pos_ += block.consumed;
+      params_done_ = true;
+    }
+    for (;;) {
+      auto pair = codec::DecodePair(rest);
+      if (!pair.ok()) break;
+      std::string key(pair.value.key);
+      rest.remove_prefix(pair.consumed);
+      in_pos_ += pair.consumed;
+      if (on_pair) on_pair(*this, pairs_read_++, key);
+    }
+  }
+
+  Clock::time_point base_ = Clock::now();
+  milliseconds now_{0};
+  std::string in_;
+  size_t in_pos_ = 0;
+  bool in_closed_ = false, eof_pending_ = false, params_done_ = false;
+  uint64_t pairs_read_ = 0;
+  std::string out_;
+  bool exited_ = false;
+  ExitInfo exit_;
+  std::multimap<milliseconds, std::function<void()>> events_;
+};
+
+struct Fixture {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  size_t next = 0;
+  DriverOptions options;
+  Fixture(int n) {
+    for (int i = 0; i < n; ++i) pairs.emplace_back("k" + std::to_string(i), "v");
+    options.reply_timeout = milliseconds(10000);
+    options.exit_timeout = milliseconds(5000);
+  }
+  Transcript Run(FakeProgram& p, Mode mode = Mode::kMap) {
+    PairSource src = [this]() -> absl::StatusOr<std::optional<codec::PairView>> {
+      if (next == pairs.size()) return std::nullopt;
+      return codec::PairView{pairs[next].first, pairs[next++].second};
+    };
+    Transcript t;
+    EXPECT_TRUE(Converse(p, mode, "0\n", src, nullptr, nullptr, options, &t).ok());
+    return t;
+  }
+};
+
+CheckResult Find(const std::vector<CheckResult>& checks, std::string_view name) {
+  for (const auto& c : checks)
+    if (c.check == name) return c;
+  return {};
+}
+
+TEST(ConversationTest, LockstepWritesEachPairOnlyAfterThePreviousList) {
+  FakeProgram p;
+  p.on_pair = [](FakeProgram& f, uint64_t, const std::string& k) {
+    f.ListAt(f.now() + milliseconds(30), k);
+  };
+  Fixture fx(5);
+  Transcript t = fx.Run(p);
+  ASSERT_EQ(t.lists_completed, 5u);
+  EXPECT_TRUE(t.expired_waits.empty());
+  for (size_t i = 1; i < 5; ++i) {
+    ASSERT_TRUE(t.lists[i - 1].complete_at.has_value());
+    EXPECT_GE(t.pairs[i].queued_at.count(), t.lists[i - 1].complete_at->count());
+    EXPECT_EQ(t.lists[i].pairs_queued_at_start, i + 1);
+  }
+  EXPECT_TRUE(t.exit.exited);
+}
+
+TEST(ConversationTest, ReplyJustInsideTheDeadlineIsNotAStall) {
+  FakeProgram p;
+  p.on_pair = [](FakeProgram& f, uint64_t, const std::string& k) {
+    f.ListAt(f.now() + milliseconds(9900), k);
+  };
+  Fixture fx(2);
+  Transcript t = fx.Run(p);
+  EXPECT_EQ(t.lists_completed, 2u);
+  EXPECT_FALSE(t.stalled_pair.has_value());
+}
+
+TEST(ConversationTest, ReplyPastTheDeadlineIsAStallNamingThePair) {
+  FakeProgram p;
+  p.on_pair = [](FakeProgram& f, uint64_t, const std::string& k) {
+    f.ListAt(f.now() + milliseconds(10100), k);
+  };
+  Fixture fx(2);
+  Transcript t = fx.Run(p);
+  ASSERT_TRUE(t.stalled_pair.has_value());
+  EXPECT_EQ(*t.stalled_pair, 0u);
+  ASSERT_EQ(t.expired_waits.size(), 1u);
+  EXPECT_EQ(t.expired_waits[0], "reply to pair 0 (10000 ms)");
+}
+
+TEST(ConversationTest, BufferedProgramIsToldApartFromOneWaitingForInput) {
+  // Buffered: all lists come at end of input.
+  FakeProgram buffered;
+  std::vector<std::string> held;
+  buffered.on_pair = [&](FakeProgram&, uint64_t, const std::string& k) { held.push_back(k); };
+  buffered.on_eof = [&](FakeProgram& f) {
+    for (const auto& k : held) f.ListAt(f.now() + milliseconds(1), k);
+    f.ExitAt(f.now() + milliseconds(2), 0);
+  };
+  Fixture fx1(3);
+  Transcript tb = fx1.Run(buffered);
+  Case c;
+  auto flush_b = Find(JudgeCase(c, tb), "flushing");
+  EXPECT_EQ(flush_b.verdict, Verdict::kFailed);
+  EXPECT_THAT(flush_b.detail, HasSubstr("buffered its output"));
+  EXPECT_THAT(flush_b.detail, HasSubstr("pair 0"));
+
+  // Waiting: never answers, exits at end of input.
+  FakeProgram waiting;
+  Fixture fx2(3);
+  Transcript tw = fx2.Run(waiting);
+  auto flush_w = Find(JudgeCase(c, tw), "flushing");
+  EXPECT_EQ(flush_w.verdict, Verdict::kFailed);
+  EXPECT_THAT(flush_w.detail, HasSubstr("waiting for more input"));
+  EXPECT_EQ(Find(JudgeCase(c, tw), "consumption").verdict, Verdict::kOk);
+}
+
+TEST(ConversationTest, FlushEveryOtherStallsOnPairOne) {
+  FakeProgram p;
+  std::vector<std::string> held;
+  p.on_pair = [&](FakeProgram& f, uint64_t i, const std::string& k) {
+    if (i % 2 == 0) {
+      f.ListAt(f.now() + milliseconds(1), k);
+    } else {
+      held.push_back(k);
+    }
+  };
+  p.on_eof = [&](FakeProgram& f) {
+    for (const auto& k : held) f.ListAt(f.now() + milliseconds(1), k);
+    f.ExitAt(f.now() + milliseconds(2), 0);
+  };
+  Fixture fx(4);
+  Transcript t = fx.Run(p);
+  ASSERT_TRUE(t.stalled_pair.has_value());
+  EXPECT_EQ(*t.stalled_pair, 1u);
+  EXPECT_TRUE(t.lists.at(1).started_after_stdin_closed);
+}
+
+TEST(ConversationTest, SecondListForAPairIsAttributedAndStopsTheRun) {
+  FakeProgram p;
+  p.on_pair = [](FakeProgram& f, uint64_t, const std::string& k) {
+    std::string two;
+    codec::AppendListHeader(&two, 1);
+    (void)codec::AppendPair(&two, k, "v");
+    codec::AppendListHeader(&two, 0);
+    f.EmitAt(f.now() + milliseconds(1), two);  // echo + empty list in one write
+  };
+  Fixture fx(3);
+  Transcript t = fx.Run(p);
+  EXPECT_THAT(t.extra_list_violation, HasSubstr("R5.2"));
+  EXPECT_THAT(t.extra_list_violation, HasSubstr("second list for pair 0"));
+  EXPECT_TRUE(p.killed_);
+  Case c;
+  EXPECT_EQ(Find(JudgeCase(c, t), "map-protocol").verdict, Verdict::kFailed);
+  EXPECT_EQ(Find(JudgeCase(c, t), "crash").verdict, Verdict::kOk);  // our SIGKILL is not a crash
+}
+
+TEST(ConversationTest, NeverExitingReduceIsKilledAfterTheExitDeadline) {
+  FakeProgram p;
+  p.on_eof = [](FakeProgram&) {};  // ignores end of input
+  Fixture fx(2);
+  Transcript t = fx.Run(p, Mode::kReduce);
+  EXPECT_TRUE(t.killed_by_driver);
+  ASSERT_EQ(t.expired_waits.size(), 1u);
+  EXPECT_EQ(t.expired_waits[0], "exit after stdin was closed (10000 ms)");
+  Case c;
+  c.mode = Mode::kReduce;
+  auto checks = JudgeCase(c, t);
+  EXPECT_EQ(Find(checks, "hang").verdict, Verdict::kFailed);
+  EXPECT_EQ(Find(checks, "exit").verdict, Verdict::kSkipped);
+  EXPECT_EQ(Find(checks, "crash").verdict, Verdict::kOk);
+}
+
+TEST(ConversationTest, PipelineWritesAheadOfSlowLists) {
+  FakeProgram p;
+  p.on_pair = [](FakeProgram& f, uint64_t i, const std::string& k) {
+    f.ListAt(milliseconds(1000 + 10 * static_cast<int>(i)), k);
+  };
+  Fixture fx(20);
+  fx.options.pipeline = true;
+  Transcript t = fx.Run(p);
+  EXPECT_EQ(t.lists_completed, 20u);
+  EXPECT_LT(t.pairs.back().queued_at.count(), 1000.0);  // all written before the first list
+  EXPECT_TRUE(t.expired_waits.empty());
+}
+
+TEST(ConversationTest, MapExitingBeforeTheLastPairIsConsumption) {
+  FakeProgram p;
+  p.on_pair = [](FakeProgram& f, uint64_t i, const std::string& k) {
+    f.ListAt(f.now() + milliseconds(1), k);
+    if (i == 0) f.ExitAt(f.now() + milliseconds(2), 0);
+  };
+  Fixture fx(3);
+  Transcript t = fx.Run(p);
+  EXPECT_EQ(t.pairs_total, 3u);
+  EXPECT_LT(t.pairs_queued, 3u);
+  Case c;
+  auto r = Find(JudgeCase(c, t), "consumption");
+  EXPECT_EQ(r.verdict, Verdict::kFailed);
+  EXPECT_THAT(r.detail, HasSubstr("all 3 pairs"));
+}
+
+TEST(ConversationTest, ListBeforeInputNeedsTheSettleTime) {
+  FakeProgram p;
+  p.ListAt(milliseconds(10), "early");
+  p.on_pair = [](FakeProgram& f, uint64_t, const std::string& k) {
+    f.ListAt(f.now() + milliseconds(1), k);
+  };
+  Fixture fx(1);
+  fx.options.settle = milliseconds(100);
+  Transcript t = fx.Run(p);
+  EXPECT_THAT(t.extra_list_violation, HasSubstr("R5.3"));
+}
+
+}  // namespace
+}  // namespace dxt::harness
