@@ -133,7 +133,7 @@ def main():
             unix[word] = int(count)
     same = dxt_counts(dxt, f"{work}/wc-out") == unix
     rows.append((f"wordcount {total_mb:.0f} MB (8 inputs, -j2, --pipeline)", f"{t_dxt:.1f} s",
-                 f"{t_unix:.1f} s (tr|sort|uniq -c)", f"{t_unix / t_dxt:.2f}x",
+                 f"{t_unix:.1f} s (tr \\| sort \\| uniq -c)", f"{t_unix / t_dxt:.2f}x",
                  "counts identical" if same else "COUNTS DIFFER"))
     if not same:
         misses.append("wordcount counts differ from tr|sort|uniq -c")

@@ -79,7 +79,7 @@ class Conversation {
   bool Absorb(const PumpEvents& ev);
   void Expire(const std::string& what, milliseconds budget);
   void Abort();
-  void QueueBytes(std::string bytes);
+  void QueueBytes(std::string_view bytes);
   void QueuePair(const codec::PairView& pair);
   void SendPairs();
   void Finish();
@@ -171,10 +171,10 @@ void Conversation::Abort() {
   io_.KillGroup();
 }
 
-void Conversation::QueueBytes(std::string bytes) {
+void Conversation::QueueBytes(std::string_view bytes) {
   t_->stdin_bytes_queued += bytes.size();
   AppendCapped(&t_->stdin_head, bytes, kMaxStdinHeadBytes);
-  io_.QueueInput(std::move(bytes));
+  io_.QueueInput(bytes);
 }
 
 void Conversation::QueuePair(const codec::PairView& pair) {
@@ -187,7 +187,7 @@ void Conversation::QueuePair(const codec::PairView& pair) {
   PairWrite w{t_->pairs_queued, t_->stdin_bytes_queued, frame.size(), Elapsed()};
   if (t_->pairs.size() < kMaxListRecords) t_->pairs.push_back(w);
   ++t_->pairs_queued;
-  QueueBytes(std::move(frame));
+  QueueBytes(frame);
 }
 
 void Conversation::OnStdout(std::string_view bytes) {
@@ -400,7 +400,7 @@ absl::Status Conversation::Run(std::string_view param_block) {
   t_->pipeline = opts_.pipeline;
   t_->param_block = std::string(param_block.substr(0, kMaxExcerptBytes));
   t_->param_block_size = param_block.size();
-  QueueBytes(std::string(param_block));
+  QueueBytes(param_block);
   if (IsMap() && opts_.settle.count() > 0)
     PumpUntil([&] { return io_.exited() || Stopped(); }, opts_.settle, false);
   SendPairs();

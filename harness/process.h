@@ -49,7 +49,7 @@ class ProcessIo {
 
   // Appends bytes to the stdin queue; they are written during Pump as the pipe accepts them.
   // Ignored once stdin is closed or broken.
-  virtual void QueueInput(std::string bytes) = 0;
+  virtual void QueueInput(std::string_view bytes) = 0;
   virtual uint64_t PendingInput() const = 0;
   // Closes stdin now (pending bytes are dropped; callers drain first if they care).
   virtual void CloseInput() = 0;

@@ -84,10 +84,10 @@ class PipeProcess : public ProcessIo {
     CloseFd(&pid_fd_);
   }
 
-  void QueueInput(std::string bytes) override {
+  void QueueInput(std::string_view bytes) override {
     if (in_fd_ < 0 || bytes.empty()) return;
     pending_ += bytes.size();
-    in_queue_.push_back(std::move(bytes));
+    in_queue_.emplace_back(bytes);
   }
   uint64_t PendingInput() const override { return pending_; }
   void CloseInput() override {
@@ -212,13 +212,12 @@ class PipeProcess : public ProcessIo {
   }
 
   void ReadInto(int* fd, std::string* dst, PumpEvents* ev) {
-    size_t old = dst->size();
-    dst->resize(old + kReadChunk);
+    char buf[kReadChunk];
     ssize_t r;
-    while ((r = ::read(*fd, dst->data() + old, kReadChunk)) < 0 && errno == EINTR) {
+    while ((r = ::read(*fd, buf, sizeof buf)) < 0 && errno == EINTR) {
     }
-    dst->resize(old + (r > 0 ? static_cast<size_t>(r) : 0));
     if (r > 0) {
+      dst->append(buf, static_cast<size_t>(r));
       ev->changed = true;
     } else if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
       CloseFd(fd);

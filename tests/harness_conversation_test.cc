@@ -44,7 +44,7 @@ class FakeProgram : public ProcessIo {
   milliseconds now() const { return now_; }
 
   // ProcessIo
-  void QueueInput(std::string bytes) override {
+  void QueueInput(std::string_view bytes) override {
     if (!in_closed_) in_.append(bytes);
   }
   uint64_t PendingInput() const override { return reading_ ? 0 : in_.size() - in_pos_; }
