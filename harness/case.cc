@@ -4,6 +4,7 @@
 // early meets EPIPE), tricky parameter dictionaries, and the params probe below.
 #include "harness/case.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -319,13 +320,13 @@ absl::StatusOr<codec::ParamDict> ParseParamsFile(std::string_view json_text,
 void MergeParams(const codec::ParamDict& extra, std::vector<Case>* cases) {
   for (Case& c : *cases) {
     if (c.fixed_params || c.raw_params) continue;
-    for (const auto& [k, v] : extra) {
+    for (const auto& entry : extra) {
       auto it = std::find_if(c.params.begin(), c.params.end(),
-                             [&](const auto& kv) { return kv.first == k; });
+                             [&](const auto& kv) { return kv.first == entry.first; });
       if (it != c.params.end()) {
-        it->second = v;
+        it->second = entry.second;
       } else {
-        c.params.emplace_back(k, v);
+        c.params.push_back(entry);
       }
     }
   }
