@@ -55,6 +55,8 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
           if (!again.ok()) first = again.status();
           r.retried = true;
           if (again.ok()) first->verdict = AfterRetry(first->verdict, again->verdict, &r.flaky);
+          // Visible in every rendering until CaseResult has a flaky field of its own.
+          if (r.flaky) first->title += " [FLAKY: FAILED, then passed on retry]";
         }
         std::lock_guard<std::mutex> lock(mu);
         if (!first.ok()) {

@@ -24,12 +24,14 @@ struct SuiteOptions {
 };
 
 struct SuiteResult {
-  harness::CaseResult result;  // of the first run; verdict INFORMATIONAL when flaky
+  harness::CaseResult result;  // of the first run (its checks show the failure); when flaky the
+                               // verdict is INFORMATIONAL and the title ends "[FLAKY: ...]"
   bool retried = false;
   bool flaky = false;          // FAILED, then passed on retry
 };
 
-// Results in plan order. Returns the first harness error (program missing, spawn failure);
+// Results in plan order. Like harness::RunCase, needs SIGPIPE ignored in the process (dxt's
+// main does it): a program that exits early makes a later write fail with EPIPE. Returns the first harness error (program missing, spawn failure);
 // cases not yet started are then not run. Program misbehaviour is only in the results.
 absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& plan,
                                                   const SuiteOptions& options);

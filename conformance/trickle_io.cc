@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <thread>
-#include <cstdio>
-#include <cstdlib>
 
 #include "absl/strings/match.h"
 
@@ -79,7 +77,6 @@ harness::ProcessFactory RetryTextFileBusy(harness::ProcessFactory inner) {
           !absl::StrContains(io.status().message(), "Text file busy")) {
         return io;
       }
-      if (std::getenv("DXT_DEBUG_TXTBSY")) std::fprintf(stderr, "TXTBSY attempt %d %s\n", attempt, std::string(io.status().message()).c_str());
       std::this_thread::sleep_for(std::chrono::milliseconds(attempt));
     }
   };

@@ -226,9 +226,13 @@ void Conversation::OnEvent(const codec::StreamEvent& e, uint64_t chunk_start) {
           r.index == 0
               ? absl::StrCat("R5.3: result list 0 (stdout offset ", e.offset,
                              ") arrived before any pair was written")
+          : opts_.pipeline
+              ? absl::StrCat("R5.2: result list ", r.index, " (stdout offset ", e.offset,
+                             ") arrived when only ", r.index,
+                             " pairs had been written: more lists than pairs")
               : absl::StrCat("R5.2: result list ", r.index, " (stdout offset ", e.offset,
-                             ") arrived before pair ", r.index, " was written: a second list for pair ",
-                             r.index - 1);
+                             ") arrived before pair ", r.index,
+                             " was written: a second list for pair ", r.index - 1);
       Abort();
     }
   } else if (e.type == Type::kPair) {

@@ -4,6 +4,7 @@
 // This is the only file that includes Boost.Process; its exceptions stop here.
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -171,8 +172,24 @@ class PipeProcess : public ProcessIo {
     CloseFd(&pid_fd_);
   }
 
-  // writev of the queued chunks (pairs are queued one frame each, no copying into one buffer).
+  // SIGPIPE is blocked around the writes and a pending one discarded, so the caller need not
+  // ignore SIGPIPE process-wide (dxt does; tests and other embedders may not).
   void WriteInput(PumpEvents* ev) {
+    sigset_t pipe_set, old;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    ::pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    WriteQueued(ev);
+    if (in_broken_) {
+      timespec zero{0, 0};
+      while (::sigtimedwait(&pipe_set, nullptr, &zero) > 0) {
+      }
+    }
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  }
+
+  // writev of the queued chunks (pairs are queued one frame each, no copying into one buffer).
+  void WriteQueued(PumpEvents* ev) {
     while (pending_ > 0) {
       iovec iov[kMaxIov];
       int n = 0;

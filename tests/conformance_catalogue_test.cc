@@ -2,6 +2,7 @@
 // baselines, retry rule, thread pool, and slow delivery (TrickleIo over a fake process).
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <set>
 #include <thread>
 
@@ -32,6 +33,9 @@ const Entry& Find(const std::string& id) {
 TEST(CatalogueTest, HasAtLeastHundredEntriesWithUniqueSortedIds) {
   const auto& cat = Catalogue();
   EXPECT_GE(cat.size(), 100u);
+  auto all = Plan(cat, {});
+  ASSERT_TRUE(all.ok());
+  std::printf("catalogue: %zu entries, %zu cases\n", cat.size(), all->size());
   std::set<std::string> ids;
   for (size_t i = 0; i < cat.size(); ++i) {
     EXPECT_TRUE(ids.insert(cat[i].id).second) << "duplicate " << cat[i].id;

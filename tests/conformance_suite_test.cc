@@ -3,7 +3,9 @@
 // check named in tests/programs/README.md.
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <unistd.h>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -25,10 +27,24 @@ namespace {
 using harness::CaseResult;
 using harness::Verdict;
 
+// Writing to a program that exited raises SIGPIPE; dxt ignores it (tools/dxt_main.cc), so must
+// this test.
+const bool kSigpipeIgnored = [] {
+  std::signal(SIGPIPE, SIG_IGN);
+  return true;
+}();
+
 std::string Subject(const std::string& name) {
   return std::string(DXT_BINARY_DIR) + "/tests/programs/" + name;
 }
 std::string ReferenceEcho() { return std::string(DXT_BINARY_DIR) + "/reference/programs/echo"; }
+
+// Cases mostly wait (quiet periods, deadlines), so the test runs more of them than cores;
+// DXT_CONFORMANCE_JOBS overrides.
+int Jobs() {
+  const char* env = std::getenv("DXT_CONFORMANCE_JOBS");
+  return env ? std::max(1, std::atoi(env)) : std::max(8, DefaultJobs());
+}
 
 struct SuiteRun {
   std::vector<SuiteResult> results;
@@ -47,8 +63,7 @@ SuiteRun RunOn(const std::string& program, const Selection& selection, bool iden
   o.materialise.identity = identity;
   o.run.program.path = program;
   o.run.timeout = timeout;
-  o.jobs = std::getenv("DXT_CONFORMANCE_JOBS") ? std::atoi(std::getenv("DXT_CONFORMANCE_JOBS"))
-                                                : DefaultJobs();
+  o.jobs = Jobs();
   auto start = std::chrono::steady_clock::now();
   auto r = RunSuite(*plan, o);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -95,7 +110,7 @@ void ExpectClean(const std::string& program, bool identity, const Selection& sel
     std::printf("  slowest: %s %s %.0f ms\n", slow[i]->result.id.c_str(),
                 harness::ModeName(slow[i]->result.mode), slow[i]->result.duration_ms);
   std::printf("%s: %zu cases in %.2f s (jobs %d)\n", program.c_str(), run.results.size(),
-              run.seconds, std::getenv("DXT_CONFORMANCE_JOBS") ? std::atoi(std::getenv("DXT_CONFORMANCE_JOBS")) : DefaultJobs());
+              run.seconds, Jobs());
 }
 
 TEST(ConformanceSuiteTest, ReferenceEchoPassesEveryCaseInIdentityMode) {
@@ -126,6 +141,46 @@ TEST(ConformanceSuiteTest, SlowStarterPassesASection) {
   Selection sel;  // one second per case: a section is enough
   sel.include = {"5.1", "6.1.1", "6.1.2", "6.1.3"};
   ExpectClean(Subject("slow_start"), true, sel);
+}
+
+// A reduce that fails its first run (exit 3) and conforms afterwards: the retry makes it FLAKY,
+// reported INFORMATIONAL, never OK; without retry it is FAILED.
+TEST(ConformanceSuiteTest, FailThenPassIsFlaky) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("dxt_conf_flaky_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string script = (dir / "flaky.sh").string();
+  std::FILE* f = std::fopen(script.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs("#!/bin/sh\ncat >/dev/null\n[ -e \"$MARK\" ] && exit 0\n: > \"$MARK\"\nexit 3\n", f);
+  std::fclose(f);
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  Selection sel;
+  sel.include = {"6.1.1"};
+  auto plan = Plan(Catalogue(), sel);
+  ASSERT_TRUE(plan.ok());
+  for (bool retry : {true, false}) {
+    std::filesystem::remove(dir / "mark");
+    SuiteOptions o;
+    o.run.program.path = script;
+    o.run.program.env = {"MARK=" + (dir / "mark").string()};
+    o.run.timeout = std::chrono::milliseconds(5000);
+    o.retry = retry;
+    auto r = RunSuite(*plan, o);
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_EQ(r->size(), 1u);
+    const SuiteResult& one = r->front();
+    if (retry) {
+      EXPECT_TRUE(one.flaky);
+      EXPECT_EQ(one.result.verdict, Verdict::kInformational);
+      EXPECT_THAT(one.result.title, ::testing::HasSubstr("[FLAKY"));
+      EXPECT_TRUE(OutcomesOf(*r).front().flaky);
+    } else {
+      EXPECT_FALSE(one.flaky);
+      EXPECT_EQ(one.result.verdict, Verdict::kFailed);
+    }
+  }
+  std::filesystem::remove_all(dir);
 }
 
 // A broken subject, the check that must FAIL (tests/programs/README.md), and the selection it

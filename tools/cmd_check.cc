@@ -81,7 +81,7 @@ int RunCheck(const CheckArgs& a) {
     if (kv.find('=') == std::string::npos || kv.front() == '=')
       return UsageError(absl::StrCat("--env expects K=V, got '", kv, "'"));
   std::error_code ec;
-  fs::path program = fs::absolute(a.program, ec);
+  fs::path program = fs::absolute(a.program, ec).lexically_normal();
   if (ec || !fs::exists(program)) return UsageError(absl::StrCat("program not found: ", a.program));
   if (!fs::is_regular_file(program) || ::access(program.c_str(), X_OK) != 0)
     return UsageError(absl::StrCat("program is not an executable file: ", a.program));

@@ -87,8 +87,10 @@ absl::Status ExternalSorter::Merge(const std::vector<std::string>& runs, const P
     std::unique_ptr<FramedReader> reader;
     std::string key, value;
   };
+  // The read buffers of a merge share a quarter of the budget, so a merge of many runs needs no
+  // more memory than the sort of one buffer did (peak memory stays flat as the input grows).
   const uint64_t budget = arena_budget_ + record_budget_ * sizeof(Record);
-  const size_t buffer = std::clamp<uint64_t>(budget / (runs.size() + 1), 16 << 10, 1 << 20);
+  const size_t buffer = std::clamp<uint64_t>(budget / 4 / (runs.size() + 1), 16 << 10, 1 << 20);
   std::vector<Cursor> cursors(runs.size());
   auto greater = [&cursors](size_t a, size_t b) {
     return PairLess(cursors[b].key, cursors[b].value, cursors[a].key, cursors[a].value);
