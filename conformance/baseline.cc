@@ -44,7 +44,8 @@ absl::StatusOr<Baseline> ParseBaseline(std::string_view json_text, std::string_v
     f.id = v["id"].get<std::string>();
     if (v.contains("mode")) {
       std::string m = v["mode"].is_string() ? v["mode"].get<std::string>() : "";
-      if (m != "map" && m != "reduce") return error(where + ".mode", "expected \"map\" or \"reduce\"");
+      if (m != "map" && m != "reduce")
+        return error(where + ".mode", "expected \"map\" or \"reduce\"");
       f.mode = m == "map" ? Mode::kMap : Mode::kReduce;
     }
     if (!v.contains("reason") || !v["reason"].is_string() || v["reason"].get<std::string>().empty())
@@ -55,8 +56,7 @@ absl::StatusOr<Baseline> ParseBaseline(std::string_view json_text, std::string_v
   return b;
 }
 
-BaselineReport CompareWithBaseline(const std::vector<Outcome>& outcomes,
-                                   const Baseline& baseline) {
+BaselineReport CompareWithBaseline(const std::vector<Outcome>& outcomes, const Baseline& baseline) {
   BaselineReport r;
   std::set<const ExpectedFailure*> used;
   for (const Outcome& o : outcomes) {
@@ -75,10 +75,10 @@ BaselineReport CompareWithBaseline(const std::vector<Outcome>& outcomes,
 }
 
 std::string FormatBaselineReport(const BaselineReport& report, const Baseline& baseline) {
-  std::string out = absl::StrCat("baseline: ", report.new_failures.size(), " new failure(s), ",
-                                 report.known_failures.size(), " known failure(s), ",
-                                 report.newly_passing.size(), " newly passing, ",
-                                 report.flaky.size(), " flaky\n");
+  std::string out =
+      absl::StrCat("baseline: ", report.new_failures.size(), " new failure(s), ",
+                   report.known_failures.size(), " known failure(s), ", report.newly_passing.size(),
+                   " newly passing, ", report.flaky.size(), " flaky\n");
   auto section = [&](const char* title, const std::vector<Outcome>& list, bool reason) {
     if (list.empty()) return;
     absl::StrAppend(&out, title, ":\n");

@@ -49,18 +49,17 @@ struct Baseline {
 absl::StatusOr<Baseline> ParseBaseline(std::string_view json_text, std::string_view source);
 
 struct BaselineReport {
-  std::vector<Outcome> new_failures;       // FAILED, not in the baseline: these fail the run
-  std::vector<Outcome> known_failures;     // FAILED and expected to
-  std::vector<Outcome> newly_passing;      // expected to fail but did not (update the baseline)
-  std::vector<Outcome> flaky;              // passed only on retry
-  std::vector<ExpectedFailure> not_run;    // baseline entries matching no outcome (stale or
-                                           // deselected)
+  std::vector<Outcome> new_failures;     // FAILED, not in the baseline: these fail the run
+  std::vector<Outcome> known_failures;   // FAILED and expected to
+  std::vector<Outcome> newly_passing;    // expected to fail but did not (update the baseline)
+  std::vector<Outcome> flaky;            // passed only on retry
+  std::vector<ExpectedFailure> not_run;  // baseline entries matching no outcome (stale or
+                                         // deselected)
   // 1 when there is a new failure, else 0.
   int ExitCode() const { return new_failures.empty() ? 0 : 1; }
 };
 
-BaselineReport CompareWithBaseline(const std::vector<Outcome>& outcomes,
-                                   const Baseline& baseline);
+BaselineReport CompareWithBaseline(const std::vector<Outcome>& outcomes, const Baseline& baseline);
 
 // Human text for the report's baseline section: counts, then one line per case in each group,
 // with the baseline's reason for known failures and newly passing cases.

@@ -69,14 +69,12 @@ struct Chunking {
   std::chrono::milliseconds chunk_pause{0};  // between two writes of one pair
   std::chrono::milliseconds pair_pause{0};   // before each pair (and before the first)
   uint64_t seed = 1;
-  bool active() const {
-    return max_chunk > 0 || chunk_pause.count() > 0 || pair_pause.count() > 0;
-  }
+  bool active() const { return max_chunk > 0 || chunk_pause.count() > 0 || pair_pause.count() > 0; }
 };
 
 struct Entry {
-  std::string id;     // "2.3.4"
-  std::string title;  // one line
+  std::string id;                  // "2.3.4"
+  std::string title;               // one line
   std::vector<std::string> rules;  // "R2.3", ... (SPEC rules only)
   Modes modes = Modes::kBoth;
   ParamSpec params;
@@ -88,6 +86,9 @@ struct Entry {
   bool params_probe = false;  // see harness::Case::params_probe
   bool fixed_params = false;  // --params is not merged (the case needs its exact block)
   bool heavy = false;         // tens of MiB in flight: the runner limits how many run at once
+  // Runs with the harness's quiet periods (a list before input, an extra list after the last
+  // pair, an exit with input unread need time to show); other cases run without them.
+  bool quiet = false;
 };
 
 // The whole catalogue, in ID order (sections 1-8). Static storage. IDs are unique.
@@ -97,8 +98,8 @@ const std::vector<Entry>& Catalogue();
 std::vector<Mode> ModesOf(const Entry& e);
 
 struct MaterialiseOptions {
-  bool identity = false;  // --expect identity: the program echoes pairs unchanged
-  bool strict = false;    // --strict: NON-STRICT becomes FAILED
+  bool identity = false;          // --expect identity: the program echoes pairs unchanged
+  bool strict = false;            // --strict: NON-STRICT becomes FAILED
   codec::ParamDict extra_params;  // --params, merged unless the entry has fixed_params
 };
 
@@ -116,12 +117,12 @@ std::vector<OwnedPair> GenerateInput(const InputSpec& spec);
 codec::ParamDict GenerateParams(const ParamSpec& spec);
 
 // Sections of the table, one file each (catalogue_<section>.cc); Catalogue() concatenates them.
-void AddLaunchEntries(std::vector<Entry>* out);    // R1
-void AddParamEntries(std::vector<Entry>* out);     // R2
-void AddFramingEntries(std::vector<Entry>* out);   // R3, R4
-void AddMapEntries(std::vector<Entry>* out);       // R5
-void AddReduceEntries(std::vector<Entry>* out);    // R6
-void AddEndingEntries(std::vector<Entry>* out);    // R7, R8
+void AddLaunchEntries(std::vector<Entry>* out);   // R1
+void AddParamEntries(std::vector<Entry>* out);    // R2
+void AddFramingEntries(std::vector<Entry>* out);  // R3, R4
+void AddMapEntries(std::vector<Entry>* out);      // R5
+void AddReduceEntries(std::vector<Entry>* out);   // R6
+void AddEndingEntries(std::vector<Entry>* out);   // R7, R8
 
 }  // namespace dxt::conformance
 

@@ -28,13 +28,12 @@ void AddMapLockstep(std::vector<Entry>* out) {
   AddIn(out, kMapOnly, "5.1.3", "100 pairs in lockstep", {"R5.1", "R5.2"}, {Gen(100, 8, 30)});
   AddIn(out, kMapOnly, "5.1.4", "2000 pairs in lockstep", {"R5.1", "R5.2"},
         {Gen(2000, 8, 16, Pattern::kRandom, 54)});
-  AddIn(out, kMapOnly, "5.1.5", "an answer larger than a pipe buffer (256 KiB)",
-        {"R5.1", "R6.2"}, {Gen(1, 3, 256 * kKiB), Gen(2, 3, 3)});
+  AddIn(out, kMapOnly, "5.1.5", "an answer larger than a pipe buffer (256 KiB)", {"R5.1", "R6.2"},
+        {Gen(1, 3, 256 * kKiB), Gen(2, 3, 3)});
   AddIn(out, kMapOnly, "5.1.6", "a 4 MiB answer, then a small one", {"R5.1", "R5.2"},
         {Gen(1, 3, 4 * kMiB, Pattern::kRandom, 56), Gen(1, 3, 3)});
   AddIn(out, kMapOnly, "5.1.7", "alternating tiny and 100 KiB pairs", {"R5.1", "R5.2"},
-        {Gen(1, 1, 1), Gen(1, 3, 100 * kKiB), Gen(1, 1, 1), Gen(1, 3, 100 * kKiB),
-         Gen(1, 1, 1)});
+        {Gen(1, 1, 1), Gen(1, 3, 100 * kKiB), Gen(1, 1, 1), Gen(1, 3, 100 * kKiB), Gen(1, 1, 1)});
   AddIn(out, kMapOnly, "5.1.8", "1000 pairs pipelined (write-ahead), one list each",
         {"R5.1", "R5.2"}, {Gen(1000, 8, 64)})
       .delivery = harness::Delivery::kPipeline;
@@ -42,8 +41,8 @@ void AddMapLockstep(std::vector<Entry>* out) {
         {Gen(1, 3, 16 * kMiB, Pattern::kLetters, 59)})
       .heavy = true;
   // Flushing: each list must appear while stdin is still open.
-  AddIn(out, kMapOnly, "5.2.1", "five tiny pairs: each list flushed before the next pair",
-        {"R5.2"}, {Gen(5, 1, 1)});
+  AddIn(out, kMapOnly, "5.2.1", "five tiny pairs: each list flushed before the next pair", {"R5.2"},
+        {Gen(5, 1, 1)});
   AddIn(out, kMapOnly, "5.2.2", "ten pairs with 30 ms pauses between them", {"R5.2", "R5.1"},
         {Gen(10, 4, 10)})
       .chunking = Chunks(0, 0, 0, 30, 1);
@@ -64,8 +63,7 @@ void AddMapLockstep(std::vector<Entry>* out) {
         {"R5.4", "R5.2"}, {Gen(3, 4, 4)});
   Entry& lines = Add(out, "5.5.1", "plain lines: entries with an empty key", {"R5.5"}, kMapOnly);
   lines.input.literal = {{"", "first line"}, {"", "second line"}, {"", ""}};
-  Entry& mixed = Add(out, "5.5.2", "plain lines mixed with key/value entries", {"R5.5"},
-                     kMapOnly);
+  Entry& mixed = Add(out, "5.5.2", "plain lines mixed with key/value entries", {"R5.5"}, kMapOnly);
   mixed.input.literal = {{"", "line"}, {"k", "v"}, {"", "another line"}, {"k2", ""}};
 }
 
@@ -79,21 +77,29 @@ void AddDelivery(std::vector<Entry>* out) {
   };
   const std::vector<Shape> shapes = {
       {"10", "pairs written one byte per write", Chunks(1, 1, 0, 0, 1), {Gen(20, 6, 20)}},
-      {"11", "pairs in random 1-7 byte chunks with 1 ms pauses", Chunks(1, 7, 1, 0, 2),
+      {"11",
+       "pairs in random 1-7 byte chunks with 1 ms pauses",
+       Chunks(1, 7, 1, 0, 2),
        {Gen(10, 5, 40, Pattern::kRandom, 11)}},
-      {"12", "a 200 KiB pair in random 1-64 KiB chunks with pauses", Chunks(1, 64 * kKiB, 3, 0, 3),
+      {"12",
+       "a 200 KiB pair in random 1-64 KiB chunks with pauses",
+       Chunks(1, 64 * kKiB, 3, 0, 3),
        {Gen(1, 3, 200 * kKiB, Pattern::kRandom, 12), Gen(2, 3, 3)}},
-      {"13", "length fields split across writes (3-byte chunks)", Chunks(3, 3, 0, 0, 4),
+      {"13",
+       "length fields split across writes (3-byte chunks)",
+       Chunks(3, 3, 0, 0, 4),
        {Gen(30, 5, 5)}},
-      {"14", "random chunks, pauses inside and between pairs", Chunks(1, 32, 2, 15, 5),
+      {"14",
+       "random chunks, pauses inside and between pairs",
+       Chunks(1, 32, 2, 15, 5),
        {Gen(8, 10, 50, Pattern::kAllBytes, 14)}},
   };
   for (Mode mode : {Mode::kMap, Mode::kReduce}) {
     const bool map = mode == Mode::kMap;
     for (const Shape& s : shapes) {
-      Entry& e = AddIn(out, map ? kMapOnly : kReduceOnly,
-                       std::string(map ? "5.1." : "6.1.") + s.suffix, s.title,
-                       {"R3.1", map ? "R5.1" : "R6.1"}, s.gens);
+      Entry& e =
+          AddIn(out, map ? kMapOnly : kReduceOnly, std::string(map ? "5.1." : "6.1.") + s.suffix,
+                s.title, {"R3.1", map ? "R5.1" : "R6.1"}, s.gens);
       e.chunking = s.chunking;
     }
   }
@@ -118,12 +124,12 @@ void AddReduce(std::vector<Entry>* out) {
   AddIn(out, kReduceOnly, "6.2.1", "large values both ways: 4 x 4 MiB in, echoed out",
         {"R6.2", "R6.1"}, {Gen(4, 8, 4 * kMiB, Pattern::kAllBytes, 71)})
       .heavy = true;
-  AddIn(out, kReduceOnly, "6.2.2", "output while reading: 8 MiB of 64 KiB pairs",
-        {"R6.2"}, {Gen(128, 8, 64 * kKiB, Pattern::kLetters, 72)});
+  AddIn(out, kReduceOnly, "6.2.2", "output while reading: 8 MiB of 64 KiB pairs", {"R6.2"},
+        {Gen(128, 8, 64 * kKiB, Pattern::kLetters, 72)});
   AddIn(out, kReduceOnly, "6.2.3", "a 1 MiB key and value pair, then small pairs", {"R6.2"},
         {Gen(1, kMiB, kMiB, Pattern::kRandom, 73), Gen(5, 3, 3)});
-  AddIn(out, kReduceOnly, "6.3.1", "exits and closes stdout once stdin closes",
-        {"R6.3", "R8.1"}, {Gen(10, 5, 5)});
+  AddIn(out, kReduceOnly, "6.3.1", "exits and closes stdout once stdin closes", {"R6.3", "R8.1"},
+        {Gen(10, 5, 5)});
   AddIn(out, kReduceOnly, "6.3.2", "pairs 100 ms apart, then end-of-input: exits promptly",
         {"R6.3", "R6.1"}, {Gen(2, 5, 5)})
       .chunking = Chunks(0, 0, 0, 100, 1);
@@ -131,9 +137,7 @@ void AddReduce(std::vector<Entry>* out) {
 
 }  // namespace
 
-void AddMapEntries(std::vector<Entry>* out) {
-  AddMapLockstep(out);
-}
+void AddMapEntries(std::vector<Entry>* out) { AddMapLockstep(out); }
 
 void AddReduceEntries(std::vector<Entry>* out) {
   AddDelivery(out);

@@ -40,8 +40,7 @@ void AddShapes(std::vector<Entry>* out) {
     out->back().input.generated.push_back(Gen(1, n, 3, Pattern::kLetters, n));
   // Lengths whose little-endian bytes are text-like (0x0A, 0x20, 0x30) or need every byte.
   AddPairs(out, "3.1.9", "length fields holding \\n, space and digit bytes (10, 32, 48, 2570)",
-           {"R3.1"},
-           {Gen(1, 10, 32), Gen(1, 48, 10), Gen(1, 2570, 2570), Gen(1, 0x0A0A, 0x2020)});
+           {"R3.1"}, {Gen(1, 10, 32), Gen(1, 48, 10), Gen(1, 2570, 2570), Gen(1, 0x0A0A, 0x2020)});
   AddPairs(out, "3.1.10", "a value of 256 bytes (length byte order: 00 01 00 00)", {"R3.1"},
            {Gen(1, 2, 256), Gen(1, 256, 1)});
   AddPairs(out, "3.1.11", "values of NUL bytes", {"R3.1"}, {FillGen(4, 8, 4096, '\0')});
@@ -64,22 +63,20 @@ void AddSizes(std::vector<Entry>* out) {
   Entry& big = AddPairs(out, "3.1.20", "a 16 MiB value", {"R3.1", "R3.2"},
                         {Gen(1, 3, 16 * kMiB, Pattern::kAllBytes, 20)});
   big.heavy = true;
-  AddPairs(out, "3.1.21", "100 000 small pairs", {"R3.1"}, {Gen(100000, 6, 10)})
-      .delivery = harness::Delivery::kPipeline;  // lockstep at this count is a benchmark
+  AddPairs(out, "3.1.21", "100 000 small pairs", {"R3.1"}, {Gen(100000, 6, 10)}).delivery =
+      harness::Delivery::kPipeline;  // lockstep at this count is a benchmark
   AddPairs(out, "3.1.22", "1 MiB value, then small pairs", {"R3.1"},
            {Gen(1, 3, kMiB), Gen(10, 3, 3)});
-  AddPairs(out, "3.2.1", "answers of 4 MiB stay within the driver's item limit",
-           {"R3.2", "R3.1"}, {Gen(2, 4, 4 * kMiB, Pattern::kRandom, 21)})
+  AddPairs(out, "3.2.1", "answers of 4 MiB stay within the driver's item limit", {"R3.2", "R3.1"},
+           {Gen(2, 4, 4 * kMiB, Pattern::kRandom, 21)})
       .heavy = true;
-  AddPairs(out, "3.3.1", "stdout ends on a pair boundary after binary values",
-           {"R3.3", "R4.1"}, {Gen(20, 7, 1000, Pattern::kAllBytes, 31)});
+  AddPairs(out, "3.3.1", "stdout ends on a pair boundary after binary values", {"R3.3", "R4.1"},
+           {Gen(20, 7, 1000, Pattern::kAllBytes, 31)});
 }
 
 void AddLists(std::vector<Entry>* out) {
-  AddLiteral(out, "4.1.1", "one list per answer, its count equal to its pairs", {"R4.1"},
-             Plain(5));
-  AddPairs(out, "4.1.2", "1000 pairs: every list's count matches", {"R4.1"},
-           {Gen(1000, 5, 20)});
+  AddLiteral(out, "4.1.1", "one list per answer, its count equal to its pairs", {"R4.1"}, Plain(5));
+  AddPairs(out, "4.1.2", "1000 pairs: every list's count matches", {"R4.1"}, {Gen(1000, 5, 20)});
   AddLiteral(out, "4.2.1", "text-looking input is answered with lists only", {"R4.2"},
              {{"hello", "world\n"}, {"", "plain line\n"}, {"GET / HTTP/1.0\r\n", "\r\n"}});
   AddPairs(out, "4.2.2", "input full of newlines: stdout still holds only lists", {"R4.2"},

@@ -14,11 +14,11 @@ void AddLaunchEntries(std::vector<Entry>* out) {
   Add(out, "1.1.1", "started with exactly one argument, the mode; answers three pairs",
       {"R1.1", "R8.1"}, kBoth)
       .input.literal = Plain(3);
-  Add(out, "1.2.1", "runs from a fresh private directory holding only its own copy",
-      {"R1.2"}, kBoth)
+  Add(out, "1.2.1", "runs from a fresh private directory holding only its own copy", {"R1.2"},
+      kBoth)
       .input.literal = Plain(2);
-  Entry& files = Add(out, "1.3.1", "writes no file in its working directory over 200 pairs",
-                     {"R1.3"}, kBoth);
+  Entry& files =
+      Add(out, "1.3.1", "writes no file in its working directory over 200 pairs", {"R1.3"}, kBoth);
   files.input.generated = {Gen(200, 8, 100)};
   Add(out, "1.4.1", "works with stdin, stdout and stderr as plain pipes and a minimal env",
       {"R1.4"}, kBoth)
@@ -55,10 +55,10 @@ void AddBasicParams(std::vector<Entry>* out) {
            {{"test1", "1,2,3"}, {"one two three", "dim\ndam\n"}, {"dummy", "value"}});
   AddParam(out, "2.1.2", "one key", {"R2.1"}, {{"key", "value"}});
   AddParam(out, "2.1.3", "1000 keys", {"R2.1"}, {}).params.generated = Gen(1000, 6, 12);
-  AddParam(out, "2.1.4", "one 1 MiB value", {"R2.1", "R2.3"}, {})
-      .params.generated = Gen(1, 4, kMiB);
-  AddParam(out, "2.1.5", "one 64 KiB key", {"R2.1", "R2.3"}, {})
-      .params.generated = Gen(1, 64 * kKiB, 5);
+  AddParam(out, "2.1.4", "one 1 MiB value", {"R2.1", "R2.3"}, {}).params.generated =
+      Gen(1, 4, kMiB);
+  AddParam(out, "2.1.5", "one 64 KiB key", {"R2.1", "R2.3"}, {}).params.generated =
+      Gen(1, 64 * kKiB, 5);
   AddParam(out, "2.1.6", "a 300 KiB block of 4096 keys, larger than a pipe buffer", {"R2.1"}, {})
       .params.generated = Gen(4096, 8, 64, Pattern::kRandom, 6);
   AddParam(out, "2.1.7", "values of 9, 10, 99, 100, 999 and 1000 bytes (length digit changes)",
@@ -104,8 +104,8 @@ void AddByteParams(std::vector<Entry>* out) {
            {{"5", "5 abcde\n"}, {"12 ", "3 x 4"}});
   AddParam(out, "2.3.10", "keys and values that look like a whole block", {"R2.3"},
            {{"0\n", "12\n"}, {"7\n1 a 1 b\n", "0\n"}});
-  AddParam(out, "2.3.11", "64 random binary keys and values", {"R2.3"}, {})
-      .params.generated = Gen(64, 16, 200, Pattern::kRandom, 11);
+  AddParam(out, "2.3.11", "64 random binary keys and values", {"R2.3"}, {}).params.generated =
+      Gen(64, 16, 200, Pattern::kRandom, 11);
   AddParam(out, "2.3.12", "a duplicated key, sent twice in order", {"R2.1", "R2.3"},
            {{"dup", "first"}, {"dup", "second"}});
   AddParam(out, "2.3.13", "CRLF and trailing newlines in values", {"R2.3"},
@@ -130,8 +130,7 @@ void AddRawAndDefectParams(std::vector<Entry>* out) {
            {{"k", " value"}, {"k2", "v"}});
   AddParam(out, "2.5.3", "a value that begins with a tab and a newline", {"R2.5", "R2.3"},
            {{"k", "\t\nvalue"}});
-  AddParam(out, "2.5.4", "a key that begins with a newline", {"R2.5", "R2.3"},
-           {{"\nkey", "v"}});
+  AddParam(out, "2.5.4", "a key that begins with a newline", {"R2.5", "R2.3"}, {{"\nkey", "v"}});
   // An empty last value, then a first pair whose first byte is whitespace: key lengths 32 (' '),
   // 10 ('\n') and 9 ('\t') in little-endian.
   const std::pair<const char*, size_t> kLeads[] = {{"space", 32}, {"newline", 10}, {"tab", 9}};

@@ -16,7 +16,8 @@ const std::vector<Rule>& SpecRules() {
       {"R1.2", "program and supporting files sit in one flat, private directory"},
       {"R1.3", "the program must not write any file on the host"},
       {"R1.4", "stdin, stdout and stderr are pipes; nothing else is promised"},
-      {"R2.1", "parameter block: decimal body length, \\n, then <len> <key> <len> <value>\\n entries"},
+      {"R2.1",
+       "parameter block: decimal body length, \\n, then <len> <key> <len> <value>\\n entries"},
       {"R2.2", "no parameters -> exactly \"0\\n\""},
       {"R2.3", "keys and values are arbitrary bytes; read exactly the announced bytes first"},
       {"R2.4", "a plain string may be sent as is (dxt only when asked)"},
@@ -46,7 +47,8 @@ const std::vector<Rule>& SpecRules() {
 
 bool IsSpecRule(std::string_view id) {
   const auto& rules = SpecRules();
-  return std::any_of(rules.begin(), rules.end(), [&](const Rule& r) { return std::string_view(r.id) == id; });
+  return std::any_of(rules.begin(), rules.end(),
+                     [&](const Rule& r) { return std::string_view(r.id) == id; });
 }
 
 std::map<std::string, std::vector<std::string>> RuleCoverage(const std::vector<Entry>& entries) {
@@ -65,8 +67,8 @@ std::string FormatRuleCoverage(const std::vector<Entry>& entries) {
   std::string out;
   for (const Rule& r : SpecRules()) {
     const auto& ids = coverage[std::string(r.id)];
-    absl::StrAppend(&out, r.id, "  ", r.summary, "\n      cases (", ids.size(), "): ",
-                    ids.empty() ? "(none)" : absl::StrJoin(ids, " "), "\n");
+    absl::StrAppend(&out, r.id, "  ", r.summary, "\n      cases (", ids.size(),
+                    "): ", ids.empty() ? "(none)" : absl::StrJoin(ids, " "), "\n");
   }
   return out;
 }

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/match.h"
 
 namespace dxt::conformance {
 
@@ -30,9 +30,10 @@ absl::StatusOr<std::vector<CaseRef>> Plan(const std::vector<Entry>& entries,
       bool any = std::any_of(entries.begin(), entries.end(),
                              [&](const Entry& e) { return Selects(p, e); });
       if (!any)
-        return absl::InvalidArgumentError(absl::StrCat(
-            list == &selection.include ? "--cases" : "--exclude", " pattern \"", p,
-            "\" selects no case (use an ID prefix like 2.3, a glob like 5.*.1, or a rule like R5.2)"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(list == &selection.include ? "--cases" : "--exclude", " pattern \"", p,
+                         "\" selects no case (use an ID prefix like 2.3, a glob like 5.*.1, or a "
+                         "rule like R5.2)"));
     }
   std::vector<CaseRef> out;
   auto any_of = [](const std::vector<std::string>& ps, const Entry& e) {

@@ -29,7 +29,7 @@ bool Selects(std::string_view pattern, const Entry& e);
 struct Selection {
   std::vector<std::string> include;  // empty = everything
   std::vector<std::string> exclude;
-  std::optional<Mode> mode;          // nullopt = both
+  std::optional<Mode> mode;  // nullopt = both
 };
 
 // The cases to run, in catalogue order, map before reduce within an entry.

@@ -10,28 +10,11 @@
 namespace dxt::conformance {
 namespace {
 
-// Serialises "copy the program into a sandbox, then fork and exec it" across the suite's
-// threads. Without it a fork for one case inherits the descriptor another thread is still
-// writing a program copy through, and exec of that copy fails with ETXTBSY for as long as the
-// forked child keeps it. The lock is taken before RunCase (which creates the sandbox) and
-// released by the spawn factory as soon as the process is started, so conversations still run
-// concurrently.
-std::mutex& StartMutex() {
-  static auto* mu = new std::mutex;
-  return *mu;
-}
-
 absl::StatusOr<harness::CaseResult> RunOne(const CaseRef& ref, const SuiteOptions& options) {
   harness::Case c = Materialise(*ref.entry, ref.mode, options.materialise);
   harness::RunOptions run = options.run;
   run.on_case = nullptr;
-  std::unique_lock<std::mutex> start(StartMutex());
-  harness::ProcessFactory spawn = RetryTextFileBusy(run.spawn);
-  run.spawn = [&start, spawn](const harness::LaunchSpec& spec) {
-    auto io = spawn(spec);
-    if (start.owns_lock()) start.unlock();
-    return io;
-  };
+  // Concurrent spawns are safe: the harness serialises sandbox copies with forks (SpawnMutex).
   if (ref.entry->chunking.active()) run.spawn = TrickleFactory(ref.entry->chunking, run.spawn);
   return harness::RunCase(c, run);
 }

@@ -19,20 +19,21 @@ struct SuiteOptions {
   // program, timeout, verbose, extra_params_given, spawn (wrapped per case for Chunking).
   // on_case is called once per finished case (after any retry), serialised, in completion order.
   harness::RunOptions run;
-  int jobs = 1;        // see DefaultJobs()
-  bool retry = true;   // retry a FAILED case once
+  int jobs = 1;       // see DefaultJobs()
+  bool retry = true;  // retry a FAILED case once
 };
 
 struct SuiteResult {
   harness::CaseResult result;  // of the first run (its checks show the failure); when flaky the
                                // verdict is INFORMATIONAL and the title ends "[FLAKY: ...]"
   bool retried = false;
-  bool flaky = false;          // FAILED, then passed on retry
+  bool flaky = false;  // FAILED, then passed on retry
 };
 
 // Results in plan order. Like harness::RunCase, needs SIGPIPE ignored in the process (dxt's
-// main does it): a program that exits early makes a later write fail with EPIPE. Returns the first harness error (program missing, spawn failure);
-// cases not yet started are then not run. Program misbehaviour is only in the results.
+// main does it): a program that exits early makes a later write fail with EPIPE. Returns the first
+// harness error (program missing, spawn failure); cases not yet started are then not run. Program
+// misbehaviour is only in the results.
 absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& plan,
                                                   const SuiteOptions& options);
 

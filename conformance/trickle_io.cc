@@ -60,26 +60,13 @@ absl::Status TrickleIo::Pump(harness::Clock::time_point deadline, harness::PumpE
 }
 
 harness::ProcessFactory TrickleFactory(const Chunking& chunking, harness::ProcessFactory inner) {
-  return [chunking, inner](const harness::LaunchSpec& spec)
-             -> absl::StatusOr<std::unique_ptr<harness::ProcessIo>> {
-    auto io = inner ? inner(spec) : harness::SpawnProcess(spec);
-    if (!io.ok() || !chunking.active()) return io;
-    return std::unique_ptr<harness::ProcessIo>(new TrickleIo(std::move(*io), chunking));
-  };
-}
-
-harness::ProcessFactory RetryTextFileBusy(harness::ProcessFactory inner) {
-  return [inner](const harness::LaunchSpec& spec)
-             -> absl::StatusOr<std::unique_ptr<harness::ProcessIo>> {
-    for (int attempt = 1;; ++attempt) {
-      auto io = inner ? inner(spec) : harness::SpawnProcess(spec);
-      if (io.ok() || attempt == 40 ||
-          !absl::StrContains(io.status().message(), "Text file busy")) {
-        return io;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(attempt));
-    }
-  };
+  return
+      [chunking, inner](
+          const harness::LaunchSpec& spec) -> absl::StatusOr<std::unique_ptr<harness::ProcessIo>> {
+        auto io = inner ? inner(spec) : harness::SpawnProcess(spec);
+        if (!io.ok() || !chunking.active()) return io;
+        return std::unique_ptr<harness::ProcessIo>(new TrickleIo(std::move(*io), chunking));
+      };
 }
 
 }  // namespace dxt::conformance

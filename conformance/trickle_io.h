@@ -57,12 +57,6 @@ class TrickleIo : public harness::ProcessIo {
 harness::ProcessFactory TrickleFactory(const Chunking& chunking,
                                        harness::ProcessFactory inner = nullptr);
 
-// Wraps `inner` (empty = harness::SpawnProcess): a start that fails with ETXTBSY ("Text file
-// busy") is retried for up to ~1 s. With cases running on several threads, a fork for one case
-// can inherit the descriptor another thread is still copying a program through (sandbox copy),
-// and exec of that copy then fails until the forked child has exec'd.
-harness::ProcessFactory RetryTextFileBusy(harness::ProcessFactory inner = nullptr);
-
 }  // namespace dxt::conformance
 
 #endif  // DXT_CONFORMANCE_TRICKLE_IO_H_

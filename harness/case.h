@@ -22,6 +22,7 @@
 #ifndef DXT_HARNESS_CASE_H_
 #define DXT_HARNESS_CASE_H_
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <utility>
@@ -62,6 +63,9 @@ struct Case {
   // only a misread block, not buffering, can change the number of lists.
   bool params_probe = false;
   bool fixed_params = false;  // --params is not merged in (the case needs its exact block)
+  // Quiet periods (DriverOptions::settle) for this case; nullopt = the checking default. The
+  // conformance catalogue sets 0 on cases that need no quiet period, to keep the suite fast.
+  std::optional<std::chrono::milliseconds> settle;
 };
 
 // The parameter block the case sends.

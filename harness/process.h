@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -81,6 +82,12 @@ class ProcessIo {
 //  NotFound / PermissionDenied / FailedPrecondition when the executable cannot be started.
 // The returned object kills the group and reaps the child on destruction.
 absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec);
+
+// Held while a program copy is open for writing (CreateSandbox) and while SpawnProcess forks
+// and execs. Without it, a child forked by one thread inherits another thread's write
+// descriptor to a freshly copied program, whose exec then fails with ETXTBSY ("Text file
+// busy"); the failed child's exit() also re-seeks stdio streams it shares with the parent.
+std::mutex& SpawnMutex();
 
 using ProcessFactory =
     std::function<absl::StatusOr<std::unique_ptr<ProcessIo>>(const LaunchSpec& spec)>;

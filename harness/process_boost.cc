@@ -270,6 +270,11 @@ absl::Status ErrnoStatus(int err, const std::string& what) {
 
 }  // namespace
 
+std::mutex& SpawnMutex() {
+  static std::mutex mu;
+  return mu;
+}
+
 absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec) {
   int in[2], out[2], err[2];
   if (::pipe2(in, O_CLOEXEC) != 0) return ErrnoStatus(errno, "pipe");
@@ -291,6 +296,9 @@ absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec) 
 
   int pid = -1;
   try {
+    // The launcher returns once the child has exec'd (or failed to): no fork of ours is then
+    // still holding descriptors it inherited from a concurrent sandbox copy.
+    std::lock_guard<std::mutex> lock(SpawnMutex());
     boost::asio::io_context ctx;
     bp::posix::default_launcher launcher;
     launcher.env = envp.data();

@@ -15,7 +15,7 @@ DriverOptions CheckDriverOptions(const Case& c, milliseconds timeout) {
   o.exit_timeout = timeout;
   // Long enough for a program to show a list before input or an exit with input unread, short
   // enough to keep a full run quick.
-  o.settle = milliseconds(100);
+  o.settle = c.settle.value_or(milliseconds(100));
   o.overall_timeout = std::max(milliseconds(60000), timeout * 20);
   o.limits.max_item_size = uint64_t{64} << 20;      // a check never needs more
   o.limits.max_pairs_per_list = uint64_t{1} << 24;  // "hell" as a count is text, not a list

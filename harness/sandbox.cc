@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "harness/process.h"
 
 namespace dxt::harness {
 namespace fs = std::filesystem;
@@ -53,9 +54,12 @@ absl::StatusOr<Sandbox> CreateSandbox(const std::string& program,
   Sandbox box{tmpl, ""};
   std::set<std::string> names;
   fs::path copied;
+  // Copies hold write descriptors without O_CLOEXEC (std::filesystem): no fork may see them.
+  std::unique_lock<std::mutex> lock(SpawnMutex());
   absl::Status s = CopyInto(program, box.dir, &names, &copied);
   box.program_path = copied.string();
   for (size_t i = 0; s.ok() && i < files.size(); ++i) s = CopyInto(files[i], box.dir, &names, &copied);
+  lock.unlock();
   if (!s.ok()) {
     RemoveSandbox(box.dir);
     return s;

@@ -2,7 +2,7 @@
 // tests/programs/ must be FAILED by the right R10 check, every good one must pass with zero FAILED.
 //
 // Each subject runs the real `dxt` executable as a user would:
-//   dxt check --mode M --report-json OUT --timeout S [--script FILE] PROGRAM
+//   dxt check --suite core --mode M --report-json OUT --timeout S [--script FILE] PROGRAM
 // and the test reads the JSON report (contract in issue 3 §5):
 //   {"summary":{"FAILED":n,...},"cases":[{"id","verdict","checks":[{"check","verdict","rule",
 //   "detail"}]}]}
@@ -172,7 +172,8 @@ class CheckSubjectTest : public testing::TestWithParam<Subject> {
     fs::path report_path = dir_ / "report.json";
     fs::path output_path = dir_ / "output.txt";
     std::string command = "timeout -k 5 " + std::to_string(kRunLimitSeconds) + " " +
-                          ShellQuote(kDxt) + " check --mode " + s.mode + " --report-json " +
+                          ShellQuote(kDxt) + " check --suite core --mode " + s.mode +
+                          " --report-json " +
                           ShellQuote(report_path) + " --timeout " +
                           std::to_string(s.timeout_seconds);
     std::string script = s.script;

@@ -226,9 +226,9 @@ TEST(BaselineTest, SeparatesNewFailuresFromNewlyPassing) {
       "b");
   ASSERT_TRUE(b.ok());
   std::vector<Outcome> outcomes = {
-      {"1.1.1", Mode::kMap, Verdict::kFailed, false},       // known
-      {"1.1.1", Mode::kReduce, Verdict::kOk, false},        // newly passing
-      {"2.2.2", Mode::kMap, Verdict::kFailed, false},       // new failure
+      {"1.1.1", Mode::kMap, Verdict::kFailed, false},        // known
+      {"1.1.1", Mode::kReduce, Verdict::kOk, false},         // newly passing
+      {"2.2.2", Mode::kMap, Verdict::kFailed, false},        // new failure
       {"3.3.3", Mode::kMap, Verdict::kInformational, true},  // flaky
   };
   BaselineReport r = CompareWithBaseline(outcomes, *b);

@@ -1,11 +1,12 @@
 // The full conformance suite against real programs (issue 4 §7-8): the reference echo and every
 // good subject in tests/programs/ pass with zero FAILED; every broken subject is FAILED by the
 // check named in tests/programs/README.md.
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <unistd.h>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -78,15 +79,15 @@ std::string Failures(const std::vector<SuiteResult>& results) {
   for (const SuiteResult& r : results) {
     for (const auto& c : r.result.checks)
       if (c.verdict == Verdict::kFailed || c.verdict == Verdict::kNonStrict)
-        s += r.result.id + " " + harness::ModeName(r.result.mode) + ": " + c.check + " (" +
-             c.rule + "): " + c.detail.substr(0, 300) + "\n" + r.result.transcript;
+        s += r.result.id + " " + harness::ModeName(r.result.mode) + ": " + c.check + " (" + c.rule +
+             "): " + c.detail.substr(0, 300) + "\n" + r.result.transcript;
   }
   return s;
 }
 
 int Count(const std::vector<SuiteResult>& results, Verdict v) {
-  return static_cast<int>(std::count_if(results.begin(), results.end(),
-                                        [&](const SuiteResult& r) { return r.result.verdict == v; }));
+  return static_cast<int>(std::count_if(
+      results.begin(), results.end(), [&](const SuiteResult& r) { return r.result.verdict == v; }));
 }
 
 void ExpectClean(const std::string& program, bool identity, const Selection& sel = {}) {
@@ -103,9 +104,8 @@ void ExpectClean(const std::string& program, bool identity, const Selection& sel
   }
   std::vector<const SuiteResult*> slow;
   for (const auto& r : run.results) slow.push_back(&r);
-  std::sort(slow.begin(), slow.end(), [](auto* a, auto* b) {
-    return a->result.duration_ms > b->result.duration_ms;
-  });
+  std::sort(slow.begin(), slow.end(),
+            [](auto* a, auto* b) { return a->result.duration_ms > b->result.duration_ms; });
   for (size_t i = 0; i < slow.size() && i < 8; ++i)
     std::printf("  slowest: %s %s %.0f ms\n", slow[i]->result.id.c_str(),
                 harness::ModeName(slow[i]->result.mode), slow[i]->result.duration_ms);
@@ -115,7 +115,8 @@ void ExpectClean(const std::string& program, bool identity, const Selection& sel
 
 TEST(ConformanceSuiteTest, ReferenceEchoPassesEveryCaseInIdentityMode) {
   Selection sel;  // DXT_CONFORMANCE_CASES=5.1,6.2 narrows the run when debugging
-  if (const char* env = std::getenv("DXT_CONFORMANCE_CASES")) sel.include = absl::StrSplit(env, ',');
+  if (const char* env = std::getenv("DXT_CONFORMANCE_CASES"))
+    sel.include = absl::StrSplit(env, ',');
   ExpectClean(ReferenceEcho(), true, sel);
 }
 
@@ -146,8 +147,8 @@ TEST(ConformanceSuiteTest, SlowStarterPassesASection) {
 // A reduce that fails its first run (exit 3) and conforms afterwards: the retry makes it FLAKY,
 // reported INFORMATIONAL, never OK; without retry it is FAILED.
 TEST(ConformanceSuiteTest, FailThenPassIsFlaky) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("dxt_conf_flaky_" + std::to_string(::getpid()));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("dxt_conf_flaky_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string script = (dir / "flaky.sh").string();
   std::FILE* f = std::fopen(script.c_str(), "w");
@@ -217,8 +218,9 @@ TEST_P(BrokenSubjectTest, IsFailedByTheRightCheck) {
   }
   EXPECT_GT(failed_cases, 0);
   EXPECT_TRUE(failed_checks.count(b.check))
-      << b.program << " not FAILED by " << b.check << "; failed checks: "
-      << absl::StrJoin(failed_checks, ",") << "\n" << Failures(run.results).substr(0, 3000);
+      << b.program << " not FAILED by " << b.check
+      << "; failed checks: " << absl::StrJoin(failed_checks, ",") << "\n"
+      << Failures(run.results).substr(0, 3000);
   std::printf("%s: %d of %zu cases FAILED (checks %s) in %.2f s\n", b.program, failed_cases,
               run.results.size(), absl::StrJoin(failed_checks, ",").c_str(), run.seconds);
 }
@@ -241,8 +243,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Broken{"text_on_stdout", "framing", std::nullopt, {}},
                       Broken{"bad_log_prefix", "log", kMap, {}},
                       Broken{"log_no_newline", "log", kReduce, {}},
-                      Broken{"err_exit0", "err", kMap, {}},
-                      Broken{"exit3", "exit", kReduce, {}},
+                      Broken{"err_exit0", "err", kMap, {}}, Broken{"exit3", "exit", kReduce, {}},
                       Broken{"segfault", "crash", std::nullopt, {}},
                       Broken{"never_exits", "hang", std::nullopt, kHangCases},
                       Broken{"child_holds_stdout", "hang", std::nullopt, kHangCases},

@@ -1,5 +1,6 @@
-// `dxt check [options] PROGRAM [-- ARGS]`: runs an external program through the built-in core
-// cases (or a --script) and judges every protocol rule (harness/, issue 3).
+// `dxt check [options] PROGRAM [-- ARGS]`: runs an external program through the conformance
+// catalogue (conformance/, issue 4; or the harness core set, or a --script) and judges every
+// protocol rule (harness/, issue 3).
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,6 +10,13 @@
 #include <sstream>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/str_split.h"
+#include "conformance/baseline.h"
+#include "conformance/catalogue.h"
+#include "conformance/rules.h"
+#include "conformance/runner.h"
+#include "conformance/select.h"
+#include "conformance/suite.h"
 #include "harness/case.h"
 #include "harness/report.h"
 #include "harness/runner.h"
@@ -20,6 +28,14 @@ namespace {
 
 namespace fs = std::filesystem;
 using harness::Case;
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", what, " ", path));
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 struct CheckArgs {
   std::string program;
@@ -34,14 +50,37 @@ struct CheckArgs {
   std::string junit;
   bool verbose = false;
   bool no_color = false;
+  // The conformance catalogue (issue 4).
+  std::string suite = "full";
+  std::vector<std::string> cases, exclude;
+  bool list = false, list_rules = false, strict = false, no_retry = false;
+  std::string expect;  // "" or "identity"
+  std::string baseline;
+  int jobs = conformance::DefaultJobs();
 };
 
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", what, " ", path));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+bool UsesCatalogue(const CheckArgs& a) { return a.script.empty() && a.suite == "full"; }
+
+std::vector<std::string> SplitPatterns(const std::vector<std::string>& in) {
+  std::vector<std::string> out;
+  for (const auto& s : in)
+    for (auto p : absl::StrSplit(s, ',', absl::SkipWhitespace())) out.emplace_back(p);
+  return out;
+}
+
+absl::StatusOr<std::vector<conformance::CaseRef>> PlanCatalogue(const CheckArgs& a) {
+  conformance::Selection sel;
+  sel.include = SplitPatterns(a.cases);
+  sel.exclude = SplitPatterns(a.exclude);
+  if (a.mode != "both") sel.mode = a.mode == "map" ? harness::Mode::kMap : harness::Mode::kReduce;
+  return conformance::Plan(conformance::Catalogue(), sel);
+}
+
+absl::StatusOr<codec::ParamDict> LoadParams(const CheckArgs& a) {
+  if (a.params.empty()) return codec::ParamDict{};
+  auto text = ReadWholeFile(a.params, "params file");
+  if (!text.ok()) return text.status();
+  return harness::ParseParamsFile(*text, a.params);
 }
 
 int UsageError(const std::string& message) {
@@ -75,7 +114,77 @@ absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
   return selected;
 }
 
+// Writes the reports and returns the exit code: FAILED cases count, or with --baseline only the
+// new failures.
+int Finish(const CheckArgs& a, const std::string& program,
+           const std::vector<harness::CaseResult>& results,
+           const std::vector<conformance::SuiteResult>* suite, bool color) {
+  std::cout << harness::RenderSummary(results, color);
+  harness::ReportInfo info{DXT_VERSION, program};
+  if (!a.report_json.empty()) {
+    if (auto s = WriteFileAtomically(a.report_json, harness::RenderJson(info, results)); !s.ok())
+      return UsageError(std::string(s.message()));
+  }
+  if (!a.junit.empty()) {
+    if (auto s = WriteFileAtomically(a.junit, harness::RenderJUnit(info, results)); !s.ok())
+      return UsageError(std::string(s.message()));
+  }
+  if (suite) {
+    for (const auto& r : *suite)
+      if (r.flaky)
+        std::cout << "FLAKY " << r.result.id << " " << harness::ModeName(r.result.mode)
+                  << ": FAILED, then passed on retry (reported INFORMATIONAL)\n";
+  }
+  if (!a.baseline.empty() && suite) {
+    auto text = ReadWholeFile(a.baseline, "baseline");
+    if (!text.ok()) return UsageError(std::string(text.status().message()));
+    auto b = conformance::ParseBaseline(*text, a.baseline);
+    if (!b.ok()) return UsageError(std::string(b.status().message()));
+    auto report = conformance::CompareWithBaseline(conformance::OutcomesOf(*suite), *b);
+    std::cout << conformance::FormatBaselineReport(report, *b);
+    return report.ExitCode();
+  }
+  return harness::CountVerdicts(results)["FAILED"] > 0 ? kExitFailed : kExitOk;
+}
+
+int RunCatalogue(const CheckArgs& a, harness::RunOptions options, bool color) {
+  auto plan = PlanCatalogue(a);
+  if (!plan.ok()) return UsageError(std::string(plan.status().message()));
+  if (plan->empty()) return UsageError(absl::StrCat("no case for --mode ", a.mode));
+  auto params = LoadParams(a);
+  if (!params.ok()) return UsageError(std::string(params.status().message()));
+  conformance::SuiteOptions o;
+  o.materialise.identity = a.expect == "identity";
+  o.materialise.strict = a.strict;
+  o.materialise.extra_params = *params;
+  o.run = std::move(options);
+  o.jobs = a.jobs;
+  o.retry = !a.no_retry;
+  std::cout << "dxt check " << o.run.program.path << " (" << plan->size()
+            << " conformance case(s), " << a.jobs << " job(s))\n";
+  auto results = conformance::RunSuite(*plan, o);
+  if (!results.ok()) {
+    std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
+    return kExitUsage;
+  }
+  return Finish(a, o.run.program.path, conformance::CaseResultsOf(*results), &*results, color);
+}
+
 int RunCheck(const CheckArgs& a) {
+  if (a.list || a.list_rules) {
+    if (a.list_rules) {
+      std::cout << conformance::FormatRuleCoverage(conformance::Catalogue());
+      return kExitOk;
+    }
+    auto plan = PlanCatalogue(a);
+    if (!plan.ok()) return UsageError(std::string(plan.status().message()));
+    std::cout << conformance::FormatList(conformance::EntriesOf(*plan));
+    return kExitOk;
+  }
+  if (a.jobs < 1) return UsageError("--jobs must be at least 1");
+  if (!a.baseline.empty() && !UsesCatalogue(a))
+    return UsageError(
+        "--baseline applies to the conformance catalogue (not --script or --suite core)");
   if (!(a.timeout_seconds > 0)) return UsageError("--timeout must be a positive number of seconds");
   for (const auto& kv : a.env)
     if (kv.find('=') == std::string::npos || kv.front() == '=')
@@ -85,10 +194,6 @@ int RunCheck(const CheckArgs& a) {
   if (ec || !fs::exists(program)) return UsageError(absl::StrCat("program not found: ", a.program));
   if (!fs::is_regular_file(program) || ::access(program.c_str(), X_OK) != 0)
     return UsageError(absl::StrCat("program is not an executable file: ", a.program));
-  auto cases = LoadCases(a);
-  if (!cases.ok()) return UsageError(std::string(cases.status().message()));
-  if (cases->empty()) return UsageError(absl::StrCat("no case for --mode ", a.mode));
-
   const bool color = !a.no_color && ::isatty(STDOUT_FILENO);
   harness::RunOptions options;
   options.program = {program.string(), a.args, a.files, a.env};
@@ -100,23 +205,17 @@ int RunCheck(const CheckArgs& a) {
     if (a.verbose) std::cout << r.transcript;
     std::cout.flush();
   };
+  if (UsesCatalogue(a)) return RunCatalogue(a, std::move(options), color);
+  auto cases = LoadCases(a);
+  if (!cases.ok()) return UsageError(std::string(cases.status().message()));
+  if (cases->empty()) return UsageError(absl::StrCat("no case for --mode ", a.mode));
   std::cout << "dxt check " << program.string() << " (" << cases->size() << " case(s))\n";
   auto results = harness::RunCases(*cases, options);
   if (!results.ok()) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
   }
-  std::cout << harness::RenderSummary(*results, color);
-  harness::ReportInfo info{DXT_VERSION, program.string()};
-  if (!a.report_json.empty()) {
-    if (auto s = WriteFileAtomically(a.report_json, harness::RenderJson(info, *results)); !s.ok())
-      return UsageError(std::string(s.message()));
-  }
-  if (!a.junit.empty()) {
-    if (auto s = WriteFileAtomically(a.junit, harness::RenderJUnit(info, *results)); !s.ok())
-      return UsageError(std::string(s.message()));
-  }
-  return harness::CountVerdicts(*results)["FAILED"] > 0 ? kExitFailed : kExitOk;
+  return Finish(a, program.string(), *results, nullptr, color);
 }
 
 CommandRegistrar registrar({
@@ -125,20 +224,47 @@ CommandRegistrar registrar({
     20,
     [](CLI::App& sub) -> std::function<int()> {
       auto a = std::make_shared<CheckArgs>();
-      sub.add_option("program", a->program, "the program to check (no PATH lookup)")->required();
+      sub.add_option("program", a->program, "the program to check (no PATH lookup)");
       sub.add_option("args", a->args, "extra arguments after the mode (after --)");
       sub.add_option("--mode", a->mode, "map, reduce or both")
           ->check(CLI::IsMember({"map", "reduce", "both"}));
       sub.add_option("--script", a->script, "JSON case file instead of the built-in core set");
       sub.add_option("--params", a->params, "JSON object merged into every case's parameters");
-      sub.add_option("--file", a->files, "supporting file copied next to the program (repeatable)");
-      sub.add_option("--env", a->env, "K=V added to the program's minimal environment (repeatable)");
+      sub.add_option("--file", a->files, "supporting file copied next to the program (repeatable)")
+          ->allow_extra_args(false);
+      sub.add_option("--env", a->env, "K=V added to the program's minimal environment (repeatable)")
+          ->allow_extra_args(false);
       sub.add_option("--timeout", a->timeout_seconds, "reply deadline in seconds (default 10)");
       sub.add_option("--report-json", a->report_json, "write the JSON report here");
       sub.add_option("--junit", a->junit, "write a JUnit XML report here");
       sub.add_flag("--verbose", a->verbose, "print each conversation's transcript");
       sub.add_flag("--no-color", a->no_color, "no ANSI colours");
-      return [a] { return RunCheck(*a); };
+      sub.add_option("--suite", a->suite,
+                     "full = the conformance catalogue (default), core = the harness core set")
+          ->check(CLI::IsMember({"full", "core"}));
+      sub.add_option(
+             "--cases", a->cases,
+             "run only these IDs: prefix (2.3), glob (5.*.1) or rule (R5.2), comma-separated, "
+             "repeatable")
+          ->allow_extra_args(false);
+      sub.add_option("--exclude", a->exclude, "skip these IDs (same patterns as --cases)")
+          ->allow_extra_args(false);
+      sub.add_flag("--list", a->list, "print 'id  rules  title' of the selected cases and exit");
+      sub.add_flag("--list-rules", a->list_rules,
+                   "print each SPEC rule with the cases covering it and exit");
+      sub.add_flag("--strict", a->strict, "NON-STRICT cases count as FAILED");
+      sub.add_option("--expect", a->expect,
+                     "identity: the program echoes pairs; check content byte for byte")
+          ->check(CLI::IsMember({"identity"}));
+      sub.add_option("--baseline", a->baseline,
+                     "JSON of expected failures; exit code counts only new failures");
+      sub.add_option("--jobs", a->jobs, "cases run concurrently (default: number of cores)");
+      sub.add_flag("--no-retry", a->no_retry, "do not retry a FAILED case (no FLAKY detection)");
+      return [a] {
+        if (a->program.empty() && !a->list && !a->list_rules)
+          return UsageError("PROGRAM is required");
+        return RunCheck(*a);
+      };
     },
 });
 

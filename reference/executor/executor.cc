@@ -45,14 +45,6 @@ std::string BigEndian64(uint64_t v) {
   return s;
 }
 
-// Another task's fork can inherit the write descriptor of a program being copied into its sandbox
-// for a moment, and exec then fails with ETXTBSY. Nothing was exchanged yet, so starting again is
-// safe. (A harness-level lock around copy + spawn would remove the race; until then, retry.)
-bool IsTextFileBusy(const absl::StatusOr<harness::RunSummary>& r) {
-  return !r.ok() && absl::StrContains(r.status().message(), "Text file busy");
-}
-constexpr int kSpawnAttempts = 20;
-
 absl::Status Annotate(const absl::Status& s, const std::string& task) {
   return absl::Status(s.code(), absl::StrCat(task, " failed: ", s.message()));
 }
@@ -202,13 +194,9 @@ absl::Status JobRunner::RunExternalMap(const std::string& label, EntryReader& re
     }
     return absl::OkStatus();
   };
-  absl::StatusOr<harness::RunSummary> r;
-  for (int attempt = 0; attempt < kSpawnAttempts; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
-    r = harness::RunMap(Spec(job_.map), job_.param_block, source, on_list, TaskLog(label, &first_err),
-                        options_.driver);
-    if (!IsTextFileBusy(r) || *count > 0) break;
-  }
+  absl::StatusOr<harness::RunSummary> r = harness::RunMap(
+      Spec(job_.map), job_.param_block, source, on_list, TaskLog(label, &first_err),
+      options_.driver);
   if (!own_error.ok()) return own_error;
   if (!r.ok()) return r.status();
   absl::Status s = r->ToStatus();
@@ -349,13 +337,9 @@ absl::Status JobRunner::RunExternalReduce(const std::string& label, ConcatReader
     }
     return absl::OkStatus();
   };
-  absl::StatusOr<harness::RunSummary> r;
-  for (int attempt = 0; attempt < kSpawnAttempts; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
-    r = harness::RunReduce(Spec(job_.reduce), job_.param_block, source, on_list,
-                           TaskLog(label, &first_err), options_.driver);
-    if (!IsTextFileBusy(r) || *count > 0 || out.pairs() > 0) break;
-  }
+  absl::StatusOr<harness::RunSummary> r = harness::RunReduce(
+      Spec(job_.reduce), job_.param_block, source, on_list, TaskLog(label, &first_err),
+      options_.driver);
   if (!own_error.ok()) return own_error;
   if (!r.ok()) return r.status();
   absl::Status s = r->ToStatus();
