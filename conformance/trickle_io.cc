@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <thread>
 
-#include "absl/strings/match.h"
 
 namespace dxt::conformance {
 
