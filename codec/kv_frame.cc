@@ -7,7 +7,8 @@
 //   value     = value-len OCTET
 //
 // Lengths are checked against the limit as soon as their 4 bytes are present, and nothing is
-// ever allocated from them: the result views point into the caller's span.
+// ever allocated from them: the result views point into the caller's span. The success path of
+// DecodePair is inline in kv_frame.h (the hot path); error texts are formatted here.
 #include "codec/kv_frame.h"
 
 #include <cstring>
@@ -17,40 +18,21 @@
 
 namespace dxt::codec {
 
-uint32_t LoadU32(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return uint32_t{u[0]} | (uint32_t{u[1]} << 8) | (uint32_t{u[2]} << 16) | (uint32_t{u[3]} << 24);
-}
-
 void AppendU32(std::string* out, uint32_t v) {
   char b[4] = {static_cast<char>(v & 0xFF), static_cast<char>((v >> 8) & 0xFF),
                static_cast<char>((v >> 16) & 0xFF), static_cast<char>((v >> 24) & 0xFF)};
   out->append(b, 4);
 }
 
-Decoded<PairView> DecodePair(std::string_view in, const Limits& limits) {
-  using D = Decoded<PairView>;
-  if (in.size() < kLengthPrefixSize) return D::Incomplete();
-  const uint64_t key_len = LoadU32(in.data());
-  if (key_len > limits.max_item_size) {  // R3.2: refuse before waiting for the bytes.
-    return D::Invalid(
-        absl::StrCat("key length ", key_len, " exceeds limit ", limits.max_item_size, " (R3.2)"),
-        0);
-  }
-  const uint64_t value_prefix_at = kLengthPrefixSize + key_len;
-  if (in.size() < value_prefix_at + kLengthPrefixSize) return D::Incomplete();
-  const uint64_t value_len = LoadU32(in.data() + value_prefix_at);
-  if (value_len > limits.max_item_size) {
-    return D::Invalid(absl::StrCat("value length ", value_len, " exceeds limit ",
-                                   limits.max_item_size, " (R3.2)"),
-                      value_prefix_at);
-  }
-  const uint64_t total = value_prefix_at + kLengthPrefixSize + value_len;
-  if (in.size() < total) return D::Incomplete();
-  PairView pair{in.substr(kLengthPrefixSize, key_len),
-                in.substr(value_prefix_at + kLengthPrefixSize, value_len)};
-  return D::Ok(pair, total);
+namespace internal {
+
+Decoded<PairView> PairLengthOverLimit(const char* what, uint64_t length, uint64_t limit,
+                                      size_t offset) {
+  return Decoded<PairView>::Invalid(
+      absl::StrCat(what, " length ", length, " exceeds limit ", limit, " (R3.2)"), offset);
 }
+
+}  // namespace internal
 
 absl::Status AppendPair(std::string* out, std::string_view key, std::string_view value) {
   constexpr uint64_t kMax = std::numeric_limits<uint32_t>::max();
