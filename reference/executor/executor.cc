@@ -45,6 +45,20 @@ std::string BigEndian64(uint64_t v) {
   return s;
 }
 
+// How a task that ran an external program ended: an error of ours (input, partitioning, output)
+// first, then a harness error, then the program's own failure with its first **<ERR> text.
+absl::Status ProgramTaskStatus(const absl::Status& own_error,
+                               const absl::StatusOr<harness::RunSummary>& r,
+                               const std::string& first_err) {
+  if (!own_error.ok()) return own_error;
+  if (!r.ok()) return r.status();
+  absl::Status s = r->ToStatus();
+  if (!s.ok() && !first_err.empty()) {
+    s = absl::Status(s.code(), absl::StrCat(s.message(), " (first **<ERR>: ", first_err, ")"));
+  }
+  return s;
+}
+
 absl::Status Annotate(const absl::Status& s, const std::string& task) {
   return absl::Status(s.code(), absl::StrCat(task, " failed: ", s.message()));
 }
@@ -197,13 +211,7 @@ absl::Status JobRunner::RunExternalMap(const std::string& label, EntryReader& re
   absl::StatusOr<harness::RunSummary> r = harness::RunMap(
       Spec(job_.map), job_.param_block, source, on_list, TaskLog(label, &first_err),
       options_.driver);
-  if (!own_error.ok()) return own_error;
-  if (!r.ok()) return r.status();
-  absl::Status s = r->ToStatus();
-  if (!s.ok() && !first_err.empty()) {
-    s = absl::Status(s.code(), absl::StrCat(s.message(), " (first **<ERR>: ", first_err, ")"));
-  }
-  return s;
+  return ProgramTaskStatus(own_error, r, first_err);
 }
 
 absl::Status JobRunner::MapTask(size_t i) {
@@ -340,13 +348,7 @@ absl::Status JobRunner::RunExternalReduce(const std::string& label, ConcatReader
   absl::StatusOr<harness::RunSummary> r = harness::RunReduce(
       Spec(job_.reduce), job_.param_block, source, on_list, TaskLog(label, &first_err),
       options_.driver);
-  if (!own_error.ok()) return own_error;
-  if (!r.ok()) return r.status();
-  absl::Status s = r->ToStatus();
-  if (!s.ok() && !first_err.empty()) {
-    s = absl::Status(s.code(), absl::StrCat(s.message(), " (first **<ERR>: ", first_err, ")"));
-  }
-  return s;
+  return ProgramTaskStatus(own_error, r, first_err);
 }
 
 absl::Status JobRunner::ReduceTask(size_t index) {
