@@ -69,6 +69,7 @@ struct Chunking {
   std::chrono::milliseconds chunk_pause{0};  // between two writes of one pair
   std::chrono::milliseconds pair_pause{0};   // before each pair (and before the first)
   uint64_t seed = 1;
+  bool first_pause_only = false;             // pair_pause before the first pair only
   bool active() const { return max_chunk > 0 || chunk_pause.count() > 0 || pair_pause.count() > 0; }
 };
 
@@ -107,6 +108,11 @@ struct MaterialiseOptions {
 // expects its output to equal its input byte for byte, in order (map: concatenation of the
 // lists, one list per pair; reduce: the whole stream).
 harness::Case Materialise(const Entry& e, Mode mode, const MaterialiseOptions& options);
+
+// The time a case of `e` spends waiting on purpose: pauses of its slow delivery and the quiet
+// periods, plus a fixed share for heavy cases. An estimate, used only to start the longest cases
+// first (so they overlap the rest of a suite instead of ending it).
+std::chrono::milliseconds PlannedWait(const Entry& e);
 
 // Orders IDs numerically, part by part: "2.3.9" < "2.3.10" < "3.1.1".
 bool IdLess(std::string_view a, std::string_view b);

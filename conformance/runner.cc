@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -10,20 +11,54 @@ namespace dxt::conformance {
 
 int DefaultJobs() {
   unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : static_cast<int>(n);
+  return 4 * static_cast<int>(std::max(n, 1u));
 }
 
 void ParallelFor(size_t n, int jobs, const std::function<bool(size_t)>& heavy,
                  const std::function<void(size_t)>& fn) {
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
+  ParallelFor(order, jobs, heavy, fn);
+}
+
+// A heavy case that finds another one running is set aside, not waited for, and the worker takes
+// the next case; whoever finishes a heavy case runs the set-aside ones next.
+void ParallelFor(const std::vector<size_t>& order, int jobs,
+                 const std::function<bool(size_t)>& heavy, const std::function<void(size_t)>& fn) {
+  const size_t n = order.size();
   std::atomic<size_t> next{0};
-  std::mutex heavy_mu;
+  std::mutex mu;  // guards heavy_running and set_aside
+  bool heavy_running = false;
+  std::deque<size_t> set_aside;
   auto worker = [&] {
-    for (size_t i = next++; i < n; i = next++) {
-      if (heavy && heavy(i)) {
-        std::lock_guard<std::mutex> lock(heavy_mu);
-        fn(i);
-      } else {
-        fn(i);
+    for (;;) {
+      size_t i = 0;
+      bool is_heavy = false;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!heavy_running && !set_aside.empty()) {
+          i = set_aside.front();
+          set_aside.pop_front();
+          heavy_running = is_heavy = true;
+        }
+      }
+      if (!is_heavy) {
+        size_t k = next++;
+        if (k >= n) return;
+        i = order[k];
+        if (heavy && heavy(i)) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (heavy_running) {
+            set_aside.push_back(i);
+            continue;
+          }
+          heavy_running = is_heavy = true;
+        }
+      }
+      fn(i);
+      if (is_heavy) {
+        std::lock_guard<std::mutex> lock(mu);
+        heavy_running = false;
       }
     }
   };

@@ -6,10 +6,13 @@
 
 #include <cstddef>
 #include <functional>
+#include <vector>
 
 namespace dxt::conformance {
 
-// Jobs when --jobs is not given: the number of cores (at least 1).
+// Jobs when --jobs is not given: four per core. Most cases spend their time waiting (on pauses,
+// quiet periods and round trips through pipes), so two per core left the CPUs idle; heavy cases
+// are serialised whatever the count.
 int DefaultJobs();
 
 // Calls fn(i) for every i in [0, n) on min(jobs, n) threads (jobs < 1 counts as 1), each index
@@ -18,6 +21,10 @@ int DefaultJobs();
 // caller's (typically written to slot i of a pre-sized vector).
 void ParallelFor(size_t n, int jobs, const std::function<bool(size_t)>& heavy,
                  const std::function<void(size_t)>& fn);
+
+// The same over the indices in `order` (each called exactly once), started in that order.
+void ParallelFor(const std::vector<size_t>& order, int jobs,
+                 const std::function<bool(size_t)>& heavy, const std::function<void(size_t)>& fn);
 
 }  // namespace dxt::conformance
 

@@ -1,6 +1,8 @@
 #include "conformance/suite.h"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <optional>
 
@@ -19,6 +21,19 @@ absl::StatusOr<harness::CaseResult> RunOne(const CaseRef& ref, const SuiteOption
   return harness::RunCase(c, run);
 }
 
+// Plan indices, the longest planned waits first (ties in plan order): the paced cases then
+// overlap the many short ones instead of running alone at the end.
+std::vector<size_t> LongestFirst(const std::vector<CaseRef>& plan) {
+  std::vector<std::chrono::milliseconds> wait(plan.size());
+  std::vector<size_t> order(plan.size());
+  for (size_t i = 0; i < plan.size(); ++i) {
+    wait[i] = PlannedWait(*plan[i].entry);
+    order[i] = i;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return wait[a] > wait[b]; });
+  return order;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& plan,
@@ -28,7 +43,7 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
   absl::Status first_error;
   std::atomic<bool> stop{false};
   ParallelFor(
-      plan.size(), options.jobs, [&](size_t i) { return plan[i].entry->heavy; },
+      LongestFirst(plan), options.jobs, [&](size_t i) { return plan[i].entry->heavy; },
       [&](size_t i) {
         if (stop) return;
         auto first = RunOne(plan[i], options);
@@ -37,9 +52,8 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
           auto again = RunOne(plan[i], options);
           if (!again.ok()) first = again.status();
           r.retried = true;
-          if (again.ok()) first->verdict = AfterRetry(first->verdict, again->verdict, &r.flaky);
-          // Visible in every rendering until CaseResult has a flaky field of its own.
-          if (r.flaky) first->title += " [FLAKY: FAILED, then passed on retry]";
+          if (again.ok())
+            first->verdict = AfterRetry(first->verdict, again->verdict, &first->flaky);
         }
         std::lock_guard<std::mutex> lock(mu);
         if (!first.ok()) {
@@ -67,7 +81,7 @@ std::vector<harness::CaseResult> CaseResultsOf(const std::vector<SuiteResult>& r
 std::vector<Outcome> OutcomesOf(const std::vector<SuiteResult>& results) {
   std::vector<Outcome> out;
   for (const SuiteResult& r : results)
-    out.push_back({r.result.id, r.result.mode, r.result.verdict, r.flaky});
+    out.push_back({r.result.id, r.result.mode, r.result.verdict, r.result.flaky});
   return out;
 }
 

@@ -24,10 +24,10 @@ struct SuiteOptions {
 };
 
 struct SuiteResult {
-  harness::CaseResult result;  // of the first run (its checks show the failure); when flaky the
-                               // verdict is INFORMATIONAL and the title ends "[FLAKY: ...]"
+  // Of the first run (its checks show the failure). result.flaky: FAILED, then passed on the
+  // retry; the verdict is then INFORMATIONAL (the title is left as the catalogue has it).
+  harness::CaseResult result;
   bool retried = false;
-  bool flaky = false;  // FAILED, then passed on retry
 };
 
 // Results in plan order. Like harness::RunCase, needs SIGPIPE ignored in the process (dxt's

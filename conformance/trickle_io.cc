@@ -23,8 +23,10 @@ void TrickleIo::Release() {
   if (segments_.empty() || inner_->PendingInput() > 0 || inner_->input_closed()) return;
   auto now = inner_->Now();
   if (front_offset_ == 0 && !first_segment_ && chunking_.pair_pause.count() > 0 &&
-      not_before_ == harness::Clock::time_point{}) {
+      not_before_ == harness::Clock::time_point{} &&
+      !(chunking_.first_pause_only && paused_pairs_ > 0)) {
     not_before_ = now + chunking_.pair_pause;  // the pause before this pair starts now
+    ++paused_pairs_;
   }
   if (now < not_before_) return;
   const std::string& seg = segments_.front();

@@ -49,6 +49,7 @@ class TrickleIo : public harness::ProcessIo {
   size_t front_offset_ = 0;
   uint64_t held_ = 0;
   bool first_segment_ = true;  // the parameter block gets no pair pause
+  uint64_t paused_pairs_ = 0;  // pairs that waited pair_pause (first_pause_only: at most one)
   harness::Clock::time_point not_before_{};
 };
 

@@ -83,10 +83,10 @@ class ProcessIo {
 // The returned object kills the group and reaps the child on destruction.
 absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec);
 
-// Held while a program copy is open for writing (CreateSandbox) and while SpawnProcess forks
-// and execs. Without it, a child forked by one thread inherits another thread's write
+// Held while a program copy is open for writing (CreateSandbox) and while SpawnProcess vforks
+// and execs. Without it, a child started by one thread inherits another thread's write
 // descriptor to a freshly copied program, whose exec then fails with ETXTBSY ("Text file
-// busy"); the failed child's exit() also re-seeks stdio streams it shares with the parent.
+// busy").
 std::mutex& SpawnMutex();
 
 using ProcessFactory =

@@ -21,6 +21,12 @@ const char* Colour(Verdict v) {
 
 bool Counts(Verdict v) { return v == Verdict::kFailed || v == Verdict::kNonStrict; }
 
+int CountFlaky(const std::vector<CaseResult>& cases) {
+  int n = 0;
+  for (const auto& c : cases) n += c.flaky;
+  return n;
+}
+
 }  // namespace
 
 std::map<std::string, int> CountVerdicts(const std::vector<CaseResult>& cases) {
@@ -41,6 +47,7 @@ std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& ca
   auto counts = CountVerdicts(cases);
   for (const char* k : {"OK", "NON-STRICT", "INFORMATIONAL", "FAILED", "SKIPPED"})
     summary[k] = counts[k];
+  summary["flaky"] = CountFlaky(cases);  // of the INFORMATIONAL ones
   report["summary"] = summary;
   Json arr = Json::array();
   for (const auto& c : cases) {
@@ -50,6 +57,7 @@ std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& ca
     jc["title"] = c.title;
     jc["rules"] = c.rules;
     jc["verdict"] = VerdictName(c.verdict);
+    jc["flaky"] = c.flaky;
     Json checks = Json::array();
     for (const auto& r : c.checks)
       checks.push_back(
@@ -114,6 +122,14 @@ std::string RenderJUnit(const ReportInfo& info, const std::vector<CaseResult>& c
                       XmlEscape(body), "</failure>\n");
     } else if (c.verdict == Verdict::kSkipped) {
       absl::StrAppend(&x, "      <skipped message=\"", XmlEscape(c.skip_reason), "\"/>\n");
+    } else if (c.flaky) {
+      // A pass for JUnit consumers (the run does not fail), but never a silent one.
+      std::string out = "FLAKY: FAILED, then passed on retry (reported INFORMATIONAL)\n";
+      for (const auto& r : c.checks)
+        if (r.verdict != Verdict::kOk && r.verdict != Verdict::kSkipped)
+          absl::StrAppend(&out, "first run: ", VerdictName(r.verdict), " ", r.check, " (", r.rule,
+                          "): ", r.detail, "\n");
+      absl::StrAppend(&x, "      <system-out>", XmlEscape(out), "</system-out>\n");
     } else if (c.verdict != Verdict::kOk) {
       std::string out;
       for (const auto& r : c.checks)
@@ -131,8 +147,12 @@ std::string RenderCaseLine(const CaseResult& c, bool color) {
   std::string verdict = VerdictName(c.verdict);
   std::string padded = verdict + std::string(verdict.size() < 13 ? 13 - verdict.size() : 1, ' ');
   std::string line = color ? absl::StrCat(Colour(c.verdict), padded, "\033[0m") : padded;
+  if (c.flaky) absl::StrAppend(&line, color ? "\033[33mFLAKY\033[0m " : "FLAKY ");
   absl::StrAppend(&line, c.id, " [", ModeName(c.mode), "] ", c.title, " (",
                   static_cast<int64_t>(c.duration_ms + 0.5), " ms)\n");
+  if (c.flaky)
+    absl::StrAppend(&line, "             ",
+                    "FAILED on its first run (checks below), passed on retry\n");
   for (const auto& r : c.checks)
     if (Counts(r.verdict))
       absl::StrAppend(&line, "             ", r.check, " (", r.rule, "): ", r.detail, "\n");
@@ -143,10 +163,12 @@ std::string RenderCaseLine(const CaseResult& c, bool color) {
 
 std::string RenderSummary(const std::vector<CaseResult>& cases, bool color) {
   auto counts = CountVerdicts(cases);
+  const int flaky = CountFlaky(cases);
   std::string s = absl::StrCat("\n", cases.size(), " case(s): ", counts["OK"], " OK, ",
                                counts["NON-STRICT"], " NON-STRICT, ", counts["INFORMATIONAL"],
-                               " INFORMATIONAL, ", counts["FAILED"], " FAILED, ",
-                               counts["SKIPPED"], " SKIPPED\n");
+                               " INFORMATIONAL",
+                               flaky > 0 ? absl::StrCat(" (", flaky, " FLAKY)") : "", ", ",
+                               counts["FAILED"], " FAILED, ", counts["SKIPPED"], " SKIPPED\n");
   if (counts["FAILED"] == 0) return s;
   absl::StrAppend(&s, color ? "\033[31mFailures:\033[0m\n" : "Failures:\n");
   for (const auto& c : cases) {

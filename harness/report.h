@@ -2,9 +2,13 @@
 //
 // JSON report (stable; documented in harness/README.md):
 //   {"tool":"dxt","version":V,"program":P,
-//    "summary":{"OK":n,"NON-STRICT":n,"INFORMATIONAL":n,"FAILED":n,"SKIPPED":n},
-//    "cases":[{"id","mode","title","rules":[..],"verdict",
+//    "summary":{"OK":n,"NON-STRICT":n,"INFORMATIONAL":n,"FAILED":n,"SKIPPED":n,"flaky":n},
+//    "cases":[{"id","mode","title","rules":[..],"verdict","flaky":bool,
 //              "checks":[{"check","verdict","rule","detail"}],"duration_ms"}]}
+// "flaky" (CaseResult::flaky): FAILED on the first run, passed on the retry; such a case is
+// INFORMATIONAL, so summary.flaky counts some of the INFORMATIONAL cases. JUnit reports a flaky
+// case as passed with a <system-out> beginning "FLAKY"; the text line shows "FLAKY" after the
+// verdict and the summary line "INFORMATIONAL (n FLAKY)".
 #ifndef DXT_HARNESS_REPORT_H_
 #define DXT_HARNESS_REPORT_H_
 

@@ -3,13 +3,15 @@
 #include <algorithm>
 #include <memory>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace dxt::harness {
 
 using std::chrono::milliseconds;
 
-DriverOptions CheckDriverOptions(const Case& c, milliseconds timeout) {
+DriverOptions CheckDriverOptions(const Case& c, const RunOptions& options) {
+  const milliseconds timeout = options.timeout;
   DriverOptions o;
   o.reply_timeout = timeout;
   o.exit_timeout = timeout;
@@ -17,9 +19,12 @@ DriverOptions CheckDriverOptions(const Case& c, milliseconds timeout) {
   // enough to keep a full run quick.
   o.settle = c.settle.value_or(milliseconds(100));
   o.overall_timeout = std::max(milliseconds(60000), timeout * 20);
-  o.limits.max_item_size = uint64_t{64} << 20;      // a check never needs more
+  o.limits.max_item_size = options.max_item_size;
   o.limits.max_pairs_per_list = uint64_t{1} << 24;  // "hell" as a count is text, not a list
-  o.max_list_bytes = uint64_t{64} << 20;
+  // A legal list of one pair of two maximal items must fit, or --max-item-size would be a lie.
+  o.max_list_bytes =
+      std::max(uint64_t{64} << 20,
+               codec::kListHeaderSize + 2 * (codec::kLengthPrefixSize + options.max_item_size));
   o.keep_output_pairs = 100000;
   o.pipeline = c.delivery == Delivery::kPipeline;
   o.keep_transcript = true;
@@ -37,7 +42,7 @@ absl::StatusOr<CaseResult> RunCase(const Case& c, const RunOptions& options) {
     r.skip_reason = "needs its exact parameter block; --params was given";
     return r;
   }
-  DriverOptions o = CheckDriverOptions(c, options.timeout);
+  DriverOptions o = CheckDriverOptions(c, options);
   o.spawn = options.spawn;
   size_t next = 0;
   PairSource source = [&]() -> absl::StatusOr<std::optional<codec::PairView>> {
@@ -65,6 +70,37 @@ absl::StatusOr<std::vector<CaseResult>> RunCases(const std::vector<Case>& cases,
     out.push_back(std::move(*r));
   }
   return out;
+}
+
+absl::StatusOr<uint64_t> ParseItemSize(std::string_view text) {
+  auto invalid = [&](const char* why) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid size '", std::string(text), "': ", why));
+  };
+  constexpr char kForm[] = "expected a byte count, optionally with K, M or G (e.g. 64M)";
+  constexpr char kTooLarge[] = "above 4 GiB - 1 (4294967295)";
+  size_t digits = 0;
+  uint64_t n = 0;
+  for (; digits < text.size() && absl::ascii_isdigit(text[digits]); ++digits) {
+    n = n * 10 + static_cast<uint64_t>(text[digits] - '0');
+    if (n > kMaxCheckMaxItemSize) return invalid(kTooLarge);  // before any digit could wrap n
+  }
+  if (digits == 0) return invalid(kForm);
+  std::string_view suffix = text.substr(digits);
+  int shift = 0;
+  if (!suffix.empty()) {
+    switch (absl::ascii_tolower(suffix.front())) {
+      case 'k': shift = 10; break;
+      case 'm': shift = 20; break;
+      case 'g': shift = 30; break;
+      default: return invalid(kForm);
+    }
+    suffix.remove_prefix(1);
+    if (!suffix.empty() && suffix != "iB") return invalid(kForm);
+  }
+  if (n == 0) return invalid("must be at least 1 byte");
+  if (n > (kMaxCheckMaxItemSize >> shift)) return invalid(kTooLarge);
+  return n << shift;
 }
 
 std::string DescribeTranscript(const Transcript& t) {

@@ -3,8 +3,10 @@
 #define DXT_HARNESS_RUNNER_H_
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -20,23 +22,43 @@ struct CaseResult {
   Mode mode = Mode::kMap;
   std::vector<std::string> rules;
   Verdict verdict = Verdict::kOk;
+  // FAILED on its first run, then passed on the retry (conformance suite only); the verdict is
+  // then INFORMATIONAL, never OK, and `checks` are those of the failing first run.
+  bool flaky = false;
   std::vector<CheckResult> checks;  // every R10 check, kCheckNames order; empty when SKIPPED
   std::string skip_reason;          // when verdict is SKIPPED
   double duration_ms = 0;
   std::string transcript;           // DescribeTranscript(), when RunOptions::verbose
 };
 
+// Default largest key or value a checked program may write (R3.2; `dxt check --max-item-size`).
+// Below Disco's 1 GiB on purpose: a check never needs more, and a run stays within memory.
+inline constexpr uint64_t kDefaultCheckMaxItemSize = uint64_t{64} << 20;
+// Largest --max-item-size: anything a u32 length (R3.1) can say, 4 GiB - 1.
+inline constexpr uint64_t kMaxCheckMaxItemSize = UINT32_MAX;
+
 struct RunOptions {
   ProgramSpec program;
   std::chrono::milliseconds timeout{10000};  // reply deadline; also the exit deadline
+  // Largest key or value accepted on the program's stdout; a longer one FAILS `limits` (R3.2).
+  // 1 .. kMaxCheckMaxItemSize.
+  uint64_t max_item_size = kDefaultCheckMaxItemSize;
   bool extra_params_given = false;           // --params was given (cases with fixed_params skip)
   bool verbose = false;
   ProcessFactory spawn;                      // empty = real processes
   std::function<void(const CaseResult&)> on_case;  // progress, called after each case
 };
 
-// The driver options `dxt check` uses for a case (exposed for the benchmark and tests).
-DriverOptions CheckDriverOptions(const Case& c, std::chrono::milliseconds timeout);
+// The driver options `dxt check` uses for a case (exposed for the benchmark and tests): deadlines
+// from options.timeout, limits.max_item_size = options.max_item_size, and max_list_bytes large
+// enough for a list holding one pair of two maximal items (at least 64 MiB).
+DriverOptions CheckDriverOptions(const Case& c, const RunOptions& options);
+
+// Parses a `--max-item-size` value: a byte count with an optional binary suffix K, M or G (also
+// lower case; KiB, MiB, GiB), e.g. "1048576", "64M", "1G". InvalidArgument, naming the text, for
+// anything else (empty, sign, fraction, space, other suffix, overflow), for 0 and for a size
+// above kMaxCheckMaxItemSize.
+absl::StatusOr<uint64_t> ParseItemSize(std::string_view text);
 
 // Runs one case. Errors are harness errors only (program missing or not executable, sandbox or
 // spawn failure); program misbehaviour is in the result.

@@ -1,6 +1,13 @@
 // The copies keep the program's permission bits (a #! script stays runnable; the original's
 // chmod 0100 broke scripts, R1.2). Snapshots compare names, sizes and mtimes: enough to see a
 // program writing a file (R1.3) without reading contents.
+//
+// The program is copied once per process into a staging directory and hard-linked into each
+// sandbox: a suite of ~200 cases used to copy it ~200 times, most of a run's kernel time for a
+// multi-MiB binary. The link shares the staged inode, so the staged copy's stamp is checked
+// before every link and the program restaged if a run changed it (a script that rewrote itself,
+// a chmod); the user's original is never linked. Where links fail (another file system, no
+// link support) the program is copied as before.
 #include "harness/sandbox.h"
 
 #include <sys/stat.h>
@@ -8,8 +15,12 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <optional>
+#include <mutex>
 #include <set>
 #include <system_error>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "harness/process.h"
@@ -37,6 +48,93 @@ absl::Status CopyInto(const std::string& src, const fs::path& dir, std::set<std:
   return absl::OkStatus();
 }
 
+std::string TempRoot() {
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp && *tmp ? tmp : "/tmp";
+}
+
+// What identifies a file's content and mode well enough to reuse a copy of it.
+struct FileId {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = 0;
+  int64_t mtime_ns = 0;
+  mode_t mode = 0;
+  auto Key() const { return std::tie(dev, ino, size, mtime_ns, mode); }
+  friend bool operator<(const FileId& a, const FileId& b) { return a.Key() < b.Key(); }
+  friend bool operator==(const FileId& a, const FileId& b) { return a.Key() == b.Key(); }
+};
+
+bool StatId(const std::string& path, FileId* id) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return false;
+  *id = {st.st_dev, st.st_ino, st.st_size,
+         int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec, st.st_mode};
+  return true;
+}
+
+// Staged copies of programs, one per distinct source file, in one directory removed at exit.
+class Stage {
+ public:
+  ~Stage() {
+    if (!dir_.empty()) RemoveSandbox(dir_);
+  }
+
+  // Hard-links a staged copy of `program` (whose id is `source`) to `to`. False when no staged
+  // copy can be made or linked; the caller then copies.
+  bool LinkInto(const std::string& program, const FileId& source, const fs::path& to) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = staged_.find(source);
+    FileId now;
+    if (it != staged_.end() && !(StatId(it->second.path, &now) && now == it->second.id)) {
+      staged_.erase(it);  // changed through an earlier sandbox's link
+      it = staged_.end();
+    }
+    if (it == staged_.end()) {
+      std::optional<Staged> fresh = StageCopy(program);
+      if (!fresh) return false;
+      it = staged_.emplace(source, *fresh).first;
+    }
+    return ::link(it->second.path.c_str(), to.c_str()) == 0;
+  }
+
+ private:
+  struct Staged {
+    std::string path;
+    FileId id;  // of the staged copy, when made
+  };
+
+  std::optional<Staged> StageCopy(const std::string& program) {
+    if (dir_.empty()) {
+      std::string tmpl = absl::StrCat(TempRoot(), "/dxt-stage-XXXXXX");
+      if (::mkdtemp(tmpl.data()) == nullptr) return std::nullopt;
+      dir_ = tmpl;
+    }
+    // Its own subdirectory keeps the program's file name (argv[0]) for every version staged.
+    fs::path sub = fs::path(dir_) / std::to_string(++count_);
+    std::error_code ec;
+    fs::create_directory(sub, ec);
+    if (ec) return std::nullopt;
+    Staged out{(sub / fs::path(program).filename()).string(), {}};
+    {
+      std::lock_guard<std::mutex> spawn(SpawnMutex());  // the copy's write descriptor
+      fs::copy_file(program, out.path, fs::copy_options::overwrite_existing, ec);
+    }
+    if (ec || !StatId(out.path, &out.id)) return std::nullopt;
+    return out;
+  }
+
+  std::mutex mu_;
+  std::string dir_;
+  uint64_t count_ = 0;
+  std::map<FileId, Staged> staged_;
+};
+
+Stage& ProgramStage() {
+  static Stage stage;
+  return stage;
+}
+
 }  // namespace
 
 absl::StatusOr<Sandbox> CreateSandbox(const std::string& program,
@@ -47,17 +145,26 @@ absl::StatusOr<Sandbox> CreateSandbox(const std::string& program,
   if (!fs::is_regular_file(program, ec) || ::access(program.c_str(), X_OK) != 0)
     return absl::FailedPreconditionError(
         absl::StrCat("program is not an executable file: ", program));
-  const char* tmp = std::getenv("TMPDIR");
-  std::string tmpl = absl::StrCat(tmp && *tmp ? tmp : "/tmp", "/dxt-check-XXXXXX");
+  std::string tmpl = absl::StrCat(TempRoot(), "/dxt-check-XXXXXX");
   if (::mkdtemp(tmpl.data()) == nullptr)
     return absl::InternalError(absl::StrCat("mkdtemp ", tmpl, " failed"));
   Sandbox box{tmpl, ""};
-  std::set<std::string> names;
-  fs::path copied;
+  std::set<std::string> names{fs::path(program).filename().string()};
+  fs::path linked = fs::path(box.dir) / fs::path(program).filename();
+  FileId source;
+  absl::Status s;
+  if (StatId(program, &source) && ProgramStage().LinkInto(program, source, linked)) {
+    box.program_path = linked.string();
+  } else {
+    names.clear();
+    fs::path copied;
+    std::lock_guard<std::mutex> lock(SpawnMutex());
+    s = CopyInto(program, box.dir, &names, &copied);
+    box.program_path = copied.string();
+  }
   // Copies hold write descriptors without O_CLOEXEC (std::filesystem): no fork may see them.
   std::unique_lock<std::mutex> lock(SpawnMutex());
-  absl::Status s = CopyInto(program, box.dir, &names, &copied);
-  box.program_path = copied.string();
+  fs::path copied;
   for (size_t i = 0; s.ok() && i < files.size(); ++i) s = CopyInto(files[i], box.dir, &names, &copied);
   lock.unlock();
   if (!s.ok()) {
@@ -101,8 +208,10 @@ SandboxDiff DiffSnapshots(const DirSnapshot& before, const DirSnapshot& after) {
 void RemoveSandbox(const std::string& dir) {
   std::error_code ec;
   fs::recursive_directory_iterator it(dir, ec), end;
+  // Only directories need opening up for their entries to be removed; files are left alone (the
+  // program is a hard link to the staged copy, whose mode must not change).
   for (; !ec && it != end; it.increment(ec)) {
-    if (it->is_symlink(ec)) continue;  // never chmod through a link out of the sandbox
+    if (it->is_symlink(ec) || !it->is_directory(ec)) continue;  // never chmod through a link
     fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
   }
   fs::remove_all(dir, ec);

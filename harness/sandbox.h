@@ -37,7 +37,8 @@ using DirSnapshot = std::map<std::string, FileStamp>;  // relative path -> stamp
 DirSnapshot SnapshotDir(const std::string& dir);
 SandboxDiff DiffSnapshots(const DirSnapshot& before, const DirSnapshot& after);
 
-// Removes the directory and everything in it (making read-only entries writable first).
+// Removes the directory and everything in it (making read-only directories writable first; files
+// keep their modes, since a sandbox's program is a hard link to a staged copy).
 void RemoveSandbox(const std::string& dir);
 
 }  // namespace dxt::harness

@@ -20,6 +20,7 @@
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/cli_test_util.h"
 
 namespace {
 
@@ -110,18 +111,8 @@ std::string ProgramPath(const Subject& s) {
   return program.starts_with('/') ? program : kPrograms + program;
 }
 
-std::string ShellQuote(const std::string& arg) {
-  std::string out = "'";
-  for (char c : arg) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using dxt::testing::ReadFile;
+using dxt::testing::ShellQuote;
 
 // Writes the kBigReduceScript case file into `dir` and returns its path.
 std::string WriteBigReduceScript(const fs::path& dir) {

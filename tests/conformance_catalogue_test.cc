@@ -278,6 +278,58 @@ TEST(ParallelForTest, RunsEachIndexOnceAndHeavyOnesAlone) {
   ParallelFor(0, 4, nullptr, [](size_t) { FAIL(); });
 }
 
+TEST(CatalogueTest, PlannedWaitCountsPausesAndQuietPeriods) {
+  using std::chrono::milliseconds;
+  Entry plain;
+  Generator three;
+  three.count = 3;
+  three.key_size = three.value_size = 4;
+  plain.input.generated = {three};
+  EXPECT_EQ(PlannedWait(plain), milliseconds(0));
+  plain.chunking.pair_pause = milliseconds(30);
+  EXPECT_EQ(PlannedWait(plain), milliseconds(90));  // before each of 3 pairs
+  plain.chunking.first_pause_only = true;
+  EXPECT_EQ(PlannedWait(plain), milliseconds(30));
+  EXPECT_GE(PlannedWait(Find("5.2.3")), milliseconds(300));
+  EXPECT_GT(PlannedWait(Find("5.3.2")), PlannedWait(Find("5.1.1")));
+}
+
+TEST(ParallelForTest, StartsInTheGivenOrder) {
+  std::vector<size_t> order = {3, 0, 4, 1, 2};
+  std::vector<size_t> seen;
+  ParallelFor(order, 1, nullptr, [&](size_t i) { seen.push_back(i); });
+  EXPECT_EQ(seen, order);
+}
+
+// Heavy cases queued back to back do not hold every worker: while one runs, the others go on with
+// light cases, and the set-aside heavy ones still run, one at a time.
+TEST(ParallelForTest, WaitingHeavyCasesDoNotBlockLightOnes) {
+  const size_t n = 40;
+  std::vector<size_t> order(n);
+  for (size_t k = 0; k < n; ++k) order[k] = k;  // 0..3 heavy, first
+  std::vector<std::atomic<int>> hits(n);
+  std::atomic<int> heavy_running{0}, max_heavy{0}, heavy_done{0}, light_before_first_heavy{0};
+  ParallelFor(
+      order, 4, [](size_t i) { return i < 4; },
+      [&](size_t i) {
+        if (i < 4) {
+          int now = ++heavy_running;
+          max_heavy = std::max(max_heavy.load(), now);
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          --heavy_running;
+          ++heavy_done;
+        } else if (heavy_done == 0) {
+          ++light_before_first_heavy;
+        }
+        ++hits[i];
+      });
+  for (auto& h : hits) EXPECT_EQ(h.load(), 1);
+  EXPECT_EQ(max_heavy.load(), 1);
+  // Blocking workers would all take a heavy case and wait: no light case could finish before the
+  // first heavy one. Here three workers go through the light cases meanwhile.
+  EXPECT_GT(light_before_first_heavy.load(), 0);
+}
+
 // A fake process that accepts everything queued at once and records each write.
 class RecordingIo : public harness::ProcessIo {
  public:

@@ -11,12 +11,14 @@
 #include "harness/case.h"
 #include "harness/checks.h"
 #include "harness/report.h"
+#include "harness/runner.h"
 #include "nlohmann/json.hpp"
 
 namespace dxt::harness {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 CheckResult Find(const std::vector<CheckResult>& checks, std::string_view name) {
   for (const auto& c : checks)
@@ -226,14 +228,31 @@ TEST(ScriptTest, ParamsFileMergesIntoDictionaryCases) {
   }
 }
 
+CaseResult SampleResult(std::string id, std::string title, Mode mode, Verdict verdict,
+                        double duration_ms) {
+  CaseResult r;
+  r.id = std::move(id);
+  r.title = std::move(title);
+  r.mode = mode;
+  r.rules = {mode == Mode::kMap ? "R5.1" : "R6.1"};
+  r.verdict = verdict;
+  r.duration_ms = duration_ms;
+  return r;
+}
+
+// OK, FAILED (with bytes that need escaping), and flaky: FAILED first, passed on the retry.
 std::vector<CaseResult> SampleResults() {
-  CaseResult ok{"core.map.1", "fine", Mode::kMap, {"R5.1"}, Verdict::kOk, {}, "", 12.4, ""};
+  CaseResult ok = SampleResult("core.map.1", "fine", Mode::kMap, Verdict::kOk, 12.4);
   ok.checks.push_back({"exit", Verdict::kOk, "", ""});
-  CaseResult bad{"core.reduce.1", "bad <&> \"q\"", Mode::kReduce, {"R6.1"}, Verdict::kFailed,
-                 {}, "", 3, ""};
+  CaseResult bad =
+      SampleResult("core.reduce.1", "bad <&> \"q\"", Mode::kReduce, Verdict::kFailed, 3);
   bad.checks.push_back(
       {"log", Verdict::kFailed, "R7.1", std::string("line \x01\x02 <b> & \xff\xfe end", 20)});
-  return {ok, bad};
+  CaseResult flaky = SampleResult("6.1.1", "one pair", Mode::kReduce, Verdict::kInformational, 20);
+  flaky.flaky = true;
+  flaky.checks.push_back({"exit", Verdict::kFailed, "R8.1", "expected exit status 0, got 3"});
+  flaky.checks.push_back({"crash", Verdict::kOk, "R8.1", ""});
+  return {ok, bad, flaky};
 }
 
 TEST(ReportTest, JsonHasTheDocumentedShape) {
@@ -245,9 +264,19 @@ TEST(ReportTest, JsonHasTheDocumentedShape) {
     EXPECT_TRUE(j["summary"].contains(k)) << k;
   EXPECT_EQ(j["summary"]["OK"], 1);
   EXPECT_EQ(j["summary"]["FAILED"], 1);
+  EXPECT_EQ(j["summary"]["INFORMATIONAL"], 1);
+  EXPECT_EQ(j["summary"]["flaky"], 1);
   const auto& c = j["cases"][1];
-  for (const char* k : {"id", "mode", "title", "rules", "verdict", "checks", "duration_ms"})
+  for (const char* k :
+       {"id", "mode", "title", "rules", "verdict", "flaky", "checks", "duration_ms"})
     EXPECT_TRUE(c.contains(k)) << k;
+  EXPECT_EQ(j["cases"][0]["flaky"], false);
+  EXPECT_EQ(c["flaky"], false);
+  const auto& flaky = j["cases"][2];
+  EXPECT_EQ(flaky["flaky"], true);
+  EXPECT_EQ(flaky["verdict"], "INFORMATIONAL");
+  EXPECT_EQ(flaky["title"], "one pair");               // the title is not used as a marker
+  EXPECT_EQ(flaky["checks"][0]["verdict"], "FAILED");  // the first run's checks
   EXPECT_EQ(c["mode"], "reduce");
   EXPECT_EQ(c["checks"][0]["check"], "log");
   EXPECT_EQ(c["checks"][0]["rule"], "R7.1");
@@ -261,6 +290,15 @@ TEST(ReportTest, JUnitIsWellFormedWhateverTheBytes) {
   EXPECT_THAT(x, HasSubstr("bad &lt;&amp;&gt; &quot;q&quot;"));
   EXPECT_THAT(x, HasSubstr("\\x01\\x02"));
   EXPECT_THAT(x, HasSubstr("\\xff\\xfe"));
+  // The flaky case passes (no <failure>, no <skipped>) but says FLAKY, with the first run's check.
+  size_t flaky = x.find("name=\"6.1.1 one pair\"");
+  ASSERT_NE(flaky, std::string::npos);
+  std::string flaky_case = x.substr(flaky, x.find("</testcase>", flaky) - flaky);
+  EXPECT_THAT(flaky_case, Not(HasSubstr("<failure")));
+  EXPECT_THAT(flaky_case, Not(HasSubstr("<skipped")));
+  EXPECT_THAT(flaky_case, HasSubstr("<system-out>FLAKY: FAILED, then passed on retry"));
+  EXPECT_THAT(flaky_case, HasSubstr("first run: FAILED exit (R8.1): expected exit status 0"));
+  EXPECT_THAT(x, HasSubstr("tests=\"3\" failures=\"1\""));
   for (char ch : x) {
     unsigned char c = static_cast<unsigned char>(ch);
     EXPECT_TRUE(c >= 0x20 || c == '\n') << "raw control byte " << int(c);
@@ -273,6 +311,99 @@ TEST(ReportTest, JUnitIsWellFormedWhateverTheBytes) {
     EXPECT_EQ(std::system(("xmllint --noout " + path).c_str()), 0);
     std::remove(path.c_str());
   }
+}
+
+TEST(ReportTest, TextMarksFlakyCasesAndCountsThem) {
+  auto cases = SampleResults();
+  std::string line = RenderCaseLine(cases[2], false);
+  EXPECT_THAT(line, ::testing::StartsWith("INFORMATIONAL FLAKY 6.1.1 [reduce] one pair (20 ms)\n"));
+  EXPECT_THAT(line, HasSubstr("exit (R8.1): expected exit status 0, got 3"));
+  EXPECT_THAT(RenderCaseLine(cases[0], false), Not(HasSubstr("FLAKY")));
+  EXPECT_THAT(RenderSummary(cases, false),
+              HasSubstr("3 case(s): 1 OK, 0 NON-STRICT, 1 INFORMATIONAL (1 FLAKY), 1 FAILED, "
+                        "0 SKIPPED\n"));
+  cases.pop_back();
+  EXPECT_THAT(RenderSummary(cases, false),
+              HasSubstr("2 case(s): 1 OK, 0 NON-STRICT, 0 INFORMATIONAL, 1 FAILED, 0 SKIPPED\n"));
+}
+
+TEST(ItemSizeTest, ParsesByteCountsAndBinarySuffixes) {
+  struct Row {
+    const char* text;
+    uint64_t bytes;
+  };
+  const Row rows[] = {
+      {"1", 1},
+      {"1048576", uint64_t{1} << 20},
+      {"1K", 1024},
+      {"64k", 64 << 10},
+      {"1M", uint64_t{1} << 20},
+      {"64M", uint64_t{64} << 20},
+      {"2MiB", uint64_t{2} << 20},
+      {"1G", uint64_t{1} << 30},
+      {"3g", uint64_t{3} << 30},
+      {"4194303K", uint64_t{4194303} << 10},
+      {"4294967295", 4294967295u},  // 4 GiB - 1, the largest a u32 length can say
+      {"007", 7},
+  };
+  for (const Row& row : rows) {
+    auto n = ParseItemSize(row.text);
+    ASSERT_TRUE(n.ok()) << row.text << ": " << n.status();
+    EXPECT_EQ(*n, row.bytes) << row.text;
+  }
+}
+
+TEST(ItemSizeTest, RejectsZeroGarbageAndSizesAbove4GiBMinus1) {
+  struct Row {
+    const char* text;
+    const char* message;
+  };
+  const Row rows[] = {
+      {"", "expected a byte count"},
+      {"0", "at least 1 byte"},
+      {"0K", "at least 1 byte"},
+      {"4294967296", "above 4 GiB - 1"},
+      {"4G", "above 4 GiB - 1"},
+      {"4194304K", "above 4 GiB - 1"},
+      {"4096M", "above 4 GiB - 1"},
+      {"99999999999999999999999999", "above 4 GiB - 1"},  // would wrap a uint64_t
+      {"M", "expected a byte count"},
+      {"-1", "expected a byte count"},
+      {"+1", "expected a byte count"},
+      {"1.5M", "expected a byte count"},
+      {" 1M", "expected a byte count"},
+      {"1M ", "expected a byte count"},
+      {"1T", "expected a byte count"},
+      {"1MB", "expected a byte count"},
+      {"1KK", "expected a byte count"},
+      {"0x10", "expected a byte count"},
+      {"abc", "expected a byte count"},
+  };
+  for (const Row& row : rows) {
+    auto n = ParseItemSize(row.text);
+    ASSERT_FALSE(n.ok()) << "'" << row.text << "' accepted as " << *n;
+    EXPECT_EQ(n.status().code(), absl::StatusCode::kInvalidArgument) << row.text;
+    std::string message(n.status().message());
+    EXPECT_THAT(message, HasSubstr(std::string("'") + row.text + "'"));
+    EXPECT_THAT(message, HasSubstr(row.message)) << row.text;
+  }
+}
+
+TEST(ItemSizeTest, DriverOptionsFollowTheLimitAndFitAMaximalPair) {
+  // One list holding one pair of two maximal items: count, two lengths, the bytes.
+  auto maximal_list = [](uint64_t item) { return 4 + 2 * (4 + item); };
+  RunOptions options;
+  DriverOptions d = CheckDriverOptions(Case{}, options);
+  EXPECT_EQ(d.limits.max_item_size, uint64_t{64} << 20);
+  EXPECT_EQ(d.max_list_bytes, maximal_list(uint64_t{64} << 20));
+  options.max_item_size = 1 << 20;
+  EXPECT_EQ(CheckDriverOptions(Case{}, options).limits.max_item_size, uint64_t{1} << 20);
+  EXPECT_EQ(CheckDriverOptions(Case{}, options).max_list_bytes, uint64_t{64} << 20)
+      << "never below 64 MiB";
+  options.max_item_size = kMaxCheckMaxItemSize;
+  d = CheckDriverOptions(Case{}, options);
+  EXPECT_EQ(d.limits.max_item_size, kMaxCheckMaxItemSize);
+  EXPECT_EQ(d.max_list_bytes, maximal_list(kMaxCheckMaxItemSize));
 }
 
 int Dxt(const std::string& args) {
@@ -289,6 +420,8 @@ TEST(CliTest, UsageAndHarnessErrorsExitTwo) {
   EXPECT_EQ(Dxt("--script " + bad + " /bin/true"), 2);
   EXPECT_EQ(Dxt("--mode sideways /bin/true"), 2);
   EXPECT_EQ(Dxt("--timeout 0 /bin/true"), 2);
+  for (const char* size : {"0", "abc", "4G", "4294967296", "-5", "1.5M"})
+    EXPECT_EQ(Dxt(std::string("--max-item-size ") + size + " /bin/true"), 2) << size;
   std::remove(bad.c_str());
 }
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -313,6 +314,28 @@ TEST(DriverTest, SandboxSeesWrittenFiles) {
   std::string prog = d.Write("writer.sh", "#!/bin/sh\ncat >/dev/null\necho hi > out.txt\n", false);
   auto t = RunProgram(Mode::kReduce, prog, Input{{{"a", "1"}}});
   EXPECT_THAT(t.sandbox.created, ::testing::ElementsAre("out.txt"));
+}
+
+// The sandbox's program is a hard link to a copy staged once per process: a program that
+// rewrites or chmods itself must neither reach the user's original nor the next run.
+TEST(DriverTest, ProgramRewritingItselfReachesNeitherTheOriginalNorTheNextRun) {
+  ScriptDir d;
+  std::string prog = d.Write("selfmod.sh",
+                             "#!/bin/sh\ncat >/dev/null\n"
+                             "if grep -q '^# TOUCH''ED$' \"$0\"; then exit 3; fi\n"
+                             "echo '# TOUCH''ED' >> \"$0\"\nchmod 0500 \"$0\"\nexit 0\n",
+                             false);
+  for (int run = 0; run < 2; ++run) {
+    auto t = RunProgram(Mode::kReduce, prog, Input{{{"a", "1"}}});
+    EXPECT_TRUE(t.exit.exited) << "run " << run;
+    EXPECT_EQ(t.exit.exit_code, 0) << "run " << run << ": saw an earlier run's rewrite";
+  }
+  std::ifstream original(prog);
+  std::string text((std::istreambuf_iterator<char>(original)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("\n# TOUCHED")));
+  struct stat st;
+  ASSERT_EQ(::stat(prog.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0755u);
 }
 
 }  // namespace

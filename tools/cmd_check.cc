@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "conformance/baseline.h"
 #include "conformance/catalogue.h"
@@ -46,6 +47,7 @@ struct CheckArgs {
   std::vector<std::string> files;
   std::vector<std::string> env;
   double timeout_seconds = 10;
+  std::string max_item_size;  // "" = harness::kDefaultCheckMaxItemSize
   std::string report_json;
   std::string junit;
   bool verbose = false;
@@ -129,12 +131,10 @@ int Finish(const CheckArgs& a, const std::string& program,
     if (auto s = WriteFileAtomically(a.junit, harness::RenderJUnit(info, results)); !s.ok())
       return UsageError(std::string(s.message()));
   }
-  if (suite) {
-    for (const auto& r : *suite)
-      if (r.flaky)
-        std::cout << "FLAKY " << r.result.id << " " << harness::ModeName(r.result.mode)
-                  << ": FAILED, then passed on retry (reported INFORMATIONAL)\n";
-  }
+  for (const auto& r : results)
+    if (r.flaky)
+      std::cout << "FLAKY " << r.id << " " << harness::ModeName(r.mode)
+                << ": FAILED, then passed on retry (reported INFORMATIONAL)\n";
   if (!a.baseline.empty() && suite) {
     auto text = ReadWholeFile(a.baseline, "baseline");
     if (!text.ok()) return UsageError(std::string(text.status().message()));
@@ -186,6 +186,12 @@ int RunCheck(const CheckArgs& a) {
     return UsageError(
         "--baseline applies to the conformance catalogue (not --script or --suite core)");
   if (!(a.timeout_seconds > 0)) return UsageError("--timeout must be a positive number of seconds");
+  uint64_t max_item_size = harness::kDefaultCheckMaxItemSize;
+  if (!a.max_item_size.empty()) {
+    auto size = harness::ParseItemSize(a.max_item_size);
+    if (!size.ok()) return UsageError(absl::StrCat("--max-item-size: ", size.status().message()));
+    max_item_size = *size;
+  }
   for (const auto& kv : a.env)
     if (kv.find('=') == std::string::npos || kv.front() == '=')
       return UsageError(absl::StrCat("--env expects K=V, got '", kv, "'"));
@@ -198,6 +204,7 @@ int RunCheck(const CheckArgs& a) {
   harness::RunOptions options;
   options.program = {program.string(), a.args, a.files, a.env};
   options.timeout = std::chrono::milliseconds(static_cast<int64_t>(a.timeout_seconds * 1000));
+  options.max_item_size = max_item_size;
   options.extra_params_given = !a.params.empty();
   options.verbose = a.verbose;
   options.on_case = [&](const harness::CaseResult& r) {
@@ -235,6 +242,9 @@ CommandRegistrar registrar({
       sub.add_option("--env", a->env, "K=V added to the program's minimal environment (repeatable)")
           ->allow_extra_args(false);
       sub.add_option("--timeout", a->timeout_seconds, "reply deadline in seconds (default 10)");
+      sub.add_option("--max-item-size", a->max_item_size,
+                     "largest key or value the program may write, in bytes or with K, M, G "
+                     "(KiB, MiB, GiB; default 64M; at most 4294967295)");
       sub.add_option("--report-json", a->report_json, "write the JSON report here");
       sub.add_option("--junit", a->junit, "write a JUnit XML report here");
       sub.add_flag("--verbose", a->verbose, "print each conversation's transcript");
@@ -258,7 +268,7 @@ CommandRegistrar registrar({
           ->check(CLI::IsMember({"identity"}));
       sub.add_option("--baseline", a->baseline,
                      "JSON of expected failures; exit code counts only new failures");
-      sub.add_option("--jobs", a->jobs, "cases run concurrently (default: number of cores)");
+      sub.add_option("--jobs", a->jobs, "cases run concurrently (default: 4 per core; heavy cases one at a time)");
       sub.add_flag("--no-retry", a->no_retry, "do not retry a FAILED case (no FLAKY detection)");
       return [a] {
         if (a->program.empty() && !a->list && !a->list_rules)

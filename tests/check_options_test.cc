@@ -1,0 +1,178 @@
+// `dxt check` options end to end, through the real executable: `--max-item-size` (R3.2) on the
+// reference echo, and how a FLAKY case (FAILED, then passed on the retry) shows in the text
+// output, the JSON report and JUnit.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/cli_test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+constexpr char kDxt[] = DXT_BINARY_DIR "/tools/dxt";
+constexpr char kReferenceEcho[] = DXT_BINARY_DIR "/reference/programs/echo";
+
+using dxt::testing::ReadFile;
+using dxt::testing::ShellQuote;
+
+struct CheckRun {
+  int exit_code = -1;
+  std::string out, err;
+  json report;  // the --report-json file, when one was written
+};
+
+class CheckOptionsTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(kDxt)) GTEST_SKIP() << "dxt is not built: " << kDxt;
+    char pattern[] = "/tmp/dxt_check_options.XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    if (!dir_.empty()) fs::remove_all(dir_, ignored);
+  }
+
+  // Runs `dxt check --no-color --report-json R ARGS` (ARGS already quoted as needed).
+  CheckRun Check(const std::string& args) {
+    CheckRun r;
+    fs::path report = dir_ / "report.json", out = dir_ / "out.txt", err = dir_ / "err.txt";
+    fs::remove(report);
+    std::string command = "timeout -k 5 120 " + ShellQuote(kDxt) +
+                          " check --no-color --report-json " + ShellQuote(report) + " " + args +
+                          " >" + ShellQuote(out) + " 2>" + ShellQuote(err);
+    int status = std::system(command.c_str());
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadFile(out);
+    r.err = ReadFile(err);
+    if (fs::exists(report)) r.report = json::parse(ReadFile(report), nullptr, false);
+    return r;
+  }
+
+  // A map case sending one pair whose value is `value_size` bytes; an echo answers with it.
+  std::string WriteBigValueScript(size_t value_size) {
+    json pair = {{"key", "k"}, {"value", std::string(value_size, 'v')}};
+    json script = {{"cases",
+                    {{{"id", "big.1"},
+                      {"title", "one pair with a big value, echoed"},
+                      {"mode", "map"},
+                      {"input", {pair}},
+                      {"expect", {{"output", {pair}}}}}}}};
+    fs::path path = dir_ / "big.json";
+    std::ofstream(path) << script.dump();
+    return path.string();
+  }
+
+  fs::path dir_;
+};
+
+// The check named `name` of the only case of a report.
+json CheckOf(const json& report, const std::string& name) {
+  for (const json& c : report["cases"][0]["checks"])
+    if (c.value("check", "") == name) return c;
+  return json::object();
+}
+
+TEST_F(CheckOptionsTest, MaxItemSizeFailsAnEchoedValueAboveIt) {
+  if (!fs::exists(kReferenceEcho)) GTEST_SKIP() << "reference echo is not built";
+  std::string args = "--timeout 20 --script " + ShellQuote(WriteBigValueScript(2 << 20)) + " ";
+  std::string echo = ShellQuote(kReferenceEcho);
+
+  CheckRun plain = Check(args + echo);  // default 64 MiB
+  EXPECT_EQ(plain.exit_code, 0) << plain.out << plain.err;
+  ASSERT_TRUE(plain.report.is_object()) << plain.out << plain.err;
+  EXPECT_EQ(plain.report["cases"][0]["verdict"], "OK") << plain.report.dump(2);
+
+  CheckRun small = Check(args + "--max-item-size 1M " + echo);
+  EXPECT_EQ(small.exit_code, 1) << small.out << small.err;
+  ASSERT_TRUE(small.report.is_object()) << small.out << small.err;
+  EXPECT_EQ(small.report["cases"][0]["verdict"], "FAILED");
+  json limits = CheckOf(small.report, "limits");
+  EXPECT_EQ(limits.value("verdict", ""), "FAILED") << small.report.dump(2);
+  EXPECT_EQ(limits.value("rule", ""), "R3.2");
+  EXPECT_THAT(small.out, HasSubstr("limits (R3.2)"));
+
+  CheckRun exact = Check(args + "--max-item-size 2048K " + echo);  // the limit itself is allowed
+  EXPECT_EQ(exact.exit_code, 0) << exact.out << exact.err;
+}
+
+TEST_F(CheckOptionsTest, MaxItemSizeAppliesToTheCatalogue) {
+  if (!fs::exists(kReferenceEcho)) GTEST_SKIP() << "reference echo is not built";
+  // 3.2.1: two pairs with 4 MiB values, echoed back.
+  std::string args = "--timeout 20 --expect identity --mode map --cases 3.2.1 ";
+  std::string echo = ShellQuote(kReferenceEcho);
+  CheckRun plain = Check(args + echo);
+  EXPECT_EQ(plain.exit_code, 0) << plain.out << plain.err;
+  CheckRun small = Check(args + "--max-item-size 1048576 --no-retry " + echo);
+  EXPECT_EQ(small.exit_code, 1) << small.out << small.err;
+  ASSERT_TRUE(small.report.is_object()) << small.out << small.err;
+  ASSERT_EQ(small.report["cases"].size(), 1u);
+  EXPECT_EQ(small.report["cases"][0]["id"], "3.2.1");
+  EXPECT_EQ(CheckOf(small.report, "limits").value("verdict", ""), "FAILED") << small.report.dump(2);
+}
+
+TEST_F(CheckOptionsTest, BadMaxItemSizeIsAUsageErrorNamingOptionAndValue) {
+  for (const char* value : {"0", "1.5M", "4G", "4294967296", "12Q", "lots"}) {
+    CheckRun r = Check(std::string("--max-item-size ") + value + " /bin/true");
+    EXPECT_EQ(r.exit_code, 2) << value << ": " << r.out << r.err;
+    EXPECT_THAT(r.err, HasSubstr("--max-item-size")) << value;
+    EXPECT_THAT(r.err, HasSubstr(std::string("'") + value + "'")) << r.err;
+    EXPECT_FALSE(r.report.is_object()) << "no case may run: " << value;
+  }
+}
+
+// A reduce that exits 3 on its first run and conforms afterwards (a marker file outside its
+// sandbox remembers the first run).
+TEST_F(CheckOptionsTest, FlakyCaseIsMarkedInEveryRendering) {
+  fs::path script = dir_ / "flaky.sh", mark = dir_ / "mark";
+  std::ofstream(script) << "#!/bin/sh\ncat >/dev/null\n[ -e \"$MARK\" ] && exit 0\n"
+                           ": > \"$MARK\"\nexit 3\n";
+  fs::permissions(script, fs::perms::owner_all);
+  fs::path junit = dir_ / "junit.xml";
+  std::string args = "--cases 6.1.1 --mode reduce --timeout 5 --env " +
+                     ShellQuote("MARK=" + mark.string()) + " --junit " + ShellQuote(junit) + " " +
+                     ShellQuote(script);
+
+  CheckRun r = Check(args);
+  EXPECT_EQ(r.exit_code, 0) << "flaky is INFORMATIONAL, not FAILED\n" << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("INFORMATIONAL FLAKY 6.1.1 [reduce] "));
+  EXPECT_THAT(r.out, HasSubstr("exit (R8.1)"));  // the first run's failure is shown
+  EXPECT_THAT(r.out, HasSubstr("1 INFORMATIONAL (1 FLAKY), 0 FAILED"));
+  EXPECT_THAT(r.out, HasSubstr("FLAKY 6.1.1 reduce: FAILED, then passed on retry"));
+  ASSERT_TRUE(r.report.is_object()) << r.out << r.err;
+  EXPECT_EQ(r.report["summary"]["flaky"], 1);
+  EXPECT_EQ(r.report["summary"]["INFORMATIONAL"], 1);
+  const json& c = r.report["cases"][0];
+  EXPECT_EQ(c["flaky"], true);
+  EXPECT_EQ(c["verdict"], "INFORMATIONAL");
+  EXPECT_THAT(c["title"].get<std::string>(), testing::Not(HasSubstr("FLAKY")));
+  std::string x = ReadFile(junit);
+  EXPECT_THAT(x, HasSubstr("failures=\"0\""));
+  EXPECT_THAT(x, HasSubstr("<system-out>FLAKY: FAILED, then passed on retry"));
+  if (std::system("command -v xmllint >/dev/null 2>&1") == 0) {
+    EXPECT_EQ(std::system(("xmllint --noout " + ShellQuote(junit)).c_str()), 0) << x;
+  }
+
+  fs::remove(mark);
+  CheckRun once = Check("--no-retry " + args);
+  EXPECT_EQ(once.exit_code, 1) << once.out << once.err;
+  ASSERT_TRUE(once.report.is_object());
+  EXPECT_EQ(once.report["cases"][0]["flaky"], false);
+  EXPECT_EQ(once.report["summary"]["flaky"], 0);
+  EXPECT_THAT(once.out, testing::Not(HasSubstr("FLAKY")));
+}
+
+}  // namespace
