@@ -152,7 +152,10 @@ CheckResult CheckConsumption(const Transcript& t) {
   if (t.unread_input_at_exit > 0)
     return Fail(kName, rule,
                 absl::StrCat("the program exited with ", t.unread_input_at_exit,
-                             " bytes of input unread (before end-of-input)"));
+                             " bytes of input unread (",
+                             t.unread_after_eof ? "stdin had been closed: it never read to the end"
+                                                : "before end-of-input",
+                             ")"));
   return Ok(kName);
 }
 

@@ -155,7 +155,12 @@ bool Conversation::Absorb(const PumpEvents& ev) {
   if (io_.exited() && !t_->reaped) {
     t_->reaped = true;
     t_->exit = io_.exit_info();
-    if (!io_.input_closed()) t_->unread_input_at_exit = io_.UnreadInput() + io_.PendingInput();
+    if (!io_.input_closed()) {
+      t_->unread_input_at_exit = io_.UnreadInput() + io_.PendingInput();
+    } else if (closed_by_us_) {
+      t_->unread_input_at_exit = io_.UnreadInput();
+      t_->unread_after_eof = t_->unread_input_at_exit > 0;
+    }
   }
   return ev.in_written > 0 || !ev.out.empty();
 }

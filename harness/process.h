@@ -66,7 +66,8 @@ class ProcessIo {
   virtual bool err_eof() const = 0;
   virtual bool exited() const = 0;         // the direct child has been reaped
   virtual ExitInfo exit_info() const = 0;  // valid when exited()
-  // Bytes written to stdin that the program has not read (FIONREAD); 0 once stdin is closed.
+  // Bytes written to stdin that the program has not read (FIONREAD). After CloseInput: what was
+  // left unread when the program exited (0 until then, and where it cannot be measured).
   virtual uint64_t UnreadInput() const = 0;
 
   // SIGKILL to the whole process group (the program and every descendant that stayed in it).

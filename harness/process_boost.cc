@@ -65,6 +65,12 @@ void CloseFd(int* fd) {
   *fd = -1;
 }
 
+uint64_t BytesInPipe(int fd) {
+  int n = 0;
+  if (::ioctl(fd, FIONREAD, &n) < 0) return 0;
+  return n > 0 ? static_cast<uint64_t>(n) : 0;
+}
+
 int OpenPidFd(int pid) {
 #ifdef SYS_pidfd_open
   long fd = ::syscall(SYS_pidfd_open, pid, 0);
@@ -84,6 +90,7 @@ class PipeProcess : public ProcessIo {
 
   ~PipeProcess() override {
     KillGroup();
+    CloseFd(&peek_fd_);
     CloseFd(&in_fd_);
     CloseFd(&out_fd_);
     CloseFd(&err_fd_);
@@ -102,6 +109,14 @@ class PipeProcess : public ProcessIo {
   }
   uint64_t PendingInput() const override { return pending_; }
   void CloseInput() override {
+    if (in_fd_ >= 0 && !in_broken_ && !exited_ && peek_fd_ < 0) {
+      // A read end of our own, opened as we give up the write end: bytes the program never reads
+      // stay countable after end-of-input, until it exits (a reduce that ignores its input and
+      // exits once the pipe has no writer was invisible, R6.1). Holding a reader only from here
+      // on keeps EPIPE meaning "the program closed stdin" while we still write.
+      peek_fd_ = ::open(absl::StrCat("/proc/self/fd/", in_fd_).c_str(),
+                        O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    }
     CloseFd(&in_fd_);
     in_queue_.clear();
     in_pos_ = 0;
@@ -147,10 +162,8 @@ class PipeProcess : public ProcessIo {
   ExitInfo exit_info() const override { return exit_; }
 
   uint64_t UnreadInput() const override {
-    if (in_fd_ < 0) return 0;
-    int n = 0;
-    if (::ioctl(in_fd_, FIONREAD, &n) < 0) return 0;
-    return n > 0 ? static_cast<uint64_t>(n) : 0;
+    if (in_fd_ < 0) return unread_after_close_;
+    return BytesInPipe(in_fd_);
   }
 
   void KillGroup() override {
@@ -173,6 +186,10 @@ class PipeProcess : public ProcessIo {
     if (r != pid_) return;
     exited_ = true;
     ev->changed = true;
+    if (peek_fd_ >= 0) {
+      unread_after_close_ = BytesInPipe(peek_fd_);
+      CloseFd(&peek_fd_);
+    }
     if (WIFSIGNALED(status)) {
       exit_.term_signal = WTERMSIG(status);
     } else if (WIFEXITED(status)) {
@@ -254,6 +271,8 @@ class PipeProcess : public ProcessIo {
 
   int pid_;
   int in_fd_, out_fd_, err_fd_, pid_fd_;
+  int peek_fd_ = -1;                // read end of stdin's pipe, held from CloseInput to the exit
+  uint64_t unread_after_close_ = 0;  // what peek_fd_ held at the exit
   std::deque<std::string> in_queue_;
   size_t in_pos_ = 0;  // bytes of in_queue_.front() already written
   uint64_t pending_ = 0;

@@ -71,7 +71,8 @@ struct Transcript {
   std::optional<Millis> stdin_closed_at;
   bool stdin_broken = false;        // EPIPE: the program closed stdin before we did
   std::optional<Millis> stdin_broken_at;
-  uint64_t unread_input_at_exit = 0;  // FIONREAD when the program exited with stdin still open
+  uint64_t unread_input_at_exit = 0;  // input bytes the program had not read when it exited
+  bool unread_after_eof = false;      // ...and stdin had been closed (it never read to the end)
   std::string stdin_head;           // first kMaxStdinHeadBytes bytes queued (params included)
 
   // stdout

@@ -292,6 +292,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Broken{"flush_every_other", "flushing", kMap, kFlushCases},
                       Broken{"reads_two_before_answer", "flushing", kMap, kFlushCases},
                       Broken{"reduce_exits_early", "consumption", kReduce, {}},
+                      // Small cases only: there every write fits the pipe and the exit comes
+                      // after end-of-input, so only the bytes left in the pipe show it.
+                      Broken{"ignores_input", "consumption", kReduce, {"6.1.2", "8.1.1"}},
                       Broken{"map_exits_early", "consumption", kMap, {}},
                       Broken{"count_lies", "framing", std::nullopt, {}},
                       Broken{"truncated_pair", "framing", std::nullopt, {}},

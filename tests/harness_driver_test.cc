@@ -309,6 +309,22 @@ TEST(DriverTest, ReduceExitingWithInputUnreadIsSeen) {
   EXPECT_THAT(std::string(Summarize(t).ToStatus().message()), HasSubstr("R6.1"));
 }
 
+// All input fits the pipe, every write succeeds, and the program exits only after end-of-input,
+// never having read a pair: the bytes still in the pipe at its exit are the only trace (R6.1).
+TEST(DriverTest, ReduceIgnoringItsInputUntilEndOfInputIsSeen) {
+  ScriptDir d;
+  // Unbuffered reads (os.read) of exactly the parameter block "0\n": the pairs stay in the pipe.
+  std::string prog = d.Write("ignore.py",
+                             "import select\nos.read(0, 2)\np = select.poll()\n"
+                             "p.register(0, 0)\np.poll(5000)\nsys.exit(0)\n");
+  auto t = RunProgram(Mode::kReduce, prog, Input{{{"a", "1"}, {"b", "2"}}});
+  EXPECT_FALSE(t.stdin_broken);
+  EXPECT_EQ(t.pairs_total, t.pairs_queued);
+  EXPECT_EQ(t.unread_input_at_exit, 2 * (4 + 1 + 4 + 1u));
+  EXPECT_TRUE(t.unread_after_eof);
+  EXPECT_THAT(std::string(Summarize(t).ToStatus().message()), HasSubstr("R6.1"));
+}
+
 TEST(DriverTest, SandboxSeesWrittenFiles) {
   ScriptDir d;
   std::string prog = d.Write("writer.sh", "#!/bin/sh\ncat >/dev/null\necho hi > out.txt\n", false);
