@@ -121,23 +121,35 @@ struct Step {
   absl::Status error;  // kInvalid only
 };
 
-// Decodes the item expected at `at` from the start of `in`, emits its events and advances `at`.
+// Overwrites every field of `e` (a scratch event reused across items: value-initialising a fresh
+// one per pair compiled to a `rep stos` that was half of the small-pair decode time).
+void Reset(StreamEvent& e, StreamEvent::Type type, uint64_t offset) {
+  e.type = type;
+  e.body = {};
+  e.pair = {};
+  e.count = 0;
+  e.offset = offset;
+  e.pair_index = 0;
+  e.list_index = 0;
+}
+
+// Decodes the item expected at `at` from the start of `in`, emits its events (built in the
+// scratch `e`) and advances `at`.
 template <typename Emit>
-Step DecodeItem(Position& at, std::string_view in, const Limits& limits, const Emit& emit) {
+Step DecodeItem(Position& at, std::string_view in, const Limits& limits, StreamEvent& e,
+                const Emit& emit) {
   Step step;
   auto fail = [&](const std::string& reason, size_t offset) {
     step.status = DecodeStatus::kInvalid;
     step.error = ItemError(at, offset, reason);
     return step;
   };
-  StreamEvent e;
-  e.offset = at.item_start;
   switch (at.expect) {
     case Expect::kParams: {
       Decoded<std::string_view> d = DecodeParamBlock(in, limits);
       if (d.invalid()) return fail(d.reason, d.error_offset);
       if (d.incomplete()) return step;
-      e.type = StreamEvent::Type::kParams;
+      Reset(e, StreamEvent::Type::kParams, at.item_start);
       e.body = d.value;
       emit(e);
       at.expect = Expect::kPair;
@@ -148,7 +160,7 @@ Step DecodeItem(Position& at, std::string_view in, const Limits& limits, const E
       Decoded<uint32_t> d = DecodeListHeader(in, limits);
       if (d.invalid()) return fail(d.reason, d.error_offset);
       if (d.incomplete()) return step;
-      e.type = StreamEvent::Type::kListStart;
+      Reset(e, StreamEvent::Type::kListStart, at.item_start);
       e.count = d.value;
       e.list_index = at.lists;
       emit(e);
@@ -169,18 +181,16 @@ Step DecodeItem(Position& at, std::string_view in, const Limits& limits, const E
       Decoded<PairView> d = DecodePair(in, limits);
       if (d.invalid()) return fail(d.reason, d.error_offset);
       if (d.incomplete()) return step;
-      e.type = StreamEvent::Type::kPair;
+      Reset(e, StreamEvent::Type::kPair, at.item_start);
       e.pair = d.value;
       e.pair_index = at.pairs++;
       e.list_index = at.in_list ? at.lists : 0;
       emit(e);
       if (at.in_list && --at.list_remaining == 0) {
-        StreamEvent end;
-        end.type = StreamEvent::Type::kListEnd;
-        end.offset = at.list_start;
-        end.count = at.list_count;
-        end.list_index = at.lists++;
-        emit(end);
+        Reset(e, StreamEvent::Type::kListEnd, at.list_start);
+        e.count = at.list_count;
+        e.list_index = at.lists++;
+        emit(e);
         at.in_list = false;
         at.expect = Expect::kListHeader;
       }
@@ -228,6 +238,7 @@ OwnedEvent ToOwned(const StreamEvent& e) {
 
 struct StreamDecoder::State {
   Limits limits;
+  StreamEvent scratch;
   Position at;
   std::string buf;  // the one partial item, if any
   uint64_t offset = 0;
@@ -246,7 +257,7 @@ absl::Status StreamDecoder::Feed(std::string_view chunk, const Sink& sink) {
   while (!chunk.empty()) {
     if (s.buf.empty()) {
       // Hot path: decode straight from the chunk.
-      Step step = DecodeItem(s.at, chunk, s.limits, sink);
+      Step step = DecodeItem(s.at, chunk, s.limits, s.scratch, sink);
       if (step.status == DecodeStatus::kInvalid) return s.error = step.error;
       if (step.status == DecodeStatus::kIncomplete) {
         s.buf.assign(chunk);  // a proper prefix of one item
@@ -262,7 +273,7 @@ absl::Status StreamDecoder::Feed(std::string_view chunk, const Sink& sink) {
     s.buf.append(chunk.substr(0, take));
     s.offset += take;
     chunk.remove_prefix(take);
-    Step step = DecodeItem(s.at, s.buf, s.limits, sink);
+    Step step = DecodeItem(s.at, s.buf, s.limits, s.scratch, sink);
     if (step.status == DecodeStatus::kInvalid) return s.error = step.error;
     if (step.status == DecodeStatus::kOk) s.buf.clear();
   }
@@ -291,10 +302,11 @@ DecodedStream DecodeWholeStream(std::string_view all, StreamGrammar grammar, Lim
   Position at;
   at.expect = FirstExpect(grammar);
   auto emit = [&](const StreamEvent& e) { out.events.push_back(ToOwned(e)); };
+  StreamEvent scratch;
   size_t pos = 0;
   while (pos < all.size() || at.in_list || at.expect == Expect::kParams) {
     const std::string_view rest = all.substr(pos);
-    Step step = DecodeItem(at, rest, limits, emit);
+    Step step = DecodeItem(at, rest, limits, scratch, emit);
     if (step.status == DecodeStatus::kInvalid) {
       out.status = step.error;
       break;
