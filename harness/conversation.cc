@@ -86,6 +86,7 @@ class Conversation {
   void OnStdout(std::string_view bytes);
   void OnEvent(const codec::StreamEvent& e, uint64_t chunk_start);
   void OnListEnd(uint64_t index);
+  bool NewestPairUnread() const;
   void OnLog(const codec::LogLine& line);
 
   ProcessIo& io_;
@@ -109,6 +110,7 @@ class Conversation {
   std::vector<std::pair<std::string, std::string>> cur_pairs_;
   uint64_t cur_bytes_ = 0;
   uint64_t kept_output_bytes_ = 0;
+  uint64_t last_pair_frame_ = 0;  // size of the newest pair's frame
 };
 
 Conversation::Wait Conversation::PumpUntil(const std::function<bool()>& done, milliseconds budget,
@@ -190,6 +192,7 @@ void Conversation::QueuePair(const codec::PairView& pair) {
     return;
   }
   PairWrite w{t_->pairs_queued, t_->stdin_bytes_queued, frame.size(), Elapsed()};
+  last_pair_frame_ = frame.size();
   if (t_->pairs.size() < kMaxListRecords) t_->pairs.push_back(w);
   ++t_->pairs_queued;
   QueueBytes(frame);
@@ -239,6 +242,19 @@ void Conversation::OnEvent(const codec::StreamEvent& e, uint64_t chunk_start) {
                              ") arrived before pair ", r.index,
                              " was written: a second list for pair ", r.index - 1);
       Abort();
+    } else if (IsMap() && !opts_.pipeline && e.offset >= chunk_start &&
+               r.index + 1 == t_->pairs_queued && NewestPairUnread()) {
+      // Lockstep: pair r.index is the only input the program has not answered, and not one of
+      // its bytes has left the pipe: this list cannot answer it (R5.2: a second list for the
+      // previous pair, sent in a write of its own; R5.3 for list 0).
+      t_->extra_list_violation =
+          r.index == 0
+              ? absl::StrCat("R5.3: result list 0 (stdout offset ", e.offset,
+                             ") arrived before the program had read any of pair 0")
+              : absl::StrCat("R5.2: result list ", r.index, " (stdout offset ", e.offset,
+                             ") arrived before the program had read any of pair ", r.index,
+                             ": a second list for pair ", r.index - 1);
+      Abort();
     }
   } else if (e.type == Type::kPair) {
     if (!keep_pairs_) return;
@@ -254,6 +270,13 @@ void Conversation::OnEvent(const codec::StreamEvent& e, uint64_t chunk_start) {
   } else if (e.type == Type::kListEnd) {
     OnListEnd(e.list_index);
   }
+}
+
+// Whether every byte of the newest pair is still ours or in the pipe (FIONREAD). Only then:
+// a program that has read part of it may be answering it.
+bool Conversation::NewestPairUnread() const {
+  return last_pair_frame_ > 0 && !io_.input_closed() &&
+         io_.UnreadInput() + io_.PendingInput() >= last_pair_frame_;
 }
 
 void Conversation::OnListEnd(uint64_t index) {

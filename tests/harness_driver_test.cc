@@ -179,6 +179,45 @@ while True:
   EXPECT_THAT(t.extra_list_violation, HasSubstr("R5.2"));
 }
 
+// The second list comes 50 ms after the first, in a write of its own, while pair 1 sits unread in
+// the pipe: it is named as a second list for pair 0 at once, not taken for pair 1's answer.
+// (The program then waits before reading on: had it read pair 1 before the harness looked, the
+// harness could not tell the list from an answer and would catch the extra list one step later.)
+TEST(DriverTest, LateSecondListIsNamedForItsPair) {
+  ScriptDir d;
+  std::string prog = d.Write("late.py", R"PY(
+read_params()
+p = read_pair()
+write_list([p]); time.sleep(0.05); write_list([]); time.sleep(0.2)
+while True:
+    p = read_pair()
+    if p is None: break
+    write_list([p])
+)PY");
+  auto t = RunProgram(Mode::kMap, prog, Input{{{"a", "1"}, {"b", "2"}, {"c", "3"}}});
+  EXPECT_THAT(t.extra_list_violation,
+              HasSubstr("before the program had read any of pair 1: a second list for pair 0"));
+  EXPECT_EQ(t.lists_completed, 1u);  // stopped at the violation
+}
+
+// A list written before the program reads anything is R5.3 even without a quiet period.
+TEST(DriverTest, ListBeforeReadingIsSeenWithoutSettle) {
+  ScriptDir d;
+  std::string prog = d.Write("early.py", R"PY(
+write_list([])
+time.sleep(0.05)
+read_params()
+while True:
+    p = read_pair()
+    if p is None: break
+    write_list([p])
+)PY");
+  DriverOptions o = FastOptions();
+  o.settle = milliseconds(0);
+  auto t = RunProgram(Mode::kMap, prog, Input{{{"a", "1"}}}, o);
+  EXPECT_THAT(t.extra_list_violation, HasSubstr("R5.3"));
+}
+
 TEST(DriverTest, ListBeforeInputIsSeenWithSettle) {
   ScriptDir d;
   std::string prog = d.Write("early.py", R"PY(
