@@ -200,37 +200,31 @@ while True:
   EXPECT_EQ(t.lists_completed, 1u);  // stopped at the violation
 }
 
-// A list written before the program reads anything is R5.3 even without a quiet period.
-TEST(DriverTest, ListBeforeReadingIsSeenWithoutSettle) {
+// A program that writes `first_list` before reading anything, waits `pause_s`, then echoes.
+Transcript RunListFirst(const std::string& first_list, const std::string& pause_s,
+                        milliseconds settle) {
   ScriptDir d;
-  std::string prog = d.Write("early.py", R"PY(
-write_list([])
-time.sleep(0.05)
-read_params()
+  std::string prog = d.Write("early.py", "write_list(" + first_list + ")\ntime.sleep(" + pause_s +
+                                             ")\nread_params()\n" + R"PY(
 while True:
     p = read_pair()
     if p is None: break
     write_list([p])
 )PY");
   DriverOptions o = FastOptions();
-  o.settle = milliseconds(0);
-  auto t = RunProgram(Mode::kMap, prog, Input{{{"a", "1"}}}, o);
+  o.settle = settle;
+  return RunProgram(Mode::kMap, prog, Input{{{"a", "1"}}}, o);
+}
+
+// Without a quiet period the list arrives after pair 0 was written, but before the program has
+// read any of it: still R5.3.
+TEST(DriverTest, ListBeforeReadingIsSeenWithoutSettle) {
+  auto t = RunListFirst("[]", "0.05", milliseconds(0));
   EXPECT_THAT(t.extra_list_violation, HasSubstr("R5.3"));
 }
 
 TEST(DriverTest, ListBeforeInputIsSeenWithSettle) {
-  ScriptDir d;
-  std::string prog = d.Write("early.py", R"PY(
-write_list([(b'x', b'y')])
-read_params()
-while True:
-    p = read_pair()
-    if p is None: break
-    write_list([p])
-)PY");
-  DriverOptions o = FastOptions();
-  o.settle = milliseconds(300);
-  auto t = RunProgram(Mode::kMap, prog, Input{{{"a", "1"}}}, o);
+  auto t = RunListFirst("[(b'x', b'y')]", "0", milliseconds(300));
   EXPECT_THAT(t.extra_list_violation, HasSubstr("R5.3"));
   EXPECT_GT(t.stdout_bytes_before_first_pair, 0u);
 }
