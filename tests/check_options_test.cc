@@ -20,6 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kDxt[] = DXT_BINARY_DIR "/tools/dxt";
 constexpr char kReferenceEcho[] = DXT_BINARY_DIR "/reference/programs/echo";
@@ -131,6 +132,21 @@ TEST_F(CheckOptionsTest, BadMaxItemSizeIsAUsageErrorNamingOptionAndValue) {
     EXPECT_THAT(r.err, HasSubstr("--max-item-size")) << value;
     EXPECT_THAT(r.err, HasSubstr(std::string("'") + value + "'")) << r.err;
     EXPECT_FALSE(r.report.is_object()) << "no case may run: " << value;
+  }
+}
+
+// A bad --baseline is refused before any case runs: exit 2 naming the file, no report.
+TEST_F(CheckOptionsTest, BadBaselineIsAUsageErrorBeforeAnyCaseRuns) {
+  if (!fs::exists(kReferenceEcho)) GTEST_SKIP() << "reference echo is not built";
+  fs::path bad = dir_ / "baseline.json";
+  std::ofstream(bad) << "{\"expected_failures\": [";
+  for (const fs::path& file : {bad, dir_ / "missing.json"}) {
+    CheckRun r = Check("--cases 1.1.1 --baseline " + ShellQuote(file) + " " +
+                       ShellQuote(kReferenceEcho));
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_THAT(r.err, HasSubstr(file.string()));
+    EXPECT_THAT(r.out, Not(HasSubstr("1.1.1"))) << "a case ran before the baseline was read";
+    EXPECT_FALSE(r.report.is_object());
   }
 }
 

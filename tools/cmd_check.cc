@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "CLI/CLI.hpp"
@@ -78,6 +79,16 @@ absl::StatusOr<std::vector<conformance::CaseRef>> PlanCatalogue(const CheckArgs&
   return conformance::Plan(conformance::Catalogue(), sel);
 }
 
+// The --baseline file, read and checked before any case runs; nullopt without --baseline.
+absl::StatusOr<std::optional<conformance::Baseline>> LoadBaseline(const CheckArgs& a) {
+  if (a.baseline.empty()) return std::nullopt;
+  auto text = ReadWholeFile(a.baseline, "baseline");
+  if (!text.ok()) return text.status();
+  auto b = conformance::ParseBaseline(*text, a.baseline);
+  if (!b.ok()) return b.status();
+  return std::optional<conformance::Baseline>(std::move(*b));
+}
+
 absl::StatusOr<codec::ParamDict> LoadParams(const CheckArgs& a) {
   if (a.params.empty()) return codec::ParamDict{};
   auto text = ReadWholeFile(a.params, "params file");
@@ -116,11 +127,12 @@ absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
   return selected;
 }
 
-// Writes the reports and returns the exit code: FAILED cases count, or with --baseline only the
-// new failures.
+// Writes the reports and returns the exit code: FAILED cases count, or with a baseline (suite
+// runs only) only the new failures.
 int Finish(const CheckArgs& a, const std::string& program,
            const std::vector<harness::CaseResult>& results,
-           const std::vector<conformance::SuiteResult>* suite, bool color) {
+           const std::vector<conformance::SuiteResult>* suite,
+           const conformance::Baseline* baseline, bool color) {
   std::cout << harness::RenderSummary(results, color);
   harness::ReportInfo info{DXT_VERSION, program};
   if (!a.report_json.empty()) {
@@ -135,13 +147,9 @@ int Finish(const CheckArgs& a, const std::string& program,
     if (r.flaky)
       std::cout << "FLAKY " << r.id << " " << harness::ModeName(r.mode)
                 << ": FAILED, then passed on retry (reported INFORMATIONAL)\n";
-  if (!a.baseline.empty() && suite) {
-    auto text = ReadWholeFile(a.baseline, "baseline");
-    if (!text.ok()) return UsageError(std::string(text.status().message()));
-    auto b = conformance::ParseBaseline(*text, a.baseline);
-    if (!b.ok()) return UsageError(std::string(b.status().message()));
-    auto report = conformance::CompareWithBaseline(conformance::OutcomesOf(*suite), *b);
-    std::cout << conformance::FormatBaselineReport(report, *b);
+  if (baseline && suite) {
+    auto report = conformance::CompareWithBaseline(conformance::OutcomesOf(*suite), *baseline);
+    std::cout << conformance::FormatBaselineReport(report, *baseline);
     return report.ExitCode();
   }
   return harness::CountVerdicts(results)["FAILED"] > 0 ? kExitFailed : kExitOk;
@@ -153,6 +161,8 @@ int RunCatalogue(const CheckArgs& a, harness::RunOptions options, bool color) {
   if (plan->empty()) return UsageError(absl::StrCat("no case for --mode ", a.mode));
   auto params = LoadParams(a);
   if (!params.ok()) return UsageError(std::string(params.status().message()));
+  auto baseline = LoadBaseline(a);
+  if (!baseline.ok()) return UsageError(std::string(baseline.status().message()));
   conformance::SuiteOptions o;
   o.materialise.identity = a.expect == "identity";
   o.materialise.strict = a.strict;
@@ -167,7 +177,8 @@ int RunCatalogue(const CheckArgs& a, harness::RunOptions options, bool color) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
   }
-  return Finish(a, o.run.program.path, conformance::CaseResultsOf(*results), &*results, color);
+  return Finish(a, o.run.program.path, conformance::CaseResultsOf(*results), &*results,
+                baseline->has_value() ? &**baseline : nullptr, color);
 }
 
 int RunCheck(const CheckArgs& a) {
@@ -222,7 +233,7 @@ int RunCheck(const CheckArgs& a) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
   }
-  return Finish(a, program.string(), *results, nullptr, color);
+  return Finish(a, program.string(), *results, nullptr, nullptr, color);
 }
 
 CommandRegistrar registrar({
@@ -268,7 +279,8 @@ CommandRegistrar registrar({
           ->check(CLI::IsMember({"identity"}));
       sub.add_option("--baseline", a->baseline,
                      "JSON of expected failures; exit code counts only new failures");
-      sub.add_option("--jobs", a->jobs, "cases run concurrently (default: 4 per core; heavy cases one at a time)");
+      sub.add_option("--jobs", a->jobs,
+                     "cases run concurrently (default: 4 per core; heavy cases one at a time)");
       sub.add_flag("--no-retry", a->no_retry, "do not retry a FAILED case (no FLAKY detection)");
       return [a] {
         if (a->program.empty() && !a->list && !a->list_rules)
