@@ -14,13 +14,6 @@ int DefaultJobs() {
   return 4 * static_cast<int>(std::max(n, 1u));
 }
 
-void ParallelFor(size_t n, int jobs, const std::function<bool(size_t)>& heavy,
-                 const std::function<void(size_t)>& fn) {
-  std::vector<size_t> order(n);
-  for (size_t i = 0; i < n; ++i) order[i] = i;
-  ParallelFor(order, jobs, heavy, fn);
-}
-
 // A heavy case that finds another one running is set aside, not waited for, and the worker takes
 // the next case; whoever finishes a heavy case runs the set-aside ones next.
 void ParallelFor(const std::vector<size_t>& order, int jobs,

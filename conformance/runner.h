@@ -15,14 +15,11 @@ namespace dxt::conformance {
 // are serialised whatever the count.
 int DefaultJobs();
 
-// Calls fn(i) for every i in [0, n) on min(jobs, n) threads (jobs < 1 counts as 1), each index
-// exactly once, and returns when all calls have returned. Calls for which heavy(i) is true never
-// overlap each other. `fn` must be safe to call concurrently for distinct i; results are the
-// caller's (typically written to slot i of a pre-sized vector).
-void ParallelFor(size_t n, int jobs, const std::function<bool(size_t)>& heavy,
-                 const std::function<void(size_t)>& fn);
-
-// The same over the indices in `order` (each called exactly once), started in that order.
+// Calls fn(i) for every index i in `order`, started in that order, on min(jobs, order.size())
+// threads (jobs < 1 counts as 1), each index exactly once, and returns when all calls have
+// returned. Calls for which heavy(i) is true never overlap each other. `fn` must be safe to call
+// concurrently for distinct i; results are the caller's (typically written to slot i of a
+// pre-sized vector).
 void ParallelFor(const std::vector<size_t>& order, int jobs,
                  const std::function<bool(size_t)>& heavy, const std::function<void(size_t)>& fn);
 

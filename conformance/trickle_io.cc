@@ -3,8 +3,6 @@
 #include "conformance/trickle_io.h"
 
 #include <algorithm>
-#include <thread>
-
 
 namespace dxt::conformance {
 

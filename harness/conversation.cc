@@ -37,6 +37,14 @@ void AppendCapped(std::string* dst, std::string_view src, size_t cap = kMaxExcer
   if (dst->size() < cap) dst->append(src.substr(0, cap - dst->size()));
 }
 
+// A map list that arrived before `before`: R5.3 for list 0, else R5.2, a second list for the
+// previous pair.
+std::string EarlyListText(uint64_t index, uint64_t offset, const std::string& before) {
+  return absl::StrCat(index == 0 ? "R5.3" : "R5.2", ": result list ", index, " (stdout offset ",
+                      offset, ") arrived before ", before,
+                      index == 0 ? "" : absl::StrCat(": a second list for pair ", index - 1));
+}
+
 // The codec's stream errors start with "offset N:" (stream_decoder.h).
 std::optional<uint64_t> ErrorOffset(const absl::Status& s) {
   std::string_view m(s.message().data(), s.message().size());
@@ -229,31 +237,26 @@ void Conversation::OnEvent(const codec::StreamEvent& e, uint64_t chunk_start) {
     if (t_->lists.size() < kMaxListRecords) t_->lists.push_back(r);
     cur_pairs_.clear();
     cur_bytes_ = 0;
+    std::string early;  // set when this list cannot answer any pair the program has read
     if (IsMap() && r.index >= r.pairs_queued_at_start) {
-      t_->extra_list_violation =
-          r.index == 0
-              ? absl::StrCat("R5.3: result list 0 (stdout offset ", e.offset,
-                             ") arrived before any pair was written")
-          : opts_.pipeline
-              ? absl::StrCat("R5.2: result list ", r.index, " (stdout offset ", e.offset,
+      if (opts_.pipeline && r.index > 0) {
+        early = absl::StrCat("R5.2: result list ", r.index, " (stdout offset ", e.offset,
                              ") arrived when only ", r.index,
-                             " pairs had been written: more lists than pairs")
-              : absl::StrCat("R5.2: result list ", r.index, " (stdout offset ", e.offset,
-                             ") arrived before pair ", r.index,
-                             " was written: a second list for pair ", r.index - 1);
-      Abort();
+                             " pairs had been written: more lists than pairs");
+      } else {
+        early = EarlyListText(r.index, e.offset,
+                              r.index == 0 ? std::string("any pair was written")
+                                           : absl::StrCat("pair ", r.index, " was written"));
+      }
     } else if (IsMap() && !opts_.pipeline && e.offset >= chunk_start &&
                r.index + 1 == t_->pairs_queued && NewestPairUnread()) {
       // Lockstep: pair r.index is the only input the program has not answered, and not one of
-      // its bytes has left the pipe: this list cannot answer it (R5.2: a second list for the
-      // previous pair, sent in a write of its own; R5.3 for list 0).
-      t_->extra_list_violation =
-          r.index == 0
-              ? absl::StrCat("R5.3: result list 0 (stdout offset ", e.offset,
-                             ") arrived before the program had read any of pair 0")
-              : absl::StrCat("R5.2: result list ", r.index, " (stdout offset ", e.offset,
-                             ") arrived before the program had read any of pair ", r.index,
-                             ": a second list for pair ", r.index - 1);
+      // its bytes has left the pipe: this list cannot answer it.
+      early = EarlyListText(r.index, e.offset,
+                            absl::StrCat("the program had read any of pair ", r.index));
+    }
+    if (!early.empty()) {
+      t_->extra_list_violation = std::move(early);
       Abort();
     }
   } else if (e.type == Type::kPair) {

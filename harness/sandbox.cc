@@ -149,22 +149,21 @@ absl::StatusOr<Sandbox> CreateSandbox(const std::string& program,
   if (::mkdtemp(tmpl.data()) == nullptr)
     return absl::InternalError(absl::StrCat("mkdtemp ", tmpl, " failed"));
   Sandbox box{tmpl, ""};
-  std::set<std::string> names{fs::path(program).filename().string()};
+  std::set<std::string> names;
   fs::path linked = fs::path(box.dir) / fs::path(program).filename();
   FileId source;
-  absl::Status s;
   if (StatId(program, &source) && ProgramStage().LinkInto(program, source, linked)) {
+    names.insert(linked.filename().string());
     box.program_path = linked.string();
-  } else {
-    names.clear();
-    fs::path copied;
-    std::lock_guard<std::mutex> lock(SpawnMutex());
+  }
+  absl::Status s;
+  fs::path copied;
+  // Copies hold write descriptors without O_CLOEXEC (std::filesystem): no fork may see them.
+  std::unique_lock<std::mutex> lock(SpawnMutex());
+  if (box.program_path.empty()) {
     s = CopyInto(program, box.dir, &names, &copied);
     box.program_path = copied.string();
   }
-  // Copies hold write descriptors without O_CLOEXEC (std::filesystem): no fork may see them.
-  std::unique_lock<std::mutex> lock(SpawnMutex());
-  fs::path copied;
   for (size_t i = 0; s.ok() && i < files.size(); ++i) s = CopyInto(files[i], box.dir, &names, &copied);
   lock.unlock();
   if (!s.ok()) {

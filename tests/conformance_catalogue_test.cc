@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <numeric>
 #include <set>
 #include <thread>
 
@@ -261,9 +262,11 @@ TEST(RetryTest, FailedThenPassIsFlakyNeverOk) {
 
 TEST(ParallelForTest, RunsEachIndexOnceAndHeavyOnesAlone) {
   std::vector<std::atomic<int>> hits(200);
+  std::vector<size_t> order(hits.size());
+  std::iota(order.begin(), order.end(), 0);
   std::atomic<int> heavy_running{0}, max_heavy{0};
   ParallelFor(
-      hits.size(), 4, [](size_t i) { return i % 10 == 0; },
+      order, 4, [](size_t i) { return i % 10 == 0; },
       [&](size_t i) {
         if (i % 10 == 0) {
           int now = ++heavy_running;
@@ -275,7 +278,7 @@ TEST(ParallelForTest, RunsEachIndexOnceAndHeavyOnesAlone) {
       });
   for (auto& h : hits) EXPECT_EQ(h.load(), 1);
   EXPECT_EQ(max_heavy.load(), 1);
-  ParallelFor(0, 4, nullptr, [](size_t) { FAIL(); });
+  ParallelFor({}, 4, nullptr, [](size_t) { FAIL(); });
 }
 
 TEST(CatalogueTest, PlannedWaitCountsPausesAndQuietPeriods) {
@@ -306,7 +309,7 @@ TEST(ParallelForTest, StartsInTheGivenOrder) {
 TEST(ParallelForTest, WaitingHeavyCasesDoNotBlockLightOnes) {
   const size_t n = 40;
   std::vector<size_t> order(n);
-  for (size_t k = 0; k < n; ++k) order[k] = k;  // 0..3 heavy, first
+  std::iota(order.begin(), order.end(), 0);  // 0..3 heavy, first
   std::vector<std::atomic<int>> hits(n);
   std::atomic<int> heavy_running{0}, max_heavy{0}, heavy_done{0}, light_before_first_heavy{0};
   ParallelFor(

@@ -186,7 +186,7 @@ harness::LogSink JobRunner::TaskLog(const std::string& label, std::string* first
 absl::StatusOr<uint32_t> JobRunner::PartitionOf(std::string_view key) const {
   if (!job_.partitions) return 0;
   if (job_.range) return RangePartitionOf(key, job_.range->min, job_.range->max, num_parts_);
-  return num_parts_ == 1 ? 0 : DefaultPartition(key, num_parts_);
+  return DefaultPartition(key, num_parts_);
 }
 
 absl::Status JobRunner::RunExternalMap(const std::string& label, EntryReader& reader,
