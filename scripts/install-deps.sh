@@ -7,7 +7,7 @@ packages=(
   libgtest-dev libgmock-dev libabsl-dev
   libboost1.81-dev libboost-filesystem1.81-dev
   nlohmann-json3-dev libssl-dev libcli11-dev libbenchmark-dev
-  python3 zip
+  python3 zip bubblewrap zlib1g-dev
 )
 
 SUDO=""
