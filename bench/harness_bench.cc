@@ -15,6 +15,7 @@
 #include "benchmark/benchmark.h"
 #include "codec/kv_frame.h"
 #include "harness/driver.h"
+#include "judge/task.h"
 
 namespace {
 
@@ -171,9 +172,9 @@ void RunDriver(benchmark::State& state, size_t value_size) {
       got += ps.size();
       return absl::OkStatus();
     };
-    auto r = kMap ? harness::RunMap(spec, "0\n", SourceOf(pairs, &next), sink, nullptr, options)
-                  : harness::RunReduce(spec, "0\n", SourceOf(pairs, &next), sink, nullptr, options);
-    if (!r.ok() || !r->ToStatus().ok() || got != pairs.size()) {
+    auto r = harness::RunRecorded(kMap ? harness::Mode::kMap : harness::Mode::kReduce, spec, "0\n",
+                                  SourceOf(pairs, &next), sink, nullptr, options);
+    if (!r.ok() || !dxt::judge::JudgeTask(*r, true).status.ok() || got != pairs.size()) {
       state.SkipWithError("driver run failed");
       return;
     }

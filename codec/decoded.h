@@ -3,6 +3,7 @@
 #define DXT_CODEC_DECODED_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -23,6 +24,8 @@ struct Decoded {
   size_t consumed = 0;      // kOk only
   std::string reason;       // kInvalid only, e.g. "key length 4294967295 exceeds limit 1073741824"
   size_t error_offset = 0;  // kInvalid only: offset of the offending byte in the input span
+  bool over_limit = false;  // kInvalid only: a length or count above the decoder's limit (R3.2)
+  uint64_t claimed = 0;     // over_limit only: the length or count claimed
 
   bool ok() const { return status == DecodeStatus::kOk; }
   bool incomplete() const { return status == DecodeStatus::kIncomplete; }
@@ -41,6 +44,20 @@ struct Decoded {
     d.status = DecodeStatus::kInvalid;
     d.reason = std::move(why);
     d.error_offset = offset;
+    return d;
+  }
+  static Decoded OverLimit(std::string why, size_t offset, uint64_t claimed) {
+    Decoded d = Invalid(std::move(why), offset);
+    d.over_limit = true;
+    d.claimed = claimed;
+    return d;
+  }
+  // The same error for another item type (a list passing on its pair's error).
+  template <typename U>
+  static Decoded From(const Decoded<U>& e, std::string why, size_t offset) {
+    Decoded d = Invalid(std::move(why), offset);
+    d.over_limit = e.over_limit;
+    d.claimed = e.claimed;
     return d;
   }
 };

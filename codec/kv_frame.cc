@@ -28,8 +28,8 @@ namespace internal {
 
 Decoded<PairView> PairLengthOverLimit(const char* what, uint64_t length, uint64_t limit,
                                       size_t offset) {
-  return Decoded<PairView>::Invalid(
-      absl::StrCat(what, " length ", length, " exceeds limit ", limit, " (R3.2)"), offset);
+  return Decoded<PairView>::OverLimit(
+      absl::StrCat(what, " length ", length, " exceeds limit ", limit, " (R3.2)"), offset, length);
 }
 
 }  // namespace internal

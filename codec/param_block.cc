@@ -47,9 +47,9 @@ Decoded<std::string_view> DecodeParamBlock(std::string_view in, const Limits& li
     }
     // A prefix of the digits never exceeds the final value, so an over-limit prefix is final.
     if (!AccumulateDigit(&length, in[i]) || length > limits.max_item_size) {
-      return D::Invalid(absl::StrCat("parameter block length ", Absl(in.substr(0, i + 1)),
-                                     "... exceeds limit ", limits.max_item_size, " (R2.1)"),
-                        0);
+      return D::OverLimit(absl::StrCat("parameter block length ", Absl(in.substr(0, i + 1)),
+                                       "... exceeds limit ", limits.max_item_size, " (R2.1)"),
+                          0, length);
     }
   }
   if (i == in.size()) return D::Incomplete();

@@ -17,9 +17,9 @@ Decoded<uint32_t> DecodeListHeader(std::string_view in, const Limits& limits) {
   if (in.size() < kListHeaderSize) return D::Incomplete();
   const uint32_t count = LoadU32(in.data());
   if (count > limits.max_pairs_per_list) {
-    return D::Invalid(
+    return D::OverLimit(
         absl::StrCat("list count ", count, " exceeds limit ", limits.max_pairs_per_list, " (R4.1)"),
-        0);
+        0, count);
   }
   return D::Ok(count, kListHeaderSize);
 }
@@ -27,7 +27,7 @@ Decoded<uint32_t> DecodeListHeader(std::string_view in, const Limits& limits) {
 Decoded<ResultListView> DecodeResultList(std::string_view in, const Limits& limits) {
   using D = Decoded<ResultListView>;
   Decoded<uint32_t> header = DecodeListHeader(in, limits);
-  if (header.invalid()) return D::Invalid(header.reason, header.error_offset);
+  if (header.invalid()) return D::From(header, header.reason, header.error_offset);
   if (header.incomplete()) return D::Incomplete();
   ResultListView list;
   size_t pos = header.consumed;
@@ -35,7 +35,7 @@ Decoded<ResultListView> DecodeResultList(std::string_view in, const Limits& limi
     Decoded<PairView> pair = DecodePair(in.substr(pos), limits);
     if (pair.incomplete()) return D::Incomplete();
     if (pair.invalid()) {
-      return D::Invalid(absl::StrCat("pair ", i, ": ", pair.reason), pos + pair.error_offset);
+      return D::From(pair, absl::StrCat("pair ", i, ": ", pair.reason), pos + pair.error_offset);
     }
     list.pairs.push_back(pair.value);
     pos += pair.consumed;

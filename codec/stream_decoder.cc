@@ -45,7 +45,31 @@ struct Position {
   uint64_t list_start = 0;
 };
 
-absl::Status ItemError(const Position& at, uint64_t error_offset, const std::string& reason) {
+StreamError::Item ItemOf(Expect expect) {
+  switch (expect) {
+    case Expect::kParams:
+      return StreamError::Item::kParams;
+    case Expect::kListHeader:
+      return StreamError::Item::kListHeader;
+    case Expect::kPair:
+      break;
+  }
+  return StreamError::Item::kPair;
+}
+
+StreamError ErrorAt(const Position& at, StreamError::Kind kind, uint64_t offset) {
+  StreamError e;
+  e.kind = kind;
+  e.item = ItemOf(at.expect);
+  e.offset = offset;
+  e.item_start = at.item_start;
+  e.pair_index = at.pairs;
+  e.list_index = at.lists;
+  return e;
+}
+
+absl::Status ItemError(const Position& at, uint64_t error_offset, const std::string& reason,
+                       bool over_limit) {
   std::string where;
   switch (at.expect) {
     case Expect::kParams:
@@ -60,7 +84,7 @@ absl::Status ItemError(const Position& at, uint64_t error_offset, const std::str
   }
   std::string text =
       absl::StrCat("offset ", at.item_start + error_offset, ": ", where, ": ", reason);
-  if (reason.find("exceeds limit") != std::string::npos) return absl::OutOfRangeError(text);
+  if (over_limit) return absl::OutOfRangeError(text);
   return absl::InvalidArgumentError(text);
 }
 
@@ -119,6 +143,7 @@ struct Step {
   DecodeStatus status = DecodeStatus::kIncomplete;
   size_t consumed = 0;
   absl::Status error;  // kInvalid only
+  StreamError fact;    // kInvalid only: the same error as data
 };
 
 // Overwrites every field of `e` (a scratch event reused across items: value-initialising a fresh
@@ -139,15 +164,18 @@ template <typename Emit>
 Step DecodeItem(Position& at, std::string_view in, const Limits& limits, StreamEvent& e,
                 const Emit& emit) {
   Step step;
-  auto fail = [&](const std::string& reason, size_t offset) {
+  auto fail = [&](const auto& d) {
     step.status = DecodeStatus::kInvalid;
-    step.error = ItemError(at, offset, reason);
+    step.error = ItemError(at, d.error_offset, d.reason, d.over_limit);
+    step.fact = ErrorAt(at, d.over_limit ? StreamError::Kind::kOverLimit : StreamError::Kind::kInvalid,
+                        at.item_start + d.error_offset);
+    step.fact.claimed = d.claimed;
     return step;
   };
   switch (at.expect) {
     case Expect::kParams: {
       Decoded<std::string_view> d = DecodeParamBlock(in, limits);
-      if (d.invalid()) return fail(d.reason, d.error_offset);
+      if (d.invalid()) return fail(d);
       if (d.incomplete()) return step;
       Reset(e, StreamEvent::Type::kParams, at.item_start);
       e.body = d.value;
@@ -158,7 +186,7 @@ Step DecodeItem(Position& at, std::string_view in, const Limits& limits, StreamE
     }
     case Expect::kListHeader: {
       Decoded<uint32_t> d = DecodeListHeader(in, limits);
-      if (d.invalid()) return fail(d.reason, d.error_offset);
+      if (d.invalid()) return fail(d);
       if (d.incomplete()) return step;
       Reset(e, StreamEvent::Type::kListStart, at.item_start);
       e.count = d.value;
@@ -179,7 +207,7 @@ Step DecodeItem(Position& at, std::string_view in, const Limits& limits, StreamE
     }
     case Expect::kPair: {
       Decoded<PairView> d = DecodePair(in, limits);
-      if (d.invalid()) return fail(d.reason, d.error_offset);
+      if (d.invalid()) return fail(d);
       if (d.incomplete()) return step;
       Reset(e, StreamEvent::Type::kPair, at.item_start);
       e.pair = d.value;
@@ -243,6 +271,7 @@ struct StreamDecoder::State {
   std::string buf;  // the one partial item, if any
   uint64_t offset = 0;
   absl::Status error;
+  StreamError fact;
 };
 
 StreamDecoder::StreamDecoder(StreamGrammar grammar, Limits limits)
@@ -258,7 +287,10 @@ absl::Status StreamDecoder::Feed(std::string_view chunk, const Sink& sink) {
     if (s.buf.empty()) {
       // Hot path: decode straight from the chunk.
       Step step = DecodeItem(s.at, chunk, s.limits, s.scratch, sink);
-      if (step.status == DecodeStatus::kInvalid) return s.error = step.error;
+      if (step.status == DecodeStatus::kInvalid) {
+        s.fact = step.fact;
+        return s.error = step.error;
+      }
       if (step.status == DecodeStatus::kIncomplete) {
         s.buf.assign(chunk);  // a proper prefix of one item
         s.offset += chunk.size();
@@ -274,7 +306,10 @@ absl::Status StreamDecoder::Feed(std::string_view chunk, const Sink& sink) {
     s.offset += take;
     chunk.remove_prefix(take);
     Step step = DecodeItem(s.at, s.buf, s.limits, s.scratch, sink);
-    if (step.status == DecodeStatus::kInvalid) return s.error = step.error;
+    if (step.status == DecodeStatus::kInvalid) {
+      s.fact = step.fact;
+      return s.error = step.error;
+    }
     if (step.status == DecodeStatus::kOk) s.buf.clear();
   }
   return absl::OkStatus();
@@ -284,8 +319,11 @@ absl::Status StreamDecoder::Finish() {
   State& s = *state_;
   if (!s.error.ok()) return s.error;
   if (at_boundary()) return absl::OkStatus();
+  s.fact = ErrorAt(s.at, StreamError::Kind::kTruncated, s.offset);
   return s.error = Truncation(s.at, s.buf);
 }
+
+const StreamError& StreamDecoder::error() const { return state_->fact; }
 
 uint64_t StreamDecoder::offset() const { return state_->offset; }
 
@@ -309,10 +347,12 @@ DecodedStream DecodeWholeStream(std::string_view all, StreamGrammar grammar, Lim
     Step step = DecodeItem(at, rest, limits, scratch, emit);
     if (step.status == DecodeStatus::kInvalid) {
       out.status = step.error;
+      out.error = step.fact;
       break;
     }
     if (step.status == DecodeStatus::kIncomplete) {
       out.status = Truncation(at, rest);
+      out.error = ErrorAt(at, StreamError::Kind::kTruncated, all.size());
       break;
     }
     pos += step.consumed;

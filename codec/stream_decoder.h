@@ -44,6 +44,26 @@ struct OwnedEvent {
 };
 OwnedEvent ToOwned(const StreamEvent& e);
 
+// A stream error as data: the facts its Status text is rendered from, for callers that act on
+// them (numbers travel as numbers; nobody parses the text again).
+struct StreamError {
+  enum class Kind {
+    kNone,       // no error
+    kInvalid,    // bytes that can never become valid (InvalidArgument)
+    kOverLimit,  // a length or count above the limits (OutOfRange), nothing allocated for it
+    kTruncated,  // the stream ended inside an item (DataLoss, R3.3)
+  };
+  enum class Item { kParams, kListHeader, kPair };  // what was expected there
+  Kind kind = Kind::kNone;
+  Item item = Item::kPair;
+  uint64_t offset = 0;      // stream offset of the offending byte (kTruncated: end of stream)
+  uint64_t item_start = 0;  // stream offset of the first byte of the item concerned
+  uint64_t pair_index = 0;  // pairs decoded before it: the index of the pair concerned
+  uint64_t list_index = 0;  // lists completed before it: the index of the list concerned
+  uint64_t claimed = 0;     // kOverLimit: the length or count the stream claimed
+  bool ok() const { return kind == Kind::kNone; }
+};
+
 class StreamDecoder {
  public:
   // Views in an event are valid only during the sink call.
@@ -61,6 +81,9 @@ class StreamDecoder {
   // (R3.3), e.g. "offset 40: stream ended inside pair 2 (value: have 3 of 10 bytes)".
   absl::Status Finish();
 
+  // The first error as data (kind kNone while Feed and Finish have returned OK).
+  const StreamError& error() const;
+
   uint64_t offset() const;          // bytes accepted so far
   bool at_boundary() const;         // true when no item is partially received
   uint64_t pairs_decoded() const;
@@ -76,6 +99,7 @@ class StreamDecoder {
 struct DecodedStream {
   std::vector<OwnedEvent> events;
   absl::Status status;
+  StreamError error;  // the same error as data
 };
 DecodedStream DecodeWholeStream(std::string_view all, StreamGrammar grammar, Limits limits = {});
 

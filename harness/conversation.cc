@@ -37,25 +37,35 @@ void AppendCapped(std::string* dst, std::string_view src, size_t cap = kMaxExcer
   if (dst->size() < cap) dst->append(src.substr(0, cap - dst->size()));
 }
 
-// A map list that arrived before `before`: R5.3 for list 0, else R5.2, a second list for the
-// previous pair.
-std::string EarlyListText(uint64_t index, uint64_t offset, const std::string& before) {
-  return absl::StrCat(index == 0 ? "R5.3" : "R5.2", ": result list ", index, " (stdout offset ",
-                      offset, ") arrived before ", before,
-                      index == 0 ? "" : absl::StrCat(": a second list for pair ", index - 1));
+// The rendering of a list no pair asked for.
+std::string ListViolationText(const ListViolation& v) {
+  using K = ListViolation::Kind;
+  const std::string head = absl::StrCat(v.rule, ": result list ", v.list_index,
+                                        " (stdout offset ", v.stdout_offset, ") arrived ");
+  const std::string second =
+      v.list_index == 0 ? "" : absl::StrCat(": a second list for pair ", v.list_index - 1);
+  switch (v.kind) {
+    case K::kBeforeAnyPair: return head + "before any pair was written";
+    case K::kBeforePairWritten:
+      return absl::StrCat(head, "before pair ", v.list_index, " was written", second);
+    case K::kBeforePairRead:
+      return absl::StrCat(head, "before the program had read any of pair ", v.list_index, second);
+    case K::kMoreListsThanPairs:
+      return absl::StrCat(head, "when only ", v.pairs_written,
+                          " pairs had been written: more lists than pairs");
+  }
+  return head;
 }
 
-// The codec's stream errors start with "offset N:" (stream_decoder.h).
-std::optional<uint64_t> ErrorOffset(const absl::Status& s) {
-  std::string_view m(s.message().data(), s.message().size());
-  auto pos = m.find("offset ");
-  if (pos == std::string_view::npos) return std::nullopt;
-  uint64_t v = 0;
-  size_t i = pos + 7, digits = 0;
-  for (; i < m.size() && m[i] >= '0' && m[i] <= '9' && digits < 19; ++i, ++digits)
-    v = v * 10 + static_cast<uint64_t>(m[i] - '0');
-  if (digits == 0) return std::nullopt;
-  return v;
+std::string ExpiredWaitText(const ExpiredWait& w) {
+  std::string what;
+  switch (w.kind) {
+    case ExpiredWait::Kind::kReply: what = absl::StrCat("reply to pair ", w.pair_index); break;
+    case ExpiredWait::Kind::kProgramRead: what = "program to read its input"; break;
+    case ExpiredWait::Kind::kExit: what = "exit after stdin was closed"; break;
+    case ExpiredWait::Kind::kWholeConversation: what = "the whole conversation"; break;
+  }
+  return absl::StrCat(what, " (", w.budget.count(), " ms)");
 }
 
 class Conversation {
@@ -85,7 +95,8 @@ class Conversation {
 
   Wait PumpUntil(const std::function<bool()>& done, milliseconds budget, bool extend_on_progress);
   bool Absorb(const PumpEvents& ev);
-  void Expire(const std::string& what, milliseconds budget);
+  void Expire(ExpiredWait::Kind kind, milliseconds budget, uint64_t pair = 0);
+  void Violate(ListViolation::Kind kind, uint64_t index, uint64_t offset, uint64_t written);
   void Abort();
   void QueueBytes(std::string_view bytes);
   void QueuePair(const codec::PairView& pair);
@@ -129,7 +140,7 @@ Conversation::Wait Conversation::PumpUntil(const std::function<bool()>& done, mi
     if (Stopped()) return Wait::kStopped;
     auto now = io_.Now();
     if (overall_deadline_ && now >= *overall_deadline_) {
-      Expire("the whole conversation", opts_.overall_timeout);
+      Expire(ExpiredWait::Kind::kWholeConversation, opts_.overall_timeout);
       Abort();
       return Wait::kStopped;
     }
@@ -175,8 +186,18 @@ bool Conversation::Absorb(const PumpEvents& ev) {
   return ev.in_written > 0 || !ev.out.empty();
 }
 
-void Conversation::Expire(const std::string& what, milliseconds budget) {
-  t_->expired_waits.push_back(absl::StrCat(what, " (", budget.count(), " ms)"));
+void Conversation::Expire(ExpiredWait::Kind kind, milliseconds budget, uint64_t pair) {
+  ExpiredWait w{kind, pair, budget};
+  t_->expired.push_back(w);
+  t_->expired_waits.push_back(ExpiredWaitText(w));
+}
+
+void Conversation::Violate(ListViolation::Kind kind, uint64_t index, uint64_t offset,
+                           uint64_t written) {
+  ListViolation v{kind, index == 0 ? "R5.3" : "R5.2", index, offset, written};
+  t_->extra_list_violation = ListViolationText(v);
+  t_->extra_list = v;
+  Abort();
 }
 
 void Conversation::Abort() {
@@ -218,9 +239,11 @@ void Conversation::OnStdout(std::string_view bytes) {
       decoder_.Feed(bytes, [&](const codec::StreamEvent& e) { OnEvent(e, chunk_start); });
   if (!s.ok() && t_->stdout_decode.ok()) {
     t_->stdout_decode = s;
-    uint64_t chunk_begin = t_->stdout_bytes - bytes.size();
-    if (auto off = ErrorOffset(s); off && *off >= chunk_begin && *off < t_->stdout_bytes)
-      t_->stdout_error_bytes = std::string(bytes.substr(*off - chunk_begin, 16));
+    t_->stdout_error = decoder_.error();
+    const uint64_t off = t_->stdout_error.offset;
+    const uint64_t chunk_begin = t_->stdout_bytes - bytes.size();
+    if (off >= chunk_begin && off < t_->stdout_bytes)
+      t_->stdout_error_bytes = std::string(bytes.substr(off - chunk_begin, 16));
     Abort();
   }
 }
@@ -237,27 +260,18 @@ void Conversation::OnEvent(const codec::StreamEvent& e, uint64_t chunk_start) {
     if (t_->lists.size() < kMaxListRecords) t_->lists.push_back(r);
     cur_pairs_.clear();
     cur_bytes_ = 0;
-    std::string early;  // set when this list cannot answer any pair the program has read
+    // A list that cannot answer any pair the program has read.
+    using K = ListViolation::Kind;
     if (IsMap() && r.index >= r.pairs_queued_at_start) {
-      if (opts_.pipeline && r.index > 0) {
-        early = absl::StrCat("R5.2: result list ", r.index, " (stdout offset ", e.offset,
-                             ") arrived when only ", r.index,
-                             " pairs had been written: more lists than pairs");
-      } else {
-        early = EarlyListText(r.index, e.offset,
-                              r.index == 0 ? std::string("any pair was written")
-                                           : absl::StrCat("pair ", r.index, " was written"));
-      }
+      Violate(opts_.pipeline && r.index > 0 ? K::kMoreListsThanPairs
+              : r.index == 0                ? K::kBeforeAnyPair
+                                            : K::kBeforePairWritten,
+              r.index, e.offset, r.pairs_queued_at_start);
     } else if (IsMap() && !opts_.pipeline && e.offset >= chunk_start &&
                r.index + 1 == t_->pairs_queued && NewestPairUnread()) {
       // Lockstep: pair r.index is the only input the program has not answered, and not one of
       // its bytes has left the pipe: this list cannot answer it.
-      early = EarlyListText(r.index, e.offset,
-                            absl::StrCat("the program had read any of pair ", r.index));
-    }
-    if (!early.empty()) {
-      t_->extra_list_violation = std::move(early);
-      Abort();
+      Violate(K::kBeforePairRead, r.index, e.offset, r.pairs_queued_at_start);
     }
   } else if (e.type == Type::kPair) {
     if (!keep_pairs_) return;
@@ -266,11 +280,24 @@ void Conversation::OnEvent(const codec::StreamEvent& e, uint64_t chunk_start) {
       t_->stdout_decode = absl::OutOfRangeError(
           absl::StrCat("offset ", e.offset, ": result list ", e.list_index, " exceeds ",
                        opts_.max_list_bytes, " buffered bytes (driver limit)"));
+      codec::StreamError& f = t_->stdout_error;
+      f.kind = codec::StreamError::Kind::kOverLimit;
+      f.item = codec::StreamError::Item::kPair;
+      f.offset = f.item_start = e.offset;
+      f.pair_index = e.pair_index;
+      f.list_index = e.list_index;
+      f.claimed = cur_bytes_;
       Abort();
       return;
     }
     cur_pairs_.emplace_back(std::string(e.pair.key), std::string(e.pair.value));
   } else if (e.type == Type::kListEnd) {
+    // The next list's first byte is in this chunk or a later one: if its header is then split
+    // across chunks, it began no earlier than now. (Keeping the snapshot of the last chunk that
+    // began at a boundary dated it to before its pair was written: "more lists than pairs" for a
+    // conforming program writing a byte at a time, when one read took a list's end and the next
+    // list's first byte.)
+    boundary_ = {Elapsed(), t_->pairs_queued, closed_by_us_};
     OnListEnd(e.list_index);
   }
 }
@@ -343,7 +370,7 @@ void Conversation::SendPairs() {
       if (PumpUntil([&] { return t_->lists_completed > i || Gone(); }, reply, false) ==
           Wait::kExpired) {
         t_->stalled_pair = i;
-        Expire(absl::StrCat("reply to pair ", i), reply);
+        Expire(ExpiredWait::Kind::kReply, reply, i);
         break;
       }
     } else {
@@ -354,9 +381,11 @@ void Conversation::SendPairs() {
       };
       if (PumpUntil(room, reply, true) == Wait::kExpired) {
         if (IsMap()) t_->stalled_pair = t_->lists_completed;
-        Expire(IsMap() ? absl::StrCat("reply to pair ", t_->lists_completed)
-                       : std::string("program to read its input"),
-               reply);
+        if (IsMap()) {
+          Expire(ExpiredWait::Kind::kReply, reply, t_->lists_completed);
+        } else {
+          Expire(ExpiredWait::Kind::kProgramRead, reply);
+        }
         break;
       }
     }
@@ -381,12 +410,12 @@ void Conversation::Finish() {
         PumpUntil([&] { return t_->lists_completed >= t_->pairs_queued || Gone(); }, reply,
                   true) == Wait::kExpired) {
       t_->stalled_pair = t_->lists_completed;
-      Expire(absl::StrCat("reply to pair ", t_->lists_completed), reply);
+      Expire(ExpiredWait::Kind::kReply, reply, t_->lists_completed);
     }
     if (t_->expired_waits.empty() &&
         PumpUntil([&] { return io_.PendingInput() == 0 || io_.input_closed() || Gone(); }, reply,
                   true) == Wait::kExpired) {
-      Expire("program to read its input", reply);
+      Expire(ExpiredWait::Kind::kProgramRead, reply);
     }
     if (opts_.settle.count() > 0)
       PumpUntil([&] { return io_.exited() || Stopped(); }, opts_.settle, false);
@@ -398,7 +427,7 @@ void Conversation::Finish() {
   }
   if (!Stopped()) {
     if (PumpUntil([&] { return io_.exited(); }, exit_budget, extend) == Wait::kExpired) {
-      Expire("exit after stdin was closed", exit_budget);
+      Expire(ExpiredWait::Kind::kExit, exit_budget);
       Abort();
     } else if (io_.exited() &&
                PumpUntil([&] { return io_.out_eof() && io_.err_eof(); }, kDescendantGrace, true) ==
@@ -417,8 +446,9 @@ void Conversation::Finish() {
   status_ = keep;
   if (natural_eof) {
     splitter_.Finish([this](const codec::LogLine& l) { OnLog(l); });
-    if (t_->stdout_decode.ok() && !t_->killed_by_driver && t_->extra_list_violation.empty()) {
+    if (t_->stdout_decode.ok() && !t_->killed_by_driver && !t_->extra_list) {
       t_->stdout_decode = decoder_.Finish();
+      t_->stdout_error = decoder_.error();
     }
   }
   io_.KillGroup();  // descendants left in the group

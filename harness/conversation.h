@@ -1,4 +1,4 @@
-// The conversation engine behind RunMap/RunReduce: drives one already-started program through
+// The conversation engine behind RunRecorded: drives one already-started program through
 // the map (R5) or reduce (R6) conversation over the ProcessIo seam and records a Transcript.
 // Separate from driver.cc so tests can run it against a fake ProcessIo with a virtual clock.
 #ifndef DXT_HARNESS_CONVERSATION_H_

@@ -1,7 +1,6 @@
-// RunMap/RunReduce: sandbox + spawn + conversation + sandbox diff, and the executor's summary.
+// RunRecorded: sandbox + spawn + conversation + sandbox diff.
 #include "harness/driver.h"
 
-#include <cstring>
 #include <map>
 #include <memory>
 
@@ -25,73 +24,9 @@ std::vector<std::string> BuildEnv(const std::vector<std::string>& extra) {
   return out;
 }
 
-std::string SignalName(int sig) {
-  const char* d = ::strsignal(sig);
-  return absl::StrCat(sig, d ? absl::StrCat(" (", d, ")") : "");
-}
-
 }  // namespace
 
 const char* ModeName(Mode mode) { return mode == Mode::kMap ? "map" : "reduce"; }
-
-absl::Status RunSummary::ToStatus(bool strict_stderr) const {
-  if (!protocol.ok()) return protocol;
-  if (strict_stderr && !unprefixed_stderr.ok()) return unprefixed_stderr;
-  if (!expired_wait.empty())
-    return absl::DeadlineExceededError(
-        absl::StrCat("program killed: waited too long for ", expired_wait, " (R8.2)"));
-  if (err_lines > 0)
-    return absl::AbortedError(absl::StrCat("program wrote ", err_lines, " **<ERR> line(s) (R7.2)"));
-  if (term_signal > 0)
-    return absl::AbortedError(absl::StrCat("program killed by signal ", SignalName(term_signal),
-                                           killed_by_driver ? " sent by the driver" : "",
-                                           " (R8.1)"));
-  if (!exited) return absl::AbortedError("program did not exit (R8.1)");
-  if (exit_code != 0)
-    return absl::AbortedError(absl::StrCat("program exited with status ", exit_code, " (R8.1)"));
-  return absl::OkStatus();
-}
-
-RunSummary Summarize(const Transcript& t) {
-  RunSummary s;
-  s.exited = t.exit.exited;
-  s.exit_code = t.exit.exit_code;
-  s.term_signal = t.exit.term_signal;
-  s.killed_by_driver = t.killed_by_driver;
-  if (!t.expired_waits.empty()) s.expired_wait = t.expired_waits.front();
-  s.pairs_written = t.pairs_queued;
-  s.lists_received = t.lists_completed;
-  s.err_lines = t.err_lines;
-  const bool map = t.mode == Mode::kMap;
-  if (!t.extra_list_violation.empty()) {
-    s.protocol = absl::FailedPreconditionError(t.extra_list_violation);
-  } else if (!t.stdout_decode.ok()) {
-    s.protocol = absl::Status(t.stdout_decode.code(),
-                              absl::StrCat("program stdout: ", t.stdout_decode.message()));
-  } else if (t.pairs_total > t.pairs_queued || t.stdin_broken || t.unread_input_at_exit > 0) {
-    s.protocol = absl::FailedPreconditionError(absl::StrCat(
-        "program stopped reading its input: ", t.pairs_queued, " of ", t.pairs_total,
-        " pairs written", t.stdin_broken ? ", stdin closed by the program" : "",
-        t.unread_input_at_exit > 0 ? absl::StrCat(", ", t.unread_input_at_exit, " bytes unread")
-                                   : "",
-        map ? " (R5.4)" : " (R6.1)"));
-  } else if (map && t.lists_completed != t.pairs_queued && t.expired_waits.empty()) {
-    s.protocol = absl::FailedPreconditionError(absl::StrCat(
-        "map wrote ", t.lists_completed, " result lists for ", t.pairs_queued, " pairs (R5.2)"));
-  } else if (t.unterminated_lines > 0) {
-    // Disco's worker blocks in readline() on a line without "\n": never tolerated.
-    s.protocol = absl::FailedPreconditionError(absl::StrCat(
-        "program wrote ", t.unterminated_lines, " stderr line(s) without a final newline (R7.3)"));
-  } else if (t.descendant_held_pipes) {
-    s.protocol = absl::FailedPreconditionError(
-        "a descendant of the program held its pipes open after it exited (R6.3)");
-  }
-  if (t.other_lines > 0) {
-    s.unprefixed_stderr = absl::FailedPreconditionError(absl::StrCat(
-        "program wrote ", t.other_lines, " stderr line(s) without **<MSG>/**<ERR> prefix (R7.3)"));
-  }
-  return s;
-}
 
 absl::StatusOr<Transcript> RunRecorded(Mode mode, const ProgramSpec& program,
                                        std::string_view param_block, const PairSource& input,
@@ -119,22 +54,6 @@ absl::StatusOr<Transcript> RunRecorded(Mode mode, const ProgramSpec& program,
   RemoveSandbox(box->dir);
   if (!s.ok()) return s;
   return t;
-}
-
-absl::StatusOr<RunSummary> RunMap(const ProgramSpec& program, std::string_view param_block,
-                                  const PairSource& input, const ListSink& on_list,
-                                  const LogSink& on_log, const DriverOptions& options) {
-  auto t = RunRecorded(Mode::kMap, program, param_block, input, on_list, on_log, options);
-  if (!t.ok()) return t.status();
-  return Summarize(*t);
-}
-
-absl::StatusOr<RunSummary> RunReduce(const ProgramSpec& program, std::string_view param_block,
-                                     const PairSource& input, const ListSink& on_list,
-                                     const LogSink& on_log, const DriverOptions& options) {
-  auto t = RunRecorded(Mode::kReduce, program, param_block, input, on_list, on_log, options);
-  if (!t.ok()) return t.status();
-  return Summarize(*t);
 }
 
 }  // namespace dxt::harness

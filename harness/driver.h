@@ -1,8 +1,7 @@
 // Drivers: talk to one external program over its pipes (SPEC R5 map lockstep, R6 reduce streaming).
-// Used by `dxt check` (harness/conformance) and by the reference executor (`dxt run`).
+// Used by `dxt check` (judge/, conformance/) and by the reference executor (`dxt run`).
 //
-// The executor relies on RunMap/RunReduce/RunSummary/ModeName; the harness uses the *Recorded
-// variants, which return the full Transcript the checks judge.
+// Both drive programs through RunRecorded and judge its Transcript with judge/ (one judge).
 #ifndef DXT_HARNESS_DRIVER_H_
 #define DXT_HARNESS_DRIVER_H_
 
@@ -67,50 +66,16 @@ using ListSink = std::function<absl::Status(uint64_t input_index,
 // Receives each stderr line as it arrives (MSG, ERR, other, unterminated).
 using LogSink = std::function<void(const codec::LogLine& line)>;
 
-// How the program ended and what the conversation looked like; enough for the executor to fail a
-// task with a precise message and for the checks to judge.
-struct RunSummary {
-  bool exited = false;         // normal exit
-  int exit_code = -1;          // valid when exited
-  int term_signal = 0;         // > 0 when killed by a signal
-  bool killed_by_driver = false;
-  std::string expired_wait;    // which deadline expired, e.g. "reply to pair 3 (10000 ms)"; empty if none
-  uint64_t pairs_written = 0;
-  uint64_t lists_received = 0;
-  uint64_t err_lines = 0;      // **<ERR> lines seen
-  absl::Status protocol;       // first protocol violation (framing, two lists for a pair, ...)
-  // Terminated stderr lines with neither **<MSG> nor **<ERR> (R7.3), kept apart from `protocol`:
-  // Disco's worker forwards such a line and the task goes on, so `dxt run` tolerates it unless
-  // --strict. FailedPrecondition naming the count when there were any.
-  absl::Status unprefixed_stderr;
-  std::string transcript;      // when keep_transcript
-  // OK iff the program exited 0, no signal, no ERR line, no protocol violation, no expired wait,
-  // and (when strict_stderr) no unprefixed stderr line.
-  absl::Status ToStatus(bool strict_stderr = true) const;
-};
-
-// The recorded variants: same conversation, full Transcript (sandbox diff included). A non-OK
-// ListSink return, a failing PairSource or a harness failure is returned as the error.
+// Map (R5): lockstep, or write-ahead with `options.pipeline`: params, then for each pair: write
+// it, wait for exactly one list; closes stdin after the last pair and expects a prompt clean exit
+// (R5.4). Reduce (R6): params, all pairs while draining stdout/stderr, close stdin, read to EOF
+// and exit. Returns the full Transcript (sandbox diff included): what happened, never whether it
+// was right (that is judge/: JudgeCase for `dxt check`, JudgeTask for `dxt run`). A non-OK
+// ListSink return, a failing PairSource or a harness failure (cannot spawn, ...) is the error.
 absl::StatusOr<Transcript> RunRecorded(Mode mode, const ProgramSpec& program,
                                        std::string_view param_block, const PairSource& input,
                                        const ListSink& on_list, const LogSink& on_log,
                                        const DriverOptions& options);
-
-// Builds the executor's summary from a transcript.
-RunSummary Summarize(const Transcript& t);
-
-// Map, lockstep (R5): params, then for each pair: write it, wait for exactly one list. Closes stdin
-// after the last pair and expects a prompt clean exit (R5.4). Returns an error status only for
-// harness failures (cannot spawn, ...); program misbehaviour is in the summary.
-absl::StatusOr<RunSummary> RunMap(const ProgramSpec& program, std::string_view param_block,
-                                  const PairSource& input, const ListSink& on_list,
-                                  const LogSink& on_log, const DriverOptions& options);
-
-// Reduce, streaming (R6): params, all pairs while draining stdout/stderr, close stdin, read to
-// EOF and exit.
-absl::StatusOr<RunSummary> RunReduce(const ProgramSpec& program, std::string_view param_block,
-                                     const PairSource& input, const ListSink& on_list,
-                                     const LogSink& on_log, const DriverOptions& options);
 
 }  // namespace dxt::harness
 

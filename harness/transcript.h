@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "codec/log_line.h"
+#include "codec/stream_decoder.h"
 #include "harness/process.h"
 
 namespace dxt::harness {
@@ -42,6 +43,34 @@ struct ListRecord {
   std::optional<Millis> complete_at;
   uint64_t pairs_queued_at_start = 0;  // pairs the driver had started writing at its first byte
   bool started_after_stdin_closed = false;
+};
+
+// A map result list no pair asked for (R5.2/R5.3), as data; `text` is its rendering.
+struct ListViolation {
+  enum class Kind {
+    kBeforeAnyPair,       // list 0 before pair 0 was written (R5.3)
+    kBeforePairWritten,   // list k before pair k was written: a second list for pair k-1 (R5.2)
+    kBeforePairRead,      // lockstep: list k while not one byte of pair k had left the pipe
+    kMoreListsThanPairs,  // pipelined: list k when only k pairs had been written (R5.2)
+  };
+  Kind kind = Kind::kBeforeAnyPair;
+  const char* rule = "R5.3";   // "R5.3" for list 0, else "R5.2"
+  uint64_t list_index = 0;
+  uint64_t stdout_offset = 0;  // the list's first byte
+  uint64_t pairs_written = 0;  // pairs the driver had queued when the list began
+};
+
+// A deadline that expired (R8.2), as data; Transcript::expired_waits holds its rendering.
+struct ExpiredWait {
+  enum class Kind {
+    kReply,            // map: the result list for `pair_index`
+    kProgramRead,      // the program to take the input queued for it
+    kExit,             // the exit after stdin was closed
+    kWholeConversation,
+  };
+  Kind kind = Kind::kReply;
+  uint64_t pair_index = 0;  // kReply only
+  std::chrono::milliseconds budget{0};
 };
 
 struct LogRecord {
@@ -84,11 +113,13 @@ struct Transcript {
   uint64_t lists_completed = 0;
   absl::Status stdout_decode;      // first framing error (InvalidArgument/OutOfRange) or
                                    // truncation at EOF (DataLoss)
+  codec::StreamError stdout_error; // the same error as data (kind kNone when OK)
   std::string stdout_error_bytes;  // up to 16 stdout bytes at the decode error's offset
   std::string stdout_head;         // first kMaxExcerptBytes bytes
   std::vector<std::pair<std::string, std::string>> output;  // decoded pairs, capped
   bool output_truncated = false;
-  std::string extra_list_violation;  // map: a list no pair asked for (R5.2/R5.3)
+  std::optional<ListViolation> extra_list;  // map: a list no pair asked for (R5.2/R5.3)
+  std::string extra_list_violation;         // its rendering, "R5.2: result list 3 ..."
 
   // stderr
   uint64_t stderr_bytes = 0;
@@ -100,7 +131,8 @@ struct Transcript {
   ExitInfo exit;
   bool reaped = false;
   bool killed_by_driver = false;
-  std::vector<std::string> expired_waits;
+  std::vector<ExpiredWait> expired;       // every deadline that expired, in order
+  std::vector<std::string> expired_waits;  // their renderings: "reply to pair 3 (10000 ms)"
   std::optional<uint64_t> stalled_pair;  // map: the pair whose reply deadline expired
   bool descendant_held_pipes = false;    // stdout/stderr open after the program exited (R6.3)
   Millis duration{};

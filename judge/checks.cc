@@ -48,11 +48,8 @@ bool LooksLikeText(std::string_view b) {
 }
 
 bool DecodeHitLimit(const Transcript& t) {
-  if (t.stdout_decode.ok() || t.stdout_decode.code() == absl::StatusCode::kDataLoss) return false;
-  std::string_view m(t.stdout_decode.message().data(), t.stdout_decode.message().size());
-  bool limit = t.stdout_decode.code() == absl::StatusCode::kOutOfRange ||
-               m.find("exceeds") != std::string_view::npos;
-  return limit && !LooksLikeText(t.stdout_error_bytes);
+  return t.stdout_error.kind == codec::StreamError::Kind::kOverLimit &&
+         !LooksLikeText(t.stdout_error_bytes);
 }
 
 // The list answering the stalled pair had begun while stdin was open but never completed.
@@ -63,22 +60,22 @@ bool PartialListAtStall(const Transcript& t) {
          (!r.complete_at || (t.stdin_closed_at && *r.complete_at > *t.stdin_closed_at));
 }
 
-bool ExpiredContains(const Transcript& t, std::string_view what) {
-  return std::any_of(t.expired_waits.begin(), t.expired_waits.end(),
-                     [&](const std::string& w) { return w.find(what) != std::string::npos; });
+bool Expired(const Transcript& t, harness::ExpiredWait::Kind kind) {
+  return std::any_of(t.expired.begin(), t.expired.end(),
+                     [&](const harness::ExpiredWait& w) { return w.kind == kind; });
 }
 
 CheckResult CheckFraming(const Transcript& t) {
   constexpr std::string_view kName = "framing";
-  if (!t.extra_list_violation.empty()) return Ok(kName, "see map-protocol");
-  if (!t.stdout_decode.ok() && !DecodeHitLimit(t)) {
+  if (t.extra_list) return Ok(kName, "see map-protocol");
+  if (!t.stdout_error.ok() && !DecodeHitLimit(t)) {
     std::string msg(t.stdout_decode.message());
     if (LooksLikeText(t.stdout_error_bytes))
       return Fail(kName, "R4.2",
                   absl::StrCat("expected only result lists on stdout, found text \"",
                                EscapeBytes(t.stdout_error_bytes, 16), "\": ", msg, "; ",
                                Exchange(t)));
-    bool truncated = t.stdout_decode.code() == absl::StatusCode::kDataLoss;
+    bool truncated = t.stdout_error.kind == codec::StreamError::Kind::kTruncated;
     return Fail(kName, truncated ? "R3.3" : "R4.1",
                 absl::StrCat(truncated ? "stdout ended inside an item: " : "bad framing: ", msg,
                              "; ", Exchange(t)));
@@ -129,10 +126,8 @@ CheckResult CheckFlushing(const Transcript& t) {
 CheckResult CheckMapProtocol(const Transcript& t) {
   constexpr std::string_view kName = "map-protocol";
   if (!IsMap(t)) return Skip(kName, "map only");
-  if (!t.extra_list_violation.empty()) {
-    std::string rule = t.extra_list_violation.substr(0, t.extra_list_violation.find(':'));
-    return Fail(kName, rule, absl::StrCat(t.extra_list_violation, "; ", Exchange(t)));
-  }
+  if (t.extra_list)
+    return Fail(kName, t.extra_list->rule, absl::StrCat(t.extra_list_violation, "; ", Exchange(t)));
   return Ok(kName);
 }
 
@@ -236,10 +231,10 @@ CheckResult CheckHang(const Transcript& t) {
     return Fail(kName, "R6.3",
                 "the program exited but a descendant still held its stdout/stderr open; the "
                 "driver killed the process group instead of waiting for end-of-file");
-  for (std::string_view what :
-       {"exit after stdin was closed", "the whole conversation", "program to read its input"}) {
-    if (ExpiredContains(t, what))
-      return Fail(kName, what.starts_with("exit") ? (IsMap(t) ? "R5.4" : "R8.2") : "R8.2",
+  using W = harness::ExpiredWait::Kind;
+  for (W kind : {W::kExit, W::kWholeConversation, W::kProgramRead}) {
+    if (Expired(t, kind))
+      return Fail(kName, kind == W::kExit && IsMap(t) ? "R5.4" : "R8.2",
                   absl::StrCat("the driver stopped waiting for the ",
                                absl::StrJoin(t.expired_waits, ", "),
                                " and killed the process group"));
@@ -321,8 +316,7 @@ std::string DiscoCPrediction(const Transcript& t) {
 CheckResult CheckParams(const Case& c, const Transcript& t) {
   constexpr std::string_view kName = "params";
   if (!c.params_probe || !IsMap(t)) return Skip(kName, "not a parameter-block probe");
-  bool clean = t.lists_completed == t.pairs_total && t.stdout_decode.ok() &&
-               t.extra_list_violation.empty();
+  bool clean = t.lists_completed == t.pairs_total && t.stdout_error.ok() && !t.extra_list;
   if (clean) return Ok(kName);
   // Only a program that otherwise behaved (no framing error, no extra list, no crash) and
   // produced exactly the number of lists a block-skipping reader would produce is blamed.
@@ -330,7 +324,7 @@ CheckResult CheckParams(const Case& c, const Transcript& t) {
     return Ok(kName, "input too large or not all sent: cannot model a misread block");
   uint64_t first_length = 0;
   uint64_t skipper = PairsSeenBySkipper(t.stdin_head, &first_length);
-  bool otherwise_failed = !t.stdout_decode.ok() || !t.extra_list_violation.empty() ||
+  bool otherwise_failed = !t.stdout_error.ok() || t.extra_list ||
                           t.exit.term_signal > 0 || t.killed_by_driver;
   bool silent_failure = skipper == 0 && (t.exit.exit_code != 0 || t.err_lines > 0);
   if (otherwise_failed || silent_failure || skipper == t.pairs_total ||

@@ -110,7 +110,7 @@ TEST_F(CliTest, UnprefixedStderrIsAWarningUnlessStrict) {
   Outcome o = Dxt(dir_, "run '" + (dir_ / "job.json") + "'");
   ASSERT_EQ(o.exit_code, 0) << o.err;
   EXPECT_THAT(o.err, HasSubstr("[map:0 input=raw://one\\ntwo\\n] warning: stderr line without "
-                               "**<MSG>/**<ERR> prefix (R7.3; ignored, as Disco): Got key <> val <one>"));
+                               "**<MSG>/**<ERR> prefix (R7.1; ignored, as Disco): Got key <> val <one>"));
   EXPECT_THAT(o.err, HasSubstr("[map:0 input=raw://one\\ntwo\\n] 2 key-value pairs read ok"));
   Outcome cat = Dxt(dir_, "cat --format tsv '" + (dir_ / "out") + "'");
   EXPECT_EQ(cat.out, "\tone\\n\n\ttwo\\n\n");
@@ -118,7 +118,7 @@ TEST_F(CliTest, UnprefixedStderrIsAWarningUnlessStrict) {
   Outcome strict = Dxt(dir_, "run --strict --force '" + (dir_ / "job.json") + "'");
   EXPECT_EQ(strict.exit_code, 1) << strict.err;
   EXPECT_THAT(strict.err, HasSubstr("map task 0"));
-  EXPECT_THAT(strict.err, HasSubstr("1 stderr line(s) without **<MSG>/**<ERR> prefix (R7.3)"));
+  EXPECT_THAT(strict.err, HasSubstr("log (R7.1): 1 stderr line(s) without a **<MSG> or **<ERR> prefix"));
   EXPECT_EQ(testing::ReadFile(dir_ / "out/part-00000"), std::string("\0\0\0\0\4\0\0\0one\n", 12) +
                                                               std::string("\0\0\0\0\4\0\0\0two\n", 12));
 }

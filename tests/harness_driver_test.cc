@@ -14,9 +14,13 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "harness/driver.h"
+#include "judge/task.h"
 
 namespace dxt::harness {
 namespace {
+
+// What `dxt run` makes of a task's transcript (the one judge).
+absl::Status TaskStatus(const Transcript& t) { return judge::JudgeTask(t, true).status; }
 
 using ::testing::HasSubstr;
 using std::chrono::milliseconds;
@@ -112,17 +116,17 @@ TEST(DriverTest, EchoMapLockstepIsClean) {
   Input in{{{"k1", "v1"}, {"", "line"}, {std::string("\0\xff", 2), std::string(100000, 'x')}}};
   std::vector<std::pair<uint64_t, size_t>> lists;
   ProgramSpec spec{prog, {}, {}, {}};
-  auto s = RunMap(
-      spec, "0\n", in.Source(),
+  auto s = RunRecorded(
+      Mode::kMap, spec, "0\n", in.Source(),
       [&](uint64_t i, std::span<const codec::PairView> pairs) {
         lists.emplace_back(i, pairs.size());
         return absl::OkStatus();
       },
       nullptr, FastOptions());
   ASSERT_TRUE(s.ok()) << s.status();
-  EXPECT_TRUE(s->ToStatus().ok()) << s->ToStatus();
-  EXPECT_EQ(s->pairs_written, 3u);
-  EXPECT_EQ(s->lists_received, 3u);
+  EXPECT_TRUE(TaskStatus(*s).ok()) << TaskStatus(*s);
+  EXPECT_EQ(s->pairs_queued, 3u);
+  EXPECT_EQ(s->lists_completed, 3u);
   EXPECT_THAT(lists, ::testing::ElementsAre(std::pair<uint64_t, size_t>{0, 1},
                                             std::pair<uint64_t, size_t>{1, 1},
                                             std::pair<uint64_t, size_t>{2, 1}));
@@ -133,8 +137,8 @@ TEST(DriverTest, SinkErrorAbortsTheRun) {
   std::string prog = d.Write("echo.py", kEchoMap);
   Input in{{{"a", "1"}, {"b", "2"}}};
   ProgramSpec spec{prog, {}, {}, {}};
-  auto s = RunMap(
-      spec, "0\n", in.Source(),
+  auto s = RunRecorded(
+      Mode::kMap, spec, "0\n", in.Source(),
       [](uint64_t, std::span<const codec::PairView>) { return absl::CancelledError("stop"); },
       nullptr, FastOptions());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kCancelled);
@@ -143,7 +147,7 @@ TEST(DriverTest, SinkErrorAbortsTheRun) {
 TEST(DriverTest, MissingProgramIsAHarnessError) {
   ProgramSpec spec{"/nonexistent/prog", {}, {}, {}};
   Input in;
-  auto s = RunMap(spec, "0\n", in.Source(), nullptr, nullptr, FastOptions());
+  auto s = RunRecorded(Mode::kMap, spec, "0\n", in.Source(), nullptr, nullptr, FastOptions());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kNotFound);
 }
 
@@ -163,7 +167,7 @@ out.flush()
   ASSERT_FALSE(t.lists.empty());
   EXPECT_TRUE(t.lists[0].started_after_stdin_closed);
   EXPECT_THAT(t.expired_waits.at(0), HasSubstr("reply to pair 0"));
-  EXPECT_FALSE(Summarize(t).ToStatus().ok());
+  EXPECT_FALSE(TaskStatus(t).ok());
 }
 
 TEST(DriverTest, TwoListsPerPairIsAViolation) {
@@ -327,7 +331,7 @@ write_list([(b'count', str(n).encode())])
   Input in;
   for (int i = 0; i < 2000; ++i) in.pairs.emplace_back("k" + std::to_string(i), std::string(1000, 'v'));
   auto t = RunProgram(Mode::kReduce, prog, in);
-  EXPECT_TRUE(Summarize(t).ToStatus().ok()) << Summarize(t).ToStatus();
+  EXPECT_TRUE(TaskStatus(t).ok()) << TaskStatus(t);
   ASSERT_EQ(t.output.size(), 2u);
   EXPECT_EQ(t.output[1].second, "2000");
 }
@@ -339,7 +343,7 @@ TEST(DriverTest, ReduceExitingWithInputUnreadIsSeen) {
   for (int i = 0; i < 300; ++i) in.pairs.emplace_back("k", std::string(4096, 'v'));
   auto t = RunProgram(Mode::kReduce, prog, in);
   EXPECT_TRUE(t.stdin_broken || t.unread_input_at_exit > 0 || t.pairs_total > t.pairs_queued);
-  EXPECT_THAT(std::string(Summarize(t).ToStatus().message()), HasSubstr("R6.1"));
+  EXPECT_THAT(std::string(TaskStatus(t).message()), HasSubstr("R6.1"));
 }
 
 // All input fits the pipe, every write succeeds, and the program exits only after end-of-input,
@@ -355,7 +359,7 @@ TEST(DriverTest, ReduceIgnoringItsInputUntilEndOfInputIsSeen) {
   EXPECT_EQ(t.pairs_total, t.pairs_queued);
   EXPECT_EQ(t.unread_input_at_exit, 2 * (4 + 1 + 4 + 1u));
   EXPECT_TRUE(t.unread_after_eof);
-  EXPECT_THAT(std::string(Summarize(t).ToStatus().message()), HasSubstr("R6.1"));
+  EXPECT_THAT(std::string(TaskStatus(t).message()), HasSubstr("R6.1"));
 }
 
 TEST(DriverTest, SandboxSeesWrittenFiles) {

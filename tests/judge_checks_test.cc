@@ -73,24 +73,34 @@ TEST(ChecksTest, EachDefectFailsItsOwnCheck) {
       {"hang", "R6.3", [](Transcript& t) { t.descendant_held_pipes = true; }},
       {"hang", "R5.4",
        [](Transcript& t) {
+         t.expired = {{harness::ExpiredWait::Kind::kExit, 0, std::chrono::milliseconds(10)}};
          t.expired_waits = {"exit after stdin was closed (10 ms)"};
          t.killed_by_driver = true;
        }},
       {"consumption", "R5.4", [](Transcript& t) { t.stdin_broken = true; }},
       {"framing", "R3.3",
-       [](Transcript& t) { t.stdout_decode = absl::DataLossError("offset 4: stream ended"); }},
+       [](Transcript& t) {
+         t.stdout_decode = absl::DataLossError("offset 4: stream ended");
+         t.stdout_error.kind = codec::StreamError::Kind::kTruncated;
+       }},
       {"framing", "R4.2",
        [](Transcript& t) {
-         t.stdout_decode = absl::InvalidArgumentError("offset 0: count exceeds limit");
+         t.stdout_decode = absl::OutOfRangeError("offset 0: count exceeds limit");
+         t.stdout_error.kind = codec::StreamError::Kind::kOverLimit;
          t.stdout_error_bytes = "hello\n";
        }},
       {"limits", "R3.2",
        [](Transcript& t) {
-         t.stdout_decode = absl::InvalidArgumentError("offset 4: key length exceeds limit");
+         t.stdout_decode = absl::OutOfRangeError("offset 4: key length exceeds limit");
+         t.stdout_error.kind = codec::StreamError::Kind::kOverLimit;
          t.stdout_error_bytes = "\xff\xff\xff\xff";
        }},
       {"map-protocol", "R5.3",
-       [](Transcript& t) { t.extra_list_violation = "R5.3: result list 0 arrived early"; }},
+       [](Transcript& t) {
+         t.extra_list = harness::ListViolation{harness::ListViolation::Kind::kBeforeAnyPair,
+                                               "R5.3", 0, 0, 0};
+         t.extra_list_violation = "R5.3: result list 0 arrived early";
+       }},
   };
   for (const Row& row : rows) {
     Transcript t = CleanMap();

@@ -71,4 +71,28 @@ TEST(LayeringTest, NothingOutsideToolsIncludesFromTools) {
   }
 }
 
+// Numbers travel as numbers (STYLE): no module finds a fact again in another's message text (an
+// offset, a rule, "exceeds"). Facts are fields (codec::StreamError, harness::ListViolation,
+// harness::ExpiredWait); text is only rendered from them.
+TEST(LayeringTest, NoModuleParsesMessageText) {
+  const fs::path root = DXT_SOURCE_DIR;
+  const std::regex parse(
+      R"re(message\(\)[^;]*\.(find|rfind|substr|starts_with)\(|find\("(offset|exceeds|R[0-9])|(violation|expired_waits|status)[^;]*\.find\()re");
+  int files = 0;
+  for (const char* folder : {"codec", "harness", "judge", "conformance", "reference", "tools"}) {
+    for (const auto& entry : fs::recursive_directory_iterator(root / folder)) {
+      const std::string ext = entry.path().extension();
+      if (ext != ".h" && ext != ".cc") continue;
+      ++files;
+      std::ifstream in(entry.path());
+      std::string line;
+      for (int n = 1; std::getline(in, line); ++n)
+        if (std::regex_search(line, parse))
+          ADD_FAILURE() << fs::relative(entry.path(), root).string() << ":" << n
+                        << " reads a fact back out of message text: " << line;
+    }
+  }
+  EXPECT_GT(files, 50);
+}
+
 }  // namespace

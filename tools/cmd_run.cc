@@ -76,7 +76,7 @@ const CommandRegistrar kRegistrar({
                      "deadline for each answer of an external program")
           ->check(CLI::PositiveNumber);
       sub.add_flag("--strict", flags->strict,
-                   "fail a task on a stderr line without **<MSG>/**<ERR> prefix (R7.3); by "
+                   "fail a task on a stderr line without **<MSG>/**<ERR> prefix (R7.1); by "
                    "default it is a warning and the task goes on, as in Disco");
       sub.add_flag("-q,--quiet", flags->quiet, "do not print task messages and status lines");
       return [flags] { return RunCommand(*flags); };

@@ -21,6 +21,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "codec/kv_frame.h"
+#include "judge/task.h"
 #include "reference/executor/absl_compat.h"
 #include "reference/executor/external_sort.h"
 #include "reference/executor/framed_file.h"
@@ -47,12 +48,13 @@ std::string BigEndian64(uint64_t v) {
 
 // How a task that ran an external program ended: an error of ours (input, partitioning, output)
 // first, then a harness error, then the program's own failure with its first **<ERR> text.
+// The program's failure is what the one judge (judge/task.h) says, as for `dxt check`.
 absl::Status ProgramTaskStatus(const absl::Status& own_error,
-                               const absl::StatusOr<harness::RunSummary>& r,
+                               const absl::StatusOr<harness::Transcript>& r,
                                const std::string& first_err, bool strict_stderr) {
   if (!own_error.ok()) return own_error;
   if (!r.ok()) return r.status();
-  absl::Status s = r->ToStatus(strict_stderr);
+  absl::Status s = judge::JudgeTask(*r, strict_stderr).status;
   if (!s.ok() && !first_err.empty()) {
     s = absl::Status(s.code(), absl::StrCat(s.message(), " (first **<ERR>: ", first_err, ")"));
   }
@@ -182,7 +184,7 @@ harness::LogSink JobRunner::TaskLog(const std::string& label, std::string* first
         break;
       case codec::LogKind::kOther:
         // Disco forwards such a line and the task goes on (external.py parse_message).
-        Log(absl::StrCat("[", label, "] warning: stderr line without **<MSG>/**<ERR> prefix (R7.3",
+        Log(absl::StrCat("[", label, "] warning: stderr line without **<MSG>/**<ERR> prefix (R7.1",
                          options_.strict_stderr ? "; fails the task under --strict" : "; ignored, as Disco",
                          "): ", absl::CHexEscape(Av(line.raw))));
         break;
@@ -218,8 +220,8 @@ absl::Status JobRunner::RunExternalMap(const std::string& label, EntryReader& re
     }
     return absl::OkStatus();
   };
-  absl::StatusOr<harness::RunSummary> r = harness::RunMap(
-      Spec(job_.map), job_.param_block, source, on_list, TaskLog(label, &first_err),
+  absl::StatusOr<harness::Transcript> r = harness::RunRecorded(
+      harness::Mode::kMap, Spec(job_.map), job_.param_block, source, on_list, TaskLog(label, &first_err),
       options_.driver);
   return ProgramTaskStatus(own_error, r, first_err, options_.strict_stderr);
 }
@@ -357,8 +359,8 @@ absl::Status JobRunner::RunExternalReduce(const std::string& label, ConcatReader
     }
     return absl::OkStatus();
   };
-  absl::StatusOr<harness::RunSummary> r = harness::RunReduce(
-      Spec(job_.reduce), job_.param_block, source, on_list, TaskLog(label, &first_err),
+  absl::StatusOr<harness::Transcript> r = harness::RunRecorded(
+      harness::Mode::kReduce, Spec(job_.reduce), job_.param_block, source, on_list, TaskLog(label, &first_err),
       options_.driver);
   return ProgramTaskStatus(own_error, r, first_err, options_.strict_stderr);
 }

@@ -2,7 +2,7 @@
 //
 // Data flow, with M inputs and P = partitions (1 when partitions is null):
 //   map task i (one per input, R9.2): entries -> map (built-in or external program through
-//     harness::RunMap) -> partition by the map's key -> [sum_combiner per partition, flushed once
+//     harness::RunRecorded) -> partition by the map's key -> [sum_combiner per partition, flushed once
 //     more with done=true at the end] -> intermediate file map-i-p.
 //   reduce task p (one per partition, R9.5): map-0-p, map-1-p, ... in map order [-> external
 //     merge sort (R9.6) or --shuffle] -> reduce -> part-p.
