@@ -79,8 +79,12 @@ struct RunSummary {
   uint64_t lists_received = 0;
   uint64_t err_lines = 0;      // **<ERR> lines seen
   absl::Status protocol;       // first protocol violation (framing, two lists for a pair, ...)
+  bool input_unanswered = false;  // `protocol` is only input left unread or pairs unanswered
   std::string transcript;      // when keep_transcript
   // OK iff the program exited 0, no signal, no ERR line, no protocol violation, no expired wait.
+  // A death by the program's own signal, or a non-zero exit, that left input unread or
+  // unanswered is named first ("program crashed: killed by signal SIGSEGV (R8.1)"). Every error
+  // is Aborted or DeadlineExceeded, except a protocol violation's own code.
   absl::Status ToStatus() const;
 };
 

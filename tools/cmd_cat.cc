@@ -85,7 +85,8 @@ int CatCommand(const CatFlags& flags) {
   for (const executor::OutputFile& f : index->files) {
     if (flags.partition && f.partition != flags.partition) continue;
     absl::StatusOr<std::unique_ptr<executor::FramedReader>> reader =
-        executor::FramedReader::Open(flags.dir + "/" + f.file);
+        executor::FramedReader::Open(flags.dir + "/" + f.file, 1 << 20, codec::Limits{},
+                                     executor::FramedFileDigest{f.pairs, f.bytes, f.sha256});
     if (!reader.ok()) {
       std::cerr << "dxt cat: " << reader.status().message() << "\n";
       return kExitFailed;

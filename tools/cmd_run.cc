@@ -5,6 +5,7 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "harness/runner.h"
 #include "reference/executor/executor.h"
 #include "reference/executor/job.h"
 #include "tools/command_registry.h"
@@ -71,8 +72,8 @@ const CommandRegistrar kRegistrar({
       sub.add_option("--shuffle", flags->shuffle,
                      "reorder reduce input pseudo-randomly with this seed (with sort: equal keys only)");
       sub.add_option("--reply-timeout-ms", flags->reply_timeout_ms,
-                     "deadline for each answer of an external program")
-          ->check(CLI::PositiveNumber);
+                     "deadline for each answer of an external program (1 to 86400000, one day)")
+          ->check(CLI::Range(int64_t{1}, int64_t{harness::kMaxTimeout.count()}));
       sub.add_flag("-q,--quiet", flags->quiet, "do not print task messages and status lines");
       return [flags] { return RunCommand(*flags); };
     },

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -21,6 +22,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "codec/kv_frame.h"
+#include "harness/checks.h"
 #include "reference/executor/absl_compat.h"
 #include "reference/executor/external_sort.h"
 #include "reference/executor/framed_file.h"
@@ -59,8 +61,16 @@ absl::Status ProgramTaskStatus(const absl::Status& own_error,
   return s;
 }
 
+// A task's failure is the job's failure (dxt run exit 1), never a usage error: FailedPrecondition,
+// which RunJob reserves for usage errors, is re-coded as Aborted.
+std::string Printable(std::string_view bytes) {
+  return harness::EscapeBytes(bytes, std::numeric_limits<size_t>::max());
+}
+
 absl::Status Annotate(const absl::Status& s, const std::string& task) {
-  return absl::Status(s.code(), absl::StrCat(task, " failed: ", s.message()));
+  const absl::StatusCode code =
+      s.code() == absl::StatusCode::kFailedPrecondition ? absl::StatusCode::kAborted : s.code();
+  return absl::Status(code, absl::StrCat(task, " failed: ", s.message()));
 }
 
 // Reads several framed files one after another, as one stream.
@@ -106,6 +116,7 @@ class JobRunner {
   absl::Status RunExternalReduce(const std::string& label, ConcatReader& input,
                                  FramedWriter& out, uint64_t* count);
   harness::LogSink TaskLog(const std::string& label, std::string* first_err);
+  std::vector<std::string> NeededPaths() const;
   absl::StatusOr<uint32_t> PartitionOf(std::string_view key) const;
   void Status(const std::string& label, uint64_t i, const char* what, bool done);
   std::string Intermediate(size_t map, uint32_t part) const {
@@ -165,9 +176,11 @@ void JobRunner::Status(const std::string& label, uint64_t i, const char* what, b
   }
 }
 
+// Program text reaches the terminal escaped as in dxt check's reports (printable ASCII as is,
+// everything else \n, \xHH, ...): an ESC, OSC or C1 byte from a program must not drive it.
 harness::LogSink JobRunner::TaskLog(const std::string& label, std::string* first_err) {
   return [this, label, first_err](const codec::LogLine& line) {
-    const std::string text(line.text);
+    const std::string text = Printable(line.text);
     switch (line.kind) {
       case codec::LogKind::kMsg:
         Log(absl::StrCat("[", label, "] ", text));
@@ -178,7 +191,7 @@ harness::LogSink JobRunner::TaskLog(const std::string& label, std::string* first
         break;
       default:
         Log(absl::StrCat("[", label, "] warning: stderr line that is not **<MSG>/**<ERR> (R7.3): ",
-                         absl::CHexEscape(Av(line.raw))));
+                         Printable(line.raw)));
     }
   };
 }
@@ -216,8 +229,8 @@ absl::Status JobRunner::RunExternalMap(const std::string& label, EntryReader& re
 
 absl::Status JobRunner::MapTask(size_t i) {
   const JobInput& input = job_.inputs[i];
-  const std::string label = absl::StrCat("map:", i, " input=", input.spec);
-  const std::string task = absl::StrCat("map task ", i, " (input ", input.spec, ", ",
+  const std::string label = absl::StrCat("map:", i, " input=", Printable(input.spec));
+  const std::string task = absl::StrCat("map task ", i, " (input ", Printable(input.spec), ", ",
                                         job_.map.present() ? job_.map.Name() : "no map", ")");
   absl::StatusOr<std::unique_ptr<EntryReader>> reader = EntryReader::Open(input, job_.reader);
   if (!reader.ok()) return Annotate(reader.status(), task);
@@ -394,13 +407,27 @@ absl::Status JobRunner::ReduceTask(size_t index) {
   return absl::OkStatus();
 }
 
+// Everything the job reads: --force must never delete one of these with an old output.
+std::vector<std::string> JobRunner::NeededPaths() const {
+  std::vector<std::string> paths;
+  if (!job_.job_file.empty()) paths.push_back(job_.job_file);
+  for (const JobInput& in : job_.inputs) {
+    if (in.kind != JobInput::Kind::kRaw) paths.push_back(in.path);
+  }
+  for (const Stage* stage : {&job_.map, &job_.reduce}) {
+    if (!stage->program.empty()) paths.push_back(stage->program);
+    paths.insert(paths.end(), stage->files.begin(), stage->files.end());
+  }
+  return paths;
+}
+
 absl::StatusOr<JobResult> JobRunner::Run() {
   const std::string target = options_.output.empty() ? job_.output : options_.output;
   if (target.empty()) {
     return absl::FailedPreconditionError(
         "no output directory: set \"output\" in the job file or pass --output");
   }
-  absl::StatusOr<OutputStaging> staging = OutputStaging::Create(target, options_.force);
+  absl::StatusOr<OutputStaging> staging = OutputStaging::Create(target, options_.force, NeededPaths());
   if (!staging.ok()) return staging.status();
   out_dir_ = staging->dir();
   work_dir_ = out_dir_ + "/.work";

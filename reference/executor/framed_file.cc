@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -47,6 +48,15 @@ absl::StatusOr<std::unique_ptr<ByteReader>> ByteReader::Open(const std::string& 
   return r;
 }
 
+std::unique_ptr<ByteReader> ByteReader::Adopt(int fd, std::string name, size_t buffer_size) {
+  std::unique_ptr<ByteReader> r(new ByteReader());
+  r->path_ = std::move(name);
+  r->fd_ = fd;
+  r->capacity_ = std::max<size_t>(buffer_size, 4096);
+  r->buffer_ = std::make_unique<char[]>(r->capacity_);
+  return r;
+}
+
 ByteReader::~ByteReader() {
   if (fd_ >= 0) ::close(fd_);
 }
@@ -57,7 +67,7 @@ absl::Status ByteReader::Fill() {
   while (true) {
     const ssize_t n = ::read(fd_, buffer_.get(), capacity_);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Errno("read", path_);
+    if (n < 0) return Errno("cannot read", path_);
     if (n == 0) eof_ = true;
     end_ = static_cast<size_t>(n);
     return absl::OkStatus();
@@ -75,6 +85,14 @@ absl::StatusOr<size_t> ByteReader::Append(std::string* out, size_t n) {
     got += take;
   }
   return got;
+}
+
+absl::StatusOr<size_t> ByteReader::AppendAvailable(std::string* out, size_t n) {
+  if (absl::Status s = Fill(); !s.ok()) return s;
+  const size_t take = std::min(n, end_ - begin_);
+  out->append(buffer_.get() + begin_, take);
+  begin_ += take;
+  return take;
 }
 
 absl::StatusOr<bool> ByteReader::ReadLine(std::string* line) {
@@ -149,19 +167,52 @@ absl::Status FramedWriter::Close() {
   return s;
 }
 
-absl::StatusOr<std::unique_ptr<FramedReader>> FramedReader::Open(const std::string& path,
-                                                                 size_t buffer_size,
-                                                                 codec::Limits limits) {
+absl::StatusOr<std::unique_ptr<FramedReader>> FramedReader::Open(
+    const std::string& path, size_t buffer_size, codec::Limits limits,
+    std::optional<FramedFileDigest> expect) {
   std::unique_ptr<FramedReader> r(new FramedReader());
   r->path_ = path;
   r->limits_ = limits;
   absl::StatusOr<std::unique_ptr<ByteReader>> in = ByteReader::Open(path, buffer_size);
   if (!in.ok()) return in.status();
   r->in_ = std::move(*in);
+  if (expect) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return Errno("cannot stat", path);
+    if (static_cast<uint64_t>(st.st_size) != expect->bytes) {
+      return absl::DataLossError(absl::StrCat(path, ": size ", st.st_size, " bytes, its index says ",
+                                              expect->bytes, " (truncated or changed)"));
+    }
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+    r->md_ctx_ = ctx;
+    r->expect_ = std::move(expect);
+  }
   return r;
 }
 
-FramedReader::~FramedReader() = default;
+FramedReader::~FramedReader() {
+  if (md_ctx_ != nullptr) EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(md_ctx_));
+}
+
+absl::Status FramedReader::VerifyAtEnd() {
+  if (!expect_) return absl::OkStatus();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(md_ctx_), digest, &len);
+  const std::string sha256 = Hex(digest, len);
+  std::string why;
+  if (pairs_ != expect_->pairs) {
+    why = absl::StrCat(pairs_, " pairs, its index says ", expect_->pairs);
+  } else if (offset_ != expect_->bytes) {
+    why = absl::StrCat(offset_, " bytes, its index says ", expect_->bytes);
+  } else if (sha256 != expect_->sha256) {
+    why = absl::StrCat("sha256 ", sha256, ", its index says ", expect_->sha256);
+  }
+  expect_.reset();  // verified once
+  if (why.empty()) return absl::OkStatus();
+  return absl::DataLossError(absl::StrCat(path_, ": ", why, " (the file was changed after dxt run wrote it)"));
+}
 
 absl::StatusOr<bool> FramedReader::ReadString(std::string* out, const char* what,
                                               bool at_pair_start) {
@@ -171,6 +222,7 @@ absl::StatusOr<bool> FramedReader::ReadString(std::string* out, const char* what
   absl::StatusOr<size_t> got = in_->Append(&prefix, codec::kLengthPrefixSize);
   if (!got.ok()) return got.status();
   offset_ += *got;
+  if (md_ctx_ != nullptr) EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_ctx_), prefix.data(), *got);
   if (*got == 0 && at_pair_start) return false;
   if (*got < codec::kLengthPrefixSize) {
     return absl::DataLossError(absl::StrCat(path_, ": offset ", start, ": file ends inside pair ",
@@ -189,6 +241,7 @@ absl::StatusOr<bool> FramedReader::ReadString(std::string* out, const char* what
     absl::StatusOr<size_t> n = in_->Append(out, want);
     if (!n.ok()) return n.status();
     offset_ += *n;
+    if (md_ctx_ != nullptr) EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_ctx_), out->data() + have, *n);
     if (*n < want) {
       return absl::DataLossError(absl::StrCat(path_, ": offset ", start, ": file ends inside pair ",
                                               pairs_, " (", what, ": have ", out->size(), " of ",
@@ -200,6 +253,9 @@ absl::StatusOr<bool> FramedReader::ReadString(std::string* out, const char* what
 
 absl::StatusOr<bool> FramedReader::Next(std::string* key, std::string* value) {
   absl::StatusOr<bool> k = ReadString(key, "key", /*at_pair_start=*/true);
+  if (k.ok() && !*k) {
+    if (absl::Status s = VerifyAtEnd(); !s.ok()) return s;
+  }
   if (!k.ok() || !*k) return k;
   absl::StatusOr<bool> v = ReadString(value, "value", /*at_pair_start=*/false);
   if (!v.ok()) return v.status();
