@@ -318,7 +318,7 @@ TEST_F(IntegrityCli, ReduceThatSegfaultsHalfwayIsACrashAndExitOne) {
                                               R"(, "output": "out"})");
     Outcome o = Dxt(dir_, "run -q job.json");
     EXPECT_EQ(o.exit_code, 1) << stage << ": " << o.err;
-    EXPECT_THAT(o.err, HasSubstr("program crashed: killed by signal SIGSEGV (R8.1)")) << stage;
+    EXPECT_THAT(o.err, HasSubstr("program crashed: killed by signal 11 (Segmentation fault) (R8.1)")) << stage;
     EXPECT_THAT(o.err, Not(HasSubstr("stopped reading"))) << stage;
     EXPECT_FALSE(fs::exists(dir_ / "out"));
   }
@@ -328,6 +328,55 @@ TEST_F(IntegrityCli, ReduceThatSegfaultsHalfwayIsACrashAndExitOne) {
   Outcome o = Dxt(dir_, "run -q job.json");
   EXPECT_EQ(o.exit_code, 1) << o.err;
   EXPECT_THAT(o.err, HasSubstr("(R7.3)"));
+}
+
+// --- lists are not limited, items are (R3.2) ---
+
+TEST_F(IntegrityCli, CheckJudgesA300MiBListWithoutALimit) {
+  // 3.1.19 sends one pair with a 1 MiB key; repeat_map answers with 300 copies (a 300 MiB list).
+  // It got "limits: result list 0 exceeds 134217740 buffered bytes (driver limit)".
+  const std::string prog = std::string(DXT_BINARY_DIR) + "/tests/programs/repeat_map";
+  Outcome o = Dxt(dir_, "check --mode map --cases 3.1.19 --timeout 60 --report-json r.json " + Q(prog));
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+  EXPECT_THAT(o.out, Not(HasSubstr("driver limit")));
+  EXPECT_THAT(o.out, HasSubstr("1 OK"));
+}
+
+TEST_F(IntegrityCli, RunCarriesA300MiBItemInBoundedMemory) {
+  // One 300 MiB value through an external echo map and a partition writer. It was refused with
+  // "exceeds 268435456 buffered bytes"; now the list streams on, and dxt holds about two items.
+  const uint64_t kItem = uint64_t{300} << 20;
+  {
+    std::string frame;
+    codec::AppendU32(&frame, 1);
+    frame += "k";
+    codec::AppendU32(&frame, static_cast<uint32_t>(kItem));
+    std::FILE* f = std::fopen((dir_ / "in.kv").c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fwrite(frame.data(), 1, frame.size(), f);
+    const std::string mib(1 << 20, 'v');
+    for (uint64_t i = 0; i < (kItem >> 20); ++i) std::fwrite(mib.data(), 1, mib.size(), f);
+    std::fclose(f);
+  }
+  testing::WriteFile(dir_ / "job.json", R"({"input": ["in.kv"], "map_reader": "kv",
+    "map": {"program": "@dxt/echo"}, "partitions": 1, "output": "out"})");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execl(DxtPath().c_str(), "dxt", "run", "-q", "--reply-timeout-ms", "120000",
+          (dir_ / "job.json").c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  ASSERT_EQ(wait4(pid, &status, 0, &usage), pid);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_EQ(fs::file_size(dir_ / "out/part-00000"), fs::file_size(dir_ / "in.kv"));
+  // Two items and the buffers: well under three items.
+  EXPECT_LT(static_cast<uint64_t>(usage.ru_maxrss) * 1024, 3 * kItem) << "peak RSS KiB " << usage.ru_maxrss;
 }
 
 // --- smaller items ---

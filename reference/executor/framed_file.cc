@@ -131,6 +131,7 @@ FramedWriter::~FramedWriter() {
 
 absl::Status FramedWriter::Add(std::string_view key, std::string_view value) {
   if (fd_ < 0) return absl::FailedPreconditionError(path_ + ": writer is closed");
+  if (key.size() + value.size() >= kWriteChunk) return AddLarge(key, value);
   if (absl::Status s = codec::AppendPair(&buffer_, key, value); !s.ok()) return s;
   ++pairs_;
   bytes_ += codec::PairFrameSize(key, value);
@@ -138,19 +139,41 @@ absl::Status FramedWriter::Add(std::string_view key, std::string_view value) {
   return absl::OkStatus();
 }
 
-absl::Status FramedWriter::FlushBuffer() {
-  if (buffer_.empty()) return absl::OkStatus();
-  if (md_ctx_ != nullptr) {
-    EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_ctx_), buffer_.data(), buffer_.size());
+// A pair of a MiB or more is written from the caller's views, never copied: a 1 GiB item costs
+// no second GiB here.
+absl::Status FramedWriter::AddLarge(std::string_view key, std::string_view value) {
+  if (key.size() > UINT32_MAX || value.size() > UINT32_MAX) {
+    return absl::InvalidArgumentError(absl::StrCat(path_, ": an item over 4 GiB cannot be framed"));
   }
-  for (size_t done = 0; done < buffer_.size();) {
-    const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+  if (absl::Status s = FlushBuffer(); !s.ok()) return s;
+  for (std::string_view item : {key, value}) {
+    buffer_.clear();
+    codec::AppendU32(&buffer_, static_cast<uint32_t>(item.size()));
+    if (absl::Status s = WriteOut(buffer_); !s.ok()) return s;
+    if (absl::Status s = WriteOut(item); !s.ok()) return s;
+  }
+  buffer_.clear();
+  ++pairs_;
+  bytes_ += codec::PairFrameSize(key, value);
+  return absl::OkStatus();
+}
+
+absl::Status FramedWriter::WriteOut(std::string_view data) {
+  if (md_ctx_ != nullptr) EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_ctx_), data.data(), data.size());
+  for (size_t done = 0; done < data.size();) {
+    const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Errno("write to", path_);
     done += static_cast<size_t>(n);
   }
-  buffer_.clear();
   return absl::OkStatus();
+}
+
+absl::Status FramedWriter::FlushBuffer() {
+  if (buffer_.empty()) return absl::OkStatus();
+  absl::Status s = WriteOut(buffer_);
+  buffer_.clear();
+  return s;
 }
 
 absl::Status FramedWriter::Close() {

@@ -74,6 +74,8 @@ class FramedWriter {
  private:
   FramedWriter() = default;
   absl::Status FlushBuffer();
+  absl::Status AddLarge(std::string_view key, std::string_view value);
+  absl::Status WriteOut(std::string_view data);  // hashes and writes
 
   std::string path_;
   int fd_ = -1;
