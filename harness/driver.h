@@ -85,12 +85,17 @@ struct RunSummary {
   uint64_t err_lines = 0;      // **<ERR> lines seen
   absl::Status protocol;       // first protocol violation (framing, two lists for a pair, ...)
   bool input_unanswered = false;  // `protocol` is only input left unread or pairs unanswered
+  // Terminated stderr lines with neither **<MSG> nor **<ERR> (R7.3), kept apart from `protocol`:
+  // Disco's worker forwards such a line and the task goes on, so `dxt run` tolerates it unless
+  // --strict. FailedPrecondition naming the count when there were any.
+  absl::Status unprefixed_stderr;
   std::string transcript;      // when keep_transcript
-  // OK iff the program exited 0, no signal, no ERR line, no protocol violation, no expired wait.
-  // A death by the program's own signal, or a non-zero exit, that left input unread or
-  // unanswered is named first ("program crashed: killed by signal 11 (Segmentation fault) (R8.1)"). Every error
-  // is Aborted or DeadlineExceeded, except a protocol violation's own code.
-  absl::Status ToStatus() const;
+  // OK iff the program exited 0, no signal, no ERR line, no protocol violation, no expired wait,
+  // and (when strict_stderr) no unprefixed stderr line. A death by the program's own signal, or a
+  // non-zero exit, that left input unread or unanswered is named first ("program crashed: killed
+  // by signal 11 (Segmentation fault) (R8.1)"). Every error is Aborted or DeadlineExceeded,
+  // except a protocol violation's own code.
+  absl::Status ToStatus(bool strict_stderr = true) const;
 };
 
 // The recorded variants: same conversation, full Transcript (sandbox diff included). A non-OK

@@ -1,5 +1,5 @@
 // `dxt encode` / `dxt decode`: JSON lines <-> wire bytes, with the byte-string convention of
-// tools/jsonl.h. Formats: pairs (R3.1), lists (R4.1), params (R2.1; --disco-c shows how the
+// codec/jsonl.h. Formats: pairs (R3.1), lists (R4.1), params (R2.1; --disco-c shows how the
 // original C library would read the block, R2.5).
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,15 +17,25 @@
 
 #include "absl/strings/str_cat.h"
 #include "codec/disco_c_params.h"
+#include "codec/jsonl.h"
 #include "codec/param_block.h"
 #include "codec/result_list.h"
 #include "codec/stream_decoder.h"
 #include "reference/executor/framed_file.h"
 #include "tools/command_registry.h"
-#include "tools/jsonl.h"
 
 namespace dxt::tools {
 namespace {
+
+using codec::Base64Encode;
+using codec::BytesToJson;
+using codec::IsValidUtf8;
+using codec::Json;
+using codec::JsonLine;
+using codec::JsonToBytes;
+using codec::JsonToPair;
+using codec::PairToJson;
+using codec::ParseJsonLine;
 
 struct CodecOptions {
   std::string format = "pairs";
@@ -307,7 +317,7 @@ int DecodeParams(const CodecOptions& o, const std::string& input, std::string* o
   return kExitOk;
 }
 
-// A byte string as its JSON text (tools/jsonl.h convention), written into `out` in slices so a
+// A byte string as its JSON text (codec/jsonl.h convention), written into `out` in slices so a
 // 1 GiB value never exists twice: the same text as JsonLine(BytesToJson(bytes)) without the "\n".
 absl::Status WriteBytesJson(std::string_view bytes, Output& out) {
   constexpr size_t kSlice = 3 << 14;  // a multiple of 3: base64 slices concatenate

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
-#include "harness/runner.h"
+#include "judge/runner.h"
 #include "reference/executor/executor.h"
 #include "reference/executor/job.h"
 #include "tools/command_registry.h"
@@ -19,6 +19,7 @@ struct RunFlags {
   bool force = false;
   bool pipeline = false;
   bool quiet = false;
+  bool strict = false;
   unsigned jobs = 0;
   std::optional<uint64_t> shuffle;
   int64_t reply_timeout_ms = 10000;
@@ -33,7 +34,7 @@ int RunCommand(const RunFlags& flags) {
   }
   executor::RunOptions options;
   if (!flags.max_item_size.empty()) {
-    absl::StatusOr<uint64_t> size = harness::ParseItemSize(flags.max_item_size);
+    absl::StatusOr<uint64_t> size = judge::ParseItemSize(flags.max_item_size);
     if (!size.ok()) {
       std::cerr << "dxt run: --max-item-size: " << size.status().message() << "\n";
       return kExitUsage;
@@ -45,6 +46,7 @@ int RunCommand(const RunFlags& flags) {
   options.pipeline = flags.pipeline;
   options.jobs = flags.jobs;
   options.shuffle_seed = flags.shuffle;
+  options.strict_stderr = flags.strict;
   options.driver.reply_timeout = std::chrono::milliseconds(flags.reply_timeout_ms);
   if (!flags.quiet) options.log = [](const std::string& line) { std::cerr << line << "\n"; };
 
@@ -82,10 +84,13 @@ const CommandRegistrar kRegistrar({
                      "reorder reduce input pseudo-randomly with this seed (with sort: equal keys only)");
       sub.add_option("--reply-timeout-ms", flags->reply_timeout_ms,
                      "deadline for each answer of an external program (1 to 86400000, one day)")
-          ->check(CLI::Range(int64_t{1}, int64_t{harness::kMaxTimeout.count()}));
+          ->check(CLI::Range(int64_t{1}, int64_t{judge::kMaxTimeout.count()}));
       sub.add_option("--max-item-size", flags->max_item_size,
                      "largest key or value a program may write: a count or K/M/G suffix "
                      "(default 1G, as Disco; at most 4 GiB - 1)");
+      sub.add_flag("--strict", flags->strict,
+                   "fail a task on a stderr line without **<MSG>/**<ERR> prefix (R7.3); by "
+                   "default it is a warning and the task goes on, as in Disco");
       sub.add_flag("-q,--quiet", flags->quiet, "do not print task messages and status lines");
       return [flags] { return RunCommand(*flags); };
     },

@@ -12,7 +12,6 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <limits>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -22,7 +21,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "codec/kv_frame.h"
-#include "harness/checks.h"
 #include "reference/executor/absl_compat.h"
 #include "reference/executor/external_sort.h"
 #include "reference/executor/framed_file.h"
@@ -51,25 +49,26 @@ std::string BigEndian64(uint64_t v) {
 // first, then a harness error, then the program's own failure with its first **<ERR> text.
 absl::Status ProgramTaskStatus(const absl::Status& own_error,
                                const absl::StatusOr<harness::RunSummary>& r,
-                               const std::string& first_err) {
+                               const std::string& first_err, bool strict_stderr) {
   if (!own_error.ok()) return own_error;
   if (!r.ok()) return r.status();
-  absl::Status s = r->ToStatus();
+  absl::Status s = r->ToStatus(strict_stderr);
   if (!s.ok() && !first_err.empty()) {
     s = absl::Status(s.code(), absl::StrCat(s.message(), " (first **<ERR>: ", first_err, ")"));
   }
   return s;
 }
 
-// A task's failure is the job's failure (dxt run exit 1), never a usage error: FailedPrecondition,
-// which RunJob reserves for usage errors, is re-coded as Aborted.
-std::string Printable(std::string_view bytes) {
-  return harness::EscapeBytes(bytes, std::numeric_limits<size_t>::max());
-}
+// Program text and input labels, escaped like dxt check's excerpts (printable ASCII as is,
+// everything else \n, \xHH, ...): an ESC, OSC or C1 byte must not reach the terminal raw, and
+// every message stays one line.
+std::string Printable(std::string_view bytes) { return absl::CHexEscape(Av(bytes)); }
 
+// A failed task is never a usage error: FailedPrecondition (the harness's code for a protocol
+// violation) would make `dxt run` exit 2, the code RunJob reserves for usage.
 absl::Status Annotate(const absl::Status& s, const std::string& task) {
   const absl::StatusCode code =
-      s.code() == absl::StatusCode::kFailedPrecondition ? absl::StatusCode::kAborted : s.code();
+      absl::IsFailedPrecondition(s) ? absl::StatusCode::kAborted : s.code();
   return absl::Status(code, absl::StrCat(task, " failed: ", s.message()));
 }
 
@@ -176,8 +175,7 @@ void JobRunner::Status(const std::string& label, uint64_t i, const char* what, b
   }
 }
 
-// Program text reaches the terminal escaped as in dxt check's reports (printable ASCII as is,
-// everything else \n, \xHH, ...): an ESC, OSC or C1 byte from a program must not drive it.
+// Program text reaches the terminal through Printable.
 harness::LogSink JobRunner::TaskLog(const std::string& label, std::string* first_err) {
   return [this, label, first_err](const codec::LogLine& line) {
     const std::string text = Printable(line.text);
@@ -189,8 +187,14 @@ harness::LogSink JobRunner::TaskLog(const std::string& label, std::string* first
         if (first_err->empty()) *first_err = text;
         Log(absl::StrCat("[", label, "] ERR: ", text));
         break;
+      case codec::LogKind::kOther:
+        // Disco forwards such a line and the task goes on (external.py parse_message).
+        Log(absl::StrCat("[", label, "] warning: stderr line without **<MSG>/**<ERR> prefix (R7.3",
+                         options_.strict_stderr ? "; fails the task under --strict" : "; ignored, as Disco",
+                         "): ", Printable(line.raw)));
+        break;
       default:
-        Log(absl::StrCat("[", label, "] warning: stderr line that is not **<MSG>/**<ERR> (R7.3): ",
+        Log(absl::StrCat("[", label, "] warning: stderr line without a final newline (R7.3): ",
                          Printable(line.raw)));
     }
   };
@@ -224,13 +228,14 @@ absl::Status JobRunner::RunExternalMap(const std::string& label, EntryReader& re
   absl::StatusOr<harness::RunSummary> r = harness::RunMap(
       Spec(job_.map), job_.param_block, source, on_list, TaskLog(label, &first_err),
       options_.driver);
-  return ProgramTaskStatus(own_error, r, first_err);
+  return ProgramTaskStatus(own_error, r, first_err, options_.strict_stderr);
 }
 
 absl::Status JobRunner::MapTask(size_t i) {
   const JobInput& input = job_.inputs[i];
-  const std::string label = absl::StrCat("map:", i, " input=", Printable(input.spec));
-  const std::string task = absl::StrCat("map task ", i, " (input ", Printable(input.spec), ", ",
+  const std::string spec = Printable(input.spec);
+  const std::string label = absl::StrCat("map:", i, " input=", spec);
+  const std::string task = absl::StrCat("map task ", i, " (input ", spec, ", ",
                                         job_.map.present() ? job_.map.Name() : "no map", ")");
   absl::StatusOr<std::unique_ptr<EntryReader>> reader = EntryReader::Open(input, job_.reader);
   if (!reader.ok()) return Annotate(reader.status(), task);
@@ -361,7 +366,7 @@ absl::Status JobRunner::RunExternalReduce(const std::string& label, ConcatReader
   absl::StatusOr<harness::RunSummary> r = harness::RunReduce(
       Spec(job_.reduce), job_.param_block, source, on_list, TaskLog(label, &first_err),
       options_.driver);
-  return ProgramTaskStatus(own_error, r, first_err);
+  return ProgramTaskStatus(own_error, r, first_err, options_.strict_stderr);
 }
 
 absl::Status JobRunner::ReduceTask(size_t index) {

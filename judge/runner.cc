@@ -1,4 +1,4 @@
-#include "harness/runner.h"
+#include "judge/runner.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,8 +8,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
-namespace dxt::harness {
+namespace dxt::judge {
 
+using harness::ListRecord;
+using harness::PairSource;
+using harness::RunRecorded;
 using std::chrono::milliseconds;
 
 DriverOptions CheckDriverOptions(const Case& c, const RunOptions& options) {
@@ -158,4 +161,4 @@ std::string DescribeTranscript(const Transcript& t) {
   return s;
 }
 
-}  // namespace dxt::harness
+}  // namespace dxt::judge
