@@ -322,9 +322,10 @@ TEST_F(IntegrityCli, ReduceThatSegfaultsHalfwayIsACrashAndExitOne) {
     EXPECT_THAT(o.err, Not(HasSubstr("stopped reading"))) << stage;
     EXPECT_FALSE(fs::exists(dir_ / "out"));
   }
-  // A program failing with a protocol violation is a failed job too (1), not a usage error (2).
+  // A program failing with a protocol violation (FailedPrecondition in the harness) is a failed
+  // job too (1), not a usage error (2): here a last stderr line without its newline.
   testing::WriteFile(dir_ / "job.json", R"({"input": ["in.txt"], "map": "nop_map", "reduce": {"program": ")" +
-                                            std::string(DXT_BINARY_DIR) + R"(/tests/programs/bad_log_prefix"}, "output": "out"})");
+                                            std::string(DXT_BINARY_DIR) + R"(/tests/programs/log_no_newline"}, "output": "out"})");
   Outcome o = Dxt(dir_, "run -q job.json");
   EXPECT_EQ(o.exit_code, 1) << o.err;
   EXPECT_THAT(o.err, HasSubstr("(R7.3)"));
