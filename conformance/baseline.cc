@@ -9,12 +9,12 @@
 
 namespace dxt::conformance {
 
-Verdict AfterRetry(Verdict first, std::optional<Verdict> retry, bool* flaky) {
+Verdict AfterRetry(Verdict first, std::optional<Verdict> retry, bool allow_flaky, bool* flaky) {
   *flaky = false;
   if (first != Verdict::kFailed || !retry) return first;
   if (*retry == Verdict::kFailed) return Verdict::kFailed;
   *flaky = true;
-  return Verdict::kInformational;
+  return allow_flaky ? Verdict::kInformational : Verdict::kFailed;
 }
 
 const ExpectedFailure* Baseline::Find(std::string_view id, Mode mode) const {

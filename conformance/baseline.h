@@ -24,13 +24,15 @@ struct Outcome {
   std::string id;
   Mode mode = Mode::kMap;
   Verdict verdict = Verdict::kOk;
-  bool flaky = false;  // failed once, passed on retry: reported INFORMATIONAL, marked FLAKY
+  bool flaky = false;  // failed once, passed on retry: FAILED (INFORMATIONAL with --allow-flaky)
 };
 
 // A failing case is retried once. Given the first verdict and, when it FAILED, the retry's:
-// FAILED twice stays FAILED; FAILED then anything else is INFORMATIONAL with *flaky = true
-// (never silently OK); a first verdict other than FAILED is kept (no retry is needed).
-Verdict AfterRetry(Verdict first, std::optional<Verdict> retry, bool* flaky);
+// FAILED twice stays FAILED; FAILED then anything else sets *flaky = true and stays FAILED (a
+// case that fails once shows the program's nondeterminism), or is INFORMATIONAL with
+// `allow_flaky` (`dxt check --allow-flaky`; never silently OK); a first verdict other than
+// FAILED is kept (no retry is needed).
+Verdict AfterRetry(Verdict first, std::optional<Verdict> retry, bool allow_flaky, bool* flaky);
 
 struct ExpectedFailure {
   std::string id;

@@ -1,5 +1,6 @@
 #include "conformance/report.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
@@ -53,7 +54,7 @@ std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& ca
   auto counts = CountVerdicts(cases);
   for (const char* k : {"OK", "NON-STRICT", "INFORMATIONAL", "FAILED", "SKIPPED"})
     summary[k] = counts[k];
-  summary["flaky"] = CountFlaky(cases);  // of the INFORMATIONAL ones
+  summary["flaky"] = CountFlaky(cases);  // FAILED ones, or INFORMATIONAL with --allow-flaky
   report["summary"] = summary;
   Json arr = Json::array();
   for (const auto& c : cases) {
@@ -130,7 +131,7 @@ std::string RenderJUnit(const ReportInfo& info, const std::vector<CaseResult>& c
       absl::StrAppend(&x, "      <skipped message=\"", XmlEscape(c.skip_reason), "\"/>\n");
     } else if (c.flaky) {
       // A pass for JUnit consumers (the run does not fail), but never a silent one.
-      std::string out = "FLAKY: FAILED, then passed on retry (reported INFORMATIONAL)\n";
+      std::string out = "FLAKY: FAILED, then passed on retry (reported INFORMATIONAL: --allow-flaky)\n";
       for (const auto& r : c.checks)
         if (r.verdict != Verdict::kOk && r.verdict != Verdict::kSkipped)
           absl::StrAppend(&out, "first run: ", VerdictName(r.verdict), " ", r.check, " (", r.rule,
@@ -169,12 +170,19 @@ std::string RenderCaseLine(const CaseResult& c, bool color) {
 
 std::string RenderSummary(const std::vector<CaseResult>& cases, bool color) {
   auto counts = CountVerdicts(cases);
-  const int flaky = CountFlaky(cases);
+  auto flaky_of = [&](Verdict v) {
+    const auto n = std::count_if(cases.begin(), cases.end(),
+                                 [&](const CaseResult& c) { return c.flaky && c.verdict == v; });
+    return n > 0 ? absl::StrCat(" (", n, " FLAKY)") : std::string();
+  };
   std::string s = absl::StrCat("\n", cases.size(), " case(s): ", counts["OK"], " OK, ",
                                counts["NON-STRICT"], " NON-STRICT, ", counts["INFORMATIONAL"],
-                               " INFORMATIONAL",
-                               flaky > 0 ? absl::StrCat(" (", flaky, " FLAKY)") : "", ", ",
-                               counts["FAILED"], " FAILED, ", counts["SKIPPED"], " SKIPPED\n");
+                               " INFORMATIONAL", flaky_of(Verdict::kInformational), ", ",
+                               counts["FAILED"], " FAILED", flaky_of(Verdict::kFailed), ", ",
+                               counts["SKIPPED"], " SKIPPED\n");
+  if (!flaky_of(Verdict::kFailed).empty())
+    absl::StrAppend(&s, "FLAKY: a case FAILED and then passed on retry; the program behaves "
+                        "differently from run to run (--allow-flaky reports it INFORMATIONAL)\n");
   if (counts["FAILED"] == 0) return s;
   absl::StrAppend(&s, color ? "\033[31mFailures:\033[0m\n" : "Failures:\n");
   for (const auto& c : cases) {

@@ -53,7 +53,7 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
           if (!again.ok()) first = again.status();
           r.retried = true;
           if (again.ok())
-            first->verdict = AfterRetry(first->verdict, again->verdict, &first->flaky);
+            first->verdict = AfterRetry(first->verdict, again->verdict, options.allow_flaky, &first->flaky);
         }
         std::lock_guard<std::mutex> lock(mu);
         if (!first.ok()) {

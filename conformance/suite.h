@@ -21,11 +21,13 @@ struct SuiteOptions {
   judge::RunOptions run;
   int jobs = 1;       // see DefaultJobs()
   bool retry = true;  // retry a FAILED case once
+  bool allow_flaky = false;  // FAILED then passed: INFORMATIONAL instead of FAILED
 };
 
 struct SuiteResult {
   // Of the first run (its checks show the failure). result.flaky: FAILED, then passed on the
-  // retry; the verdict is then INFORMATIONAL (the title is left as the catalogue has it).
+  // retry; the verdict stays FAILED, or is INFORMATIONAL with allow_flaky (the title is left as
+  // the catalogue has it).
   judge::CaseResult result;
   bool retried = false;
 };

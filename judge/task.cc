@@ -1,11 +1,25 @@
 #include "judge/task.h"
 
+#include <string_view>
+
 #include "absl/strings/str_cat.h"
 
 namespace dxt::judge {
 namespace {
 
-const CheckResult* FirstFailed(const std::vector<CheckResult>& checks) {
+const CheckResult* Failed(const std::vector<CheckResult>& checks, std::string_view name) {
+  for (const CheckResult& c : checks)
+    if (c.check == name && c.verdict == Verdict::kFailed) return &c;
+  return nullptr;
+}
+
+// The check that explains the failure: a death by the program's own signal explains whatever
+// it left broken (a list cut short, input unread), and so does a non-zero exit that left input
+// unread (R8.1); otherwise the first FAILED check in kCheckNames order.
+const CheckResult* Explaining(const std::vector<CheckResult>& checks) {
+  if (const CheckResult* crash = Failed(checks, "crash")) return crash;
+  const CheckResult* exit = Failed(checks, "exit");
+  if (exit && Failed(checks, "consumption")) return exit;
   for (const CheckResult& c : checks)
     if (c.verdict == Verdict::kFailed) return &c;
   return nullptr;
@@ -27,7 +41,7 @@ TaskJudgement JudgeTask(const Transcript& t, bool strict_stderr) {
       if (c.check == "log" && c.verdict == Verdict::kFailed) j.warnings.push_back(c);
     j.checks = JudgeCase(task, lenient);
   }
-  if (const CheckResult* f = FirstFailed(j.checks))
+  if (const CheckResult* f = Explaining(j.checks))
     j.status = absl::AbortedError(absl::StrCat(f->check, " (", f->rule, "): ", f->detail));
   return j;
 }

@@ -12,8 +12,9 @@
 namespace dxt::judge {
 
 struct TaskJudgement {
-  // OK, or Aborted with "CHECK (RULE): DETAIL" of the check that explains the failure best: the
-  // first FAILED check in kCheckNames order.
+  // OK, or Aborted with "CHECK (RULE): DETAIL" of the check that explains the failure best: a
+  // crash (the program's own signal) first, then a non-zero exit that left input unread, else
+  // the first FAILED check in kCheckNames order.
   absl::Status status;
   std::vector<CheckResult> checks;    // every check, kCheckNames order
   // FAILED checks that `dxt run` tolerates as Disco's worker does: a terminated stderr line

@@ -162,8 +162,19 @@ TEST_F(CheckOptionsTest, FlakyCaseIsMarkedInEveryRendering) {
                      ShellQuote("MARK=" + mark.string()) + " --junit " + ShellQuote(junit) + " " +
                      ShellQuote(script);
 
-  CheckRun r = Check(args);
-  EXPECT_EQ(r.exit_code, 0) << "flaky is INFORMATIONAL, not FAILED\n" << r.out << r.err;
+  // By default a flaky case fails the run: it shows the program's nondeterminism.
+  CheckRun failed = Check(args);
+  EXPECT_EQ(failed.exit_code, 1) << "flaky is FAILED by default\n" << failed.out << failed.err;
+  EXPECT_THAT(failed.out, HasSubstr("FAILED       FLAKY 6.1.1 [reduce] "));
+  EXPECT_THAT(failed.out, HasSubstr("0 INFORMATIONAL, 1 FAILED (1 FLAKY)"));
+  ASSERT_TRUE(failed.report.is_object()) << failed.out << failed.err;
+  EXPECT_EQ(failed.report["cases"][0]["flaky"], true);
+  EXPECT_EQ(failed.report["cases"][0]["verdict"], "FAILED");
+  EXPECT_EQ(failed.report["summary"]["flaky"], 1);
+  fs::remove(mark);
+
+  CheckRun r = Check("--allow-flaky " + args);
+  EXPECT_EQ(r.exit_code, 0) << "with --allow-flaky, flaky is INFORMATIONAL\n" << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("INFORMATIONAL FLAKY 6.1.1 [reduce] "));
   EXPECT_THAT(r.out, HasSubstr("exit (R8.1)"));  // the first run's failure is shown
   EXPECT_THAT(r.out, HasSubstr("1 INFORMATIONAL (1 FLAKY), 0 FAILED"));
@@ -183,7 +194,7 @@ TEST_F(CheckOptionsTest, FlakyCaseIsMarkedInEveryRendering) {
   }
 
   fs::remove(mark);
-  CheckRun once = Check("--no-retry " + args);
+  CheckRun once = Check("--no-retry --allow-flaky " + args);
   EXPECT_EQ(once.exit_code, 1) << once.out << once.err;
   ASSERT_TRUE(once.report.is_object());
   EXPECT_EQ(once.report["cases"][0]["flaky"], false);

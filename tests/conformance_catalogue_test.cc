@@ -269,15 +269,17 @@ TEST(BaselineTest, SeparatesNewFailuresFromNewlyPassing) {
   EXPECT_THAT(text, HasSubstr("1.1.1 reduce OK  (baseline: known)"));
 }
 
-TEST(RetryTest, FailedThenPassIsFlakyNeverOk) {
+TEST(RetryTest, FailedThenPassIsFlakyAndFailedUnlessAllowed) {
   bool flaky = true;
-  EXPECT_EQ(AfterRetry(Verdict::kOk, std::nullopt, &flaky), Verdict::kOk);
+  EXPECT_EQ(AfterRetry(Verdict::kOk, std::nullopt, false, &flaky), Verdict::kOk);
   EXPECT_FALSE(flaky);
-  EXPECT_EQ(AfterRetry(Verdict::kFailed, Verdict::kFailed, &flaky), Verdict::kFailed);
+  EXPECT_EQ(AfterRetry(Verdict::kFailed, Verdict::kFailed, false, &flaky), Verdict::kFailed);
   EXPECT_FALSE(flaky);
-  EXPECT_EQ(AfterRetry(Verdict::kFailed, Verdict::kOk, &flaky), Verdict::kInformational);
+  EXPECT_EQ(AfterRetry(Verdict::kFailed, Verdict::kOk, false, &flaky), Verdict::kFailed);
   EXPECT_TRUE(flaky);
-  EXPECT_EQ(AfterRetry(Verdict::kNonStrict, std::nullopt, &flaky), Verdict::kNonStrict);
+  EXPECT_EQ(AfterRetry(Verdict::kFailed, Verdict::kOk, true, &flaky), Verdict::kInformational);
+  EXPECT_TRUE(flaky);
+  EXPECT_EQ(AfterRetry(Verdict::kNonStrict, std::nullopt, true, &flaky), Verdict::kNonStrict);
 }
 
 TEST(ParallelForTest, RunsEachIndexOnceAndHeavyOnesAlone) {

@@ -147,8 +147,8 @@ TEST(ConformanceSuiteTest, SlowStarterPassesASection) {
 }
 
 // A reduce that fails its first run (exit 3) and conforms afterwards: the retry makes it FLAKY
-// (CaseResult::flaky, the title untouched), reported INFORMATIONAL, never OK; without retry it is
-// FAILED and not flaky.
+// (CaseResult::flaky, the title untouched), reported FAILED by default and INFORMATIONAL with
+// allow_flaky, never OK; without retry it is FAILED and not flaky.
 TEST(ConformanceSuiteTest, FailThenPassIsFlaky) {
   std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("dxt_conf_flaky_" + std::to_string(::getpid()));
@@ -164,8 +164,10 @@ TEST(ConformanceSuiteTest, FailThenPassIsFlaky) {
   auto plan = Plan(Catalogue(), sel);
   ASSERT_TRUE(plan.ok());
   for (bool retry : {true, false}) {
+   for (bool allow_flaky : {false, true}) {
     std::filesystem::remove(dir / "mark");
     SuiteOptions o;
+    o.allow_flaky = allow_flaky;
     o.run.program.path = script;
     o.run.program.env = {"MARK=" + (dir / "mark").string()};
     o.run.timeout = std::chrono::milliseconds(5000);
@@ -179,7 +181,7 @@ TEST(ConformanceSuiteTest, FailThenPassIsFlaky) {
     EXPECT_EQ(one.retried, retry);
     if (retry) {
       EXPECT_TRUE(one.result.flaky);
-      EXPECT_EQ(one.result.verdict, Verdict::kInformational);
+      EXPECT_EQ(one.result.verdict, allow_flaky ? Verdict::kInformational : Verdict::kFailed);
       EXPECT_TRUE(OutcomesOf(*r).front().flaky);
       EXPECT_TRUE(CaseResultsOf(*r).front().flaky);
       // The checks are the first run's: they show why it was flaky.
@@ -192,6 +194,7 @@ TEST(ConformanceSuiteTest, FailThenPassIsFlaky) {
       EXPECT_FALSE(OutcomesOf(*r).front().flaky);
       EXPECT_EQ(one.result.verdict, Verdict::kFailed);
     }
+   }
   }
   std::filesystem::remove_all(dir);
 }

@@ -336,6 +336,27 @@ write_list([(b'count', str(n).encode())])
   EXPECT_EQ(t.output[1].second, "2000");
 }
 
+// A terminated stderr line without prefix is kept apart from the protocol status: the executor
+// tolerates it (as Disco) unless strict; a final line without "\n" always fails (R7.3).
+TEST(DriverTest, UnprefixedStderrIsSeparateFromProtocol) {
+  Transcript t;
+  t.mode = Mode::kMap;
+  t.exit.exited = true;
+  t.exit.exit_code = 0;
+  t.reaped = true;
+  t.other_lines = 2;
+  EXPECT_TRUE(judge::JudgeTask(t, /*strict_stderr=*/false).status.ok());
+  EXPECT_EQ(judge::JudgeTask(t, false).warnings.size(), 1u);
+  EXPECT_THAT(std::string(TaskStatus(t).message()),
+              HasSubstr("log (R7.1): 2 stderr line(s) without a **<MSG> or **<ERR> prefix"));
+  t.other_lines = 0;
+  t.unterminated_lines = 1;
+  EXPECT_THAT(std::string(judge::JudgeTask(t, false).status.message()),
+              HasSubstr("log (R7.3): the last stderr line has no final \\n"));
+  t.unterminated_lines = 0;
+  EXPECT_TRUE(TaskStatus(t).ok());
+}
+
 TEST(DriverTest, ReduceExitingWithInputUnreadIsSeen) {
   ScriptDir d;
   std::string prog = d.Write("quit.py", "read_params(); read_pair(); sys.exit(0)\n");

@@ -57,7 +57,7 @@ struct CheckArgs {
   // The conformance catalogue (issue 4).
   std::string suite = "full";
   std::vector<std::string> cases, exclude;
-  bool list = false, list_rules = false, strict = false, no_retry = false;
+  bool list = false, list_rules = false, strict = false, no_retry = false, allow_flaky = false;
   std::string expect;  // "" or "identity"
   std::string baseline;
   int jobs = conformance::DefaultJobs();
@@ -149,7 +149,8 @@ int Finish(const CheckArgs& a, const std::string& program,
   for (const auto& r : results)
     if (r.flaky)
       std::cout << "FLAKY " << r.id << " " << harness::ModeName(r.mode)
-                << ": FAILED, then passed on retry (reported INFORMATIONAL)\n";
+                << ": FAILED, then passed on retry (reported "
+                << (r.verdict == judge::Verdict::kFailed ? "FAILED" : "INFORMATIONAL") << ")\n";
   if (baseline && suite) {
     auto report = conformance::CompareWithBaseline(conformance::OutcomesOf(*suite), *baseline);
     std::cout << conformance::FormatBaselineReport(report, *baseline);
@@ -173,6 +174,7 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
   o.run = std::move(options);
   o.jobs = a.jobs;
   o.retry = !a.no_retry;
+  o.allow_flaky = a.allow_flaky;
   std::cout << "dxt check " << o.run.program.path << " (" << plan->size()
             << " conformance case(s), " << a.jobs << " job(s))\n";
   auto results = conformance::RunSuite(*plan, o);
@@ -199,7 +201,8 @@ int RunCheck(const CheckArgs& a) {
   if (!a.baseline.empty() && !UsesCatalogue(a))
     return UsageError(
         "--baseline applies to the conformance catalogue (not --script)");
-  if (!(a.timeout_seconds > 0)) return UsageError("--timeout must be a positive number of seconds");
+  absl::StatusOr<std::chrono::milliseconds> timeout = judge::TimeoutFromSeconds(a.timeout_seconds);
+  if (!timeout.ok()) return UsageError(absl::StrCat("--timeout: ", timeout.status().message()));
   uint64_t max_item_size = judge::kDefaultCheckMaxItemSize;
   if (!a.max_item_size.empty()) {
     auto size = judge::ParseItemSize(a.max_item_size);
@@ -217,7 +220,7 @@ int RunCheck(const CheckArgs& a) {
   const bool color = !a.no_color && ::isatty(STDOUT_FILENO);
   judge::RunOptions options;
   options.program = {program.string(), a.args, a.files, a.env};
-  options.timeout = std::chrono::milliseconds(static_cast<int64_t>(a.timeout_seconds * 1000));
+  options.timeout = *timeout;
   options.max_item_size = max_item_size;
   options.extra_params_given = !a.params.empty();
   options.verbose = a.verbose;
@@ -285,6 +288,8 @@ CommandRegistrar registrar({
       sub.add_option("--jobs", a->jobs,
                      "cases run concurrently (default: 4 per core; heavy cases one at a time)");
       sub.add_flag("--no-retry", a->no_retry, "do not retry a FAILED case (no FLAKY detection)");
+      sub.add_flag("--allow-flaky", a->allow_flaky,
+                   "a case that FAILED and passed on its retry (FLAKY) is INFORMATIONAL, not FAILED");
       return [a] {
         if (a->program.empty() && !a->list && !a->list_rules)
           return UsageError("PROGRAM is required");
