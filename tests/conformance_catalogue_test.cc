@@ -408,5 +408,23 @@ TEST(TrickleIoTest, ByteByByte) {
   EXPECT_EQ(writes.size(), 7u);
 }
 
+// --params reaches the exact-block cases: the user's entries first, the tricky one still last.
+TEST(ParamsMergeTest, ExactBlockCasesGetTheUserEntriesBeforeTheirOwn) {
+  MaterialiseOptions o;
+  o.extra_params = {{"pattern", "a.*"}, {"empty", "user"}};
+  for (const char* id : {"2.5.5", "2.5.6", "2.5.7"}) {
+    harness::Case c = Materialise(Find(id), Mode::kMap, o);
+    EXPECT_FALSE(c.fixed_params) << id << ": merged, so it must run";
+    codec::ParamDict want = {{"pattern", "a.*"}, {"k", "v"}, {"empty", ""}};
+    EXPECT_EQ(c.params, want) << id;
+  }
+  harness::Case probe = Materialise(Find("2.1.8"), Mode::kMap, o);
+  EXPECT_FALSE(probe.fixed_params);
+  EXPECT_EQ(probe.params, o.extra_params);
+  harness::Case plain = Materialise(Find("2.1.2"), Mode::kMap, o);
+  codec::ParamDict merged = {{"key", "value"}, {"pattern", "a.*"}, {"empty", "user"}};
+  EXPECT_EQ(plain.params, merged);
+}
+
 }  // namespace
 }  // namespace dxt::conformance

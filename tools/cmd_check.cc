@@ -15,6 +15,8 @@
 #include "absl/strings/str_split.h"
 #include "conformance/baseline.h"
 #include "conformance/catalogue.h"
+#include "conformance/diagnose.h"
+#include "conformance/domain.h"
 #include "conformance/rules.h"
 #include "conformance/runner.h"
 #include "conformance/select.h"
@@ -59,6 +61,8 @@ struct CheckArgs {
   bool list = false, list_rules = false, strict = false, no_retry = false;
   std::string expect;  // "" or "identity"
   std::string baseline;
+  std::string values;        // --values: a domain name (conformance/domain.h)
+  std::string input_sample;  // --input-sample FILE
   int jobs = conformance::DefaultJobs();
 };
 
@@ -101,6 +105,27 @@ int UsageError(const std::string& message) {
   return kExitUsage;
 }
 
+// --values and --input-sample: the keys and values the program accepts. --values decides the
+// values when both are given; the sample then still decides the keys.
+absl::StatusOr<conformance::InputDomain> LoadDomain(const CheckArgs& a) {
+  conformance::InputDomain d;
+  if (!a.input_sample.empty()) {
+    auto text = ReadWholeFile(a.input_sample, "input sample");
+    if (!text.ok()) return text.status();
+    auto pairs = conformance::ParseInputSample(*text, a.input_sample);
+    if (!pairs.ok()) return pairs.status();
+    auto sample = conformance::SampleInputDomain(*pairs, a.input_sample);
+    if (!sample.ok()) return sample.status();
+    d = std::move(*sample);
+  }
+  if (!a.values.empty()) {
+    auto v = conformance::MakeDomain(a.values);
+    if (!v.ok()) return absl::InvalidArgumentError(absl::StrCat("--values: ", v.status().message()));
+    d.values = std::move(*v);
+  }
+  return d;
+}
+
 absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
   std::vector<Case> cases;
   if (a.script.empty()) {
@@ -132,8 +157,9 @@ absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
 int Finish(const CheckArgs& a, const std::string& program,
            const std::vector<harness::CaseResult>& results,
            const std::vector<conformance::SuiteResult>* suite,
-           const conformance::Baseline* baseline, bool color) {
-  std::cout << harness::RenderSummary(results, color);
+           const conformance::Baseline* baseline, bool color,
+           const std::string& root_problems = "", const std::vector<bool>* unlisted = nullptr) {
+  std::cout << harness::RenderSummary(results, color, unlisted) << root_problems;
   harness::ReportInfo info{DXT_VERSION, program};
   if (!a.report_json.empty()) {
     if (auto s = WriteFileAtomically(a.report_json, harness::RenderJson(info, results)); !s.ok())
@@ -163,7 +189,10 @@ int RunCatalogue(const CheckArgs& a, harness::RunOptions options, bool color) {
   if (!params.ok()) return UsageError(std::string(params.status().message()));
   auto baseline = LoadBaseline(a);
   if (!baseline.ok()) return UsageError(std::string(baseline.status().message()));
+  auto domain = LoadDomain(a);
+  if (!domain.ok()) return UsageError(std::string(domain.status().message()));
   conformance::SuiteOptions o;
+  o.materialise.domain = std::move(*domain);
   o.materialise.identity = a.expect == "identity";
   o.materialise.strict = a.strict;
   o.materialise.extra_params = *params;
@@ -171,14 +200,22 @@ int RunCatalogue(const CheckArgs& a, harness::RunOptions options, bool color) {
   o.jobs = a.jobs;
   o.retry = !a.no_retry;
   std::cout << "dxt check " << o.run.program.path << " (" << plan->size()
-            << " conformance case(s), " << a.jobs << " job(s))\n";
+            << " conformance case(s), " << a.jobs << " job(s)";
+  if (o.materialise.domain.declared()) std::cout << "; " << o.materialise.domain.Describe();
+  std::cout << ")\n";
   auto results = conformance::RunSuite(*plan, o);
   if (!results.ok()) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
   }
+  std::string root_problems;
+  std::vector<bool> unlisted(results->size(), false);
+  if (auto rejected = conformance::FindRejectedValues(*plan, *results, o.materialise)) {
+    root_problems = conformance::FormatRejectedValues(*rejected, *plan, *results);
+    for (size_t i : rejected->cases) unlisted[i] = true;
+  }
   return Finish(a, o.run.program.path, conformance::CaseResultsOf(*results), &*results,
-                baseline->has_value() ? &**baseline : nullptr, color);
+                baseline->has_value() ? &**baseline : nullptr, color, root_problems, &unlisted);
 }
 
 int RunCheck(const CheckArgs& a) {
@@ -196,6 +233,10 @@ int RunCheck(const CheckArgs& a) {
   if (!a.baseline.empty() && !UsesCatalogue(a))
     return UsageError(
         "--baseline applies to the conformance catalogue (not --script or --suite core)");
+  if ((!a.values.empty() || !a.input_sample.empty()) && !UsesCatalogue(a))
+    return UsageError(
+        "--values and --input-sample apply to the conformance catalogue (a --script brings its "
+        "own input)");
   if (!(a.timeout_seconds > 0)) return UsageError("--timeout must be a positive number of seconds");
   uint64_t max_item_size = harness::kDefaultCheckMaxItemSize;
   if (!a.max_item_size.empty()) {
@@ -281,6 +322,14 @@ CommandRegistrar registrar({
                      "JSON of expected failures; exit code counts only new failures");
       sub.add_option("--jobs", a->jobs,
                      "cases run concurrently (default: 4 per core; heavy cases one at a time)");
+      sub.add_option("--values", a->values,
+                     "what the program's input values are: bytes (default), decimal (counts), "
+                     "words, lines; each case keeps its shape, cases needing other bytes are "
+                     "SKIPPED")
+          ->check(CLI::IsMember(conformance::DomainNames()));
+      sub.add_option("--input-sample", a->input_sample,
+                     "a sample of the program's real input (JSON lines as `dxt decode` writes, or "
+                     "pair frames): keys and values are drawn from it");
       sub.add_flag("--no-retry", a->no_retry, "do not retry a FAILED case (no FLAKY detection)");
       return [a] {
         if (a->program.empty() && !a->list && !a->list_rules)
