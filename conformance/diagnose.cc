@@ -11,7 +11,7 @@ namespace {
 // Short items ("a", "v") appear in any text by chance; only longer ones identify a value.
 constexpr size_t kMinNamedBytes = 3;
 
-std::optional<std::string> LineNamingInput(const harness::CaseResult& r,
+std::optional<std::string> LineNamingInput(const judge::CaseResult& r,
                                            const std::vector<OwnedPair>& input) {
   for (const std::string& line : r.stderr_lines)
     for (const OwnedPair& p : input)
@@ -46,7 +46,7 @@ std::string Template(std::string_view line) {
 
 // A line cut short inside a long quoted value (log lines are capped) still matches on what it
 // has.
-bool SameComplaint(const harness::CaseResult& r, const std::string& tmpl) {
+bool SameComplaint(const judge::CaseResult& r, const std::string& tmpl) {
   for (const std::string& line : r.stderr_lines) {
     const std::string t = Template(line);
     if (t == tmpl) return true;
@@ -66,7 +66,7 @@ std::optional<RejectedValues> FindRejectedValues(const std::vector<CaseRef>& pla
   RejectedValues out;
   std::optional<std::string> tmpl;  // of the first line naming a value
   for (size_t i = 0; i < results.size() && i < plan.size(); ++i) {
-    const harness::CaseResult& r = results[i].result;
+    const judge::CaseResult& r = results[i].result;
     if (r.verdict != Verdict::kFailed || r.stderr_lines.empty()) continue;
     bool explained = tmpl && SameComplaint(r, *tmpl);
     if (!explained && !plan[i].entry->heavy) {
@@ -85,7 +85,7 @@ std::optional<RejectedValues> FindRejectedValues(const std::vector<CaseRef>& pla
   // Cases before the first named value with the same complaint.
   std::vector<size_t> all;
   for (size_t i = 0; i < results.size() && i < plan.size(); ++i) {
-    const harness::CaseResult& r = results[i].result;
+    const judge::CaseResult& r = results[i].result;
     bool listed = std::find(out.cases.begin(), out.cases.end(), i) != out.cases.end();
     if (listed || (r.verdict == Verdict::kFailed && SameComplaint(r, *tmpl))) all.push_back(i);
   }
@@ -113,7 +113,7 @@ std::string FormatRejectedValues(const RejectedValues& r, const std::vector<Case
       " FAILED case(s) fail with the same complaint on stderr, which names an input key or value, "
       "e.g. ",
       ex.entry->id, " [", harness::ModeName(ex.mode),
-      "]: ", harness::EscapeBytes(r.example_line, 160),
+      "]: ", judge::EscapeBytes(r.example_line, 160),
       "\n  The catalogue sends arbitrary bytes. If the program accepts only some inputs, declare "
       "them and run again:\n    --values decimal|words|lines   (what its values are)\n"
       "    --input-sample FILE            (a sample of its real input: JSON lines as `dxt decode` "

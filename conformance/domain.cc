@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "codec/kv_frame.h"
-#include "tools/jsonl.h"
+#include "codec/jsonl.h"
 
 namespace dxt::conformance {
 
@@ -200,14 +200,14 @@ absl::StatusOr<Pairs> ParseJsonLines(std::string_view text, std::string_view sou
           " (an input sample is JSON lines {\"key\": ..., \"value\": ...} as `dxt decode` writes "
           "them, or pair frames)"));
     };
-    auto json = tools::ParseJsonLine(line);
+    auto json = codec::ParseJsonLine(line);
     if (!json.ok()) return error(json.status().message());
     if (json->is_object() && !json->contains("base64")) {
-      auto pair = tools::JsonToPair(*json);
+      auto pair = codec::JsonToPair(*json);
       if (!pair.ok()) return error(pair.status().message());
       out.push_back(std::move(*pair));
     } else {
-      auto value = tools::JsonToBytes(*json);  // a plain line: an empty key (R5.5)
+      auto value = codec::JsonToBytes(*json);  // a plain line: an empty key (R5.5)
       if (!value.ok()) return error(value.status().message());
       out.emplace_back("", std::move(*value));
     }

@@ -16,14 +16,14 @@ namespace {
 
 using harness::WaitKind;
 
-bool Expired(const harness::CaseResult& r, std::initializer_list<WaitKind> kinds) {
+bool Expired(const judge::CaseResult& r, std::initializer_list<WaitKind> kinds) {
   return std::any_of(r.expired.begin(), r.expired.end(), [&](WaitKind k) {
     return std::find(kinds.begin(), kinds.end(), k) != kinds.end();
   });
 }
 
-harness::CaseResult SkippedResult(const CaseRef& ref, std::string reason) {
-  harness::CaseResult r;
+judge::CaseResult SkippedResult(const CaseRef& ref, std::string reason) {
+  judge::CaseResult r;
   r.id = ref.entry->id;
   r.title = ref.entry->title;
   r.mode = ref.mode;
@@ -44,7 +44,7 @@ struct Blocker {
   bool active() const { return reply || exit; }
 };
 
-Blocker BlockerOf(const harness::CaseResult& smoke) {
+Blocker BlockerOf(const judge::CaseResult& smoke) {
   Blocker b;
   if (smoke.verdict != Verdict::kFailed) return b;
   b.reply = Expired(smoke, {WaitKind::kReply, WaitKind::kInput});
@@ -53,7 +53,7 @@ Blocker BlockerOf(const harness::CaseResult& smoke) {
   std::vector<std::string> judged_by_wait;
   if (b.reply) judged_by_wait = {"flushing", "consumption"};
   if (b.exit) judged_by_wait.push_back("hang");
-  for (const harness::CheckResult& c : smoke.checks)
+  for (const judge::CheckResult& c : smoke.checks)
     if (c.verdict == Verdict::kFailed &&
         std::find(judged_by_wait.begin(), judged_by_wait.end(), c.check) != judged_by_wait.end())
       b.checks.push_back(c.check);
@@ -66,10 +66,10 @@ Blocker BlockerOf(const harness::CaseResult& smoke) {
 // The checks a blocked case failed only because of the wait it shares with the smoke case are
 // SKIPPED "blocked by ..."; a case left with no other failure is SKIPPED as a whole. Any other
 // failure stays FAILED: a blocked case still shows every other defect.
-void ApplyBlocker(const Blocker& b, const Entry& e, bool strict, harness::CaseResult* r) {
+void ApplyBlocker(const Blocker& b, const Entry& e, bool strict, judge::CaseResult* r) {
   if (!Expired(*r, {WaitKind::kReply, WaitKind::kInput, WaitKind::kExit})) return;
   bool blocked_any = false;
-  for (harness::CheckResult& c : r->checks) {
+  for (judge::CheckResult& c : r->checks) {
     if (c.verdict != Verdict::kFailed ||
         std::find(b.checks.begin(), b.checks.end(), c.check) == b.checks.end())
       continue;
@@ -79,9 +79,9 @@ void ApplyBlocker(const Blocker& b, const Entry& e, bool strict, harness::CaseRe
     blocked_any = true;
   }
   if (!blocked_any) return;
-  harness::Case policy;
+  judge::Case policy;
   policy.policy = strict && e.policy == Policy::kNonStrict ? Policy::kStrict : e.policy;
-  r->verdict = harness::CaseVerdict(policy, r->checks);
+  r->verdict = judge::CaseVerdict(policy, r->checks);
   if (r->verdict != Verdict::kFailed) {
     r->verdict = Verdict::kSkipped;
     r->skip_reason =
@@ -89,18 +89,18 @@ void ApplyBlocker(const Blocker& b, const Entry& e, bool strict, harness::CaseRe
   }
 }
 
-absl::StatusOr<harness::CaseResult> RunOne(const CaseRef& ref, const SuiteOptions& options,
+absl::StatusOr<judge::CaseResult> RunOne(const CaseRef& ref, const SuiteOptions& options,
                                            const Blocker& blocker) {
   if (auto outside = OutsideDomain(*ref.entry, ref.mode, options.materialise.domain))
     return SkippedResult(ref, std::move(*outside));
-  harness::Case c = Materialise(*ref.entry, ref.mode, options.materialise);
-  harness::RunOptions run = options.run;
+  judge::Case c = Materialise(*ref.entry, ref.mode, options.materialise);
+  judge::RunOptions run = options.run;
   run.on_case = nullptr;
   if (blocker.reply) run.reply_timeout = std::min(kBlockedWait, run.timeout);
   if (blocker.exit) run.exit_timeout = std::min(kBlockedWait, run.timeout);
   // Concurrent spawns are safe: the harness serialises sandbox copies with forks (SpawnMutex).
   if (ref.entry->chunking.active()) run.spawn = TrickleFactory(ref.entry->chunking, run.spawn);
-  auto r = harness::RunCase(c, run);
+  auto r = judge::RunCase(c, run);
   if (r.ok() && blocker.active())
     ApplyBlocker(blocker, *ref.entry, options.materialise.strict, &*r);
   return r;
@@ -183,8 +183,8 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
   return out;
 }
 
-std::vector<harness::CaseResult> CaseResultsOf(const std::vector<SuiteResult>& results) {
-  std::vector<harness::CaseResult> out;
+std::vector<judge::CaseResult> CaseResultsOf(const std::vector<SuiteResult>& results) {
+  std::vector<judge::CaseResult> out;
   for (const SuiteResult& r : results) out.push_back(r.result);
   return out;
 }

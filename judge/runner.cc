@@ -1,4 +1,4 @@
-#include "harness/runner.h"
+#include "judge/runner.h"
 
 #include <algorithm>
 #include <memory>
@@ -6,8 +6,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
-namespace dxt::harness {
+namespace dxt::judge {
 
+using harness::ListRecord;
+using harness::PairSource;
+using harness::RunRecorded;
 using std::chrono::milliseconds;
 
 DriverOptions CheckDriverOptions(const Case& c, const RunOptions& options) {
@@ -59,7 +62,7 @@ absl::StatusOr<CaseResult> RunCase(const Case& c, const RunOptions& options) {
   r.verdict = CaseVerdict(c, r.checks);
   if (options.verbose) r.transcript = DescribeTranscript(*t);
   r.expired = t->expired_kinds;
-  for (const LogRecord& l : t->logs) r.stderr_lines.push_back(l.raw);
+  for (const harness::LogRecord& l : t->logs) r.stderr_lines.push_back(l.raw);
   return r;
 }
 
@@ -149,4 +152,4 @@ std::string DescribeTranscript(const Transcript& t) {
   return s;
 }
 
-}  // namespace dxt::harness
+}  // namespace dxt::judge
