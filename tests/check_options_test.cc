@@ -277,3 +277,61 @@ TEST_F(CheckOptionsTest, ParamsAreMergedIntoTheExactBlockCases) {
   EXPECT_EQ(r.report["summary"]["SKIPPED"], 0) << r.out;
   EXPECT_GT(r.report["summary"]["OK"].get<int>(), 5);
 }
+
+// Issue 11 §6: the command line people expect.
+class CheckCliTest : public CheckOptionsTest {
+ protected:
+  // `dxt check ARGS` as given (no report option added).
+  CheckRun Raw(const std::string& args) {
+    CheckRun r;
+    fs::path out = dir_ / "raw_out.txt", err = dir_ / "raw_err.txt";
+    std::string command = "timeout -k 5 120 " + ShellQuote(kDxt) + " check " + args + " >" +
+                          ShellQuote(out) + " 2>" + ShellQuote(err);
+    int status = std::system(command.c_str());
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadFile(out);
+    r.err = ReadFile(err);
+    return r;
+  }
+};
+
+TEST_F(CheckCliTest, VersionPrintsTheVersion) {
+  CheckRun r = Raw("--version");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, ::testing::MatchesRegex("dxt check [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+}
+
+TEST_F(CheckCliTest, ReportJsonDashWritesTheReportToStdout) {
+  if (!fs::exists(kReferenceEcho)) GTEST_SKIP() << "reference echo is not built";
+  CheckRun r = Raw("--no-color --report-json - --cases 1.1.1 " + ShellQuote(kReferenceEcho));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  json report = json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << r.out.substr(0, 500);
+  EXPECT_EQ(report["summary"]["OK"], 2);
+  EXPECT_THAT(r.err, HasSubstr("2 case(s): 2 OK"));  // the text went to stderr
+}
+
+TEST_F(CheckCliTest, BadReportPathsAreRejectedBeforeAnyCaseRuns) {
+  if (!fs::exists(kReferenceEcho)) GTEST_SKIP() << "reference echo is not built";
+  for (const std::string& option : {"--report-json", "--junit"}) {
+    CheckRun r = Raw(option + " " + ShellQuote((dir_ / "missing" / "r.out").string()) + " " +
+                     ShellQuote(kReferenceEcho));
+    EXPECT_EQ(r.exit_code, 2) << option;
+    EXPECT_THAT(r.err, HasSubstr(option + " "));
+    EXPECT_THAT(r.err, HasSubstr("does not exist"));
+    EXPECT_THAT(r.out, Not(HasSubstr("OK "))) << "a case ran before the path was checked";
+    CheckRun d = Raw(option + " " + ShellQuote(dir_.string()) + " " + ShellQuote(kReferenceEcho));
+    EXPECT_EQ(d.exit_code, 2);
+    EXPECT_THAT(d.err, HasSubstr("is a directory"));
+  }
+}
+
+TEST_F(CheckCliTest, QuietPrintsOnlyTheSummary) {
+  if (!fs::exists(kReferenceEcho)) GTEST_SKIP() << "reference echo is not built";
+  CheckRun loud = Raw("--no-color --cases 1.1.1 " + ShellQuote(kReferenceEcho));
+  CheckRun quiet = Raw("--no-color -q --cases 1.1.1 " + ShellQuote(kReferenceEcho));
+  EXPECT_EQ(quiet.exit_code, 0);
+  EXPECT_THAT(loud.out, HasSubstr("OK           1.1.1 [map]"));
+  EXPECT_THAT(quiet.out, Not(HasSubstr("1.1.1 [map]")));
+  EXPECT_THAT(quiet.out, HasSubstr("2 case(s): 2 OK"));
+}

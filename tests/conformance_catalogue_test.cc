@@ -194,12 +194,12 @@ TEST(SelectTest, PlanAppliesCasesExcludeAndMode) {
   EXPECT_GT(all->size(), Catalogue().size());  // both modes for most entries
 }
 
-TEST(SelectTest, ListIsIdRulesTitle) {
+TEST(SelectTest, ListIsIdModesRulesTitle) {
   std::vector<Entry> two = {Find("2.3.4"), Find("5.2.1")};
   std::string text = FormatList(two);
   EXPECT_EQ(text,
-            "2.3.4  R2.3  newlines in keys and values\n"
-            "5.2.1  R5.2  five tiny pairs: each list flushed before the next pair\n");
+            "2.3.4  map,reduce  R2.3  newlines in keys and values\n"
+            "5.2.1  map         R5.2  five tiny pairs: each list flushed before the next pair\n");
 }
 
 // --suite core is a selection of the catalogue, not a second case list: every core ID is an

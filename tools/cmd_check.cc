@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <tuple>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
@@ -56,6 +58,8 @@ struct CheckArgs {
   std::string junit;
   bool verbose = false;
   bool no_color = false;
+  bool quiet = false;    // -q: no line per case, only the summary
+  bool version = false;
   // The conformance catalogue (issue 4).
   std::string suite = "full";
   std::vector<std::string> cases, exclude;
@@ -105,6 +109,34 @@ absl::StatusOr<codec::ParamDict> LoadParams(const CheckArgs& a) {
   auto text = ReadWholeFile(a.params, "params file");
   if (!text.ok()) return text.status();
   return judge::ParseParamsFile(*text, a.params);
+}
+
+// Where the human-readable text goes: stdout, or stderr when the JSON report takes stdout.
+std::ostream& Out(const CheckArgs& a) { return a.report_json == "-" ? std::cerr : std::cout; }
+
+// Colour only on a terminal, never with --no-color or NO_COLOR set to anything (no-color.org).
+bool UseColor(const CheckArgs& a) {
+  const char* no_color = std::getenv("NO_COLOR");
+  const int fd = a.report_json == "-" ? STDERR_FILENO : STDOUT_FILENO;
+  return !a.no_color && !(no_color && *no_color) && ::isatty(fd);
+}
+
+// A report path must be writable before any case runs: its directory exists and takes files,
+// and the path is not a directory. "-" (stdout) is allowed where `allow_stdout`.
+absl::Status CheckReportPath(const std::string& path, const char* option, bool allow_stdout) {
+  if (path.empty() || (allow_stdout && path == "-")) return absl::OkStatus();
+  std::error_code ec;
+  const fs::path p = fs::absolute(path, ec);
+  const fs::path dir = p.parent_path();
+  if (ec || !fs::is_directory(dir))
+    return absl::InvalidArgumentError(
+        absl::StrCat(option, " ", path, ": directory ", dir.string(), " does not exist"));
+  if (fs::is_directory(p))
+    return absl::InvalidArgumentError(absl::StrCat(option, " ", path, ": is a directory"));
+  if (::access(dir.c_str(), W_OK) != 0)
+    return absl::InvalidArgumentError(
+        absl::StrCat(option, " ", path, ": directory ", dir.string(), " is not writable"));
+  return absl::OkStatus();
 }
 
 int UsageError(const std::string& message) {
@@ -162,9 +194,13 @@ int Finish(const CheckArgs& a, const std::string& program,
            const std::vector<conformance::SuiteResult>* suite,
            const conformance::Baseline* baseline, bool color,
            const std::string& root_problems = "", const std::vector<bool>* unlisted = nullptr) {
-  std::cout << conformance::RenderSummary(results, color, unlisted) << root_problems;
+  std::ostream& out = Out(a);
+  out << conformance::RenderSummary(results, color, unlisted) << root_problems;
   conformance::ReportInfo info{DXT_VERSION, program};
-  if (!a.report_json.empty()) {
+  if (a.report_json == "-") {
+    std::cout << conformance::RenderJson(info, results);
+    std::cout.flush();
+  } else if (!a.report_json.empty()) {
     if (auto s = WriteFileAtomically(a.report_json, conformance::RenderJson(info, results)); !s.ok())
       return UsageError(std::string(s.message()));
   }
@@ -174,11 +210,11 @@ int Finish(const CheckArgs& a, const std::string& program,
   }
   for (const auto& r : results)
     if (r.flaky)
-      std::cout << "FLAKY " << r.id << " " << harness::ModeName(r.mode)
+      out << "FLAKY " << r.id << " " << harness::ModeName(r.mode)
                 << ": FAILED, then passed on retry (reported INFORMATIONAL)\n";
   if (baseline && suite) {
     auto report = conformance::CompareWithBaseline(conformance::OutcomesOf(*suite), *baseline);
-    std::cout << conformance::FormatBaselineReport(report, *baseline);
+    out << conformance::FormatBaselineReport(report, *baseline);
     return report.ExitCode();
   }
   return conformance::CountVerdicts(results)["FAILED"] > 0 ? kExitFailed : kExitOk;
@@ -202,10 +238,10 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
   o.run = std::move(options);
   o.jobs = a.jobs;
   o.retry = !a.no_retry;
-  std::cout << "dxt check " << o.run.program.path << " (" << plan->size()
-            << " conformance case(s), " << a.jobs << " job(s)";
-  if (o.materialise.domain.declared()) std::cout << "; " << o.materialise.domain.Describe();
-  std::cout << ")\n";
+  Out(a) << "dxt check " << o.run.program.path << " (" << plan->size()
+         << " conformance case(s), " << a.jobs << " job(s)";
+  if (o.materialise.domain.declared()) Out(a) << "; " << o.materialise.domain.Describe();
+  Out(a) << ")\n";
   auto results = conformance::RunSuite(*plan, o);
   if (!results.ok()) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
@@ -233,6 +269,10 @@ int RunCheck(const CheckArgs& a) {
     return kExitOk;
   }
   if (a.jobs < 1) return UsageError("--jobs must be at least 1");
+  for (auto [path, option, allow_stdout] :
+       {std::tuple{&a.report_json, "--report-json", true}, {&a.junit, "--junit", false}})
+    if (absl::Status s = CheckReportPath(*path, option, allow_stdout); !s.ok())
+      return UsageError(std::string(s.message()));
   if (!a.baseline.empty() && !UsesCatalogue(a))
     return UsageError(
         "--baseline applies to the conformance catalogue (not --script)");
@@ -255,7 +295,7 @@ int RunCheck(const CheckArgs& a) {
   if (ec || !fs::exists(program)) return UsageError(absl::StrCat("program not found: ", a.program));
   if (!fs::is_regular_file(program) || ::access(program.c_str(), X_OK) != 0)
     return UsageError(absl::StrCat("program is not an executable file: ", a.program));
-  const bool color = !a.no_color && ::isatty(STDOUT_FILENO);
+  const bool color = UseColor(a);
   judge::RunOptions options;
   options.program = {program.string(), a.args, a.files, a.env};
   options.timeout = std::chrono::milliseconds(static_cast<int64_t>(a.timeout_seconds * 1000));
@@ -263,15 +303,16 @@ int RunCheck(const CheckArgs& a) {
   options.extra_params_given = !a.params.empty();
   options.verbose = a.verbose;
   options.on_case = [&](const judge::CaseResult& r) {
-    std::cout << conformance::RenderCaseLine(r, color);
-    if (a.verbose) std::cout << r.transcript;
-    std::cout.flush();
+    if (a.quiet && !a.verbose) return;
+    Out(a) << conformance::RenderCaseLine(r, color);
+    if (a.verbose) Out(a) << r.transcript;
+    Out(a).flush();
   };
   if (UsesCatalogue(a)) return RunCatalogue(a, std::move(options), color);
   auto cases = LoadCases(a);
   if (!cases.ok()) return UsageError(std::string(cases.status().message()));
   if (cases->empty()) return UsageError(absl::StrCat("no case for --mode ", a.mode));
-  std::cout << "dxt check " << program.string() << " (" << cases->size() << " case(s))\n";
+  Out(a) << "dxt check " << program.string() << " (" << cases->size() << " case(s))\n";
   auto results = judge::RunCases(*cases, options);
   if (!results.ok()) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
@@ -300,10 +341,13 @@ CommandRegistrar registrar({
       sub.add_option("--max-item-size", a->max_item_size,
                      "largest key or value the program may write, in bytes or with K, M, G "
                      "(KiB, MiB, GiB; default 64M; at most 4294967295)");
-      sub.add_option("--report-json", a->report_json, "write the JSON report here");
+      sub.add_option("--report-json", a->report_json,
+                     "write the JSON report here; - = stdout (the text then goes to stderr)");
       sub.add_option("--junit", a->junit, "write a JUnit XML report here");
       sub.add_flag("--verbose", a->verbose, "print each conversation's transcript");
-      sub.add_flag("--no-color", a->no_color, "no ANSI colours");
+      sub.add_flag("--no-color", a->no_color, "no ANSI colours (also when NO_COLOR is set)");
+      sub.add_flag("-q,--quiet", a->quiet, "no line per case: only the summary and the failures");
+      sub.add_flag("--version", a->version, "print dxt's version and exit");
       sub.add_option("--suite", a->suite,
                      "full = the conformance catalogue (default), core = its quick selection of 13 entries")
           ->check(CLI::IsMember({"full", "core"}));
@@ -314,7 +358,7 @@ CommandRegistrar registrar({
           ->allow_extra_args(false);
       sub.add_option("--exclude", a->exclude, "skip these IDs (same patterns as --cases)")
           ->allow_extra_args(false);
-      sub.add_flag("--list", a->list, "print 'id  rules  title' of the selected cases and exit");
+      sub.add_flag("--list", a->list, "print 'id  modes  rules  title' of the selected cases and exit");
       sub.add_flag("--list-rules", a->list_rules,
                    "print each SPEC rule with the cases covering it and exit");
       sub.add_flag("--strict", a->strict, "NON-STRICT cases count as FAILED");
@@ -335,6 +379,10 @@ CommandRegistrar registrar({
                      "pair frames): keys and values are drawn from it");
       sub.add_flag("--no-retry", a->no_retry, "do not retry a FAILED case (no FLAKY detection)");
       return [a] {
+        if (a->version) {
+          std::cout << "dxt check " << DXT_VERSION << "\n";
+          return kExitOk;
+        }
         if (a->program.empty() && !a->list && !a->list_rules)
           return UsageError("PROGRAM is required");
         return RunCheck(*a);
