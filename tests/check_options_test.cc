@@ -313,7 +313,7 @@ TEST_F(CheckCliTest, ReportJsonDashWritesTheReportToStdout) {
 
 TEST_F(CheckCliTest, BadReportPathsAreRejectedBeforeAnyCaseRuns) {
   if (!fs::exists(kReferenceEcho)) GTEST_SKIP() << "reference echo is not built";
-  for (const std::string& option : {"--report-json", "--junit"}) {
+  for (const std::string option : {"--report-json", "--junit"}) {
     CheckRun r = Raw(option + " " + ShellQuote((dir_ / "missing" / "r.out").string()) + " " +
                      ShellQuote(kReferenceEcho));
     EXPECT_EQ(r.exit_code, 2) << option;
