@@ -193,6 +193,11 @@ void Conversation::Expire(ExpiredWait::Kind kind, milliseconds budget, uint64_t 
   ExpiredWait w{kind, pair, budget};
   t_->expired.push_back(w);
   t_->expired_waits.push_back(ExpiredWaitText(w));
+  using K = ExpiredWait::Kind;
+  t_->expired_kinds.push_back(kind == K::kReply         ? WaitKind::kReply
+                              : kind == K::kProgramRead ? WaitKind::kInput
+                              : kind == K::kExit        ? WaitKind::kExit
+                                                        : WaitKind::kOverall);
 }
 
 void Conversation::Violate(ListViolation::Kind kind, uint64_t index, uint64_t offset,
@@ -450,7 +455,7 @@ void Conversation::SendPairs() {
 void Conversation::Finish() {
   const milliseconds reply = opts_.reply_timeout;
   const bool extend = !IsMap();
-  const milliseconds exit_budget = IsMap() ? opts_.exit_timeout
+  const milliseconds exit_budget = IsMap() || opts_.exact_exit_timeout ? opts_.exit_timeout
                                            : std::max(opts_.reply_timeout, opts_.exit_timeout);
   if (t_->expired_waits.empty() && !Gone()) {
     if (IsMap() && opts_.pipeline &&
