@@ -8,6 +8,7 @@
 
 #include "conformance/runner.h"
 #include "conformance/trickle_io.h"
+#include "harness/lifetime.h"
 
 namespace dxt::conformance {
 namespace {
@@ -45,7 +46,7 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
   ParallelFor(
       LongestFirst(plan), options.jobs, [&](size_t i) { return plan[i].entry->heavy; },
       [&](size_t i) {
-        if (stop) return;
+        if (stop || harness::StopRequested()) return;
         auto first = RunOne(plan[i], options);
         SuiteResult r;
         if (first.ok() && first->verdict == Verdict::kFailed && options.retry) {
@@ -56,6 +57,7 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
             first->verdict = AfterRetry(first->verdict, again->verdict, &first->flaky);
         }
         std::lock_guard<std::mutex> lock(mu);
+        if (harness::StopRequested()) return;  // its program was killed under it: no verdict
         if (!first.ok()) {
           if (first_error.ok()) first_error = first.status();
           stop = true;
@@ -68,7 +70,8 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
   if (!first_error.ok()) return first_error;
   std::vector<SuiteResult> out;
   out.reserve(slots.size());
-  for (auto& s : slots) out.push_back(std::move(*s));
+  for (auto& s : slots)
+    if (s) out.push_back(std::move(*s));  // all of them, unless a stop signal came
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,6 +21,9 @@
 #include "conformance/select.h"
 #include "conformance/suite.h"
 #include "harness/case.h"
+#include "harness/lifetime.h"
+#include "harness/process.h"
+#include "harness/sandbox.h"
 #include "harness/report.h"
 #include "harness/runner.h"
 #include "tools/command_registry.h"
@@ -60,6 +64,7 @@ struct CheckArgs {
   std::string expect;  // "" or "identity"
   std::string baseline;
   int jobs = conformance::DefaultJobs();
+  std::string isolation = "auto";
 };
 
 bool UsesCatalogue(const CheckArgs& a) { return a.script.empty() && a.suite == "full"; }
@@ -129,12 +134,26 @@ absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
 
 // Writes the reports and returns the exit code: FAILED cases count, or with a baseline (suite
 // runs only) only the new failures.
+// After a stop signal: the summary of the cases that finished, then the process ends with the
+// signal (lifetime.h; the programs were killed by then, the temporary directories go now).
+[[noreturn]] void FinishInterrupted(const std::vector<harness::CaseResult>& results, size_t planned,
+                                    bool color) {
+  std::cout << harness::RenderSummary(results, color);
+  const char* name = ::sigabbrev_np(harness::StopSignal());
+  std::cout << "dxt check: interrupted by SIG" << (name ? name : "?") << " after " << results.size()
+            << " of " << planned
+            << " case(s): the cases still running were stopped and are not reported; no report "
+               "file written\n";
+  std::cout.flush();
+  harness::FinishStopped();
+}
+
 int Finish(const CheckArgs& a, const std::string& program,
            const std::vector<harness::CaseResult>& results,
            const std::vector<conformance::SuiteResult>* suite,
-           const conformance::Baseline* baseline, bool color) {
+           const conformance::Baseline* baseline, bool color, harness::Isolation level) {
   std::cout << harness::RenderSummary(results, color);
-  harness::ReportInfo info{DXT_VERSION, program};
+  harness::ReportInfo info{DXT_VERSION, program, harness::IsolationName(level)};
   if (!a.report_json.empty()) {
     if (auto s = WriteFileAtomically(a.report_json, harness::RenderJson(info, results)); !s.ok())
       return UsageError(std::string(s.message()));
@@ -171,14 +190,18 @@ int RunCatalogue(const CheckArgs& a, harness::RunOptions options, bool color) {
   o.jobs = a.jobs;
   o.retry = !a.no_retry;
   std::cout << "dxt check " << o.run.program.path << " (" << plan->size()
-            << " conformance case(s), " << a.jobs << " job(s))\n";
+            << " conformance case(s), " << a.jobs << " job(s), isolation "
+            << harness::IsolationName(o.run.isolation) << ")\n";
   auto results = conformance::RunSuite(*plan, o);
+  if (harness::StopRequested() && results.ok())
+    FinishInterrupted(conformance::CaseResultsOf(*results), plan->size(), color);
+  if (harness::StopRequested()) harness::FinishStopped();
   if (!results.ok()) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
   }
   return Finish(a, o.run.program.path, conformance::CaseResultsOf(*results), &*results,
-                baseline->has_value() ? &**baseline : nullptr, color);
+                baseline->has_value() ? &**baseline : nullptr, color, o.run.isolation);
 }
 
 int RunCheck(const CheckArgs& a) {
@@ -211,8 +234,15 @@ int RunCheck(const CheckArgs& a) {
   if (ec || !fs::exists(program)) return UsageError(absl::StrCat("program not found: ", a.program));
   if (!fs::is_regular_file(program) || ::access(program.c_str(), X_OK) != 0)
     return UsageError(absl::StrCat("program is not an executable file: ", a.program));
+  auto requested = harness::ParseIsolation(a.isolation);
+  if (!requested.ok()) return UsageError(absl::StrCat("--isolation: ", requested.status().message()));
+  // Before any thread exists (they inherit the blocked stop signals) and before any program runs.
+  harness::InstallStopSignals();
+  auto level = harness::ResolveIsolation(*requested);
+  if (!level.ok()) return UsageError(std::string(level.status().message()));
   const bool color = !a.no_color && ::isatty(STDOUT_FILENO);
   harness::RunOptions options;
+  options.isolation = *level;
   options.program = {program.string(), a.args, a.files, a.env};
   options.timeout = std::chrono::milliseconds(static_cast<int64_t>(a.timeout_seconds * 1000));
   options.max_item_size = max_item_size;
@@ -227,13 +257,20 @@ int RunCheck(const CheckArgs& a) {
   auto cases = LoadCases(a);
   if (!cases.ok()) return UsageError(std::string(cases.status().message()));
   if (cases->empty()) return UsageError(absl::StrCat("no case for --mode ", a.mode));
-  std::cout << "dxt check " << program.string() << " (" << cases->size() << " case(s))\n";
+  std::cout << "dxt check " << program.string() << " (" << cases->size()
+            << " case(s), isolation " << harness::IsolationName(*level) << ")\n";
+  std::vector<harness::CaseResult> finished;  // for the partial summary after a stop signal
+  options.on_case = [&, print = options.on_case](const harness::CaseResult& r) {
+    finished.push_back(r);
+    print(r);
+  };
   auto results = harness::RunCases(*cases, options);
+  if (harness::StopRequested()) FinishInterrupted(finished, cases->size(), color);
   if (!results.ok()) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
   }
-  return Finish(a, program.string(), *results, nullptr, nullptr, color);
+  return Finish(a, program.string(), *results, nullptr, nullptr, color, *level);
 }
 
 CommandRegistrar registrar({
@@ -282,6 +319,10 @@ CommandRegistrar registrar({
       sub.add_option("--jobs", a->jobs,
                      "cases run concurrently (default: 4 per core; heavy cases one at a time)");
       sub.add_flag("--no-retry", a->no_retry, "do not retry a FAILED case (no FLAKY detection)");
+      sub.add_option("--isolation", a->isolation,
+                     "auto (default: namespaces where bubblewrap works, else process-group), "
+                     "namespaces (fail if unavailable) or process-group")
+          ->check(CLI::IsMember({"auto", "namespaces", "process-group"}));
       return [a] {
         if (a->program.empty() && !a->list && !a->list_rules)
           return UsageError("PROGRAM is required");

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "harness/lifetime.h"
 #include "nlohmann/json.hpp"
 #include "reference/executor/absl_compat.h"
 
@@ -97,10 +98,14 @@ absl::StatusOr<OutputStaging> OutputStaging::Create(const std::string& final_dir
     }
   }
   fs::create_directories(target.parent_path(), ec);
-  std::string tmpl = target.string() + ".tmp-XXXXXX";
+  // The owner is in the name (harness/lifetime.h): a later run removes what a killed one left.
+  std::string prefix = target.filename().string() + ".tmp-";
+  harness::RemoveDeadLeftovers(target.parent_path().string(), prefix);
+  std::string tmpl = absl::StrCat(target.string(), ".tmp-", harness::OwnerTag(), "-XXXXXX");
   if (mkdtemp(tmpl.data()) == nullptr) {
     return absl::InternalError(absl::StrCat("cannot create ", tmpl, ": ", std::strerror(errno)));
   }
+  harness::RegisterTempPath(tmpl);  // removed if a stop signal comes first
   return OutputStaging(target.string(), tmpl, force);
 }
 
@@ -116,6 +121,7 @@ OutputStaging::~OutputStaging() {
   if (committed_ || staging_.empty()) return;
   std::error_code ec;
   fs::remove_all(staging_, ec);
+  harness::UnregisterTempPath(staging_);
 }
 
 absl::Status OutputStaging::Commit() {
@@ -131,6 +137,7 @@ absl::Status OutputStaging::Commit() {
     return absl::InternalError(absl::StrCat("cannot rename ", staging_, " to ", final_, ": ", std::strerror(errno)));
   }
   committed_ = true;
+  harness::UnregisterTempPath(staging_);
   return absl::OkStatus();
 }
 
