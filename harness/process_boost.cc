@@ -640,6 +640,8 @@ absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec) 
   auto io = std::unique_ptr<ProcessIo>(
       new PipeProcess(pid, f.control[0], f.in[1], f.out[0], f.err[0]));
   f.control[0] = f.in[1] = f.out[0] = f.err[0] = -1;  // owned by io now
+  // A stop signal during the start found no registered process to kill: this one is now.
+  if (StopRequested()) io->KillGroup();
   return io;
 }
 
