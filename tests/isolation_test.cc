@@ -229,7 +229,9 @@ TEST_P(IsolationTest, HomeWriterIsReportedAndContained) {
   bool had = home && fs::exists(fs::path(home) / ".dxt-hostile");
   EXPECT_EQ(Check(w, p), 1) << w.Stdout() << w.Stderr();
   ExpectEveryCase(w, "sandbox", "FAILED", "created $HOME/.dxt-hostile");
-  if (home && !had) EXPECT_FALSE(fs::exists(fs::path(home) / ".dxt-hostile"));
+  if (home && !had) {
+    EXPECT_FALSE(fs::exists(fs::path(home) / ".dxt-hostile"));
+  }
   ExpectNothingLeft(w, p);
 }
 
@@ -287,7 +289,9 @@ TEST_P(IsolationTest, NoExtraDescriptorsAndExactCrash) {
   for (const auto& c : r["cases"])
     for (const auto& k : c["checks"]) {
       if (k["check"] == "crash" && k["verdict"] == "FAILED") crash_seen = true;
-      if (k["check"] == "exit") EXPECT_NE(k["verdict"], "FAILED") << k.dump();  // not exit 139
+      if (k["check"] == "exit") {
+        EXPECT_NE(k["verdict"], "FAILED") << k.dump();  // not exit 139
+      }
     }
   EXPECT_TRUE(crash_seen) << r.dump();
   ExpectNothingLeft(w, segv);
