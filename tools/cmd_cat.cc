@@ -8,14 +8,19 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "codec/jsonl.h"
 #include "reference/executor/framed_file.h"
 #include "reference/executor/output.h"
 #include "reference/executor/partition.h"
 #include "tools/command_registry.h"
-#include "tools/jsonl.h"
 
 namespace dxt::tools {
 namespace {
+
+using codec::BytesToJson;
+using codec::IsValidUtf8;
+using codec::Json;
+using codec::JsonLine;
 
 struct CatFlags {
   std::string dir;

@@ -1,8 +1,9 @@
 // `dxt check [options] PROGRAM [-- ARGS]`: runs an external program through the conformance
-// catalogue (conformance/, issue 4; or the harness core set, or a --script) and judges every
-// protocol rule (harness/, issue 3).
+// catalogue (conformance/, issue 4; all of it or its core selection, or a --script) and judges
+// every protocol rule (judge/, issue 3).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -16,24 +17,24 @@
 #include "absl/strings/str_split.h"
 #include "conformance/baseline.h"
 #include "conformance/catalogue.h"
+#include "conformance/report.h"
 #include "conformance/rules.h"
 #include "conformance/runner.h"
 #include "conformance/select.h"
 #include "conformance/suite.h"
-#include "harness/case.h"
 #include "harness/lifetime.h"
 #include "harness/process.h"
 #include "harness/sandbox.h"
-#include "harness/report.h"
-#include "harness/runner.h"
+#include "judge/case.h"
+#include "judge/runner.h"
+#include "tools/atomic_file.h"
 #include "tools/command_registry.h"
-#include "tools/jsonl.h"
 
 namespace dxt::tools {
 namespace {
 
 namespace fs = std::filesystem;
-using harness::Case;
+using judge::Case;
 
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
@@ -52,7 +53,7 @@ struct CheckArgs {
   std::vector<std::string> files;
   std::vector<std::string> env;
   double timeout_seconds = 10;
-  std::string max_item_size;  // "" = harness::kDefaultCheckMaxItemSize
+  std::string max_item_size;  // "" = judge::kDefaultCheckMaxItemSize
   std::string report_json;
   std::string junit;
   bool verbose = false;
@@ -67,7 +68,7 @@ struct CheckArgs {
   std::string isolation = "auto";
 };
 
-bool UsesCatalogue(const CheckArgs& a) { return a.script.empty() && a.suite == "full"; }
+bool UsesCatalogue(const CheckArgs& a) { return a.script.empty(); }
 
 std::vector<std::string> SplitPatterns(const std::vector<std::string>& in) {
   std::vector<std::string> out;
@@ -81,7 +82,13 @@ absl::StatusOr<std::vector<conformance::CaseRef>> PlanCatalogue(const CheckArgs&
   sel.include = SplitPatterns(a.cases);
   sel.exclude = SplitPatterns(a.exclude);
   if (a.mode != "both") sel.mode = a.mode == "map" ? harness::Mode::kMap : harness::Mode::kReduce;
-  return conformance::Plan(conformance::Catalogue(), sel);
+  auto plan = conformance::Plan(conformance::Catalogue(), sel);
+  if (!plan.ok() || a.suite != "core") return plan;
+  const auto& core = conformance::CoreSelection();
+  std::erase_if(*plan, [&](const conformance::CaseRef& r) {
+    return std::find(core.begin(), core.end(), r.entry->id) == core.end();
+  });
+  return plan;
 }
 
 // The --baseline file, read and checked before any case runs; nullopt without --baseline.
@@ -98,7 +105,7 @@ absl::StatusOr<codec::ParamDict> LoadParams(const CheckArgs& a) {
   if (a.params.empty()) return codec::ParamDict{};
   auto text = ReadWholeFile(a.params, "params file");
   if (!text.ok()) return text.status();
-  return harness::ParseParamsFile(*text, a.params);
+  return judge::ParseParamsFile(*text, a.params);
 }
 
 int UsageError(const std::string& message) {
@@ -106,23 +113,19 @@ int UsageError(const std::string& message) {
   return kExitUsage;
 }
 
+// The cases of --script FILE.
 absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
-  std::vector<Case> cases;
-  if (a.script.empty()) {
-    cases = harness::CoreCases();
-  } else {
-    auto text = ReadWholeFile(a.script, "script");
-    if (!text.ok()) return text.status();
-    auto parsed = harness::ParseScript(*text, a.script);
-    if (!parsed.ok()) return parsed.status();
-    cases = std::move(*parsed);
-  }
+  auto text = ReadWholeFile(a.script, "script");
+  if (!text.ok()) return text.status();
+  auto parsed = judge::ParseScript(*text, a.script);
+  if (!parsed.ok()) return parsed.status();
+  std::vector<Case> cases = std::move(*parsed);
   if (!a.params.empty()) {
     auto text = ReadWholeFile(a.params, "params file");
     if (!text.ok()) return text.status();
-    auto dict = harness::ParseParamsFile(*text, a.params);
+    auto dict = judge::ParseParamsFile(*text, a.params);
     if (!dict.ok()) return dict.status();
-    harness::MergeParams(*dict, &cases);
+    judge::MergeParams(*dict, &cases);
   }
   std::vector<Case> selected;
   for (auto& c : cases) {
@@ -136,9 +139,9 @@ absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
 // runs only) only the new failures.
 // After a stop signal: the summary of the cases that finished, then the process ends with the
 // signal (lifetime.h; the programs were killed by then, the temporary directories go now).
-[[noreturn]] void FinishInterrupted(const std::vector<harness::CaseResult>& results, size_t planned,
+[[noreturn]] void FinishInterrupted(const std::vector<judge::CaseResult>& results, size_t planned,
                                     bool color) {
-  std::cout << harness::RenderSummary(results, color);
+  std::cout << conformance::RenderSummary(results, color);
   const char* name = ::sigabbrev_np(harness::StopSignal());
   std::cout << "dxt check: interrupted by SIG" << (name ? name : "?") << " after " << results.size()
             << " of " << planned
@@ -149,17 +152,17 @@ absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
 }
 
 int Finish(const CheckArgs& a, const std::string& program,
-           const std::vector<harness::CaseResult>& results,
+           const std::vector<judge::CaseResult>& results,
            const std::vector<conformance::SuiteResult>* suite,
            const conformance::Baseline* baseline, bool color, harness::Isolation level) {
-  std::cout << harness::RenderSummary(results, color);
-  harness::ReportInfo info{DXT_VERSION, program, harness::IsolationName(level)};
+  std::cout << conformance::RenderSummary(results, color);
+  conformance::ReportInfo info{DXT_VERSION, program, harness::IsolationName(level)};
   if (!a.report_json.empty()) {
-    if (auto s = WriteFileAtomically(a.report_json, harness::RenderJson(info, results)); !s.ok())
+    if (auto s = WriteFileAtomically(a.report_json, conformance::RenderJson(info, results)); !s.ok())
       return UsageError(std::string(s.message()));
   }
   if (!a.junit.empty()) {
-    if (auto s = WriteFileAtomically(a.junit, harness::RenderJUnit(info, results)); !s.ok())
+    if (auto s = WriteFileAtomically(a.junit, conformance::RenderJUnit(info, results)); !s.ok())
       return UsageError(std::string(s.message()));
   }
   for (const auto& r : results)
@@ -171,10 +174,10 @@ int Finish(const CheckArgs& a, const std::string& program,
     std::cout << conformance::FormatBaselineReport(report, *baseline);
     return report.ExitCode();
   }
-  return harness::CountVerdicts(results)["FAILED"] > 0 ? kExitFailed : kExitOk;
+  return conformance::CountVerdicts(results)["FAILED"] > 0 ? kExitFailed : kExitOk;
 }
 
-int RunCatalogue(const CheckArgs& a, harness::RunOptions options, bool color) {
+int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
   auto plan = PlanCatalogue(a);
   if (!plan.ok()) return UsageError(std::string(plan.status().message()));
   if (plan->empty()) return UsageError(absl::StrCat("no case for --mode ", a.mode));
@@ -218,11 +221,11 @@ int RunCheck(const CheckArgs& a) {
   if (a.jobs < 1) return UsageError("--jobs must be at least 1");
   if (!a.baseline.empty() && !UsesCatalogue(a))
     return UsageError(
-        "--baseline applies to the conformance catalogue (not --script or --suite core)");
+        "--baseline applies to the conformance catalogue (not --script)");
   if (!(a.timeout_seconds > 0)) return UsageError("--timeout must be a positive number of seconds");
-  uint64_t max_item_size = harness::kDefaultCheckMaxItemSize;
+  uint64_t max_item_size = judge::kDefaultCheckMaxItemSize;
   if (!a.max_item_size.empty()) {
-    auto size = harness::ParseItemSize(a.max_item_size);
+    auto size = judge::ParseItemSize(a.max_item_size);
     if (!size.ok()) return UsageError(absl::StrCat("--max-item-size: ", size.status().message()));
     max_item_size = *size;
   }
@@ -241,15 +244,15 @@ int RunCheck(const CheckArgs& a) {
   auto level = harness::ResolveIsolation(*requested);
   if (!level.ok()) return UsageError(std::string(level.status().message()));
   const bool color = !a.no_color && ::isatty(STDOUT_FILENO);
-  harness::RunOptions options;
+  judge::RunOptions options;
   options.isolation = *level;
   options.program = {program.string(), a.args, a.files, a.env};
   options.timeout = std::chrono::milliseconds(static_cast<int64_t>(a.timeout_seconds * 1000));
   options.max_item_size = max_item_size;
   options.extra_params_given = !a.params.empty();
   options.verbose = a.verbose;
-  options.on_case = [&](const harness::CaseResult& r) {
-    std::cout << harness::RenderCaseLine(r, color);
+  options.on_case = [&](const judge::CaseResult& r) {
+    std::cout << conformance::RenderCaseLine(r, color);
     if (a.verbose) std::cout << r.transcript;
     std::cout.flush();
   };
@@ -259,12 +262,12 @@ int RunCheck(const CheckArgs& a) {
   if (cases->empty()) return UsageError(absl::StrCat("no case for --mode ", a.mode));
   std::cout << "dxt check " << program.string() << " (" << cases->size()
             << " case(s), isolation " << harness::IsolationName(*level) << ")\n";
-  std::vector<harness::CaseResult> finished;  // for the partial summary after a stop signal
-  options.on_case = [&, print = options.on_case](const harness::CaseResult& r) {
+  std::vector<judge::CaseResult> finished;  // for the partial summary after a stop signal
+  options.on_case = [&, print = options.on_case](const judge::CaseResult& r) {
     finished.push_back(r);
     print(r);
   };
-  auto results = harness::RunCases(*cases, options);
+  auto results = judge::RunCases(*cases, options);
   if (harness::StopRequested()) FinishInterrupted(finished, cases->size(), color);
   if (!results.ok()) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
@@ -283,7 +286,7 @@ CommandRegistrar registrar({
       sub.add_option("args", a->args, "extra arguments after the mode (after --)");
       sub.add_option("--mode", a->mode, "map, reduce or both")
           ->check(CLI::IsMember({"map", "reduce", "both"}));
-      sub.add_option("--script", a->script, "JSON case file instead of the built-in core set");
+      sub.add_option("--script", a->script, "JSON case file instead of the conformance catalogue");
       sub.add_option("--params", a->params, "JSON object merged into every case's parameters");
       sub.add_option("--file", a->files, "supporting file copied next to the program (repeatable)")
           ->allow_extra_args(false);
@@ -298,7 +301,7 @@ CommandRegistrar registrar({
       sub.add_flag("--verbose", a->verbose, "print each conversation's transcript");
       sub.add_flag("--no-color", a->no_color, "no ANSI colours");
       sub.add_option("--suite", a->suite,
-                     "full = the conformance catalogue (default), core = the harness core set")
+                     "full = the conformance catalogue (default), core = its quick selection of 13 entries")
           ->check(CLI::IsMember({"full", "core"}));
       sub.add_option(
              "--cases", a->cases,

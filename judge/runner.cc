@@ -1,4 +1,4 @@
-#include "harness/runner.h"
+#include "judge/runner.h"
 
 #include <algorithm>
 #include <memory>
@@ -7,8 +7,11 @@
 #include "absl/strings/str_cat.h"
 #include "harness/lifetime.h"
 
-namespace dxt::harness {
+namespace dxt::judge {
 
+using harness::ListRecord;
+using harness::PairSource;
+using harness::RunRecorded;
 using std::chrono::milliseconds;
 
 DriverOptions CheckDriverOptions(const Case& c, const RunOptions& options) {
@@ -66,9 +69,9 @@ absl::StatusOr<std::vector<CaseResult>> RunCases(const std::vector<Case>& cases,
                                                  const RunOptions& options) {
   std::vector<CaseResult> out;
   for (const Case& c : cases) {
-    if (StopRequested()) break;
+    if (harness::StopRequested()) break;
     auto r = RunCase(c, options);
-    if (StopRequested()) break;
+    if (harness::StopRequested()) break;
     if (!r.ok()) return r.status();
     if (options.on_case) options.on_case(*r);
     out.push_back(std::move(*r));
@@ -150,4 +153,4 @@ std::string DescribeTranscript(const Transcript& t) {
   return s;
 }
 
-}  // namespace dxt::harness
+}  // namespace dxt::judge
