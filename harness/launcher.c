@@ -58,7 +58,8 @@ static void Send(uint32_t tag, int32_t value) {
   memcpy(rec + 4, &value, 4);
   size_t off = 0;
   while (off < sizeof rec) {
-    ssize_t w = write(kControlFd, rec + off, sizeof rec - off);
+    /* MSG_NOSIGNAL: a dxt that died must not kill us with SIGPIPE before the sweep. */
+    ssize_t w = send(kControlFd, rec + off, sizeof rec - off, MSG_NOSIGNAL);
     if (w > 0) {
       off += (size_t)w;
     } else if (w < 0 && errno == EINTR) {

@@ -177,6 +177,8 @@ void RemoveDeadLeftovers(const std::string& dir, std::string_view prefix) {
   }
 }
 
+void RemoveDeadProcessDirs() { RemoveDeadLeftovers(TempRoot(), kProcessDirPrefix); }
+
 std::string TempRoot() {
   const char* tmp = std::getenv("TMPDIR");
   return tmp && *tmp ? tmp : "/tmp";
@@ -188,7 +190,7 @@ absl::StatusOr<std::string> ProcessTempDir() {
   std::lock_guard<std::mutex> lock(s.mu);
   if (!s.process_dir.empty()) return s.process_dir;
   std::string root = TempRoot();
-  RemoveDeadLeftovers(root, kProcessDirPrefix);
+  RemoveDeadProcessDirs();
   std::string tmpl = absl::StrCat(root, "/", kProcessDirPrefix, OwnerTag(), "-XXXXXX");
   if (::mkdtemp(tmpl.data()) == nullptr)
     return absl::InternalError(absl::StrCat("cannot make dxt's temporary directory ", tmpl, ": ",

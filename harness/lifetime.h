@@ -35,6 +35,10 @@ bool OwnerAlive(std::string_view tag);
 // without a well-formed tag are left alone. Errors are ignored (best effort; nothing is lost).
 void RemoveDeadLeftovers(const std::string& dir, std::string_view prefix);
 
+// Removes the $TMPDIR/dxt-tmp-* directories of dead dxt processes (commands call it at start;
+// ProcessTempDir does too).
+void RemoveDeadProcessDirs();
+
 // $TMPDIR, or /tmp when unset or empty.
 std::string TempRoot();
 

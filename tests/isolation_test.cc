@@ -149,7 +149,7 @@ bool NamespacesAvailable() {
   static const bool ok = [] {
     World w;
     std::string echo = w.Program("good_echo");
-    return w.Run({"check", "--suite", "core", "--mode", "map", "--cases", "core.map.1",
+    return w.Run({"check", "--mode", "map", "--cases", "1.1.1",
                   "--isolation", "namespaces", echo}) == 0;
   }();
   return ok;
@@ -323,7 +323,7 @@ TEST_P(IsolationTest, StopSignalsLeaveNothing) {
       ASSERT_EQ(left.size(), 1u);
       EXPECT_EQ(left[0].rfind("dxt-tmp-", 0), 0u) << left[0];
       std::string echo = w.Program("good_echo");
-      EXPECT_EQ(w.Run({"check", "--suite", "core", "--mode", "map", "--cases", "core.map.1",
+      EXPECT_EQ(w.Run({"check", "--mode", "map", "--cases", "1.1.1",
                        "--isolation", GetParam(), echo}),
                 0);
       EXPECT_TRUE(Entries(w.tmp()).empty()) << Entries(w.tmp()).front();
@@ -378,8 +378,7 @@ INSTANTIATE_TEST_SUITE_P(Levels, IsolationTest, ::testing::Values("namespaces", 
 TEST(IsolationFallbackTest, NoBwrap) {
   World w;
   std::string echo = w.Program("good_echo");
-  std::vector<std::string> base = {"check", "--suite", "core", "--mode", "map", "--cases",
-                                   "core.map.1", echo};
+  std::vector<std::string> base = {"check", "--mode", "map", "--cases", "1.1.1", echo};
   std::vector<std::string> ns = base;
   ns.insert(ns.begin() + 1, {"--isolation", "namespaces"});
   EXPECT_EQ(w.Run(ns, {"DXT_BWRAP="}), 2);
@@ -410,7 +409,7 @@ TEST(IsolationFallbackTest, LeftoversOfLiveOwnersStay) {
   fs::path dead = w.tmp() / ("dxt-tmp-" + std::to_string(getpid()) + ".1-dead00");
   fs::path other = w.tmp() / "dxt-tmp-not-a-tag";
   for (const auto& d : {live, dead, other}) fs::create_directories(d / "inner");
-  EXPECT_EQ(w.Run({"check", "--suite", "core", "--mode", "map", "--cases", "core.map.1",
+  EXPECT_EQ(w.Run({"check", "--mode", "map", "--cases", "1.1.1",
                    w.Program("good_echo")}),
             0);
   EXPECT_TRUE(fs::exists(live));

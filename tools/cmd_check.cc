@@ -241,6 +241,7 @@ int RunCheck(const CheckArgs& a) {
   if (!requested.ok()) return UsageError(absl::StrCat("--isolation: ", requested.status().message()));
   // Before any thread exists (they inherit the blocked stop signals) and before any program runs.
   harness::InstallStopSignals();
+  harness::RemoveDeadProcessDirs();
   auto level = harness::ResolveIsolation(*requested);
   if (!level.ok()) return UsageError(std::string(level.status().message()));
   const bool color = !a.no_color && ::isatty(STDOUT_FILENO);

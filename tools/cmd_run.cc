@@ -32,6 +32,7 @@ struct RunFlags {
 int RunCommand(const RunFlags& flags) {
   // Before any thread exists (they inherit the blocked stop signals) and before any program runs.
   harness::InstallStopSignals();
+  harness::RemoveDeadProcessDirs();
   absl::StatusOr<executor::JobSpec> job = executor::LoadJobFile(flags.job_file);
   if (!job.ok()) {
     std::cerr << "dxt run: " << job.status().message() << "\n";
