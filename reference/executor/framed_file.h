@@ -5,11 +5,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "codec/disco_stream.h"
 #include "codec/wire_format.h"
 
 namespace dxt::executor {
@@ -22,12 +24,18 @@ class ByteReader {
   // NotFound when `path` cannot be opened.
   static absl::StatusOr<std::unique_ptr<ByteReader>> Open(const std::string& path,
                                                           size_t buffer_size = 1 << 20);
+  // Reads an already open descriptor (stdin, say), named `name` in errors; closes it at the end.
+  static std::unique_ptr<ByteReader> Adopt(int fd, std::string name, size_t buffer_size = 1 << 20);
   ~ByteReader();
   ByteReader(const ByteReader&) = delete;
   ByteReader& operator=(const ByteReader&) = delete;
 
-  // Appends up to `n` bytes to `out`; fewer only at end of file. Internal on a read error.
+  // Appends up to `n` bytes to `out`; fewer only at end of file. Internal on a read error (EIO,
+  // EISDIR, ...): a read error is never taken for the end of the file.
   absl::StatusOr<size_t> Append(std::string* out, size_t n);
+  // Appends what is available, at most `n` bytes and at least 1, waiting only when nothing is;
+  // 0 at end of file. For streams (a pipe on stdin) that must be handled as they arrive.
+  absl::StatusOr<size_t> AppendAvailable(std::string* out, size_t n);
   // Replaces `line` with the next line including its "\n" (the last line may lack it); false at
   // end of file. Lines may hold any byte, NUL included.
   absl::StatusOr<bool> ReadLine(std::string* line);
@@ -43,12 +51,15 @@ class ByteReader {
   bool eof_ = false;
 };
 
-// Appends pair frames to a new file, counting pairs and bytes and optionally hashing them.
+// Appends pairs to a new file, counting pairs and bytes and optionally hashing them: as pair
+// frames, or (disco) as Disco's DiscoOutputStream_v1 (zlib hunks of pickled records, closed by
+// the terminator hunk; codec/disco_format.h).
 class FramedWriter {
  public:
   // Creates (truncates) `path`. Internal error when the file cannot be opened.
   static absl::StatusOr<std::unique_ptr<FramedWriter>> Create(const std::string& path,
-                                                              bool sha256 = false);
+                                                              bool sha256 = false,
+                                                              bool disco = false);
   ~FramedWriter();
   FramedWriter(const FramedWriter&) = delete;
   FramedWriter& operator=(const FramedWriter&) = delete;
@@ -59,7 +70,7 @@ class FramedWriter {
   absl::Status Close();
 
   uint64_t pairs() const { return pairs_; }
-  uint64_t bytes() const { return bytes_; }
+  uint64_t bytes() const { return bytes_; }  // bytes of the file
   const std::string& path() const { return path_; }
   // Lowercase hex SHA-256 of the whole file; valid after Close() when created with sha256.
   const std::string& sha256_hex() const { return sha256_hex_; }
@@ -67,6 +78,8 @@ class FramedWriter {
  private:
   FramedWriter() = default;
   absl::Status FlushBuffer();
+  absl::Status AddLarge(std::string_view key, std::string_view value);
+  absl::Status WriteOut(std::string_view data);  // hashes and writes
 
   std::string path_;
   int fd_ = -1;
@@ -75,16 +88,26 @@ class FramedWriter {
   uint64_t pairs_ = 0;
   uint64_t bytes_ = 0;
   std::string sha256_hex_;
+  std::unique_ptr<codec::DiscoStreamEncoder> disco_;  // set when writing Disco's format
+};
+
+// What an output index promises about one part file (OutputFile in output.h).
+struct FramedFileDigest {
+  uint64_t pairs = 0;
+  uint64_t bytes = 0;
+  std::string sha256;  // lowercase hex
 };
 
 // Reads pair frames back one at a time.
 class FramedReader {
  public:
   // NotFound when `path` cannot be opened. `buffer_size` is the read buffer (merge fan-in uses
-  // small ones).
-  static absl::StatusOr<std::unique_ptr<FramedReader>> Open(const std::string& path,
-                                                            size_t buffer_size = 1 << 20,
-                                                            codec::Limits limits = {});
+  // small ones). With `expect`, the file is verified against it while it is read: DataLoss
+  // naming the file and what differs when its size differs (at Open), or when at its end the pair
+  // count or SHA-256 differs (Next fails instead of answering false).
+  static absl::StatusOr<std::unique_ptr<FramedReader>> Open(
+      const std::string& path, size_t buffer_size = 1 << 20, codec::Limits limits = {},
+      std::optional<FramedFileDigest> expect = std::nullopt);
   ~FramedReader();
   FramedReader(const FramedReader&) = delete;
   FramedReader& operator=(const FramedReader&) = delete;
@@ -100,6 +123,7 @@ class FramedReader {
  private:
   FramedReader() = default;
   absl::StatusOr<bool> ReadString(std::string* out, const char* what, bool at_pair_start);
+  absl::Status VerifyAtEnd();
 
   std::string path_;
   std::unique_ptr<ByteReader> in_;
@@ -107,6 +131,8 @@ class FramedReader {
   codec::Limits limits_;
   uint64_t offset_ = 0;
   uint64_t pairs_ = 0;
+  std::optional<FramedFileDigest> expect_;
+  void* md_ctx_ = nullptr;  // EVP_MD_CTX* hashing what was read, with expect_
 };
 
 }  // namespace dxt::executor

@@ -2,6 +2,7 @@
 //
 // index.json:
 //   {"format": "dxt-job-output/1", "job": NAME, "partitions": n | null,
+//    ["part_format": "disco",]  (only with output_format disco: parts are DiscoOutputStream_v1)
 //    "files": [{"file": "part-00000", "partition": 0 | null, "map": i (only when partitions is
 //               null), "pairs": N, "bytes": N, "sha256": HEX}, ...]}
 // The directory is staged as `OUTDIR.tmp-XXXXXX` and renamed into place only when complete, so a
@@ -21,6 +22,7 @@ namespace dxt::executor {
 
 inline constexpr char kIndexFileName[] = "index.json";
 inline constexpr char kOutputFormat[] = "dxt-job-output/1";
+inline constexpr char kDiscoPartFormat[] = "disco";
 
 struct OutputFile {
   std::string file;                   // name inside the directory
@@ -34,6 +36,7 @@ struct OutputFile {
 struct OutputIndex {
   std::string job;
   std::optional<uint32_t> partitions;
+  bool disco_parts = false;  // "part_format": "disco": parts are Disco result files, not frames
   std::vector<OutputFile> files;
 };
 
@@ -49,9 +52,17 @@ absl::StatusOr<OutputIndex> ReadOutputIndex(const std::string& dir);
 // Stages an output directory next to its final place and commits it atomically.
 class OutputStaging {
  public:
-  // FailedPrecondition when `final_dir` exists and !force (or exists and is not a directory);
+  // FailedPrecondition, naming the path and why, when:
+  //  - `final_dir`'s parent directory does not exist (it is never created: a failed job must not
+  //    leave directories behind);
+  //  - `final_dir` exists and !force, or exists and is not a directory;
+  //  - with force, `final_dir` is not provably a dxt job output: it has no valid index.json, or
+  //    holds an entry its index does not list;
+  //  - with force, `final_dir` holds one of `keep` (the job file, inputs, programs) or is inside
+  //    it (`"output": "."` next to the job file).
   // Internal when the staging directory cannot be created.
-  static absl::StatusOr<OutputStaging> Create(const std::string& final_dir, bool force);
+  static absl::StatusOr<OutputStaging> Create(const std::string& final_dir, bool force,
+                                              const std::vector<std::string>& keep = {});
   OutputStaging(OutputStaging&& other) noexcept;
   OutputStaging& operator=(OutputStaging&&) = delete;
   ~OutputStaging();  // removes the staging directory unless committed
