@@ -5,18 +5,22 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <tuple>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "conformance/baseline.h"
 #include "conformance/catalogue.h"
+#include "conformance/diagnose.h"
+#include "conformance/domain.h"
 #include "conformance/report.h"
 #include "conformance/rules.h"
 #include "conformance/runner.h"
@@ -58,12 +62,16 @@ struct CheckArgs {
   std::string junit;
   bool verbose = false;
   bool no_color = false;
+  bool quiet = false;    // -q: no line per case, only the summary
+  bool version = false;
   // The conformance catalogue (issue 4).
   std::string suite = "full";
   std::vector<std::string> cases, exclude;
   bool list = false, list_rules = false, strict = false, no_retry = false;
   std::string expect;  // "" or "identity"
   std::string baseline;
+  std::string values;        // --values: a domain name (conformance/domain.h)
+  std::string input_sample;  // --input-sample FILE
   int jobs = conformance::DefaultJobs();
   std::string isolation = "auto";
 };
@@ -108,9 +116,58 @@ absl::StatusOr<codec::ParamDict> LoadParams(const CheckArgs& a) {
   return judge::ParseParamsFile(*text, a.params);
 }
 
+// Where the human-readable text goes: stdout, or stderr when the JSON report takes stdout.
+std::ostream& Out(const CheckArgs& a) { return a.report_json == "-" ? std::cerr : std::cout; }
+
+// Colour only on a terminal, never with --no-color or NO_COLOR set to anything (no-color.org).
+bool UseColor(const CheckArgs& a) {
+  const char* no_color = std::getenv("NO_COLOR");
+  const int fd = a.report_json == "-" ? STDERR_FILENO : STDOUT_FILENO;
+  return !a.no_color && !(no_color && *no_color) && ::isatty(fd);
+}
+
+// A report path must be writable before any case runs: its directory exists and takes files,
+// and the path is not a directory. "-" (stdout) is allowed where `allow_stdout`.
+absl::Status CheckReportPath(const std::string& path, const char* option, bool allow_stdout) {
+  if (path.empty() || (allow_stdout && path == "-")) return absl::OkStatus();
+  std::error_code ec;
+  const fs::path p = fs::absolute(path, ec);
+  const fs::path dir = p.parent_path();
+  if (ec || !fs::is_directory(dir))
+    return absl::InvalidArgumentError(
+        absl::StrCat(option, " ", path, ": directory ", dir.string(), " does not exist"));
+  if (fs::is_directory(p))
+    return absl::InvalidArgumentError(absl::StrCat(option, " ", path, ": is a directory"));
+  if (::access(dir.c_str(), W_OK) != 0)
+    return absl::InvalidArgumentError(
+        absl::StrCat(option, " ", path, ": directory ", dir.string(), " is not writable"));
+  return absl::OkStatus();
+}
+
 int UsageError(const std::string& message) {
   std::cerr << "dxt check: " << message << "\n";
   return kExitUsage;
+}
+
+// --values and --input-sample: the keys and values the program accepts. --values decides the
+// values when both are given; the sample then still decides the keys.
+absl::StatusOr<conformance::InputDomain> LoadDomain(const CheckArgs& a) {
+  conformance::InputDomain d;
+  if (!a.input_sample.empty()) {
+    auto text = ReadWholeFile(a.input_sample, "input sample");
+    if (!text.ok()) return text.status();
+    auto pairs = conformance::ParseInputSample(*text, a.input_sample);
+    if (!pairs.ok()) return pairs.status();
+    auto sample = conformance::SampleInputDomain(*pairs, a.input_sample);
+    if (!sample.ok()) return sample.status();
+    d = std::move(*sample);
+  }
+  if (!a.values.empty()) {
+    auto v = conformance::MakeDomain(a.values);
+    if (!v.ok()) return absl::InvalidArgumentError(absl::StrCat("--values: ", v.status().message()));
+    d.values = std::move(*v);
+  }
+  return d;
 }
 
 // The cases of --script FILE.
@@ -154,10 +211,15 @@ absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
 int Finish(const CheckArgs& a, const std::string& program,
            const std::vector<judge::CaseResult>& results,
            const std::vector<conformance::SuiteResult>* suite,
-           const conformance::Baseline* baseline, bool color, harness::Isolation level) {
-  std::cout << conformance::RenderSummary(results, color);
+           const conformance::Baseline* baseline, bool color, harness::Isolation level,
+           const std::string& root_problems = "", const std::vector<bool>* unlisted = nullptr) {
+  std::ostream& out = Out(a);
+  out << conformance::RenderSummary(results, color, unlisted) << root_problems;
   conformance::ReportInfo info{DXT_VERSION, program, harness::IsolationName(level)};
-  if (!a.report_json.empty()) {
+  if (a.report_json == "-") {
+    std::cout << conformance::RenderJson(info, results);
+    std::cout.flush();
+  } else if (!a.report_json.empty()) {
     if (auto s = WriteFileAtomically(a.report_json, conformance::RenderJson(info, results)); !s.ok())
       return UsageError(std::string(s.message()));
   }
@@ -167,11 +229,11 @@ int Finish(const CheckArgs& a, const std::string& program,
   }
   for (const auto& r : results)
     if (r.flaky)
-      std::cout << "FLAKY " << r.id << " " << harness::ModeName(r.mode)
+      out << "FLAKY " << r.id << " " << harness::ModeName(r.mode)
                 << ": FAILED, then passed on retry (reported INFORMATIONAL)\n";
   if (baseline && suite) {
     auto report = conformance::CompareWithBaseline(conformance::OutcomesOf(*suite), *baseline);
-    std::cout << conformance::FormatBaselineReport(report, *baseline);
+    out << conformance::FormatBaselineReport(report, *baseline);
     return report.ExitCode();
   }
   return conformance::CountVerdicts(results)["FAILED"] > 0 ? kExitFailed : kExitOk;
@@ -185,16 +247,20 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
   if (!params.ok()) return UsageError(std::string(params.status().message()));
   auto baseline = LoadBaseline(a);
   if (!baseline.ok()) return UsageError(std::string(baseline.status().message()));
+  auto domain = LoadDomain(a);
+  if (!domain.ok()) return UsageError(std::string(domain.status().message()));
   conformance::SuiteOptions o;
+  o.materialise.domain = std::move(*domain);
   o.materialise.identity = a.expect == "identity";
   o.materialise.strict = a.strict;
   o.materialise.extra_params = *params;
   o.run = std::move(options);
   o.jobs = a.jobs;
   o.retry = !a.no_retry;
-  std::cout << "dxt check " << o.run.program.path << " (" << plan->size()
-            << " conformance case(s), " << a.jobs << " job(s), isolation "
-            << harness::IsolationName(o.run.isolation) << ")\n";
+  Out(a) << "dxt check " << o.run.program.path << " (" << plan->size()
+         << " conformance case(s), " << a.jobs << " job(s)";
+  if (o.materialise.domain.declared()) Out(a) << "; " << o.materialise.domain.Describe();
+  Out(a) << ", isolation " << harness::IsolationName(o.run.isolation) << ")\n";
   auto results = conformance::RunSuite(*plan, o);
   if (harness::StopRequested() && results.ok())
     FinishInterrupted(conformance::CaseResultsOf(*results), plan->size(), color);
@@ -203,8 +269,15 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
   }
+  std::string root_problems;
+  std::vector<bool> unlisted(results->size(), false);
+  if (auto rejected = conformance::FindRejectedValues(*plan, *results, o.materialise)) {
+    root_problems = conformance::FormatRejectedValues(*rejected, *plan, *results);
+    for (size_t i : rejected->cases) unlisted[i] = true;
+  }
   return Finish(a, o.run.program.path, conformance::CaseResultsOf(*results), &*results,
-                baseline->has_value() ? &**baseline : nullptr, color, o.run.isolation);
+                baseline->has_value() ? &**baseline : nullptr, color, o.run.isolation,
+                root_problems, &unlisted);
 }
 
 int RunCheck(const CheckArgs& a) {
@@ -219,9 +292,17 @@ int RunCheck(const CheckArgs& a) {
     return kExitOk;
   }
   if (a.jobs < 1) return UsageError("--jobs must be at least 1");
+  for (auto [path, option, allow_stdout] :
+       {std::tuple{&a.report_json, "--report-json", true}, {&a.junit, "--junit", false}})
+    if (absl::Status s = CheckReportPath(*path, option, allow_stdout); !s.ok())
+      return UsageError(std::string(s.message()));
   if (!a.baseline.empty() && !UsesCatalogue(a))
     return UsageError(
         "--baseline applies to the conformance catalogue (not --script)");
+  if ((!a.values.empty() || !a.input_sample.empty()) && !UsesCatalogue(a))
+    return UsageError(
+        "--values and --input-sample apply to the conformance catalogue (a --script brings its "
+        "own input)");
   absl::StatusOr<std::chrono::milliseconds> timeout = judge::TimeoutFromSeconds(a.timeout_seconds);
   if (!timeout.ok()) return UsageError(absl::StrCat("--timeout: ", timeout.status().message()));
   uint64_t max_item_size = judge::kDefaultCheckMaxItemSize;
@@ -245,7 +326,7 @@ int RunCheck(const CheckArgs& a) {
   harness::RemoveDeadProcessDirs();
   auto level = harness::ResolveIsolation(*requested);
   if (!level.ok()) return UsageError(std::string(level.status().message()));
-  const bool color = !a.no_color && ::isatty(STDOUT_FILENO);
+  const bool color = UseColor(a);
   judge::RunOptions options;
   options.isolation = *level;
   options.program = {program.string(), a.args, a.files, a.env};
@@ -254,16 +335,17 @@ int RunCheck(const CheckArgs& a) {
   options.extra_params_given = !a.params.empty();
   options.verbose = a.verbose;
   options.on_case = [&](const judge::CaseResult& r) {
-    std::cout << conformance::RenderCaseLine(r, color);
-    if (a.verbose) std::cout << r.transcript;
-    std::cout.flush();
+    if (a.quiet && !a.verbose) return;
+    Out(a) << conformance::RenderCaseLine(r, color);
+    if (a.verbose) Out(a) << r.transcript;
+    Out(a).flush();
   };
   if (UsesCatalogue(a)) return RunCatalogue(a, std::move(options), color);
   auto cases = LoadCases(a);
   if (!cases.ok()) return UsageError(std::string(cases.status().message()));
   if (cases->empty()) return UsageError(absl::StrCat("no case for --mode ", a.mode));
-  std::cout << "dxt check " << program.string() << " (" << cases->size()
-            << " case(s), isolation " << harness::IsolationName(*level) << ")\n";
+  Out(a) << "dxt check " << program.string() << " (" << cases->size()
+         << " case(s), isolation " << harness::IsolationName(*level) << ")\n";
   std::vector<judge::CaseResult> finished;  // for the partial summary after a stop signal
   options.on_case = [&, print = options.on_case](const judge::CaseResult& r) {
     finished.push_back(r);
@@ -298,10 +380,13 @@ CommandRegistrar registrar({
       sub.add_option("--max-item-size", a->max_item_size,
                      "largest key or value the program may write, in bytes or with K, M, G "
                      "(KiB, MiB, GiB; default 64M; at most 4294967295)");
-      sub.add_option("--report-json", a->report_json, "write the JSON report here");
+      sub.add_option("--report-json", a->report_json,
+                     "write the JSON report here; - = stdout (the text then goes to stderr)");
       sub.add_option("--junit", a->junit, "write a JUnit XML report here");
       sub.add_flag("--verbose", a->verbose, "print each conversation's transcript");
-      sub.add_flag("--no-color", a->no_color, "no ANSI colours");
+      sub.add_flag("--no-color", a->no_color, "no ANSI colours (also when NO_COLOR is set)");
+      sub.add_flag("-q,--quiet", a->quiet, "no line per case: only the summary and the failures");
+      sub.add_flag("--version", a->version, "print dxt's version and exit");
       sub.add_option("--suite", a->suite,
                      "full = the conformance catalogue (default), core = its quick selection of 13 entries")
           ->check(CLI::IsMember({"full", "core"}));
@@ -312,7 +397,7 @@ CommandRegistrar registrar({
           ->allow_extra_args(false);
       sub.add_option("--exclude", a->exclude, "skip these IDs (same patterns as --cases)")
           ->allow_extra_args(false);
-      sub.add_flag("--list", a->list, "print 'id  rules  title' of the selected cases and exit");
+      sub.add_flag("--list", a->list, "print 'id  modes  rules  title' of the selected cases and exit");
       sub.add_flag("--list-rules", a->list_rules,
                    "print each SPEC rule with the cases covering it and exit");
       sub.add_flag("--strict", a->strict, "NON-STRICT cases count as FAILED");
@@ -323,12 +408,24 @@ CommandRegistrar registrar({
                      "JSON of expected failures; exit code counts only new failures");
       sub.add_option("--jobs", a->jobs,
                      "cases run concurrently (default: 4 per core; heavy cases one at a time)");
+      sub.add_option("--values", a->values,
+                     "what the program's input values are: bytes (default), decimal (counts), "
+                     "words, lines; each case keeps its shape, cases needing other bytes are "
+                     "SKIPPED")
+          ->check(CLI::IsMember(conformance::DomainNames()));
+      sub.add_option("--input-sample", a->input_sample,
+                     "a sample of the program's real input (JSON lines as `dxt decode` writes, or "
+                     "pair frames): keys and values are drawn from it");
       sub.add_flag("--no-retry", a->no_retry, "do not retry a FAILED case (no FLAKY detection)");
       sub.add_option("--isolation", a->isolation,
                      "auto (default: namespaces where bubblewrap works, else process-group), "
                      "namespaces (fail if unavailable) or process-group")
           ->check(CLI::IsMember({"auto", "namespaces", "process-group"}));
       return [a] {
+        if (a->version) {
+          std::cout << "dxt check " << DXT_VERSION << "\n";
+          return kExitOk;
+        }
         if (a->program.empty() && !a->list && !a->list_rules)
           return UsageError("PROGRAM is required");
         return RunCheck(*a);
