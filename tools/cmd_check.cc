@@ -258,9 +258,10 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
   o.jobs = a.jobs;
   o.retry = !a.no_retry;
   Out(a) << "dxt check " << o.run.program.path << " (" << plan->size()
-         << " conformance case(s), " << a.jobs << " job(s)";
+         << " conformance case(s), " << a.jobs << " job(s), isolation "
+         << harness::IsolationName(o.run.isolation);
   if (o.materialise.domain.declared()) Out(a) << "; " << o.materialise.domain.Describe();
-  Out(a) << ", isolation " << harness::IsolationName(o.run.isolation) << ")\n";
+  Out(a) << ")\n";
   auto results = conformance::RunSuite(*plan, o);
   if (harness::StopRequested() && results.ok())
     FinishInterrupted(conformance::CaseResultsOf(*results), plan->size(), color);
