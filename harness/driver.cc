@@ -134,6 +134,7 @@ absl::StatusOr<Transcript> RunRecorded(Mode mode, const ProgramSpec& program,
   launch.isolation = *level;
   launch.tmp_dir = box->tmp_dir;
   launch.home_dir = box->home_dir;
+  launch.colocate = options.colocate && mode == Mode::kMap && !options.pipeline;
   auto io = options.spawn ? options.spawn(launch) : SpawnProcess(launch);
   if (!io.ok()) {
     RemoveSandbox(box->case_dir);

@@ -61,6 +61,10 @@ struct LaunchSpec {
   // host directories so the caller can diff them). Ignored by kProcessGroup.
   std::string tmp_dir;
   std::string home_dir;
+  // Pin the child and the calling thread to one CPU until the ProcessIo is destroyed (best
+  // effort: nothing happens where affinity cannot be set). For one-at-a-time round trips (lockstep
+  // map); the ProcessIo then also reads a reply a few times before it sleeps in poll.
+  bool colocate = false;
 };
 
 // What one Pump call observed. Byte strings hold only what arrived during this call.
@@ -114,7 +118,8 @@ class ProcessIo {
 
 // Starts `spec` (under the launcher, in its own process group) with stdin/stdout/stderr on fresh
 // pipes and every other descriptor closed; SIGPIPE restored to default in the child. Returns once
-// the program has been exec'd.
+// the program has been exec'd. Writes to stdin block SIGPIPE around each write unless the process
+// ignores SIGPIPE (as dxt does; then they need no mask).
 //  NotFound / PermissionDenied / FailedPrecondition when the executable cannot be started.
 //  Internal when the launcher or the sandbox cannot be set up (the message has bwrap's words).
 //  Cancelled once a stop signal has arrived (lifetime.h): no program starts after that.

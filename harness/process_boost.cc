@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -21,6 +22,7 @@
 #include <deque>
 #include <exception>
 #include <set>
+#include <memory>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/process/v2/posix/vfork_launcher.hpp>
@@ -74,6 +76,14 @@ ProcessRegistry& LiveProcesses() {
   return *r;
 }
 
+// Nonblocking reads of stdout before sleeping in poll, when a colocated program owes a reply.
+constexpr int kSpinReads = 20;
+
+bool SigpipeIgnored() {
+  struct sigaction sa;
+  return ::sigaction(SIGPIPE, nullptr, &sa) == 0 && sa.sa_handler == SIG_IGN;
+}
+
 // Runs in the vforked child before execve: own process group (so the driver can kill every
 // descendant with one signal), default SIGPIPE (dxt ignores it), nothing blocked, and the
 // launcher's end of the control socket kept open across exec. The child shares our memory until
@@ -111,10 +121,61 @@ uint64_t BytesInPipe(int fd) {
   return n > 0 ? static_cast<uint64_t>(n) : 0;
 }
 
+// Keeps the spawning thread and its program on one CPU (pinned before the spawn, so the
+// launcher, bwrap and the program inherit the mask) for the life of the process object: a
+// lockstep round trip then wakes a task on the same core (no cross-core wake-up of an idle core,
+// caches stay warm). The CPU is the least used by other colocated conversations among those the
+// thread may run on, so concurrent conversations spread out; the thread's own mask is restored
+// at the end.
+class Colocation {
+ public:
+  static std::unique_ptr<Colocation> Pin() {
+    pthread_t self = ::pthread_self();
+    cpu_set_t allowed;
+    if (::pthread_getaffinity_np(self, sizeof allowed, &allowed) != 0) return nullptr;
+    std::lock_guard<std::mutex> lock(Mu());
+    int best = -1;
+    for (int cpu = 0; cpu < kMaxCpus; ++cpu) {
+      if (CPU_ISSET(cpu, &allowed) && (best < 0 || Users()[cpu] < Users()[best])) best = cpu;
+    }
+    if (best < 0) return nullptr;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(best, &one);
+    if (::pthread_setaffinity_np(self, sizeof one, &one) != 0) return nullptr;
+    ++Users()[best];
+    return std::unique_ptr<Colocation>(new Colocation(self, allowed, best));
+  }
+  ~Colocation() {
+    ::pthread_setaffinity_np(thread_, sizeof allowed_, &allowed_);
+    std::lock_guard<std::mutex> lock(Mu());
+    --Users()[cpu_];
+  }
+
+ private:
+  static constexpr int kMaxCpus = CPU_SETSIZE;
+  Colocation(pthread_t thread, const cpu_set_t& allowed, int cpu)
+      : thread_(thread), allowed_(allowed), cpu_(cpu) {}
+  static std::mutex& Mu() {
+    static std::mutex mu;
+    return mu;
+  }
+  static int* Users() {  // colocated conversations per CPU, guarded by Mu()
+    static int users[kMaxCpus] = {};
+    return users;
+  }
+
+  pthread_t thread_;
+  cpu_set_t allowed_;
+  int cpu_;
+};
+
 class PipeProcess : public ProcessIo {
  public:
-  PipeProcess(int pid, int control_fd, int in_fd, int out_fd, int err_fd)
-      : pid_(pid), in_fd_(in_fd), out_fd_(out_fd), err_fd_(err_fd), control_fd_(control_fd) {
+  PipeProcess(int pid, int control_fd, int in_fd, int out_fd, int err_fd,
+              std::unique_ptr<Colocation> colocation)
+      : pid_(pid), in_fd_(in_fd), out_fd_(out_fd), err_fd_(err_fd), control_fd_(control_fd),
+        sigpipe_ignored_(SigpipeIgnored()), colocation_(std::move(colocation)) {
     LiveProcesses().Add(this);
   }
 
@@ -150,6 +211,15 @@ class PipeProcess : public ProcessIo {
 
   absl::Status Pump(Clock::time_point deadline, PumpEvents* ev) override {
     *ev = PumpEvents{};
+    // The lockstep round trip without poll: a pipe with room takes the pair at once, and the
+    // reply is often there when the write returns (the woken program ran meanwhile).
+    if (in_fd_ >= 0 && pending_ > 0) {
+      WriteInput(ev);
+      if (ev->changed) return absl::OkStatus();
+    }
+    if (in_fd_ >= 0 && pending_ == 0 && out_fd_ >= 0 && ReadBeforePoll(ev)) {
+      return absl::OkStatus();
+    }
     for (;;) {
       pollfd fds[4];
       int n = 0;
@@ -291,6 +361,10 @@ class PipeProcess : public ProcessIo {
   // SIGPIPE is blocked around the writes and a pending one discarded, so the caller need not
   // ignore SIGPIPE process-wide (dxt does; tests and other embedders may not).
   void WriteInput(PumpEvents* ev) {
+    if (sigpipe_ignored_) {
+      WriteQueued(ev);
+      return;
+    }
     sigset_t pipe_set, old;
     sigemptyset(&pipe_set);
     sigaddset(&pipe_set, SIGPIPE);
@@ -358,6 +432,16 @@ class PipeProcess : public ProcessIo {
     }
   }
 
+  // Reads stdout once (colocated: a few times) before the caller sleeps in poll. A reply that
+  // lands meanwhile costs no poll and no wake-up of this thread.
+  bool ReadBeforePoll(PumpEvents* ev) {
+    for (int i = 0; i < (colocation_ ? kSpinReads : 1); ++i) {
+      ReadInto(&out_fd_, &ev->out, ev);
+      if (ev->changed) return true;
+    }
+    return false;
+  }
+
   int pid_;  // the launcher, or bwrap around it
   int in_fd_, out_fd_, err_fd_;
   int control_fd_;
@@ -366,6 +450,8 @@ class PipeProcess : public ProcessIo {
   bool launcher_reaped_ = false;
   int launcher_status_ = 0;
   uint64_t strays_ = 0;
+  bool sigpipe_ignored_;  // then no SIGPIPE can arrive: writes need no signal mask
+  std::unique_ptr<Colocation> colocation_;  // null unless LaunchSpec::colocate (and it worked)
   int peek_fd_ = -1;                // read end of stdin's pipe, held from CloseInput to the exit
   uint64_t unread_after_close_ = 0;  // what peek_fd_ held at the exit
   std::deque<std::string> in_queue_;
@@ -595,6 +681,8 @@ absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec) 
   for (const auto& e : spec.env) envp.push_back(e.c_str());
   envp.push_back(nullptr);
 
+  // Pinned before the spawn: the launcher, bwrap and the program inherit the thread's mask.
+  std::unique_ptr<Colocation> colocation = spec.colocate ? Colocation::Pin() : nullptr;
   int pid = -1;
   try {
     // The launcher returns once the child has exec'd (or failed to): no child of ours is then
@@ -637,8 +725,8 @@ absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec) 
   }
   for (int fd : {f.in[1], f.out[0], f.err[0], f.control[0]})
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-  auto io = std::unique_ptr<ProcessIo>(
-      new PipeProcess(pid, f.control[0], f.in[1], f.out[0], f.err[0]));
+  auto io = std::unique_ptr<ProcessIo>(new PipeProcess(pid, f.control[0], f.in[1], f.out[0],
+                                                        f.err[0], std::move(colocation)));
   f.control[0] = f.in[1] = f.out[0] = f.err[0] = -1;  // owned by io now
   // A stop signal during the start found no registered process to kill: this one is now.
   if (StopRequested()) io->KillGroup();
