@@ -1,5 +1,5 @@
 // The three wire formats of Disco's classic external-program protocol, written down once.
-// Rule numbers refer to ../shared/SPEC.md.
+// Rule numbers refer to docs/PROTOCOL.md.
 //
 // Pair frame (R3.1), both directions:
 //   +----------------+-----------+------------------+-------------+

@@ -1,4 +1,4 @@
-// Rule summaries are copied from ../shared/SPEC.md (keep them in step when the SPEC changes; the
+// Rule summaries are copied from docs/PROTOCOL.md (keep them in step when the SPEC changes; the
 // conformance test checks that every rule here is cited by at least one catalogue entry).
 #include "conformance/rules.h"
 

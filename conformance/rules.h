@@ -1,4 +1,4 @@
-// The SPEC rules the conformance suite answers for (../shared/SPEC.md R1.1 ... R8.2), each with a
+// The SPEC rules the conformance suite answers for (docs/PROTOCOL.md R1.1 ... R8.2), each with a
 // one-line summary, and the coverage map "rule -> cases citing it" behind `dxt check --list-rules`.
 #ifndef DXT_CONFORMANCE_RULES_H_
 #define DXT_CONFORMANCE_RULES_H_
@@ -14,7 +14,7 @@ struct Entry;
 
 struct Rule {
   const char* id;       // "R5.2"
-  const char* summary;  // one line, from SPEC.md
+  const char* summary;  // one line, from docs/PROTOCOL.md
 };
 
 // Every rule of R1-R8, in SPEC order. Static storage.

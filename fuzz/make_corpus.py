@@ -3,7 +3,7 @@
 
 Run from anywhere: python3 fuzz/make_corpus.py. The output is committed; re-running rewrites the
 same files byte for byte (deterministic), removing stale seeds of the listed targets first.
-Wire formats: ../shared/SPEC.md R2 (parameter block), R3 (pair frame), R4 (result list), R7 (log).
+Wire formats: docs/PROTOCOL.md R2 (parameter block), R3 (pair frame), R4 (result list), R7 (log).
 """
 import os
 import shutil

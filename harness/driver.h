@@ -79,9 +79,14 @@ struct RunSummary {
   uint64_t lists_received = 0;
   uint64_t err_lines = 0;      // **<ERR> lines seen
   absl::Status protocol;       // first protocol violation (framing, two lists for a pair, ...)
+  // Terminated stderr lines with neither **<MSG> nor **<ERR> (R7.3), kept apart from `protocol`:
+  // Disco's worker forwards such a line and the task goes on, so `dxt run` tolerates it unless
+  // --strict. FailedPrecondition naming the count when there were any.
+  absl::Status unprefixed_stderr;
   std::string transcript;      // when keep_transcript
-  // OK iff the program exited 0, no signal, no ERR line, no protocol violation, no expired wait.
-  absl::Status ToStatus() const;
+  // OK iff the program exited 0, no signal, no ERR line, no protocol violation, no expired wait,
+  // and (when strict_stderr) no unprefixed stderr line.
+  absl::Status ToStatus(bool strict_stderr = true) const;
 };
 
 // The recorded variants: same conversation, full Transcript (sandbox diff included). A non-OK

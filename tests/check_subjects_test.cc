@@ -68,6 +68,7 @@ const Subject kSubjects[] = {
     {"text_on_stdout_map", "text_on_stdout", "map", 2, "", "framing"},
     {"text_on_stdout_reduce", "text_on_stdout", "reduce", 2, "", "framing"},
     {"bad_log_prefix_map", "bad_log_prefix", "map", 2, "", "log"},
+    {"doc_echo_map", "doc_echo", "map", 2, "", "log"},
     {"log_no_newline_reduce", "log_no_newline", "reduce", 2, "", "log"},
     {"err_exit0_map", "err_exit0", "map", 2, "", "err"},
     {"exit3_reduce", "exit3", "reduce", 2, "", "exit"},

@@ -98,5 +98,30 @@ TEST_F(CliTest, JobFailureExitsOneAndLeavesNoOutput) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "out"));
 }
 
+// Fidelity (issue 13 §1): Disco's worker forwards a stderr line without **<MSG>/**<ERR> and the
+// task goes on. The documentation's echo example, with its unprefixed progress line, runs to the
+// end with a warning naming the task; --strict fails it (R7.3).
+TEST_F(CliTest, UnprefixedStderrIsAWarningUnlessStrict) {
+  const std::string program = std::string(DXT_BINARY_DIR) + "/tests/programs/doc_echo";
+  if (!std::filesystem::exists(program)) GTEST_SKIP() << "build dxt_test_subjects first";
+  testing::WriteFile(dir_ / "job.json", R"({"name": "echo", "input": ["raw://one\ntwo\n"],
+    "map": {"program": ")" + program + R"("}, "partitions": null, "status_interval": 0,
+    "output": "out"})");
+  Outcome o = Dxt(dir_, "run '" + (dir_ / "job.json") + "'");
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_THAT(o.err, HasSubstr("[map:0 input=raw://one\\ntwo\\n] warning: stderr line without "
+                               "**<MSG>/**<ERR> prefix (R7.3; ignored, as Disco): Got key <> val <one>"));
+  EXPECT_THAT(o.err, HasSubstr("[map:0 input=raw://one\\ntwo\\n] 2 key-value pairs read ok"));
+  Outcome cat = Dxt(dir_, "cat --format tsv '" + (dir_ / "out") + "'");
+  EXPECT_EQ(cat.out, "\tone\\n\n\ttwo\\n\n");
+
+  Outcome strict = Dxt(dir_, "run --strict --force '" + (dir_ / "job.json") + "'");
+  EXPECT_EQ(strict.exit_code, 1) << strict.err;
+  EXPECT_THAT(strict.err, HasSubstr("map task 0"));
+  EXPECT_THAT(strict.err, HasSubstr("1 stderr line(s) without **<MSG>/**<ERR> prefix (R7.3)"));
+  EXPECT_EQ(testing::ReadFile(dir_ / "out/part-00000"), std::string("\0\0\0\0\4\0\0\0one\n", 12) +
+                                                              std::string("\0\0\0\0\4\0\0\0two\n", 12));
+}
+
 }  // namespace
 }  // namespace dxt::executor

@@ -18,6 +18,7 @@ struct RunFlags {
   bool force = false;
   bool pipeline = false;
   bool quiet = false;
+  bool strict = false;
   unsigned jobs = 0;
   std::optional<uint64_t> shuffle;
   int64_t reply_timeout_ms = 10000;
@@ -35,6 +36,7 @@ int RunCommand(const RunFlags& flags) {
   options.pipeline = flags.pipeline;
   options.jobs = flags.jobs;
   options.shuffle_seed = flags.shuffle;
+  options.strict_stderr = flags.strict;
   options.driver.reply_timeout = std::chrono::milliseconds(flags.reply_timeout_ms);
   if (!flags.quiet) options.log = [](const std::string& line) { std::cerr << line << "\n"; };
 
@@ -73,6 +75,9 @@ const CommandRegistrar kRegistrar({
       sub.add_option("--reply-timeout-ms", flags->reply_timeout_ms,
                      "deadline for each answer of an external program")
           ->check(CLI::PositiveNumber);
+      sub.add_flag("--strict", flags->strict,
+                   "fail a task on a stderr line without **<MSG>/**<ERR> prefix (R7.3); by "
+                   "default it is a warning and the task goes on, as in Disco");
       sub.add_flag("-q,--quiet", flags->quiet, "do not print task messages and status lines");
       return [flags] { return RunCommand(*flags); };
     },

@@ -49,18 +49,22 @@ std::string BigEndian64(uint64_t v) {
 // first, then a harness error, then the program's own failure with its first **<ERR> text.
 absl::Status ProgramTaskStatus(const absl::Status& own_error,
                                const absl::StatusOr<harness::RunSummary>& r,
-                               const std::string& first_err) {
+                               const std::string& first_err, bool strict_stderr) {
   if (!own_error.ok()) return own_error;
   if (!r.ok()) return r.status();
-  absl::Status s = r->ToStatus();
+  absl::Status s = r->ToStatus(strict_stderr);
   if (!s.ok() && !first_err.empty()) {
     s = absl::Status(s.code(), absl::StrCat(s.message(), " (first **<ERR>: ", first_err, ")"));
   }
   return s;
 }
 
+// A failed task is never a usage error: FailedPrecondition (the harness's code for a protocol
+// violation) would make `dxt run` exit 2, the code RunJob reserves for usage.
 absl::Status Annotate(const absl::Status& s, const std::string& task) {
-  return absl::Status(s.code(), absl::StrCat(task, " failed: ", s.message()));
+  const absl::StatusCode code =
+      absl::IsFailedPrecondition(s) ? absl::StatusCode::kAborted : s.code();
+  return absl::Status(code, absl::StrCat(task, " failed: ", s.message()));
 }
 
 // Reads several framed files one after another, as one stream.
@@ -176,8 +180,14 @@ harness::LogSink JobRunner::TaskLog(const std::string& label, std::string* first
         if (first_err->empty()) *first_err = text;
         Log(absl::StrCat("[", label, "] ERR: ", text));
         break;
+      case codec::LogKind::kOther:
+        // Disco forwards such a line and the task goes on (external.py parse_message).
+        Log(absl::StrCat("[", label, "] warning: stderr line without **<MSG>/**<ERR> prefix (R7.3",
+                         options_.strict_stderr ? "; fails the task under --strict" : "; ignored, as Disco",
+                         "): ", absl::CHexEscape(Av(line.raw))));
+        break;
       default:
-        Log(absl::StrCat("[", label, "] warning: stderr line that is not **<MSG>/**<ERR> (R7.3): ",
+        Log(absl::StrCat("[", label, "] warning: stderr line without a final newline (R7.3): ",
                          absl::CHexEscape(Av(line.raw))));
     }
   };
@@ -211,13 +221,15 @@ absl::Status JobRunner::RunExternalMap(const std::string& label, EntryReader& re
   absl::StatusOr<harness::RunSummary> r = harness::RunMap(
       Spec(job_.map), job_.param_block, source, on_list, TaskLog(label, &first_err),
       options_.driver);
-  return ProgramTaskStatus(own_error, r, first_err);
+  return ProgramTaskStatus(own_error, r, first_err, options_.strict_stderr);
 }
 
 absl::Status JobRunner::MapTask(size_t i) {
   const JobInput& input = job_.inputs[i];
-  const std::string label = absl::StrCat("map:", i, " input=", input.spec);
-  const std::string task = absl::StrCat("map task ", i, " (input ", input.spec, ", ",
+  // The spec may be raw:// data with any byte: escaped, so every message stays one line.
+  const std::string spec = absl::CHexEscape(Av(input.spec));
+  const std::string label = absl::StrCat("map:", i, " input=", spec);
+  const std::string task = absl::StrCat("map task ", i, " (input ", spec, ", ",
                                         job_.map.present() ? job_.map.Name() : "no map", ")");
   absl::StatusOr<std::unique_ptr<EntryReader>> reader = EntryReader::Open(input, job_.reader);
   if (!reader.ok()) return Annotate(reader.status(), task);
@@ -348,7 +360,7 @@ absl::Status JobRunner::RunExternalReduce(const std::string& label, ConcatReader
   absl::StatusOr<harness::RunSummary> r = harness::RunReduce(
       Spec(job_.reduce), job_.param_block, source, on_list, TaskLog(label, &first_err),
       options_.driver);
-  return ProgramTaskStatus(own_error, r, first_err);
+  return ProgramTaskStatus(own_error, r, first_err, options_.strict_stderr);
 }
 
 absl::Status JobRunner::ReduceTask(size_t index) {

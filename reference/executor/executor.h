@@ -33,6 +33,9 @@ struct RunOptions {
   unsigned jobs = 0;         // tasks run concurrently; 0 = hardware threads
   std::optional<uint64_t> shuffle_seed;  // reorder reduce input deterministically per seed
   harness::DriverOptions driver;         // timeouts and limits for external programs
+  // A terminated stderr line with neither **<MSG> nor **<ERR> (R7.3): false (default, as Disco's
+  // worker) logs it as a warning naming the task and goes on; true fails the task.
+  bool strict_stderr = false;
   // Receives task messages ("[map:0 input=a.txt] text"), status lines and warnings, one line at a
   // time, never concurrently. May be empty.
   std::function<void(const std::string& line)> log;

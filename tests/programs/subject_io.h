@@ -2,7 +2,7 @@
 //
 // The subjects imitate third-party external programs, so they deliberately do NOT use dxt's codec
 // or program library: everything here is plain read(2)/write(2) on fds 0, 1 and 2, the way a
-// hand-written C program for Disco would do it. Wire format: ../../shared/SPEC.md R2 (parameter
+// hand-written C program for Disco would do it. Wire format: docs/PROTOCOL.md R2 (parameter
 // block), R3 (pair frame), R4 (result list), R7 (log lines).
 //
 // Every helper is unbuffered: a byte written by Write* is in the pipe when the call returns.
