@@ -241,9 +241,14 @@ void Generator::MutateOnce(Rng& rng, Conversation& c, const Conversation& other)
         p.insert(p.begin() + static_cast<ptrdiff_t>(i), rng.OneIn(4) ? 2 + rng.Below(6) : 1, p[i]);
       }
       break;
-    case 3:  // a neighbouring key: the previous one with its last byte changed, or extended
+    case 3:  // a neighbouring key: the previous key with its last byte changed, or extended;
+             // or the previous pair reversed
       if (p.size() >= 2) {
         size_t i = 1 + at(-1);
+        if (rng.OneIn(4)) {  // the previous pair reversed (edges of a graph, both ways)
+          p[i] = {p[i - 1].second, p[i - 1].first};
+          break;
+        }
         std::string k = p[i - 1].first;
         if (k.empty() || rng.OneIn(3)) k.push_back(static_cast<char>(rng.Next()));
         else k.back() = static_cast<char>(k.back() + (rng.OneIn(2) ? 1 : -1));

@@ -30,7 +30,7 @@ class Shrinker {
     while (progress && !Exhausted()) {
       progress = false;
       for (auto pass : {&Shrinker::Delivery, &Shrinker::Params, &Shrinker::Pairs,
-                        &Shrinker::KeyNames, &Shrinker::ItemLengths, &Shrinker::SimplerBytes}) {
+                        &Shrinker::ItemNames, &Shrinker::ItemLengths, &Shrinker::SimplerBytes}) {
         auto p = (this->*pass)();
         if (!p.ok()) return p.status();
         progress |= *p;
@@ -108,26 +108,33 @@ class Shrinker {
     return RemoveChunks(&Conversation::pairs);
   }
 
-  // Each distinct key, everywhere it occurs at once, renamed to one letter: keeps a defect that
-  // needs equal keys (which shrinking one key at a time would break).
-  absl::StatusOr<bool> KeyNames() {
-    std::vector<std::string> keys;
+  // Each distinct key or value, everywhere it occurs (as key or value) at once, renamed to one
+  // letter: keeps a defect that needs equal items — a repeated key, a pair reversed after itself
+  // — which shrinking one item at a time would break.
+  absl::StatusOr<bool> ItemNames() {
+    std::vector<std::string> items;
     for (const auto& [k, v] : best_.pairs)
-      if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+      for (const std::string* s : {&k, &v})
+        if (s->size() > 1 && std::find(items.begin(), items.end(), *s) == items.end())
+          items.push_back(*s);
     bool any = false;
     char letter = 'a';
-    for (const std::string& key : keys) {
-      std::string name(1, letter);
-      if (key.size() <= 1 || letter > 'z') continue;
-      bool taken = false;
-      for (const auto& [k, v] : best_.pairs) taken |= k == name;
-      if (taken) continue;
+    for (const std::string& item : items) {
+      auto taken = [&](const std::string& name) {
+        for (const auto& [k, v] : best_.pairs)
+          if (k == name || v == name) return true;
+        return false;
+      };
+      while (letter <= 'z' && taken(std::string(1, letter))) ++letter;
+      if (letter > 'z') break;
       Conversation c = best_;
-      for (auto& [k, v] : c.pairs)
-        if (k == key) k = name;
+      for (auto& [k, v] : c.pairs) {
+        if (k == item) k = std::string(1, letter);
+        if (v == item) v = std::string(1, letter);
+      }
       auto ok = Try(c);
       if (!ok.ok()) return ok.status();
-      if (*ok) ++letter, any = true;
+      any |= *ok;
     }
     return any;
   }

@@ -1,6 +1,7 @@
-// Fuzz subject (parameter property): a conforming echo whose parameter "unescaping" treats a
-// value that ends with a backslash as an error: it writes **<ERR> (err, R7.2) and then carries
-// on echoing and exits 0. The catalogue's dictionaries have no value ending in '\'. Both modes.
+// Fuzz subject (parameter property): a conforming echo whose parameter "unescaping" works in
+// place in a 16-byte buffer for short values, where a trailing backslash escapes the terminator:
+// a value of at most 16 bytes that ends with '\' makes it write **<ERR> (err, R7.2); it then
+// carries on echoing and exits 0. The catalogue has no such short value. Both modes.
 #include "tests/programs/subject_io.h"
 
 int main(int argc, char** argv) {
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
       starts[side] = space + 1;
       at = space + 1 + lengths[side] + 1;
     }
-    if (lengths[1] > 0 && params[starts[1] + lengths[1] - 1] == '\\')
+    if (lengths[1] > 0 && lengths[1] <= 16 && params[starts[1] + lengths[1] - 1] == '\\')
       subject::Log("**<ERR> parameter value ends inside an escape\n");
   }
   while (subject::ReadPair(&key, &value) == subject::ReadResult::kPair)
