@@ -3,7 +3,7 @@
 # Inputs (set by the base-builder image, or by hand for a local check - see fuzz/README.md):
 #   CC CXX CFLAGS CXXFLAGS LIB_FUZZING_ENGINE OUT SRC WORK
 # Output in $OUT: each <target> binary, <target>_seed_corpus.zip, <target>.options, disco.dict.
-# Only the codec is built (it needs Abseil, nothing else), so the image stays small and the whole
+# Only the codec is built (it needs Abseil and zlib, nothing else), so the image stays small and the whole
 # dxt tree's dependencies (Boost, CLI11, ...) are not needed.
 
 DXT="${DXT_SRC:-$SRC/dxt}"
@@ -37,7 +37,7 @@ for fuzzer_src in "$DXT"/fuzz/*_fuzzer.cc; do
   $CXX $CXXFLAGS $CXXSTD $ABSL_CFLAGS -I"$DXT" -c "$fuzzer_src" -o "$WORK/obj/$target.o"
   # -Wl,--start-group: the static Abseil archives reference each other in no fixed order.
   $CXX $CXXFLAGS $LIB_FUZZING_ENGINE "$WORK/obj/$target.o" "${codec_objs[@]}" \
-    -Wl,--start-group $ABSL_LIBS -Wl,--end-group -o "$OUT/$target"
+    -Wl,--start-group $ABSL_LIBS -Wl,--end-group -lz -o "$OUT/$target"
   if [[ -d "$DXT/fuzz/corpus/$target" ]]; then
     rm -f "$OUT/${target}_seed_corpus.zip"
     (cd "$DXT/fuzz/corpus/$target" && zip -q -r "$OUT/${target}_seed_corpus.zip" .)

@@ -84,7 +84,7 @@ std::string FormatBaselineReport(const BaselineReport& report, const Baseline& b
     absl::StrAppend(&out, title, ":\n");
     for (const Outcome& o : list) {
       absl::StrAppend(&out, "  ", o.id, " ", harness::ModeName(o.mode), " ",
-                      harness::VerdictName(o.verdict));
+                      judge::VerdictName(o.verdict));
       const ExpectedFailure* f = baseline.Find(o.id, o.mode);
       if (reason && f) absl::StrAppend(&out, "  (baseline: ", f->reason, ")");
       out += "\n";

@@ -11,14 +11,14 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "harness/checks.h"
 #include "harness/transcript.h"
+#include "judge/checks.h"
 
 namespace dxt::conformance {
 
 using harness::Mode;
 
-using harness::Verdict;  // OK, NON-STRICT, INFORMATIONAL, FAILED, SKIPPED (SPEC R10)
+using judge::Verdict;  // OK, NON-STRICT, INFORMATIONAL, FAILED, SKIPPED (SPEC R10)
 
 struct Outcome {
   std::string id;

@@ -152,8 +152,8 @@ std::chrono::milliseconds PlannedWait(const Entry& e) {
   return wait;
 }
 
-harness::Case Materialise(const Entry& e, Mode mode, const MaterialiseOptions& options) {
-  harness::Case c;
+judge::Case Materialise(const Entry& e, Mode mode, const MaterialiseOptions& options) {
+  judge::Case c;
   c.id = e.id;
   c.title = e.title;
   c.rules = e.rules;
@@ -164,7 +164,7 @@ harness::Case Materialise(const Entry& e, Mode mode, const MaterialiseOptions& o
     c.params = GenerateParams(e.params);
   }
   c.input = GenerateInput(e.input);
-  c.delivery = mode == Mode::kMap ? e.delivery : harness::Delivery::kLockstep;
+  c.delivery = mode == Mode::kMap ? e.delivery : judge::Delivery::kLockstep;
   c.policy = options.strict && e.policy == Policy::kNonStrict ? Policy::kStrict : e.policy;
   c.params_probe = e.params_probe;
   c.fixed_params = e.fixed_params;
@@ -174,8 +174,8 @@ harness::Case Materialise(const Entry& e, Mode mode, const MaterialiseOptions& o
     c.expect.multiset = false;
   }
   if (!options.extra_params.empty()) {
-    std::vector<harness::Case> one{std::move(c)};
-    harness::MergeParams(options.extra_params, &one);
+    std::vector<judge::Case> one{std::move(c)};
+    judge::MergeParams(options.extra_params, &one);
     c = std::move(one.front());
   }
   return c;

@@ -3,7 +3,7 @@
 // IDs follow SPEC rules: "5.2.3" is the third case for rule R5.2. Each entry names the rules it
 // tests, the mode(s) it runs in, how to generate its inputs (generator specs, never literal
 // megabytes), how to deliver them, and its verdict policy. Entries are materialised into
-// harness::Case objects only when they run, one per applicable mode, so huge inputs live only
+// judge::Case objects only when they run, one per applicable mode, so huge inputs live only
 // while their case runs.
 #ifndef DXT_CONFORMANCE_CATALOGUE_H_
 #define DXT_CONFORMANCE_CATALOGUE_H_
@@ -15,13 +15,13 @@
 #include <vector>
 
 #include "codec/param_block.h"
-#include "harness/case.h"
+#include "judge/case.h"
 
 namespace dxt::conformance {
 
 using harness::Mode;
-using harness::OwnedPair;
-using harness::Policy;
+using judge::OwnedPair;
+using judge::Policy;
 
 enum class Modes { kMap, kReduce, kBoth };
 
@@ -80,11 +80,11 @@ struct Entry {
   Modes modes = Modes::kBoth;
   ParamSpec params;
   InputSpec input;
-  harness::Delivery delivery = harness::Delivery::kLockstep;  // map only
+  judge::Delivery delivery = judge::Delivery::kLockstep;  // map only
   Chunking chunking;
   Policy policy = Policy::kStrict;
   std::string policy_reason;  // why a case is NON-STRICT / INFORMATIONAL
-  bool params_probe = false;  // see harness::Case::params_probe
+  bool params_probe = false;  // see judge::Case::params_probe
   bool fixed_params = false;  // --params is not merged (the case needs its exact block)
   bool heavy = false;         // tens of MiB in flight: the runner limits how many run at once
   // Runs with the harness's quiet periods (a list before input, an extra list after the last
@@ -107,7 +107,7 @@ struct MaterialiseOptions {
 // Generates the entry's inputs and builds the case for `mode`. With `identity`, the case also
 // expects its output to equal its input byte for byte, in order (map: concatenation of the
 // lists, one list per pair; reduce: the whole stream).
-harness::Case Materialise(const Entry& e, Mode mode, const MaterialiseOptions& options);
+judge::Case Materialise(const Entry& e, Mode mode, const MaterialiseOptions& options);
 
 // The time a case of `e` spends waiting on purpose: pauses of its slow delivery and the quiet
 // periods, plus a fixed share for heavy cases. An estimate, used only to start the longest cases

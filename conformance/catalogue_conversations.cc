@@ -43,7 +43,7 @@ void AddMapLockstep(std::vector<Entry>* out) {
         {Gen(1, 1, 1), Gen(1, 3, 100 * kKiB), Gen(1, 1, 1), Gen(1, 3, 100 * kKiB), Gen(1, 1, 1)});
   AddIn(out, kMapOnly, "5.1.8", "1000 pairs pipelined (write-ahead), one list each",
         {"R5.1", "R5.2"}, {Gen(1000, 8, 64)})
-      .delivery = harness::Delivery::kPipeline;
+      .delivery = judge::Delivery::kPipeline;
   AddIn(out, kMapOnly, "5.1.9", "a 16 MiB value answered in lockstep", {"R5.1", "R3.1"},
         {Gen(1, 3, 16 * kMiB, Pattern::kLetters, 59)})
       .heavy = true;

@@ -64,7 +64,7 @@ void AddSizes(std::vector<Entry>* out) {
                         {Gen(1, 3, 16 * kMiB, Pattern::kAllBytes, 20)});
   big.heavy = true;
   AddPairs(out, "3.1.21", "100 000 small pairs", {"R3.1"}, {Gen(100000, 6, 10)}).delivery =
-      harness::Delivery::kPipeline;  // lockstep at this count is a benchmark
+      judge::Delivery::kPipeline;  // lockstep at this count is a benchmark
   AddPairs(out, "3.1.22", "1 MiB value, then small pairs", {"R3.1"},
            {Gen(1, 3, kMiB), Gen(10, 3, 3)});
   AddPairs(out, "3.2.1", "answers of 4 MiB stay within the driver's item limit", {"R3.2", "R3.1"},

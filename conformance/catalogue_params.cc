@@ -1,6 +1,6 @@
 // Sections 1 (launch) and 2 (parameter block) of the catalogue.
 // Parameter cases set params_probe: on map they are pipelined, so only a misread block, not
-// buffering, can change the number of lists (see harness::Case::params_probe). Each sends a few
+// buffering, can change the number of lists (see judge::Case::params_probe). Each sends a few
 // pairs after the block, so a program that misreads the block then misreads the pairs.
 #include "codec/kv_frame.h"
 #include "conformance/catalogue.h"
@@ -33,7 +33,7 @@ Entry& AddParam(std::vector<Entry>* out, std::string id, std::string title,
   e.params.literal = std::move(dict);
   e.input.literal = Plain(4);
   e.params_probe = true;
-  e.delivery = harness::Delivery::kPipeline;
+  e.delivery = judge::Delivery::kPipeline;
   return e;
 }
 
@@ -74,7 +74,7 @@ void AddBasicParams(std::vector<Entry>* out) {
   probe.input.literal = SkipperProbe();
   probe.params_probe = true;
   probe.fixed_params = true;
-  probe.delivery = harness::Delivery::kPipeline;
+  probe.delivery = judge::Delivery::kPipeline;
   Entry& slow = AddParam(out, "2.1.9", "the block and pairs delivered one byte per write",
                          {"R2.1", "R2.3"}, {{"test1", "1,2,3"}, {"k", "dim\ndam\n"}});
   slow.chunking.min_chunk = slow.chunking.max_chunk = 1;

@@ -42,6 +42,14 @@ absl::StatusOr<std::vector<CaseRef>> Plan(const std::vector<Entry>& entries,
 // "2.3.4   R2.3         newlines in keys and values". Modes are not listed (see --list-rules).
 std::string FormatList(const std::vector<Entry>& entries);
 
+// The IDs behind `dxt check --suite core`: a quick selection of the catalogue (not a second case
+// list) in which a program breaking any R10 check shows it, in both modes: three pairs with the
+// quiet periods (1.1.1, 8.1.1), tricky and skipper-probe parameter blocks (2.1.1, 2.3.2, 2.1.8),
+// every byte value (3.1.4), a 256 KiB answer (5.1.5), 100 pairs in lockstep (5.1.3), a list
+// before input (5.3.1), no input (5.4.1, 6.1.1), one reduce pair (6.1.2) and 8 MiB of reduce
+// input (6.2.2).
+const std::vector<std::string>& CoreSelection();
+
 // The entries a plan touches (each once, in order) — for listing a selection.
 std::vector<Entry> EntriesOf(const std::vector<CaseRef>& plan);
 

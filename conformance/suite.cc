@@ -12,13 +12,13 @@
 namespace dxt::conformance {
 namespace {
 
-absl::StatusOr<harness::CaseResult> RunOne(const CaseRef& ref, const SuiteOptions& options) {
-  harness::Case c = Materialise(*ref.entry, ref.mode, options.materialise);
-  harness::RunOptions run = options.run;
+absl::StatusOr<judge::CaseResult> RunOne(const CaseRef& ref, const SuiteOptions& options) {
+  judge::Case c = Materialise(*ref.entry, ref.mode, options.materialise);
+  judge::RunOptions run = options.run;
   run.on_case = nullptr;
   // Concurrent spawns are safe: the harness serialises sandbox copies with forks (SpawnMutex).
   if (ref.entry->chunking.active()) run.spawn = TrickleFactory(ref.entry->chunking, run.spawn);
-  return harness::RunCase(c, run);
+  return judge::RunCase(c, run);
 }
 
 // Plan indices, the longest planned waits first (ties in plan order): the paced cases then
@@ -72,8 +72,8 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
   return out;
 }
 
-std::vector<harness::CaseResult> CaseResultsOf(const std::vector<SuiteResult>& results) {
-  std::vector<harness::CaseResult> out;
+std::vector<judge::CaseResult> CaseResultsOf(const std::vector<SuiteResult>& results) {
+  std::vector<judge::CaseResult> out;
   for (const SuiteResult& r : results) out.push_back(r.result);
   return out;
 }

@@ -10,7 +10,7 @@
 #include "conformance/baseline.h"
 #include "conformance/catalogue.h"
 #include "conformance/select.h"
-#include "harness/runner.h"
+#include "judge/runner.h"
 
 namespace dxt::conformance {
 
@@ -18,7 +18,7 @@ struct SuiteOptions {
   MaterialiseOptions materialise;  // --expect identity, --strict, --params
   // program, timeout, verbose, extra_params_given, spawn (wrapped per case for Chunking).
   // on_case is called once per finished case (after any retry), serialised, in completion order.
-  harness::RunOptions run;
+  judge::RunOptions run;
   int jobs = 1;       // see DefaultJobs()
   bool retry = true;  // retry a FAILED case once
 };
@@ -26,11 +26,11 @@ struct SuiteOptions {
 struct SuiteResult {
   // Of the first run (its checks show the failure). result.flaky: FAILED, then passed on the
   // retry; the verdict is then INFORMATIONAL (the title is left as the catalogue has it).
-  harness::CaseResult result;
+  judge::CaseResult result;
   bool retried = false;
 };
 
-// Results in plan order. Like harness::RunCase, needs SIGPIPE ignored in the process (dxt's
+// Results in plan order. Like judge::RunCase, needs SIGPIPE ignored in the process (dxt's
 // main does it): a program that exits early makes a later write fail with EPIPE. Returns the first
 // harness error (program missing, spawn failure); cases not yet started are then not run. Program
 // misbehaviour is only in the results.
@@ -38,7 +38,7 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
                                                   const SuiteOptions& options);
 
 // The case results alone, and the outcomes the baseline compares.
-std::vector<harness::CaseResult> CaseResultsOf(const std::vector<SuiteResult>& results);
+std::vector<judge::CaseResult> CaseResultsOf(const std::vector<SuiteResult>& results);
 std::vector<Outcome> OutcomesOf(const std::vector<SuiteResult>& results);
 
 }  // namespace dxt::conformance

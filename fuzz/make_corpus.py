@@ -160,6 +160,32 @@ def roundtrip_seeds():
     }
 
 
+def disco_stream_seeds():
+    """Real hunks made by Python's pickle and zlib, laid out as Disco's DiscoOutputStream_v1."""
+    import pickle
+    import zlib
+
+    def hunk(records, compress):
+        payload = zlib.compress(records, 2) if compress else records
+        return struct.pack("<BBIQ", 0x81, int(compress), zlib.crc32(records) & 0xFFFFFFFF,
+                           len(payload)) + payload
+
+    def stream(items, protocol=1, compress=True):
+        records = b"".join(pickle.dumps(item, protocol) for item in items)
+        return (hunk(records, compress) if records else b"") + hunk(b"", compress)
+
+    mixed = [(b"key", b"value"), (b"", b"\x00\xff"), ("text \u00e9", 42), (b"n", None),
+             (b"big", 2 ** 70), (b"neg", -3), (b"t", True)]
+    seeds = {"empty": stream([]), "empty_stored": stream([], compress=False),
+             "text_v0": b"1 a 1 b\n0  3 x y\n"}
+    for protocol in (0, 1, 2):
+        seeds["mixed_p%d" % protocol] = stream(mixed, protocol)
+        seeds["mixed_p%d_stored" % protocol] = stream(mixed, protocol, False)
+    seeds["pickle_only"] = pickle.dumps((b"k", b"v"), 1)
+    seeds["foreign_global"] = stream([(b"k", os.system)], 1, False)
+    return seeds
+
+
 TARGETS = {
     "kv_frame_fuzzer": PAIRS,
     "result_list_fuzzer": LISTS,
@@ -168,6 +194,7 @@ TARGETS = {
     "stream_differential_fuzzer": differential_seeds(),
     "roundtrip_fuzzer": roundtrip_seeds(),
     "disco_c_params_fuzzer": DISCO_C,
+    "disco_stream_fuzzer": disco_stream_seeds(),
 }
 
 

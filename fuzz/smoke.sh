@@ -11,7 +11,8 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${DXT_FUZZ_BUILD_DIR:-$repo/build-fuzz}"
 jobs="${DXT_FUZZ_JOBS:-2}"
 all_targets=(kv_frame_fuzzer result_list_fuzzer param_block_fuzzer log_line_fuzzer
-             stream_differential_fuzzer roundtrip_fuzzer disco_c_params_fuzzer)
+             stream_differential_fuzzer roundtrip_fuzzer disco_c_params_fuzzer
+             disco_stream_fuzzer)
 read -r -a targets <<< "${DXT_FUZZ_TARGETS:-${all_targets[*]}}"
 
 cmake -S "$repo" -B "$build" -G Ninja -DDXT_FUZZ=ON -DDXT_BUILD_TESTS=OFF -DDXT_BUILD_BENCH=OFF \

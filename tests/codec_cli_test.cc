@@ -1,4 +1,4 @@
-// `dxt encode` / `dxt decode` end to end (the built binary), and the tools/jsonl.h convention.
+// `dxt encode` / `dxt decode` end to end (the built binary), and the codec/jsonl.h convention.
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,14 +9,19 @@
 #include <sstream>
 #include <string>
 
+#include "codec/jsonl.h"
 #include "codec/kv_frame.h"
 #include "codec/result_list.h"
 #include "gtest/gtest.h"
-#include "tools/jsonl.h"
 
 namespace dxt::tools {
 namespace {
 
+using codec::BytesToJson;
+using codec::IsValidUtf8;
+using codec::Json;
+using codec::JsonToBytes;
+using codec::ParseJsonLine;
 using namespace std::string_literals;
 namespace fs = std::filesystem;
 
@@ -184,7 +189,7 @@ TEST_F(CodecCli, OutputFileIsReplacedWhole) {
   EXPECT_EQ(files, 5u);  // stdin stdout stderr out.bin out.jsonl: no temporaries left
 }
 
-// --- tools/jsonl.h ---
+// --- codec/jsonl.h ---
 
 TEST(Jsonl, Utf8Validation) {
   EXPECT_TRUE(IsValidUtf8(""));

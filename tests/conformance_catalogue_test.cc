@@ -126,14 +126,14 @@ TEST(MaterialiseTest, IdentityExpectsTheInputBackAndStrictHardensNonStrict) {
   e.input.literal = {{"k", "v"}};
   e.input.generated = {Generator{2, 1, 2, Pattern::kLetters, 0, 0, "", ""}};
   e.policy = Policy::kNonStrict;
-  harness::Case plain = Materialise(e, Mode::kMap, {});
+  judge::Case plain = Materialise(e, Mode::kMap, {});
   EXPECT_EQ(plain.input.size(), 3u);
   EXPECT_FALSE(plain.expect.output.has_value());
   EXPECT_EQ(plain.policy, Policy::kNonStrict);
   MaterialiseOptions o;
   o.identity = true;
   o.strict = true;
-  harness::Case id = Materialise(e, Mode::kReduce, o);
+  judge::Case id = Materialise(e, Mode::kReduce, o);
   ASSERT_TRUE(id.expect.output.has_value());
   EXPECT_EQ(*id.expect.output, id.input);
   EXPECT_FALSE(id.expect.multiset);
@@ -144,14 +144,14 @@ TEST(MaterialiseTest, IdentityExpectsTheInputBackAndStrictHardensNonStrict) {
 TEST(MaterialiseTest, ParamsMergeUnlessFixedAndRawIsSentAsIs) {
   MaterialiseOptions o;
   o.extra_params = {{"needed", "1"}};
-  harness::Case merged = Materialise(Find("2.1.2"), Mode::kMap, o);
+  judge::Case merged = Materialise(Find("2.1.2"), Mode::kMap, o);
   EXPECT_EQ(merged.params, (codec::ParamDict{{"key", "value"}, {"needed", "1"}}));
-  harness::Case fixed = Materialise(Find("2.5.5"), Mode::kMap, o);
+  judge::Case fixed = Materialise(Find("2.5.5"), Mode::kMap, o);
   EXPECT_EQ(fixed.params.back(), (std::pair<std::string, std::string>{"empty", ""}));
   EXPECT_EQ(fixed.input.front().first.size(), 32u);  // LE length starts with ' '
-  harness::Case raw = Materialise(Find("2.4.1"), Mode::kReduce, {});
-  EXPECT_EQ(harness::ParamBlockOf(raw), "11\nhello world");
-  EXPECT_EQ(harness::ParamBlockOf(Materialise(Find("2.2.1"), Mode::kMap, {})), "0\n");
+  judge::Case raw = Materialise(Find("2.4.1"), Mode::kReduce, {});
+  EXPECT_EQ(judge::ParamBlockOf(raw), "11\nhello world");
+  EXPECT_EQ(judge::ParamBlockOf(Materialise(Find("2.2.1"), Mode::kMap, {})), "0\n");
 }
 
 TEST(SelectTest, PrefixGlobAndRule) {
@@ -200,6 +200,26 @@ TEST(SelectTest, ListIsIdRulesTitle) {
   EXPECT_EQ(text,
             "2.3.4  R2.3  newlines in keys and values\n"
             "5.2.1  R5.2  five tiny pairs: each list flushed before the next pair\n");
+}
+
+// --suite core is a selection of the catalogue, not a second case list: every core ID is an
+// entry, both modes are covered, and the parameter-block probe is among them.
+TEST(SelectTest, CoreSelectionNamesCatalogueEntriesInBothModes) {
+  const auto& core = CoreSelection();
+  EXPECT_GE(core.size(), 10u);
+  int maps = 0, reduces = 0;
+  for (const std::string& id : core) {
+    auto plan = Plan(Catalogue(), {{id}, {}, std::nullopt});
+    ASSERT_TRUE(plan.ok()) << id << ": " << plan.status();
+    ASSERT_FALSE(plan->empty()) << id;
+    for (const CaseRef& r : *plan) {
+      EXPECT_EQ(r.entry->id, id);
+      (r.mode == Mode::kMap ? maps : reduces)++;
+    }
+  }
+  EXPECT_GT(maps, 3);
+  EXPECT_GT(reduces, 3);
+  EXPECT_NE(std::find(core.begin(), core.end(), "2.1.8"), core.end());
 }
 
 TEST(BaselineTest, ParsesAndRejectsWithPlaces) {

@@ -25,8 +25,8 @@
 namespace dxt::conformance {
 namespace {
 
-using harness::CaseResult;
-using harness::Verdict;
+using judge::CaseResult;
+using judge::Verdict;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -200,7 +200,7 @@ TEST(ConformanceSuiteTest, FailThenPassIsFlaky) {
 // chatty subject and OK on the reference echo, for the same case; the case itself is
 // INFORMATIONAL (the catalogue's policy for 7.4.1), so even --strict does not fail it.
 TEST(ConformanceSuiteTest, ChattyProgramIsWarnedNotFailed) {
-  auto log_check = [](const SuiteResult& r) -> const harness::CheckResult* {
+  auto log_check = [](const SuiteResult& r) -> const judge::CheckResult* {
     for (const auto& c : r.result.checks)
       if (c.check == "log") return &c;
     return nullptr;
@@ -222,7 +222,7 @@ TEST(ConformanceSuiteTest, ChattyProgramIsWarnedNotFailed) {
       ASSERT_TRUE(r.ok()) << r.status();
       ASSERT_EQ(r->size(), 2u);  // map and reduce
       for (const SuiteResult& one : *r) {
-        const harness::CheckResult* log = log_check(one);
+        const judge::CheckResult* log = log_check(one);
         ASSERT_NE(log, nullptr);
         SCOPED_TRACE(std::string(name) + " " + harness::ModeName(one.result.mode) +
                      (strict ? " --strict" : ""));

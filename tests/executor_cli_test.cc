@@ -123,5 +123,75 @@ TEST_F(CliTest, UnprefixedStderrIsAWarningUnlessStrict) {
                                                               std::string("\0\0\0\0\4\0\0\0two\n", 12));
 }
 
+// Disco's result format in and out (issue 13 §2): a cluster's result file (here one made by
+// Python's pickle and zlib) feeds a job; the job writes Disco's format back, which Python's own
+// reader accepts; dxt -> disco -> dxt is the identity; a corrupt file names file and offset.
+const std::string kDiscoVectors = std::string(DXT_SOURCE_DIR) + "/tests/data/disco/";
+
+TEST_F(CliTest, DiscoResultsInAndOut) {
+  testing::WriteFile(dir_ / "in.json", R"({"input": [")" + kDiscoVectors + R"(bytes_compressed.disco"],
+    "map_reader": "disco", "map": "nop_map", "partitions": null, "output_format": "disco",
+    "status_interval": 0, "output": "disco-out"})");
+  Outcome o = Dxt(dir_, "run '" + (dir_ / "in.json") + "'");
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_THAT(testing::ReadFile(dir_ / "disco-out/index.json"), HasSubstr("\"part_format\": \"disco\""));
+  const std::string script = kDiscoVectors + "make_vectors.py";
+  EXPECT_EQ(std::system(("python3 '" + script + "' --check '" + (dir_ / "disco-out/part-00000") + "' '" +
+                         kDiscoVectors + "bytes_compressed.kv'").c_str()), 0);
+  // Same records, same hunk CRCs as Python's file (the deflate bytes may differ across zlibs).
+  EXPECT_EQ(testing::ReadFile(dir_ / "disco-out/part-00000").substr(0, 6),
+            testing::ReadFile(kDiscoVectors + "bytes_compressed.disco").substr(0, 6));
+
+  // Chained: the Disco-format output read back as frames is exactly the Python vector's pairs.
+  testing::WriteFile(dir_ / "back.json", R"({"input": ["disco-out"], "map_reader": "chain",
+    "map": "nop_map", "partitions": null, "status_interval": 0, "output": "back"})");
+  o = Dxt(dir_, "run '" + (dir_ / "back.json") + "'");
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(testing::ReadFile(dir_ / "back/part-00000"), testing::ReadFile(kDiscoVectors + "bytes_compressed.kv"));
+
+  // dxt cat: the directory (its index says disco), or the file alone (detected by 0x81).
+  Outcome cat = Dxt(dir_, "cat --format tsv '" + (dir_ / "disco-out") + "'");
+  EXPECT_THAT(cat.out, HasSubstr("key 3\tvalue \\x00\\xff 3\n"));
+  EXPECT_EQ(Dxt(dir_, "cat --format tsv '" + (dir_ / "disco-out/part-00000") + "'").out, cat.out);
+  EXPECT_EQ(Dxt(dir_, "cat --input-format disco --format tsv '" + kDiscoVectors + "text_v0.disco'").out,
+            "a\t1\n\tno key\ntwo words\tline\\nbreak\n\\x00\\xff\t\n");
+}
+
+TEST_F(CliTest, DiscoRoundTripIsByteIdentical) {
+  testing::Pairs pairs;
+  for (int i = 0; i < 3000; ++i) {
+    std::string v(static_cast<size_t>(i % 997), static_cast<char>(i));
+    pairs.emplace_back(std::string("k\0\xff", 3) + std::to_string(i), v + "\n\xfe");
+  }
+  testing::WriteKvFile(dir_ / "in.kv", pairs);  // ~1.5 MiB: two hunks and the terminator
+  testing::WriteFile(dir_ / "to.json", R"({"input": ["in.kv"], "map_reader": "kv", "map": "nop_map",
+    "partitions": null, "output_format": "disco", "status_interval": 0, "output": "d"})");
+  testing::WriteFile(dir_ / "from.json", R"({"input": ["d/part-00000"], "map_reader": "disco",
+    "map": "nop_map", "partitions": null, "status_interval": 0, "output": "f"})");
+  ASSERT_EQ(Dxt(dir_, "run '" + (dir_ / "to.json") + "'").exit_code, 0);
+  Outcome o = Dxt(dir_, "run '" + (dir_ / "from.json") + "'");
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_TRUE(testing::ReadFile(dir_ / "f/part-00000") == testing::ReadFile(dir_ / "in.kv"));
+}
+
+TEST_F(CliTest, CorruptDiscoInputNamesFileAndOffset) {
+  std::string bad = testing::ReadFile(kDiscoVectors + "bytes_stored.disco");
+  bad[3] ^= 0x10;  // the CRC-32
+  testing::WriteFile(dir_ / "bad.disco", bad);
+  testing::WriteFile(dir_ / "job.json", R"({"input": ["bad.disco"], "map_reader": "disco",
+    "map": "nop_map", "partitions": null, "output": "out"})");
+  Outcome o = Dxt(dir_, "run '" + (dir_ / "job.json") + "'");
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_THAT(o.err, HasSubstr("bad.disco: hunk at offset 0: CRC-32 mismatch"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "out"));
+  testing::WriteFile(dir_ / "job.json", R"({"input": [")" + kDiscoVectors + R"(foreign_float.disco"],
+    "map_reader": "disco", "map": "nop_map", "partitions": null, "output": "out"})");
+  o = Dxt(dir_, "run '" + (dir_ / "job.json") + "'");
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_THAT(o.err, HasSubstr("foreign_float.disco: hunk at offset 0: record 0 (byte 47 of its records): "
+                               "opcode 0x47 BINFLOAT is not allowed"));
+  EXPECT_EQ(Dxt(dir_, "cat '" + (dir_ / "bad.disco") + "'").exit_code, 1);
+}
+
 }  // namespace
 }  // namespace dxt::executor

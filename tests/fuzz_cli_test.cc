@@ -245,3 +245,35 @@ TEST_F(FuzzCliTest, UsageErrorsExit2) {
 }
 
 }  // namespace
+
+namespace {
+
+// `dxt check --save-failures DIR` writes each FAILED case in the format of `dxt fuzz`'s findings,
+// for the catalogue and for a --script; the files replay.
+TEST_F(FuzzCliTest, CheckSaveFailuresWritesReplayableCases) {
+  fs::path program = kSubjects / "segfault", out = dir_ / "saved";
+  Outcome r = Dxt("check --no-color --cases 5.1.2 --mode map --save-failures " + ShellQuote(out) +
+                  " " + ShellQuote(program));
+  ASSERT_EQ(r.exit_code, 1) << r.out;
+  auto files = CaseFiles(out);
+  ASSERT_EQ(files.size(), 1u) << r.out;
+  EXPECT_EQ(files[0].filename(), "crash-R8.1-1.json");
+  for (const char* ext : {".stdin", ".stdout", ".stderr"})
+    EXPECT_TRUE(fs::exists(fs::path(files[0]).replace_extension(ext))) << ext;
+  // The raw stdin is the empty parameter block and the case's two pairs.
+  EXPECT_EQ(ReadFile(fs::path(files[0]).replace_extension(".stdin")).substr(0, 2), "0\n");
+  auto [code, failed] = Replay(files[0], program);
+  EXPECT_EQ(code, 1);
+  EXPECT_TRUE(failed.count("crash-R8.1"));
+  // A script's FAILED case is saved the same way; a passing one is not.
+  Outcome again = Dxt("check --no-color --save-failures " + ShellQuote(out) + " --script " +
+                      ShellQuote(files[0]) + " " + ShellQuote(program));
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(CaseFiles(out).size(), 2u);
+  Outcome good = Dxt("check --no-color --save-failures " + ShellQuote(out) + " --script " +
+                     ShellQuote(files[0]) + " " + ShellQuote(kSubjects / "good_echo"));
+  EXPECT_EQ(good.exit_code, 0) << good.out;
+  EXPECT_EQ(CaseFiles(out).size(), 2u);
+}
+
+}  // namespace

@@ -11,13 +11,17 @@
 #include "codec/result_list.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "harness/checks.h"
 #include "harness/conversation.h"
+#include "judge/checks.h"
 
 namespace dxt::harness {
 namespace {
 
 using ::testing::HasSubstr;
+using judge::Case;
+using judge::CheckResult;
+using judge::JudgeCase;
+using judge::Verdict;
 using std::chrono::milliseconds;
 
 // A scripted program. It reads stdin as soon as bytes are queued, parses the parameter block and

@@ -1,6 +1,8 @@
-// `dxt cat OUTDIR`: prints the pairs of a `dxt run` output directory.
+// `dxt cat OUTDIR|FILE`: prints the pairs of a `dxt run` output directory, or of one file of pair
+// frames or of Disco's result format.
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -8,18 +10,25 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "codec/jsonl.h"
+#include "reference/executor/disco_file.h"
 #include "reference/executor/framed_file.h"
 #include "reference/executor/output.h"
 #include "reference/executor/partition.h"
 #include "tools/command_registry.h"
-#include "tools/jsonl.h"
 
 namespace dxt::tools {
 namespace {
 
+using codec::BytesToJson;
+using codec::IsValidUtf8;
+using codec::Json;
+using codec::JsonLine;
+
 struct CatFlags {
   std::string dir;
   std::string format = "jsonl";
+  std::string input_format = "auto";  // a FILE argument: auto | dxt | disco
   std::optional<uint32_t> partition;
   std::optional<size_t> top;
 };
@@ -74,8 +83,50 @@ bool RankBefore(const Ranked& a, const Ranked& b) {
   return a.count != b.count ? a.count > b.count : a.key < b.key;
 }
 
+// One part: pair frames or Disco's result format.
+struct PartReader {
+  std::unique_ptr<executor::FramedReader> frames;
+  std::unique_ptr<executor::DiscoFileReader> disco;
+  absl::StatusOr<bool> Next(std::string* key, std::string* value) {
+    return frames ? frames->Next(key, value) : disco->Next(key, value);
+  }
+  uint64_t pairs_read() const { return frames ? frames->pairs_read() : disco->pairs_read(); }
+};
+
+absl::StatusOr<PartReader> OpenPart(const std::string& path, bool disco) {
+  PartReader r;
+  if (disco) {
+    absl::StatusOr<std::unique_ptr<executor::DiscoFileReader>> d = executor::DiscoFileReader::Open(path);
+    if (!d.ok()) return d.status();
+    r.disco = std::move(*d);
+  } else {
+    absl::StatusOr<std::unique_ptr<executor::FramedReader>> f = executor::FramedReader::Open(path);
+    if (!f.ok()) return f.status();
+    r.frames = std::move(*f);
+  }
+  return r;
+}
+
+// A directory is read through its index; a single file is one unlabelled part whose format is
+// --input-format (auto: Disco's when its first byte is the hunk marker 0x81, else pair frames).
+absl::StatusOr<executor::OutputIndex> IndexFor(const CatFlags& flags, std::string* dir) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(flags.dir, ec)) {
+    const std::filesystem::path p(flags.dir);
+    *dir = p.parent_path().empty() ? "." : p.parent_path().string();
+    executor::OutputIndex index;
+    index.disco_parts = flags.input_format == "disco" ||
+                        (flags.input_format == "auto" && executor::StartsWithDiscoHunk(flags.dir));
+    index.files.push_back(executor::OutputFile{p.filename().string(), std::nullopt, std::nullopt, 0, 0, ""});
+    return index;
+  }
+  *dir = flags.dir;
+  return executor::ReadOutputIndex(flags.dir);
+}
+
 int CatCommand(const CatFlags& flags) {
-  absl::StatusOr<executor::OutputIndex> index = executor::ReadOutputIndex(flags.dir);
+  std::string dir;
+  absl::StatusOr<executor::OutputIndex> index = IndexFor(flags, &dir);
   if (!index.ok()) {
     std::cerr << "dxt cat: " << index.status().message() << "\n";
     return kExitUsage;
@@ -84,14 +135,13 @@ int CatCommand(const CatFlags& flags) {
   std::string key, value;
   for (const executor::OutputFile& f : index->files) {
     if (flags.partition && f.partition != flags.partition) continue;
-    absl::StatusOr<std::unique_ptr<executor::FramedReader>> reader =
-        executor::FramedReader::Open(flags.dir + "/" + f.file);
+    absl::StatusOr<PartReader> reader = OpenPart(dir + "/" + f.file, index->disco_parts);
     if (!reader.ok()) {
       std::cerr << "dxt cat: " << reader.status().message() << "\n";
       return kExitFailed;
     }
     while (true) {
-      absl::StatusOr<bool> more = (*reader)->Next(&key, &value);
+      absl::StatusOr<bool> more = reader->Next(&key, &value);
       if (!more.ok()) {
         std::cerr << "dxt cat: " << more.status().message() << "\n";
         return kExitFailed;
@@ -104,7 +154,7 @@ int CatCommand(const CatFlags& flags) {
       absl::StatusOr<int64_t> count = executor::ParseIntegerKey(value);
       if (!count.ok()) {
         std::cerr << "dxt cat: --top needs integer values: " << f.file << ": value of pair "
-                  << (*reader)->pairs_read() - 1 << " is not one\n";
+                  << reader->pairs_read() - 1 << " is not one\n";
         return kExitFailed;
       }
       best.push_back({*count, key, value, f.partition});
@@ -122,11 +172,19 @@ int CatCommand(const CatFlags& flags) {
 
 const CommandRegistrar kRegistrar({
     "cat",
-    "print the pairs of a `dxt run` output directory",
+    "print the pairs of a `dxt run` output directory, or of one pair-frame or Disco result file",
     61,
     [](CLI::App& sub) -> std::function<int()> {
       auto flags = std::make_shared<CatFlags>();
-      sub.add_option("dir", flags->dir, "output directory written by `dxt run`")->required();
+      sub.add_option("dir", flags->dir,
+                     "output directory written by `dxt run`, or one file (pair frames or Disco's "
+                     "result format)")
+          ->required();
+      sub.add_option("--input-format", flags->input_format,
+                     "for a FILE: auto (Disco's format when the first byte is 0x81, else pair "
+                     "frames), dxt (pair frames), disco (DiscoOutputStream_v1 or its old text "
+                     "layout); a directory's index.json says its own")
+          ->check(CLI::IsMember({"auto", "dxt", "disco"}));
       sub.add_option("--format", flags->format,
                      "jsonl: {\"partition\": p, \"key\": ..., \"value\": ...} (binary-safe, as "
                      "`dxt decode`); tsv: key<TAB>value with \\\\ \\t \\n \\r \\xHH escapes")

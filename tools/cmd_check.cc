@@ -1,8 +1,9 @@
 // `dxt check [options] PROGRAM [-- ARGS]`: runs an external program through the conformance
-// catalogue (conformance/, issue 4; or the harness core set, or a --script) and judges every
-// protocol rule (harness/, issue 3).
+// catalogue (conformance/, issue 4; all of it or its core selection, or a --script) and judges
+// every protocol rule (judge/, issue 3).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -15,21 +16,23 @@
 #include "absl/strings/str_split.h"
 #include "conformance/baseline.h"
 #include "conformance/catalogue.h"
+#include "conformance/report.h"
 #include "conformance/rules.h"
 #include "conformance/runner.h"
 #include "conformance/select.h"
 #include "conformance/suite.h"
-#include "harness/case.h"
-#include "harness/report.h"
-#include "harness/runner.h"
+#include "judge/case.h"
+#include "judge/runner.h"
+#include "tools/atomic_file.h"
+#include "fuzz/program/trial.h"
 #include "tools/command_registry.h"
-#include "tools/jsonl.h"
+#include "tools/failure_files.h"
 
 namespace dxt::tools {
 namespace {
 
 namespace fs = std::filesystem;
-using harness::Case;
+using judge::Case;
 
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
@@ -48,9 +51,10 @@ struct CheckArgs {
   std::vector<std::string> files;
   std::vector<std::string> env;
   double timeout_seconds = 10;
-  std::string max_item_size;  // "" = harness::kDefaultCheckMaxItemSize
+  std::string max_item_size;  // "" = judge::kDefaultCheckMaxItemSize
   std::string report_json;
   std::string junit;
+  std::string save_failures;  // --save-failures DIR
   bool verbose = false;
   bool no_color = false;
   // The conformance catalogue (issue 4).
@@ -62,7 +66,7 @@ struct CheckArgs {
   int jobs = conformance::DefaultJobs();
 };
 
-bool UsesCatalogue(const CheckArgs& a) { return a.script.empty() && a.suite == "full"; }
+bool UsesCatalogue(const CheckArgs& a) { return a.script.empty(); }
 
 std::vector<std::string> SplitPatterns(const std::vector<std::string>& in) {
   std::vector<std::string> out;
@@ -76,7 +80,13 @@ absl::StatusOr<std::vector<conformance::CaseRef>> PlanCatalogue(const CheckArgs&
   sel.include = SplitPatterns(a.cases);
   sel.exclude = SplitPatterns(a.exclude);
   if (a.mode != "both") sel.mode = a.mode == "map" ? harness::Mode::kMap : harness::Mode::kReduce;
-  return conformance::Plan(conformance::Catalogue(), sel);
+  auto plan = conformance::Plan(conformance::Catalogue(), sel);
+  if (!plan.ok() || a.suite != "core") return plan;
+  const auto& core = conformance::CoreSelection();
+  std::erase_if(*plan, [&](const conformance::CaseRef& r) {
+    return std::find(core.begin(), core.end(), r.entry->id) == core.end();
+  });
+  return plan;
 }
 
 // The --baseline file, read and checked before any case runs; nullopt without --baseline.
@@ -93,7 +103,7 @@ absl::StatusOr<codec::ParamDict> LoadParams(const CheckArgs& a) {
   if (a.params.empty()) return codec::ParamDict{};
   auto text = ReadWholeFile(a.params, "params file");
   if (!text.ok()) return text.status();
-  return harness::ParseParamsFile(*text, a.params);
+  return judge::ParseParamsFile(*text, a.params);
 }
 
 int UsageError(const std::string& message) {
@@ -101,23 +111,19 @@ int UsageError(const std::string& message) {
   return kExitUsage;
 }
 
+// The cases of --script FILE.
 absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
-  std::vector<Case> cases;
-  if (a.script.empty()) {
-    cases = harness::CoreCases();
-  } else {
-    auto text = ReadWholeFile(a.script, "script");
-    if (!text.ok()) return text.status();
-    auto parsed = harness::ParseScript(*text, a.script);
-    if (!parsed.ok()) return parsed.status();
-    cases = std::move(*parsed);
-  }
+  auto text = ReadWholeFile(a.script, "script");
+  if (!text.ok()) return text.status();
+  auto parsed = judge::ParseScript(*text, a.script);
+  if (!parsed.ok()) return parsed.status();
+  std::vector<Case> cases = std::move(*parsed);
   if (!a.params.empty()) {
     auto text = ReadWholeFile(a.params, "params file");
     if (!text.ok()) return text.status();
-    auto dict = harness::ParseParamsFile(*text, a.params);
+    auto dict = judge::ParseParamsFile(*text, a.params);
     if (!dict.ok()) return dict.status();
-    harness::MergeParams(*dict, &cases);
+    judge::MergeParams(*dict, &cases);
   }
   std::vector<Case> selected;
   for (auto& c : cases) {
@@ -127,20 +133,48 @@ absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
   return selected;
 }
 
+// --save-failures: a FAILED case as a `--script` file plus the raw exchange of its run, named by
+// its first FAILED check (tools/failure_files.h).
+absl::Status SaveFailure(const std::string& dir, judge::Case c, const judge::CaseResult& r,
+                         const progfuzz::RawExchange& raw) {
+  if (r.verdict != judge::Verdict::kFailed) return absl::OkStatus();
+  for (const auto& check : r.checks) {
+    if (check.verdict != judge::Verdict::kFailed) continue;
+    c.title = absl::StrCat(r.id, ": ", c.title.empty() ? r.title : c.title);
+    auto path = WriteFailure(dir, check.check, check.rule, std::move(c), raw);
+    if (!path.ok()) return path.status();
+    std::cout << "saved " << r.id << " [" << harness::ModeName(r.mode) << "]: " << *path
+              << " (replay: dxt check --script " << *path << " PROGRAM)\n";
+    return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
+// Runs a case with its exchange recorded, and saves it when it FAILED.
+absl::StatusOr<judge::CaseResult> RunAndSave(const judge::Case& c, judge::RunOptions options,
+                                             const std::string& dir) {
+  progfuzz::RawExchange raw;
+  options.spawn = progfuzz::RecordingFactory(&raw, options.spawn);
+  auto r = judge::RunCase(c, options);
+  if (!r.ok()) return r.status();
+  if (auto s = SaveFailure(dir, c, *r, raw); !s.ok()) return s;
+  return r;
+}
+
 // Writes the reports and returns the exit code: FAILED cases count, or with a baseline (suite
 // runs only) only the new failures.
 int Finish(const CheckArgs& a, const std::string& program,
-           const std::vector<harness::CaseResult>& results,
+           const std::vector<judge::CaseResult>& results,
            const std::vector<conformance::SuiteResult>* suite,
            const conformance::Baseline* baseline, bool color) {
-  std::cout << harness::RenderSummary(results, color);
-  harness::ReportInfo info{DXT_VERSION, program};
+  std::cout << conformance::RenderSummary(results, color);
+  conformance::ReportInfo info{DXT_VERSION, program};
   if (!a.report_json.empty()) {
-    if (auto s = WriteFileAtomically(a.report_json, harness::RenderJson(info, results)); !s.ok())
+    if (auto s = WriteFileAtomically(a.report_json, conformance::RenderJson(info, results)); !s.ok())
       return UsageError(std::string(s.message()));
   }
   if (!a.junit.empty()) {
-    if (auto s = WriteFileAtomically(a.junit, harness::RenderJUnit(info, results)); !s.ok())
+    if (auto s = WriteFileAtomically(a.junit, conformance::RenderJUnit(info, results)); !s.ok())
       return UsageError(std::string(s.message()));
   }
   for (const auto& r : results)
@@ -152,10 +186,10 @@ int Finish(const CheckArgs& a, const std::string& program,
     std::cout << conformance::FormatBaselineReport(report, *baseline);
     return report.ExitCode();
   }
-  return harness::CountVerdicts(results)["FAILED"] > 0 ? kExitFailed : kExitOk;
+  return conformance::CountVerdicts(results)["FAILED"] > 0 ? kExitFailed : kExitOk;
 }
 
-int RunCatalogue(const CheckArgs& a, harness::RunOptions options, bool color) {
+int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
   auto plan = PlanCatalogue(a);
   if (!plan.ok()) return UsageError(std::string(plan.status().message()));
   if (plan->empty()) return UsageError(absl::StrCat("no case for --mode ", a.mode));
@@ -177,6 +211,26 @@ int RunCatalogue(const CheckArgs& a, harness::RunOptions options, bool color) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
   }
+  if (!a.save_failures.empty()) {
+    // Suite cases run concurrently and some with slow delivery; a FAILED one is run once more,
+    // alone and recorded, for its files (its script replays it in lockstep or pipelined).
+    judge::RunOptions once = o.run;
+    once.on_case = nullptr;
+    for (size_t i = 0; i < results->size(); ++i) {
+      if ((*results)[i].result.verdict != judge::Verdict::kFailed) continue;
+      judge::Case c = conformance::Materialise(*(*plan)[i].entry, (*plan)[i].mode, o.materialise);
+      progfuzz::RawExchange raw;
+      once.spawn = progfuzz::RecordingFactory(&raw, o.run.spawn);
+      auto again = judge::RunCase(c, once);
+      if (!again.ok()) return UsageError(std::string(again.status().message()));
+      if (again->verdict != judge::Verdict::kFailed)
+        std::cout << "note: " << (*results)[i].result.id
+                  << " passed when run again for --save-failures; saving that exchange\n";
+      judge::CaseResult first = (*results)[i].result;
+      if (auto s = SaveFailure(a.save_failures, c, first, raw); !s.ok())
+        return UsageError(std::string(s.message()));
+    }
+  }
   return Finish(a, o.run.program.path, conformance::CaseResultsOf(*results), &*results,
                 baseline->has_value() ? &**baseline : nullptr, color);
 }
@@ -195,11 +249,11 @@ int RunCheck(const CheckArgs& a) {
   if (a.jobs < 1) return UsageError("--jobs must be at least 1");
   if (!a.baseline.empty() && !UsesCatalogue(a))
     return UsageError(
-        "--baseline applies to the conformance catalogue (not --script or --suite core)");
+        "--baseline applies to the conformance catalogue (not --script)");
   if (!(a.timeout_seconds > 0)) return UsageError("--timeout must be a positive number of seconds");
-  uint64_t max_item_size = harness::kDefaultCheckMaxItemSize;
+  uint64_t max_item_size = judge::kDefaultCheckMaxItemSize;
   if (!a.max_item_size.empty()) {
-    auto size = harness::ParseItemSize(a.max_item_size);
+    auto size = judge::ParseItemSize(a.max_item_size);
     if (!size.ok()) return UsageError(absl::StrCat("--max-item-size: ", size.status().message()));
     max_item_size = *size;
   }
@@ -212,14 +266,14 @@ int RunCheck(const CheckArgs& a) {
   if (!fs::is_regular_file(program) || ::access(program.c_str(), X_OK) != 0)
     return UsageError(absl::StrCat("program is not an executable file: ", a.program));
   const bool color = !a.no_color && ::isatty(STDOUT_FILENO);
-  harness::RunOptions options;
+  judge::RunOptions options;
   options.program = {program.string(), a.args, a.files, a.env};
   options.timeout = std::chrono::milliseconds(static_cast<int64_t>(a.timeout_seconds * 1000));
   options.max_item_size = max_item_size;
   options.extra_params_given = !a.params.empty();
   options.verbose = a.verbose;
-  options.on_case = [&](const harness::CaseResult& r) {
-    std::cout << harness::RenderCaseLine(r, color);
+  options.on_case = [&](const judge::CaseResult& r) {
+    std::cout << conformance::RenderCaseLine(r, color);
     if (a.verbose) std::cout << r.transcript;
     std::cout.flush();
   };
@@ -228,7 +282,21 @@ int RunCheck(const CheckArgs& a) {
   if (!cases.ok()) return UsageError(std::string(cases.status().message()));
   if (cases->empty()) return UsageError(absl::StrCat("no case for --mode ", a.mode));
   std::cout << "dxt check " << program.string() << " (" << cases->size() << " case(s))\n";
-  auto results = harness::RunCases(*cases, options);
+  absl::StatusOr<std::vector<judge::CaseResult>> results;
+  if (a.save_failures.empty()) {
+    results = judge::RunCases(*cases, options);
+  } else {
+    results.emplace();
+    for (const judge::Case& c : *cases) {
+      auto r = RunAndSave(c, options, a.save_failures);
+      if (!r.ok()) {
+        results = r.status();
+        break;
+      }
+      options.on_case(*r);
+      results->push_back(std::move(*r));
+    }
+  }
   if (!results.ok()) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
@@ -246,7 +314,7 @@ CommandRegistrar registrar({
       sub.add_option("args", a->args, "extra arguments after the mode (after --)");
       sub.add_option("--mode", a->mode, "map, reduce or both")
           ->check(CLI::IsMember({"map", "reduce", "both"}));
-      sub.add_option("--script", a->script, "JSON case file instead of the built-in core set");
+      sub.add_option("--script", a->script, "JSON case file instead of the conformance catalogue");
       sub.add_option("--params", a->params, "JSON object merged into every case's parameters");
       sub.add_option("--file", a->files, "supporting file copied next to the program (repeatable)")
           ->allow_extra_args(false);
@@ -258,10 +326,13 @@ CommandRegistrar registrar({
                      "(KiB, MiB, GiB; default 64M; at most 4294967295)");
       sub.add_option("--report-json", a->report_json, "write the JSON report here");
       sub.add_option("--junit", a->junit, "write a JUnit XML report here");
+      sub.add_option("--save-failures", a->save_failures,
+                     "write each FAILED case here as a --script file with its raw exchange "
+                     "(<check>-<rule>-<n>.json, .stdin, .stdout, .stderr)");
       sub.add_flag("--verbose", a->verbose, "print each conversation's transcript");
       sub.add_flag("--no-color", a->no_color, "no ANSI colours");
       sub.add_option("--suite", a->suite,
-                     "full = the conformance catalogue (default), core = the harness core set")
+                     "full = the conformance catalogue (default), core = its quick selection of 13 entries")
           ->check(CLI::IsMember({"full", "core"}));
       sub.add_option(
              "--cases", a->cases,

@@ -1,5 +1,5 @@
 // `dxt encode` / `dxt decode`: JSON lines <-> wire bytes, with the byte-string convention of
-// tools/jsonl.h. Formats: pairs (R3.1), lists (R4.1), params (R2.1; --disco-c shows how the
+// codec/jsonl.h. Formats: pairs (R3.1), lists (R4.1), params (R2.1; --disco-c shows how the
 // original C library would read the block, R2.5).
 #include <cstdio>
 #include <fstream>
@@ -12,14 +12,24 @@
 
 #include "absl/strings/str_cat.h"
 #include "codec/disco_c_params.h"
+#include "codec/jsonl.h"
 #include "codec/param_block.h"
 #include "codec/result_list.h"
 #include "codec/stream_decoder.h"
+#include "tools/atomic_file.h"
 #include "tools/command_registry.h"
-#include "tools/jsonl.h"
 
 namespace dxt::tools {
 namespace {
+
+using codec::BytesToJson;
+using codec::IsValidUtf8;
+using codec::Json;
+using codec::JsonLine;
+using codec::JsonToBytes;
+using codec::JsonToPair;
+using codec::PairToJson;
+using codec::ParseJsonLine;
 
 struct CodecOptions {
   std::string format = "pairs";

@@ -16,8 +16,8 @@
 #include "absl/strings/str_join.h"
 #include "fuzz/program/dictionary.h"
 #include "fuzz/program/engine.h"
-#include "harness/case.h"
-#include "harness/checks.h"
+#include "judge/case.h"
+#include "judge/checks.h"
 #include "tools/command_registry.h"
 #include "tools/failure_files.h"
 
@@ -85,7 +85,7 @@ absl::StatusOr<progfuzz::FuzzOptions> Configure(const FuzzArgs& a) {
   if (!a.params.empty()) {
     auto text = ReadFile(a.params, "params file");
     if (!text.ok()) return text.status();
-    auto dict = harness::ParseParamsFile(*text, a.params);
+    auto dict = judge::ParseParamsFile(*text, a.params);
     if (!dict.ok()) return dict.status();
     o.trial.extra_params = *dict;
   }

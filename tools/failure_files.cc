@@ -4,20 +4,25 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "tools/jsonl.h"
+#include "codec/jsonl.h"
+#include "tools/atomic_file.h"
 
 namespace dxt::tools {
 namespace {
 
 namespace fs = std::filesystem;
+using codec::BytesToJson;
+using codec::IsValidUtf8;
+using codec::Json;
+using codec::PairToJson;
 
-Json PairsJson(const std::vector<harness::OwnedPair>& pairs) {
+Json PairsJson(const std::vector<judge::OwnedPair>& pairs) {
   Json a = Json::array();
   for (const auto& [k, v] : pairs) a.push_back(PairToJson(k, v));
   return a;
 }
 
-Json ParamsJson(const harness::Case& c) {
+Json ParamsJson(const judge::Case& c) {
   if (c.raw_params) return Json{{"raw", BytesToJson(*c.raw_params)}};
   std::set<std::string> keys;
   bool as_object = true;
@@ -39,7 +44,7 @@ std::string Stem(const std::string& check, const std::string& rule) {
 
 }  // namespace
 
-std::string ScriptOf(const harness::Case& c) {
+std::string ScriptOf(const judge::Case& c) {
   Json j = Json::object();
   j["id"] = c.id;
   if (!c.title.empty()) j["title"] = c.title;
@@ -48,10 +53,10 @@ std::string ScriptOf(const harness::Case& c) {
   if (!c.params.empty() || c.raw_params) j["params"] = ParamsJson(c);
   j["input"] = PairsJson(c.input);
   if (c.mode == harness::Mode::kMap)
-    j["delivery"] = c.delivery == harness::Delivery::kPipeline ? "pipeline" : "lockstep";
-  if (c.policy != harness::Policy::kStrict)
-    j["policy"] = c.policy == harness::Policy::kNonStrict ? "non-strict" : "informational";
-  const harness::Expectation& e = c.expect;
+    j["delivery"] = c.delivery == judge::Delivery::kPipeline ? "pipeline" : "lockstep";
+  if (c.policy != judge::Policy::kStrict)
+    j["policy"] = c.policy == judge::Policy::kNonStrict ? "non-strict" : "informational";
+  const judge::Expectation& e = c.expect;
   Json expect = Json::object();
   if (e.output) {
     expect["output"] = PairsJson(*e.output);
@@ -65,7 +70,7 @@ std::string ScriptOf(const harness::Case& c) {
 }
 
 absl::StatusOr<std::string> WriteFailure(const std::string& dir, const std::string& check,
-                                         const std::string& rule, harness::Case c,
+                                         const std::string& rule, judge::Case c,
                                          const progfuzz::RawExchange& raw) {
   std::error_code ec;
   fs::create_directories(dir, ec);

@@ -12,19 +12,19 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "harness/case.h"
+#include "judge/case.h"
 #include "fuzz/program/trial.h"
 
 namespace dxt::tools {
 
 // The script text of one case (the inverse of harness::ParseScript): params as an object when
 // every key is valid UTF-8 and unique, else as a list of {"key", "value"} pairs.
-std::string ScriptOf(const harness::Case& c);
+std::string ScriptOf(const judge::Case& c);
 
 // Writes the four files, each atomically, creating DIR (and parents) first. Returns the .json
 // path. The case's id is replaced by the file's stem. Errors name the path.
 absl::StatusOr<std::string> WriteFailure(const std::string& dir, const std::string& check,
-                                         const std::string& rule, harness::Case c,
+                                         const std::string& rule, judge::Case c,
                                          const progfuzz::RawExchange& raw);
 
 }  // namespace dxt::tools

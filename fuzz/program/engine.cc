@@ -130,7 +130,7 @@ class Search {
     for (const auto& r : last->failed)
       if (r.check == kind.check && r.rule == kind.rule) f.detail = r.detail;
     // And as `dxt check --script FILE PROGRAM` runs it: quiet periods, check's deadline.
-    harness::RunOptions replay;
+    judge::RunOptions replay;
     replay.program = o_.trial.program;
     replay.timeout = std::max(o_.replay_timeout, o_.trial.timeout);
     replay.max_item_size = o_.trial.max_item_size;

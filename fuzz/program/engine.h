@@ -45,7 +45,7 @@ struct Progress {
 struct Finding {
   FailureKind kind;
   std::string detail;             // the judge's detail for the shrunk case
-  harness::Case as_case;          // the shrunk case, as `dxt check --script` reads it
+  judge::Case as_case;          // the shrunk case, as `dxt check --script` reads it
   RawExchange raw;                // its exchange
   uint64_t found_at = 0;          // conversation index that first failed this way
   uint64_t pairs_found = 0;       // pairs of that conversation

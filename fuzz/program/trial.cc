@@ -84,8 +84,8 @@ class RecordingIo : public harness::ProcessIo {
   uint64_t written_ = 0;
 };
 
-harness::RunOptions RunOptionsOf(const harness::ProgramSpec& program, const TrialConfig& config) {
-  harness::RunOptions o;
+judge::RunOptions RunOptionsOf(const harness::ProgramSpec& program, const TrialConfig& config) {
+  judge::RunOptions o;
   o.program = program;
   o.timeout = config.timeout;
   o.max_item_size = config.max_item_size;
@@ -94,15 +94,15 @@ harness::RunOptions RunOptionsOf(const harness::ProgramSpec& program, const Tria
 
 struct Judged {
   harness::Transcript transcript;
-  std::vector<harness::CheckResult> checks;
+  std::vector<judge::CheckResult> checks;
   std::vector<uint64_t> features;
 };
 
 // Runs `c` as `as_case` through the harness and judges it.
-absl::StatusOr<Judged> RunAndJudge(const Conversation& conv, const harness::Case& c,
+absl::StatusOr<Judged> RunAndJudge(const Conversation& conv, const judge::Case& c,
                                    const harness::ProgramSpec& program, const TrialConfig& config,
                                    RawExchange* raw, bool keep_output = false) {
-  harness::DriverOptions o = harness::CheckDriverOptions(c, RunOptionsOf(program, config));
+  harness::DriverOptions o = judge::CheckDriverOptions(c, RunOptionsOf(program, config));
   o.settle = config.settle;
   o.keep_transcript = false;
   o.keep_output_pairs = c.expect.output || keep_output ? 100000 : 0;
@@ -141,16 +141,16 @@ absl::StatusOr<Judged> RunAndJudge(const Conversation& conv, const harness::Case
     const auto& p = c.input[next++];
     return codec::PairView{p.first, p.second};
   };
-  auto t = harness::RunRecorded(c.mode, program, harness::ParamBlockOf(c), source, on_list,
+  auto t = harness::RunRecorded(c.mode, program, judge::ParamBlockOf(c), source, on_list,
                                 on_log, o);
   if (!t.ok()) return t.status();
   j.transcript = std::move(*t);
-  j.checks = harness::JudgeCase(c, j.transcript);
+  j.checks = judge::JudgeCase(c, j.transcript);
   const harness::Transcript& tr = j.transcript;
   features.insert(Feature({4, tr.exit.exited, static_cast<uint64_t>(tr.exit.exit_code),
                            static_cast<uint64_t>(tr.exit.term_signal)}));
   for (const auto& r : j.checks)
-    if (r.verdict != harness::Verdict::kOk && r.verdict != harness::Verdict::kSkipped)
+    if (r.verdict != judge::Verdict::kOk && r.verdict != judge::Verdict::kSkipped)
       features.insert(Feature({5, HashBytes(r.check), HashBytes(r.rule)}));
   double slowest = 0;
   for (size_t i = 0; i < tr.lists.size() && i < tr.pairs.size(); ++i)
@@ -162,10 +162,10 @@ absl::StatusOr<Judged> RunAndJudge(const Conversation& conv, const harness::Case
   return j;
 }
 
-std::vector<harness::CheckResult> FailedOf(const std::vector<harness::CheckResult>& checks) {
-  std::vector<harness::CheckResult> out;
+std::vector<judge::CheckResult> FailedOf(const std::vector<judge::CheckResult>& checks) {
+  std::vector<judge::CheckResult> out;
   for (const auto& r : checks)
-    if (r.verdict == harness::Verdict::kFailed) out.push_back(r);
+    if (r.verdict == judge::Verdict::kFailed) out.push_back(r);
   return out;
 }
 
@@ -180,8 +180,8 @@ harness::ProcessFactory RecordingFactory(RawExchange* raw, harness::ProcessFacto
   };
 }
 
-harness::Case CaseOf(const Conversation& c, const TrialConfig& config) {
-  harness::Case out;
+judge::Case CaseOf(const Conversation& c, const TrialConfig& config) {
+  judge::Case out;
   out.id = "fuzz";
   out.mode = c.mode;
   out.params = c.params;
@@ -192,8 +192,8 @@ harness::Case CaseOf(const Conversation& c, const TrialConfig& config) {
     else out.params.push_back(entry);
   }
   out.input = c.pairs;
-  out.delivery = c.delivery == Delivery::kPipeline ? harness::Delivery::kPipeline
-                                                   : harness::Delivery::kLockstep;
+  out.delivery = c.delivery == Delivery::kPipeline ? judge::Delivery::kPipeline
+                                                   : judge::Delivery::kLockstep;
   if (config.oracle == Oracle::kIdentity) out.expect.output = c.pairs;
   return out;
 }
@@ -203,7 +203,7 @@ absl::StatusOr<TrialResult> RunTrial(const Conversation& conv, const TrialConfig
   TrialResult r;
   r.as_case = CaseOf(conv, config);
   if (config.oracle == Oracle::kDifferential) {
-    harness::Case other = r.as_case;
+    judge::Case other = r.as_case;
     other.expect.output.reset();
     auto j = RunAndJudge(conv, other, config.against, config, nullptr, /*keep_output=*/true);
     if (!j.ok()) return j.status();
@@ -225,13 +225,13 @@ absl::StatusOr<TrialResult> RunTrial(const Conversation& conv, const TrialConfig
   return r;
 }
 
-absl::StatusOr<TrialResult> ReplayCase(const harness::Case& c, const harness::RunOptions& options) {
+absl::StatusOr<TrialResult> ReplayCase(const judge::Case& c, const judge::RunOptions& options) {
   TrialResult r;
   r.as_case = c;
   r.raw.emplace();
-  harness::RunOptions o = options;
+  judge::RunOptions o = options;
   o.spawn = RecordingFactory(&*r.raw, options.spawn);
-  auto result = harness::RunCase(c, o);
+  auto result = judge::RunCase(c, o);
   if (!result.ok()) return result.status();
   r.failed = FailedOf(result->checks);
   r.duration_ms = result->duration_ms;

@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "harness/case.h"
-#include "harness/checks.h"
+#include "judge/case.h"
+#include "judge/checks.h"
 #include "harness/driver.h"
-#include "harness/runner.h"
+#include "judge/runner.h"
 #include "harness/process.h"
 #include "fuzz/program/generator.h"
 
@@ -46,8 +46,8 @@ struct RawExchange {
 };
 
 struct TrialResult {
-  harness::Case as_case;                      // the case judged (`dxt check --script` form)
-  std::vector<harness::CheckResult> failed;   // the FAILED checks
+  judge::Case as_case;                      // the case judged (`dxt check --script` form)
+  std::vector<judge::CheckResult> failed;   // the FAILED checks
   std::vector<uint64_t> features;
   uint64_t pairs_sent = 0;
   double duration_ms = 0;
@@ -58,7 +58,7 @@ struct TrialResult {
 // The case `c` becomes: the fuzzed parameters with config.extra_params merged in, the pairs,
 // lockstep or pipeline delivery (chunked is lockstep in a script), and for the identity oracle
 // the input as expected output. id "fuzz".
-harness::Case CaseOf(const Conversation& c, const TrialConfig& config);
+judge::Case CaseOf(const Conversation& c, const TrialConfig& config);
 
 // Runs `c`. Errors are harness errors only (program cannot be started, sandbox failure).
 absl::StatusOr<TrialResult> RunTrial(const Conversation& c, const TrialConfig& config,
@@ -66,7 +66,7 @@ absl::StatusOr<TrialResult> RunTrial(const Conversation& c, const TrialConfig& c
 
 // Runs a ready case (a --script case, or a shrunk finding) exactly as `dxt check` would:
 // CheckDriverOptions for `options`, the judge, and the raw exchange recorded.
-absl::StatusOr<TrialResult> ReplayCase(const harness::Case& c, const harness::RunOptions& options);
+absl::StatusOr<TrialResult> ReplayCase(const judge::Case& c, const judge::RunOptions& options);
 
 // A ProcessFactory that records the exchange into `raw` (which must outlive the process) and
 // starts the program with `inner` (empty = SpawnProcess).

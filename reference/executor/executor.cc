@@ -240,7 +240,8 @@ absl::Status JobRunner::MapTask(size_t i) {
     if (!writers[p]) {
       const std::string path = direct_map_output_ ? absl::StrCat(out_dir_, "/", PartFileName(i))
                                                   : Intermediate(i, p);
-      absl::StatusOr<std::unique_ptr<FramedWriter>> w = FramedWriter::Create(path, direct_map_output_);
+      absl::StatusOr<std::unique_ptr<FramedWriter>> w = FramedWriter::Create(
+          path, direct_map_output_, direct_map_output_ && job_.output_format == PartFormat::kDisco);
       if (!w.ok()) return w.status();
       writers[p] = std::move(*w);
     }
@@ -375,7 +376,8 @@ absl::Status JobRunner::ReduceTask(size_t index) {
     return absl::IsCancelled(s) ? s : Annotate(s, task);
   }
   absl::StatusOr<std::unique_ptr<FramedWriter>> out =
-      FramedWriter::Create(absl::StrCat(out_dir_, "/", PartFileName(p)), /*sha256=*/true);
+      FramedWriter::Create(absl::StrCat(out_dir_, "/", PartFileName(p)), /*sha256=*/true,
+                           job_.output_format == PartFormat::kDisco);
   if (!out.ok()) return Annotate(out.status(), task);
   ConcatReader input(files);
   uint64_t count = 0;
@@ -433,7 +435,7 @@ absl::StatusOr<JobResult> JobRunner::Run() {
   }
   fs::remove_all(work_dir_, ec);
   JobResult result;
-  result.index = OutputIndex{job_.name, job_.partitions, outputs_};
+  result.index = OutputIndex{job_.name, job_.partitions, job_.output_format == PartFormat::kDisco, outputs_};
   result.map_entries = map_entries_;
   result.reduce_entries = reduce_entries_;
   const std::string index_path = absl::StrCat(out_dir_, "/", kIndexFileName);

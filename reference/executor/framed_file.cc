@@ -92,9 +92,10 @@ absl::StatusOr<bool> ByteReader::ReadLine(std::string* line) {
 }
 
 absl::StatusOr<std::unique_ptr<FramedWriter>> FramedWriter::Create(const std::string& path,
-                                                                   bool sha256) {
+                                                                   bool sha256, bool disco) {
   std::unique_ptr<FramedWriter> w(new FramedWriter());
   w->path_ = path;
+  if (disco) w->disco_ = std::make_unique<codec::DiscoStreamEncoder>();
   w->fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (w->fd_ < 0) return Errno("cannot create", path);
   if (sha256) {
@@ -113,6 +114,13 @@ FramedWriter::~FramedWriter() {
 
 absl::Status FramedWriter::Add(std::string_view key, std::string_view value) {
   if (fd_ < 0) return absl::FailedPreconditionError(path_ + ": writer is closed");
+  if (disco_) {
+    const size_t before = buffer_.size();
+    if (absl::Status s = disco_->Add(key, value, &buffer_); !s.ok()) return s;
+    ++pairs_;
+    bytes_ += buffer_.size() - before;
+    return buffer_.size() >= kWriteChunk ? FlushBuffer() : absl::OkStatus();
+  }
   if (absl::Status s = codec::AppendPair(&buffer_, key, value); !s.ok()) return s;
   ++pairs_;
   bytes_ += codec::PairFrameSize(key, value);
@@ -137,7 +145,13 @@ absl::Status FramedWriter::FlushBuffer() {
 
 absl::Status FramedWriter::Close() {
   if (fd_ < 0) return absl::FailedPreconditionError(path_ + ": writer is closed");
-  absl::Status s = FlushBuffer();
+  absl::Status s;
+  if (disco_) {  // the pending hunk and the terminator hunk
+    const size_t before = buffer_.size();
+    s = disco_->Finish(&buffer_);
+    bytes_ += buffer_.size() - before;
+  }
+  if (s.ok()) s = FlushBuffer();
   if (::close(fd_) != 0 && s.ok()) s = Errno("close", path_);
   fd_ = -1;
   if (md_ctx_ != nullptr) {

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "codec/disco_stream.h"
 #include "codec/wire_format.h"
 
 namespace dxt::executor {
@@ -43,12 +44,15 @@ class ByteReader {
   bool eof_ = false;
 };
 
-// Appends pair frames to a new file, counting pairs and bytes and optionally hashing them.
+// Appends pairs to a new file, counting pairs and bytes and optionally hashing them: as pair
+// frames, or (disco) as Disco's DiscoOutputStream_v1 (zlib hunks of pickled records, closed by
+// the terminator hunk; codec/disco_format.h).
 class FramedWriter {
  public:
   // Creates (truncates) `path`. Internal error when the file cannot be opened.
   static absl::StatusOr<std::unique_ptr<FramedWriter>> Create(const std::string& path,
-                                                              bool sha256 = false);
+                                                              bool sha256 = false,
+                                                              bool disco = false);
   ~FramedWriter();
   FramedWriter(const FramedWriter&) = delete;
   FramedWriter& operator=(const FramedWriter&) = delete;
@@ -59,7 +63,7 @@ class FramedWriter {
   absl::Status Close();
 
   uint64_t pairs() const { return pairs_; }
-  uint64_t bytes() const { return bytes_; }
+  uint64_t bytes() const { return bytes_; }  // bytes of the file
   const std::string& path() const { return path_; }
   // Lowercase hex SHA-256 of the whole file; valid after Close() when created with sha256.
   const std::string& sha256_hex() const { return sha256_hex_; }
@@ -75,6 +79,7 @@ class FramedWriter {
   uint64_t pairs_ = 0;
   uint64_t bytes_ = 0;
   std::string sha256_hex_;
+  std::unique_ptr<codec::DiscoStreamEncoder> disco_;  // set when writing Disco's format
 };
 
 // Reads pair frames back one at a time.

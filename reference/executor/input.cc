@@ -11,6 +11,17 @@ namespace dxt::executor {
 
 absl::StatusOr<std::unique_ptr<EntryReader>> EntryReader::Open(const JobInput& input, Reader reader) {
   std::unique_ptr<EntryReader> r(new EntryReader());
+  const bool disco = input.kind == JobInput::Kind::kJobOutput ? input.disco : reader == Reader::kDisco;
+  if (disco && input.kind == JobInput::Kind::kRaw) {
+    r->disco_ = DiscoFileReader::FromBytes(absl::CHexEscape(Av(input.spec.substr(0, 64))), input.data);
+    return r;
+  }
+  if (disco) {
+    absl::StatusOr<std::unique_ptr<DiscoFileReader>> d = DiscoFileReader::Open(input.path);
+    if (!d.ok()) return d.status();
+    r->disco_ = std::move(*d);
+    return r;
+  }
   r->framed_ = input.kind == JobInput::Kind::kJobOutput || reader != Reader::kLines;
   if (input.kind == JobInput::Kind::kRaw) {
     r->from_raw_ = true;
@@ -33,6 +44,7 @@ EntryReader::~EntryReader() = default;
 
 absl::StatusOr<bool> EntryReader::Next(std::string* key, std::string* value) {
   if (framed_file_) return framed_file_->Next(key, value);
+  if (disco_) return disco_->Next(key, value);
   key->clear();
   if (lines_file_) return lines_file_->ReadLine(value);
   const std::string_view rest = std::string_view(raw_).substr(raw_offset_);

@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "reference/executor/disco_file.h"
 #include "reference/executor/external_sort.h"
 #include "reference/executor/framed_file.h"
 #include "reference/executor/job.h"
@@ -22,6 +23,8 @@ namespace dxt::executor {
 //  lines (file or raw://): key empty, value = one line including its "\n" (the last line may lack
 //    it); an empty input has no entries.
 //  kv (file or raw://) and job outputs: the framed pairs, as stored.
+//  disco (file or raw://), and job outputs written with output_format disco: the pairs of Disco's
+//    result format (codec/disco_format.h).
 class EntryReader {
  public:
   // NotFound when the file cannot be opened.
@@ -39,6 +42,7 @@ class EntryReader {
   bool framed_ = false;
   std::unique_ptr<FramedReader> framed_file_;  // framed input from a file
   std::unique_ptr<ByteReader> lines_file_;     // lines input from a file
+  std::unique_ptr<DiscoFileReader> disco_;     // Disco result input (file or raw://)
   std::string raw_;                            // raw:// data
   size_t raw_offset_ = 0;
   bool from_raw_ = false;

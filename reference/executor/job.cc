@@ -29,7 +29,7 @@ const std::set<std::string>& KnownFields() {
   static const std::set<std::string> kFields = {
       "name",    "input", "map",      "map_reader", "partitions", "partition", "combiner",
       "sort",    "sort_buffer_size",  "reduce",     "ext_params", "status_interval",
-      "output",  "comment"};
+      "output",  "output_format", "comment"};
   return kFields;
 }
 
@@ -83,7 +83,7 @@ absl::Status Parser::ParseInputs(const Json& j, JobSpec* job) {
       }
       for (const OutputFile& f : index->files) {
         job->inputs.push_back({JobInput::Kind::kJobOutput, absl::StrCat(spec, "/", f.file),
-                               (fs::path(path) / f.file).string(), ""});
+                               (fs::path(path) / f.file).string(), "", index->disco_parts});
       }
       continue;
     }
@@ -231,8 +231,20 @@ absl::StatusOr<JobSpec> Parser::Parse(const Json& j) {
       job.reader = Reader::kKv;
     } else if (r == "chain") {
       job.reader = Reader::kChain;
+    } else if (r == "disco") {
+      job.reader = Reader::kDisco;
     } else {
-      return Err("map_reader", "must be \"lines\", \"kv\" or \"chain\"");
+      return Err("map_reader", "must be \"lines\", \"kv\", \"chain\" or \"disco\"");
+    }
+  }
+  if (j.contains("output_format") && !j["output_format"].is_null()) {
+    const Json& f = j["output_format"];
+    if (f == "dxt") {
+      job.output_format = PartFormat::kFrames;
+    } else if (f == "disco") {
+      job.output_format = PartFormat::kDisco;
+    } else {
+      return Err("output_format", "must be \"dxt\" (pair frames) or \"disco\" (DiscoOutputStream_v1)");
     }
   }
   if (absl::Status s = ParseInputs(j, &job); !s.ok()) return s;

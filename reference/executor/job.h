@@ -21,11 +21,16 @@ struct JobInput {
   std::string spec;  // as written in the job file (used in messages)
   std::string path;  // kFile / kJobOutput: resolved path of the file read
   std::string data;  // kRaw: the bytes after "raw://"
+  bool disco = false;  // kJobOutput: the part is in Disco's result format (index "part_format")
 };
 
 // How an input's bytes become entries: "lines" (key empty, each line keeps its "\n"), "kv"
-// (framed pair files, R3.1) or "chain" (the part files of an earlier dxt job).
-enum class Reader { kLines, kKv, kChain };
+// (framed pair files, R3.1), "chain" (the part files of an earlier dxt job) or "disco" (Disco's
+// own result files, codec/disco_format.h).
+enum class Reader { kLines, kKv, kChain, kDisco };
+
+// How the job's output parts are written: dxt pair frames, or Disco's DiscoOutputStream_v1.
+enum class PartFormat { kFrames, kDisco };
 
 // An external program, or a built-in function.
 struct Stage {
@@ -59,6 +64,7 @@ struct JobSpec {
   std::string param_block;             // encoded ext_params, sent to every program (R2)
   uint64_t status_interval = 100000;   // 0 disables status messages
   std::string output;                  // resolved output directory; empty if not given
+  PartFormat output_format = PartFormat::kFrames;  // "output_format": "dxt" | "disco"
 };
 
 // Where "@dxt/NAME" programs live: $DXT_PROGRAM_DIR if set, else

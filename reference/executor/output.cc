@@ -25,6 +25,7 @@ std::string IndexToJson(const OutputIndex& index) {
   j["format"] = kOutputFormat;
   j["job"] = index.job;
   j["partitions"] = index.partitions ? nlohmann::ordered_json(*index.partitions) : nullptr;
+  if (index.disco_parts) j["part_format"] = kDiscoPartFormat;
   j["files"] = nlohmann::ordered_json::array();
   for (const OutputFile& f : index.files) {
     nlohmann::ordered_json e;
@@ -61,6 +62,10 @@ absl::StatusOr<OutputIndex> ReadOutputIndex(const std::string& dir) {
   index.job = j.value("job", "");
   if (j.contains("partitions") && j["partitions"].is_number_unsigned()) {
     index.partitions = j["partitions"].get<uint32_t>();
+  }
+  if (j.contains("part_format")) {
+    if (j["part_format"] != kDiscoPartFormat) return bad("part_format is not \"disco\"");
+    index.disco_parts = true;
   }
   for (const nlohmann::json& e : j["files"]) {
     if (!e.is_object() || !e.contains("file") || !e["file"].is_string()) {

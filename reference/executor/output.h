@@ -2,6 +2,7 @@
 //
 // index.json:
 //   {"format": "dxt-job-output/1", "job": NAME, "partitions": n | null,
+//    ["part_format": "disco",]  (only with output_format disco: parts are DiscoOutputStream_v1)
 //    "files": [{"file": "part-00000", "partition": 0 | null, "map": i (only when partitions is
 //               null), "pairs": N, "bytes": N, "sha256": HEX}, ...]}
 // The directory is staged as `OUTDIR.tmp-XXXXXX` and renamed into place only when complete, so a
@@ -21,6 +22,7 @@ namespace dxt::executor {
 
 inline constexpr char kIndexFileName[] = "index.json";
 inline constexpr char kOutputFormat[] = "dxt-job-output/1";
+inline constexpr char kDiscoPartFormat[] = "disco";
 
 struct OutputFile {
   std::string file;                   // name inside the directory
@@ -34,6 +36,7 @@ struct OutputFile {
 struct OutputIndex {
   std::string job;
   std::optional<uint32_t> partitions;
+  bool disco_parts = false;  // "part_format": "disco": parts are Disco result files, not frames
   std::vector<OutputFile> files;
 };
 

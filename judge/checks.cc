@@ -1,7 +1,7 @@
 // Each check reads the transcript and answers for its own rule only; where one defect shows up in
 // several places, the check closest to the cause reports it (a list cut short and then a stall is
 // framing, not flushing; a SIGKILL the driver sent is hang, not crash).
-#include "harness/checks.h"
+#include "judge/checks.h"
 
 #include <algorithm>
 #include <cstring>
@@ -12,8 +12,11 @@
 #include "codec/disco_c_params.h"
 #include "codec/kv_frame.h"
 
-namespace dxt::harness {
+namespace dxt::judge {
 namespace {
+
+using harness::ListRecord;
+using harness::LogRecord;
 
 CheckResult Ok(std::string_view name, std::string detail = "") {
   return {std::string(name), Verdict::kOk, "", std::move(detail)};
@@ -427,4 +430,4 @@ Verdict CaseVerdict(const Case& c, const std::vector<CheckResult>& checks) {
   return worst;
 }
 
-}  // namespace dxt::harness
+}  // namespace dxt::judge

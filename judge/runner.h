@@ -1,6 +1,6 @@
 // Runs a list of cases against one program and judges each (the engine of `dxt check`).
-#ifndef DXT_HARNESS_RUNNER_H_
-#define DXT_HARNESS_RUNNER_H_
+#ifndef DXT_JUDGE_RUNNER_H_
+#define DXT_JUDGE_RUNNER_H_
 
 #include <chrono>
 #include <cstdint>
@@ -10,11 +10,17 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "harness/case.h"
-#include "harness/checks.h"
 #include "harness/driver.h"
+#include "judge/case.h"
+#include "judge/checks.h"
 
-namespace dxt::harness {
+namespace dxt::judge {
+
+using harness::Clock;
+using harness::DriverOptions;
+using harness::ModeName;
+using harness::ProcessFactory;
+using harness::ProgramSpec;
 
 struct CaseResult {
   std::string id;
@@ -71,6 +77,6 @@ absl::StatusOr<std::vector<CaseResult>> RunCases(const std::vector<Case>& cases,
 // Human-readable dump of a conversation for --verbose (bounded excerpts, escaped).
 std::string DescribeTranscript(const Transcript& t);
 
-}  // namespace dxt::harness
+}  // namespace dxt::judge
 
-#endif  // DXT_HARNESS_RUNNER_H_
+#endif  // DXT_JUDGE_RUNNER_H_

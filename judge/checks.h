@@ -1,18 +1,18 @@
 // The R10 checks: pure functions from (case, recorded conversation) to verdicts. Each check names
 // the rule it enforces and, when it fails, says expected vs actual with pair index, byte offset
 // and an escaped excerpt of the exchange.
-#ifndef DXT_HARNESS_CHECKS_H_
-#define DXT_HARNESS_CHECKS_H_
+#ifndef DXT_JUDGE_CHECKS_H_
+#define DXT_JUDGE_CHECKS_H_
 
 #include <array>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "harness/case.h"
 #include "harness/transcript.h"
+#include "judge/case.h"
 
-namespace dxt::harness {
+namespace dxt::judge {
 
 enum class Verdict { kOk, kNonStrict, kInformational, kFailed, kSkipped };
 const char* VerdictName(Verdict v);  // "OK", "NON-STRICT", "INFORMATIONAL", "FAILED", "SKIPPED"
@@ -46,6 +46,6 @@ std::string EscapeBytes(std::string_view bytes, size_t max = 64);
 // `stream` (stdin from byte 0); `first_length` gets the first key length it would see.
 uint64_t PairsSeenBySkipper(std::string_view stream, uint64_t* first_length);
 
-}  // namespace dxt::harness
+}  // namespace dxt::judge
 
-#endif  // DXT_HARNESS_CHECKS_H_
+#endif  // DXT_JUDGE_CHECKS_H_

@@ -1,4 +1,4 @@
-#include "harness/runner.h"
+#include "judge/runner.h"
 
 #include <algorithm>
 #include <memory>
@@ -6,8 +6,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
-namespace dxt::harness {
+namespace dxt::judge {
 
+using harness::ListRecord;
+using harness::PairSource;
+using harness::RunRecorded;
 using std::chrono::milliseconds;
 
 DriverOptions CheckDriverOptions(const Case& c, const RunOptions& options) {
@@ -146,4 +149,4 @@ std::string DescribeTranscript(const Transcript& t) {
   return s;
 }
 
-}  // namespace dxt::harness
+}  // namespace dxt::judge

@@ -1,14 +1,20 @@
-#include "harness/report.h"
+#include "conformance/report.h"
 
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
-#include "tools/jsonl.h"
+#include "codec/jsonl.h"
 
-namespace dxt::harness {
+namespace dxt::conformance {
 namespace {
 
-using tools::Json;
+using codec::Json;
+using judge::CheckResult;
+using judge::EscapeBytes;
+using judge::ModeName;
+using judge::Verdict;
+using judge::VerdictName;
+using judge::kCheckNames;
 
 const char* Colour(Verdict v) {
   switch (v) {
@@ -73,7 +79,7 @@ std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& ca
 }
 
 std::string XmlEscape(std::string_view text) {
-  const bool utf8 = tools::IsValidUtf8(text);
+  const bool utf8 = codec::IsValidUtf8(text);
   std::string out;
   for (char ch : text) {
     unsigned char c = static_cast<unsigned char>(ch);
@@ -181,4 +187,4 @@ std::string RenderSummary(const std::vector<CaseResult>& cases, bool color) {
   return s;
 }
 
-}  // namespace dxt::harness
+}  // namespace dxt::conformance

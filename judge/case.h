@@ -1,9 +1,9 @@
 // Check cases are data (STYLE habit 6): what to send a program, how to deliver it, what to expect,
-// how to weigh failures. The built-in core set and user scripts (`dxt check --script`) both
-// produce them; the conformance catalogue extends the list.
+// how to weigh failures. The conformance catalogue (conformance/catalogue.h) and user scripts
+// (`dxt check --script`) both produce them.
 //
 // Script format (JSON; byte strings are JSON strings when valid UTF-8, else {"base64": "..."},
-// the convention of `dxt decode`, tools/jsonl.h):
+// the convention of `dxt decode`, codec/jsonl.h):
 //   {"cases": [{
 //      "id": "my.1",                       required, unique
 //      "title": "...",                     optional
@@ -20,8 +20,8 @@
 //        "logs": ["regex", ...],           each must match some **<MSG>/**<ERR> text
 //        "exit": 0                         expected exit status, default 0
 //      }}]}
-#ifndef DXT_HARNESS_CASE_H_
-#define DXT_HARNESS_CASE_H_
+#ifndef DXT_JUDGE_CASE_H_
+#define DXT_JUDGE_CASE_H_
 
 #include <chrono>
 #include <optional>
@@ -33,7 +33,12 @@
 #include "codec/param_block.h"
 #include "harness/transcript.h"
 
-namespace dxt::harness {
+namespace dxt::judge {
+
+// What happened is recorded by the harness; these are the harness names the judge speaks of.
+using harness::Millis;
+using harness::Mode;
+using harness::Transcript;
 
 using OwnedPair = std::pair<std::string, std::string>;
 
@@ -72,9 +77,6 @@ struct Case {
 // The parameter block the case sends.
 std::string ParamBlockOf(const Case& c);
 
-// The built-in core set (ids core.*): every R10 check is exercised in map and reduce.
-std::vector<Case> CoreCases();
-
 // Parses a script (format above). InvalidArgument naming `source`, the case index/id and the
 // field, e.g. "cases.json: cases[2] (id \"x\"): input[0].value: expected a string or
 // {\"base64\": ...}"; JSON syntax errors carry the parser's byte position.
@@ -87,6 +89,6 @@ absl::StatusOr<codec::ParamDict> ParseParamsFile(std::string_view json_text,
 // Merges `extra` into the dictionary of every case that takes it (later keys override).
 void MergeParams(const codec::ParamDict& extra, std::vector<Case>* cases);
 
-}  // namespace dxt::harness
+}  // namespace dxt::judge
 
-#endif  // DXT_HARNESS_CASE_H_
+#endif  // DXT_JUDGE_CASE_H_

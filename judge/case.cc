@@ -1,126 +1,20 @@
-// The core set and the script reader. The core cases are chosen so that each R10 check has a case
-// in which a program breaking its rule must show it: several pairs (consumption, two lists),
-// binary bytes, a value larger than a pipe buffer, megabytes of reduce input (a reduce that quits
-// early meets EPIPE), tricky parameter dictionaries, and the params probe below.
-#include "harness/case.h"
+// The script reader (and the parameter-block helpers every case uses).
+#include "judge/case.h"
 
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "codec/jsonl.h"
 #include "codec/kv_frame.h"
-#include "tools/jsonl.h"
 
-namespace dxt::harness {
-namespace {
+namespace dxt::judge {
 
-using tools::Json;
-
-// The params probe (R2.1): with the empty block "0\n", a program that does not read the block
-// takes bytes 30 0A 00 00 (the block and half of pair 0's key length) as a key length of 2608.
-// Pair 0 is shaped so that its last 4 value bytes are then read as a value length covering pair
-// 1 exactly: such a program sees 3 pairs where 4 were sent and writes 3 lists; a conforming one
-// writes 4. Buffering cannot change that count (the case is pipelined).
-Case ParamsProbe() {
-  Case c;
-  c.id = "core.params.2";
-  c.title = "map: a program that skips the parameter block would read pairs 0 and 1 as one";
-  c.rules = {"R2.1", "R2.2", "R2.3"};
-  c.mode = Mode::kMap;
-  c.delivery = Delivery::kPipeline;
-  c.params_probe = true;
-  c.fixed_params = true;
-  OwnedPair p1{"probe-key", "probe-value"};
-  const uint32_t kSkipperKeyLength = 0x0A30;  // "0\n" 00 00, little-endian
-  std::string value(kSkipperKeyLength - 2, 'p');  // V = K - |"0\n"|
-  std::string tail;
-  codec::AppendU32(&tail, static_cast<uint32_t>(codec::PairFrameSize(p1.first, p1.second)));
-  value.replace(value.size() - 4, 4, tail);
-  c.input = {{"", value}, p1, {"k2", "v2"}, {"k3", "v3"}};
-  return c;
-}
-
-Case Make(std::string id, std::string title, std::vector<std::string> rules, Mode mode,
-          std::vector<OwnedPair> input) {
-  Case c;
-  c.id = std::move(id);
-  c.title = std::move(title);
-  c.rules = std::move(rules);
-  c.mode = mode;
-  c.input = std::move(input);
-  return c;
-}
-
-std::vector<OwnedPair> Numbered(int n, size_t value_size) {
-  std::vector<OwnedPair> out;
-  for (int i = 0; i < n; ++i)
-    out.emplace_back(absl::StrCat("key", i), std::string(value_size, static_cast<char>('a' + i % 26)));
-  return out;
-}
-
-const std::vector<OwnedPair>& BinaryPairs() {
-  static const auto* pairs = new std::vector<OwnedPair>{
-      {std::string("\0k\xff", 3), std::string("v\0\n\xfe", 4)},
-      {"", ""},
-      {std::string(1, '\n'), std::string("  leading space")},
-  };
-  return *pairs;
-}
-
-const codec::ParamDict& TrickyParams() {
-  static const auto* dict = new codec::ParamDict{
-      {"test1", "1,2,3"},
-      {"one two three", "dim\ndam\n"},
-      {"dummy", "value"},
-      {std::string("nul\0key", 7), std::string("\xff\xfe", 2)},
-      {"empty", ""},
-  };
-  return *dict;
-}
-
-}  // namespace
+using codec::Json;
 
 std::string ParamBlockOf(const Case& c) {
   return c.raw_params ? codec::EncodeParamRaw(*c.raw_params) : codec::EncodeParamDict(c.params);
-}
-
-std::vector<Case> CoreCases() {
-  std::vector<Case> cases;
-  const Mode kMap = Mode::kMap, kReduce = Mode::kReduce;
-  cases.push_back(Make("core.map.1", "map: three pairs, one list each, in lockstep",
-                       {"R2.2", "R5.1", "R5.2", "R5.3", "R5.4", "R7.1", "R8.1"}, kMap,
-                       {{"alpha", "one"}, {"", "a plain line"}, {"gamma", "three"}}));
-  cases.push_back(Make("core.map.2", "map: binary-safe keys and values (NUL, 0xFF, empty)",
-                       {"R3.1", "R5.1", "R5.5"}, kMap, BinaryPairs()));
-  cases.push_back(Make("core.map.3", "map: a 256 KiB value, larger than a pipe buffer",
-                       {"R3.1", "R5.1", "R6.2"}, kMap,
-                       {{"big", std::string(256 * 1024, 'b')}, {"small", "s"}}));
-  cases.push_back(Make("core.map.4", "map: 40 pairs in lockstep", {"R5.1", "R5.2"}, kMap,
-                       Numbered(40, 10)));
-  cases.push_back(Make("core.map.5", "map: no input pairs; stdin closes at once",
-                       {"R5.4", "R8.1"}, kMap, {}));
-  Case params1 = Make("core.params.1",
-                      "map: dictionary parameters with spaces, newlines, NUL, 0xFF, empty values",
-                      {"R2.1", "R2.3"}, kMap, Numbered(4, 8));
-  params1.params = TrickyParams();
-  params1.delivery = Delivery::kPipeline;
-  params1.params_probe = true;
-  cases.push_back(params1);
-  cases.push_back(ParamsProbe());
-  cases.push_back(Make("core.reduce.1", "reduce: three pairs, stdin closed, read to end",
-                       {"R2.2", "R6.1", "R6.2", "R6.3", "R7.1", "R8.1"}, kReduce,
-                       {{"alpha", "one"}, {"beta", "two"}, {"alpha", "three"}}));
-  cases.push_back(Make("core.reduce.2", "reduce: 4 MiB of input (64 pairs of 64 KiB)",
-                       {"R6.1", "R6.2"}, kReduce, Numbered(64, 64 * 1024)));
-  cases.push_back(Make("core.reduce.3", "reduce: binary-safe keys and values",
-                       {"R3.1", "R6.1"}, kReduce, BinaryPairs()));
-  cases.push_back(Make("core.reduce.4", "reduce: no input pairs", {"R6.1", "R8.1"}, kReduce, {}));
-  Case params2 = Make("core.reduce.5", "reduce: dictionary parameters with tricky bytes",
-                      {"R2.1", "R2.3", "R6.1"}, kReduce, Numbered(3, 8));
-  params2.params = TrickyParams();
-  cases.push_back(params2);
-  return cases;
 }
 
 namespace {
@@ -134,7 +28,7 @@ class ScriptReader {
   }
 
   absl::StatusOr<std::string> Bytes(const Json& v, const std::string& where) const {
-    auto b = tools::JsonToBytes(v);
+    auto b = codec::JsonToBytes(v);
     if (!b.ok()) return Error(where, std::string(b.status().message()));
     return *b;
   }
@@ -338,4 +232,4 @@ void MergeParams(const codec::ParamDict& extra, std::vector<Case>* cases) {
   }
 }
 
-}  // namespace dxt::harness
+}  // namespace dxt::judge

@@ -9,8 +9,8 @@
 //   params:      {"k": BYTES, ...} (a dictionary, in file order) or {"raw": BYTES}
 //
 // Errors are absl::Status values whose text is fit to follow "line N: ".
-#ifndef DXT_TOOLS_JSONL_H_
-#define DXT_TOOLS_JSONL_H_
+#ifndef DXT_CODEC_JSONL_H_
+#define DXT_CODEC_JSONL_H_
 
 #include <cstddef>
 #include <string>
@@ -21,7 +21,7 @@
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
 
-namespace dxt::tools {
+namespace dxt::codec {
 
 // Ordered so that a params dictionary keeps the order it was written in.
 using Json = nlohmann::ordered_json;
@@ -48,10 +48,6 @@ absl::StatusOr<Json> ParseJsonLine(std::string_view line);
 // The compact text of `value` followed by "\n".
 std::string JsonLine(const Json& value);
 
-// Writes `data` to `path` through a temporary file in the same directory, then rename(2), so
-// readers see the old file or the whole new one. The error names the path and errno text.
-absl::Status WriteFileAtomically(const std::string& path, std::string_view data);
+}  // namespace dxt::codec
 
-}  // namespace dxt::tools
-
-#endif  // DXT_TOOLS_JSONL_H_
+#endif  // DXT_CODEC_JSONL_H_

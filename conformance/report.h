@@ -9,17 +9,19 @@
 // INFORMATIONAL, so summary.flaky counts some of the INFORMATIONAL cases. JUnit reports a flaky
 // case as passed with a <system-out> beginning "FLAKY"; the text line shows "FLAKY" after the
 // verdict and the summary line "INFORMATIONAL (n FLAKY)".
-#ifndef DXT_HARNESS_REPORT_H_
-#define DXT_HARNESS_REPORT_H_
+#ifndef DXT_CONFORMANCE_REPORT_H_
+#define DXT_CONFORMANCE_REPORT_H_
 
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "harness/runner.h"
+#include "judge/runner.h"
 
-namespace dxt::harness {
+namespace dxt::conformance {
+
+using judge::CaseResult;
 
 struct ReportInfo {
   std::string version;
@@ -41,6 +43,6 @@ std::string RenderSummary(const std::vector<CaseResult>& cases, bool color);
 // bytes: markup characters as entities, control bytes and invalid UTF-8 as "\xNN" text.
 std::string XmlEscape(std::string_view text);
 
-}  // namespace dxt::harness
+}  // namespace dxt::conformance
 
-#endif  // DXT_HARNESS_REPORT_H_
+#endif  // DXT_CONFORMANCE_REPORT_H_
