@@ -332,6 +332,28 @@ write_list([(b'count', str(n).encode())])
   EXPECT_EQ(t.output[1].second, "2000");
 }
 
+// A terminated stderr line without prefix is kept apart from the protocol status: the executor
+// tolerates it (as Disco) unless strict; a final line without "\n" always fails (R7.3).
+TEST(DriverTest, UnprefixedStderrIsSeparateFromProtocol) {
+  Transcript t;
+  t.mode = Mode::kMap;
+  t.exit.exited = true;
+  t.exit.exit_code = 0;
+  t.other_lines = 2;
+  RunSummary s = Summarize(t);
+  EXPECT_TRUE(s.protocol.ok()) << s.protocol;
+  EXPECT_TRUE(s.ToStatus(/*strict_stderr=*/false).ok());
+  EXPECT_THAT(std::string(s.ToStatus().message()),
+              HasSubstr("2 stderr line(s) without **<MSG>/**<ERR> prefix (R7.3)"));
+  t.other_lines = 0;
+  t.unterminated_lines = 1;
+  s = Summarize(t);
+  EXPECT_THAT(std::string(s.ToStatus(/*strict_stderr=*/false).message()),
+              HasSubstr("1 stderr line(s) without a final newline (R7.3)"));
+  t.unterminated_lines = 0;
+  EXPECT_TRUE(Summarize(t).ToStatus().ok());
+}
+
 TEST(DriverTest, ReduceExitingWithInputUnreadIsSeen) {
   ScriptDir d;
   std::string prog = d.Write("quit.py", "read_params(); read_pair(); sys.exit(0)\n");
