@@ -48,9 +48,15 @@ std::string Base64Encode(std::string_view bytes) {
 }
 
 absl::StatusOr<std::string> Base64Decode(std::string_view text) {
+  // Only the one text Base64Encode writes is accepted: no missing padding, no whitespace, no
+  // stray low bits, so a byte string has exactly one spelling.
   std::string out;
-  if (!absl::Base64Unescape(absl::string_view(text.data(), text.size()), &out)) {
-    return absl::InvalidArgumentError("invalid base64 text");
+  if (!absl::Base64Unescape(absl::string_view(text.data(), text.size()), &out) ||
+      Base64Encode(out) != text) {
+    const std::string shown(text.substr(0, 40));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", absl::CHexEscape(shown), text.size() > 40 ? "...": "",
+        "\" is not canonical base64 (RFC 4648 with padding, no whitespace)"));
   }
   return out;
 }

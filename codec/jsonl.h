@@ -30,7 +30,8 @@ using Json = nlohmann::ordered_json;
 bool IsValidUtf8(std::string_view bytes);
 
 std::string Base64Encode(std::string_view bytes);
-// InvalidArgument on a character outside the base64 alphabet or a bad length.
+// Accepts only canonical text, the one Base64Encode writes. InvalidArgument naming the text on a
+// character outside the alphabet, whitespace, missing padding or non-zero unused bits.
 absl::StatusOr<std::string> Base64Decode(std::string_view text);
 
 // The JSON value of a byte string (see the convention above). Never fails.

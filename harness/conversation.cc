@@ -93,6 +93,9 @@ class Conversation {
   void Finish();
   void OnStdout(std::string_view bytes);
   void OnEvent(const codec::StreamEvent& e, uint64_t chunk_start);
+  void OnPair(uint64_t index, const codec::PairView& pair);
+  bool DeliverPart(uint64_t index);
+  void KeepForTranscript();
   void OnListEnd(uint64_t index);
   bool NewestPairUnread() const;
   void OnLog(const codec::LogLine& line);
@@ -115,7 +118,7 @@ class Conversation {
   bool frozen_ = false;  // stdout no longer decoded after an abort
   bool closed_by_us_ = false;
   Snapshot boundary_;
-  std::vector<std::pair<std::string, std::string>> cur_pairs_;
+  std::vector<std::pair<std::string, std::string>> cur_pairs_;  // of the open list, not yet handed on
   uint64_t cur_bytes_ = 0;
   uint64_t kept_output_bytes_ = 0;
   uint64_t last_pair_frame_ = 0;  // size of the newest pair's frame
@@ -193,17 +196,29 @@ void Conversation::QueueBytes(std::string_view bytes) {
 }
 
 void Conversation::QueuePair(const codec::PairView& pair) {
-  std::string frame;
-  if (absl::Status s = codec::AppendPair(&frame, pair.key, pair.value); !s.ok()) {
-    status_ = s;
+  if (pair.key.size() > UINT32_MAX || pair.value.size() > UINT32_MAX) {
+    status_ = absl::InvalidArgumentError("an input item over 4 GiB - 1 bytes cannot be framed (R3.1)");
     Abort();
     return;
   }
-  PairWrite w{t_->pairs_queued, t_->stdin_bytes_queued, frame.size(), Elapsed()};
-  last_pair_frame_ = frame.size();
+  const uint64_t size = codec::PairFrameSize(pair.key, pair.value);
+  PairWrite w{t_->pairs_queued, t_->stdin_bytes_queued, size, Elapsed()};
+  last_pair_frame_ = size;
   if (t_->pairs.size() < kMaxListRecords) t_->pairs.push_back(w);
   ++t_->pairs_queued;
-  QueueBytes(frame);
+  std::string frame;
+  if (size < kMaxPendingInput) {
+    (void)codec::AppendPair(&frame, pair.key, pair.value);  // sizes checked above
+    QueueBytes(frame);
+    return;
+  }
+  // A large pair is queued as its four pieces: a 1 GiB item is not copied into a frame too.
+  for (std::string_view item : {pair.key, pair.value}) {
+    frame.clear();
+    codec::AppendU32(&frame, static_cast<uint32_t>(item.size()));
+    QueueBytes(frame);
+    QueueBytes(item);
+  }
 }
 
 void Conversation::OnStdout(std::string_view bytes) {
@@ -260,16 +275,7 @@ void Conversation::OnEvent(const codec::StreamEvent& e, uint64_t chunk_start) {
       Abort();
     }
   } else if (e.type == Type::kPair) {
-    if (!keep_pairs_) return;
-    cur_bytes_ += e.pair.key.size() + e.pair.value.size();
-    if (cur_bytes_ > opts_.max_list_bytes) {
-      t_->stdout_decode = absl::OutOfRangeError(
-          absl::StrCat("offset ", e.offset, ": result list ", e.list_index, " exceeds ",
-                       opts_.max_list_bytes, " buffered bytes (driver limit)"));
-      Abort();
-      return;
-    }
-    cur_pairs_.emplace_back(std::string(e.pair.key), std::string(e.pair.value));
+    if (keep_pairs_) OnPair(e.list_index, e.pair);
   } else if (e.type == Type::kListEnd) {
     OnListEnd(e.list_index);
   }
@@ -282,28 +288,76 @@ bool Conversation::NewestPairUnread() const {
          io_.UnreadInput() + io_.PendingInput() >= last_pair_frame_;
 }
 
-void Conversation::OnListEnd(uint64_t index) {
-  ++t_->lists_completed;
-  if (index < t_->lists.size()) t_->lists[index].complete_at = Elapsed();
+// The protocol limits items (R3.2), not lists: a list is never held whole. Its pairs go on to
+// on_list_ in parts of about max_list_bytes (a pair larger than that straight from the decoder's
+// view, uncopied), and into the transcript only while the kept-output caps allow.
+void Conversation::OnPair(uint64_t index, const codec::PairView& pair) {
+  const uint64_t size = pair.key.size() + pair.value.size();
   if (on_list_) {
-    std::vector<codec::PairView> views;
-    views.reserve(cur_pairs_.size());
-    for (const auto& [k, v] : cur_pairs_) views.push_back({k, v});
-    if (absl::Status s = on_list_(index, views); !s.ok()) {
-      status_ = s;
-      Abort();
+    if (cur_bytes_ + size > opts_.max_list_bytes && !DeliverPart(index)) return;
+    if (size > opts_.max_list_bytes) {
+      if (absl::Status s = on_list_(index, std::span<const codec::PairView>(&pair, 1)); !s.ok()) {
+        status_ = s;
+        Abort();
+      }
+      // A pair too large to keep for the transcript is not kept either.
+      if (opts_.keep_output_pairs > 0) t_->output_truncated = true;
       return;
     }
+    cur_bytes_ += size;
+    cur_pairs_.emplace_back(std::string(pair.key), std::string(pair.value));
+    return;
   }
+  // Transcript only: keep what the caps allow, count the rest.
+  if (t_->output_truncated) return;
+  if (t_->output.size() + cur_pairs_.size() >= opts_.keep_output_pairs ||
+      kept_output_bytes_ + cur_bytes_ > kMaxKeptOutputBytes) {
+    t_->output_truncated = true;
+    cur_pairs_.clear();
+    cur_bytes_ = 0;
+    return;
+  }
+  cur_bytes_ += size;
+  cur_pairs_.emplace_back(std::string(pair.key), std::string(pair.value));
+}
+
+// Hands the buffered pairs of list `index` to on_list_. False (and the conversation aborted) when
+// it refuses them.
+bool Conversation::DeliverPart(uint64_t index) {
+  std::vector<codec::PairView> views;
+  views.reserve(cur_pairs_.size());
+  for (const auto& [k, v] : cur_pairs_) views.push_back({k, v});
+  absl::Status s = on_list_(index, views);
+  KeepForTranscript();
+  if (s.ok()) return true;
+  status_ = s;
+  Abort();
+  return false;
+}
+
+// Moves the buffered pairs into the transcript's output, within its caps.
+void Conversation::KeepForTranscript() {
   for (auto& kv : cur_pairs_) {
+    if (t_->output_truncated) break;
     if (t_->output.size() >= opts_.keep_output_pairs || kept_output_bytes_ > kMaxKeptOutputBytes) {
-      t_->output_truncated = true;
+      t_->output_truncated = opts_.keep_output_pairs > 0;
       break;
     }
     kept_output_bytes_ += kv.first.size() + kv.second.size();
     t_->output.push_back(std::move(kv));
   }
   cur_pairs_.clear();
+  cur_bytes_ = 0;
+}
+
+void Conversation::OnListEnd(uint64_t index) {
+  ++t_->lists_completed;
+  if (index < t_->lists.size()) t_->lists[index].complete_at = Elapsed();
+  if (on_list_) {
+    DeliverPart(index);
+  } else {
+    KeepForTranscript();
+  }
 }
 
 void Conversation::OnLog(const codec::LogLine& line) {

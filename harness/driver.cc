@@ -35,6 +35,16 @@ std::string SignalName(int sig) {
 const char* ModeName(Mode mode) { return mode == Mode::kMap ? "map" : "reduce"; }
 
 absl::Status RunSummary::ToStatus(bool strict_stderr) const {
+  // A program that died of its own signal, or exited non-zero, while input was still unread or
+  // unanswered is reported as that death: the broken pipe and the missing lists are its
+  // consequences, not a protocol fault of their own (R8.1).
+  const bool crashed = term_signal > 0 && !killed_by_driver;
+  if (crashed && (protocol.ok() || input_unanswered))
+    return absl::AbortedError(
+        absl::StrCat("program crashed: killed by signal ", SignalName(term_signal), " (R8.1)"));
+  if (exited && exit_code != 0 && input_unanswered)
+    return absl::AbortedError(absl::StrCat("program exited with status ", exit_code,
+                                           " before the end of the conversation (R8.1)"));
   if (!protocol.ok()) return protocol;
   if (strict_stderr && !unprefixed_stderr.ok()) return unprefixed_stderr;
   if (!expired_wait.empty())
@@ -69,6 +79,7 @@ RunSummary Summarize(const Transcript& t) {
     s.protocol = absl::Status(t.stdout_decode.code(),
                               absl::StrCat("program stdout: ", t.stdout_decode.message()));
   } else if (t.pairs_total > t.pairs_queued || t.stdin_broken || t.unread_input_at_exit > 0) {
+    s.input_unanswered = true;
     s.protocol = absl::FailedPreconditionError(absl::StrCat(
         "program stopped reading its input: ", t.pairs_queued, " of ", t.pairs_total,
         " pairs written", t.stdin_broken ? ", stdin closed by the program" : "",
@@ -76,6 +87,7 @@ RunSummary Summarize(const Transcript& t) {
                                    : "",
         map ? " (R5.4)" : " (R6.1)"));
   } else if (map && t.lists_completed != t.pairs_queued && t.expired_waits.empty()) {
+    s.input_unanswered = t.lists_completed < t.pairs_queued;
     s.protocol = absl::FailedPreconditionError(absl::StrCat(
         "map wrote ", t.lists_completed, " result lists for ", t.pairs_queued, " pairs (R5.2)"));
   } else if (t.unterminated_lines > 0) {

@@ -50,7 +50,9 @@ struct DriverOptions {
   // catch an extra list (map) or an exit with input unread (reduce).
   std::chrono::milliseconds settle{0};
   std::chrono::milliseconds overall_timeout{0};  // whole conversation; 0 = none
-  uint64_t max_list_bytes = uint64_t{256} << 20;  // one buffered result list (limits failure beyond)
+  // Pairs of one result list buffered before they go on to the ListSink: a longer list arrives
+  // in parts (R3.2 limits items, not lists; a list is never held whole).
+  uint64_t max_list_bytes = uint64_t{1} << 20;
   size_t keep_output_pairs = 0;                   // decoded output pairs kept in the Transcript
   ProcessFactory spawn;                           // empty = SpawnProcess (tests inject fakes)
 };
@@ -59,8 +61,11 @@ struct DriverOptions {
 using PairSource = std::function<absl::StatusOr<std::optional<codec::PairView>>()>;
 
 // Receives each result list. For map, `input_index` is the index of the input pair the list
-// answers; for reduce it is the index of the list. Views valid only during the call. A non-OK
-// return aborts the conversation (the program is killed) and is returned as the run's status.
+// answers; for reduce it is the index of the list. A list whose pairs exceed
+// DriverOptions::max_list_bytes arrives in parts, as its pairs are decoded: several consecutive
+// calls with the same index, the last at the list's end (a short list: exactly one call, also
+// for an empty list). Views valid only during the call. A non-OK return aborts the conversation
+// (the program is killed) and is returned as the run's status.
 using ListSink = std::function<absl::Status(uint64_t input_index,
                                             std::span<const codec::PairView> pairs)>;
 
@@ -79,13 +84,17 @@ struct RunSummary {
   uint64_t lists_received = 0;
   uint64_t err_lines = 0;      // **<ERR> lines seen
   absl::Status protocol;       // first protocol violation (framing, two lists for a pair, ...)
+  bool input_unanswered = false;  // `protocol` is only input left unread or pairs unanswered
   // Terminated stderr lines with neither **<MSG> nor **<ERR> (R7.3), kept apart from `protocol`:
   // Disco's worker forwards such a line and the task goes on, so `dxt run` tolerates it unless
   // --strict. FailedPrecondition naming the count when there were any.
   absl::Status unprefixed_stderr;
   std::string transcript;      // when keep_transcript
   // OK iff the program exited 0, no signal, no ERR line, no protocol violation, no expired wait,
-  // and (when strict_stderr) no unprefixed stderr line.
+  // and (when strict_stderr) no unprefixed stderr line. A death by the program's own signal, or a
+  // non-zero exit, that left input unread or unanswered is named first ("program crashed: killed
+  // by signal 11 (Segmentation fault) (R8.1)"). Every error is Aborted or DeadlineExceeded,
+  // except a protocol violation's own code.
   absl::Status ToStatus(bool strict_stderr = true) const;
 };
 

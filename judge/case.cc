@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "codec/jsonl.h"
 #include "codec/kv_frame.h"
+#include "codec/strict_json.h"
 
 namespace dxt::judge {
 
@@ -176,16 +177,7 @@ class ScriptReader {
 };
 
 absl::StatusOr<Json> ParseJson(std::string_view text, const std::string& source) {
-  Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (!j.is_discarded()) return j;
-  // Parse again with exceptions only to get the parser's position for the message.
-  try {
-    Json ignored = Json::parse(text.begin(), text.end());
-    (void)ignored;
-  } catch (const std::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(source, ": invalid JSON: ", e.what()));
-  }
-  return absl::InvalidArgumentError(absl::StrCat(source, ": invalid JSON"));
+  return codec::ParseStrictJson(text, source);
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 #include "judge/runner.h"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace dxt::judge {
 
@@ -73,6 +75,16 @@ absl::StatusOr<std::vector<CaseResult>> RunCases(const std::vector<Case>& cases,
     out.push_back(std::move(*r));
   }
   return out;
+}
+
+absl::StatusOr<std::chrono::milliseconds> TimeoutFromSeconds(double seconds) {
+  // Written so NaN fails too.
+  if (!(seconds >= 0.001 && seconds <= kMaxTimeout.count() / 1000.0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid timeout ", absl::StrFormat("%g", seconds), " s: expected a number of seconds from 0.001 to ",
+        kMaxTimeout.count() / 1000, " (one day)"));
+  }
+  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(seconds * 1000)));
 }
 
 absl::StatusOr<uint64_t> ParseItemSize(std::string_view text) {

@@ -66,6 +66,14 @@ DriverOptions CheckDriverOptions(const Case& c, const RunOptions& options);
 // above kMaxCheckMaxItemSize.
 absl::StatusOr<uint64_t> ParseItemSize(std::string_view text);
 
+// The longest deadline a command accepts (one day): a longer one (1e10 s, inf) would overflow
+// the clock arithmetic and make a correct program look hung.
+inline constexpr std::chrono::milliseconds kMaxTimeout{24LL * 3600 * 1000};
+
+// A deadline given in seconds (`dxt check --timeout`): at least 1 ms and at most kMaxTimeout.
+// InvalidArgument naming the value for NaN, infinity, zero, negative or out-of-range values.
+absl::StatusOr<std::chrono::milliseconds> TimeoutFromSeconds(double seconds);
+
 // Runs one case. Errors are harness errors only (program missing or not executable, sandbox or
 // spawn failure); program misbehaviour is in the result.
 absl::StatusOr<CaseResult> RunCase(const Case& c, const RunOptions& options);

@@ -163,7 +163,7 @@ TEST_F(CodecCli, BadJsonNamesTheLine) {
   EXPECT_FALSE(fs::exists(dir_ / "out.bin"));
   r = Dxt("encode", "{\"key\":\"a\",\"value\":{\"base64\":\"***\"}}\n");
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("line 1: value: invalid base64"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("line 1: value: \"***\" is not canonical base64"), std::string::npos) << r.err;
   r = Dxt("encode --format lists", "{\"list\":[{\"key\":\"a\"}]}\n");
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("line 1: list item 0"), std::string::npos) << r.err;

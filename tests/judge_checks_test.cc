@@ -193,7 +193,7 @@ TEST(ScriptTest, ErrorsNameFileCaseAndField) {
     const char* message;
   };
   const Row rows[] = {
-      {"{\"cases\": [", "s.json: invalid JSON"},
+      {"{\"cases\": [", "s.json:1:12: malformed JSON"},
       {"[]", "s.json: top level"},
       {R"({"cases":[{"mode":"map"}]})", "cases[0].id"},
       {R"({"cases":[{"id":"x","mode":"both"}]})", "cases[0] (id \"x\").mode"},

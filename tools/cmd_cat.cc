@@ -93,14 +93,17 @@ struct PartReader {
   uint64_t pairs_read() const { return frames ? frames->pairs_read() : disco->pairs_read(); }
 };
 
-absl::StatusOr<PartReader> OpenPart(const std::string& path, bool disco) {
+// Disco-format parts are not verified against the index (only pair-frame parts are).
+absl::StatusOr<PartReader> OpenPart(const std::string& path, bool disco,
+                                    const std::optional<executor::FramedFileDigest>& digest) {
   PartReader r;
   if (disco) {
     absl::StatusOr<std::unique_ptr<executor::DiscoFileReader>> d = executor::DiscoFileReader::Open(path);
     if (!d.ok()) return d.status();
     r.disco = std::move(*d);
   } else {
-    absl::StatusOr<std::unique_ptr<executor::FramedReader>> f = executor::FramedReader::Open(path);
+    absl::StatusOr<std::unique_ptr<executor::FramedReader>> f =
+        executor::FramedReader::Open(path, 1 << 20, codec::Limits{}, digest);
     if (!f.ok()) return f.status();
     r.frames = std::move(*f);
   }
@@ -131,11 +134,17 @@ int CatCommand(const CatFlags& flags) {
     std::cerr << "dxt cat: " << index.status().message() << "\n";
     return kExitUsage;
   }
+  std::error_code ec;
+  const bool from_index = !std::filesystem::is_regular_file(flags.dir, ec);
   std::vector<Ranked> best;  // a heap of the --top best, worst on top
   std::string key, value;
   for (const executor::OutputFile& f : index->files) {
     if (flags.partition && f.partition != flags.partition) continue;
-    absl::StatusOr<PartReader> reader = OpenPart(dir + "/" + f.file, index->disco_parts);
+    // A directory's parts are verified against its index (size, pairs, SHA-256) as they are read.
+    const std::optional<executor::FramedFileDigest> digest =
+        from_index ? std::optional(executor::FramedFileDigest{f.pairs, f.bytes, f.sha256})
+                   : std::nullopt;
+    absl::StatusOr<PartReader> reader = OpenPart(dir + "/" + f.file, index->disco_parts, digest);
     if (!reader.ok()) {
       std::cerr << "dxt cat: " << reader.status().message() << "\n";
       return kExitFailed;

@@ -250,7 +250,8 @@ int RunCheck(const CheckArgs& a) {
   if (!a.baseline.empty() && !UsesCatalogue(a))
     return UsageError(
         "--baseline applies to the conformance catalogue (not --script)");
-  if (!(a.timeout_seconds > 0)) return UsageError("--timeout must be a positive number of seconds");
+  absl::StatusOr<std::chrono::milliseconds> timeout = judge::TimeoutFromSeconds(a.timeout_seconds);
+  if (!timeout.ok()) return UsageError(absl::StrCat("--timeout: ", timeout.status().message()));
   uint64_t max_item_size = judge::kDefaultCheckMaxItemSize;
   if (!a.max_item_size.empty()) {
     auto size = judge::ParseItemSize(a.max_item_size);
@@ -268,7 +269,7 @@ int RunCheck(const CheckArgs& a) {
   const bool color = !a.no_color && ::isatty(STDOUT_FILENO);
   judge::RunOptions options;
   options.program = {program.string(), a.args, a.files, a.env};
-  options.timeout = std::chrono::milliseconds(static_cast<int64_t>(a.timeout_seconds * 1000));
+  options.timeout = *timeout;
   options.max_item_size = max_item_size;
   options.extra_params_given = !a.params.empty();
   options.verbose = a.verbose;

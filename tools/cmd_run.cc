@@ -5,6 +5,7 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "judge/runner.h"
 #include "reference/executor/executor.h"
 #include "reference/executor/job.h"
 #include "tools/command_registry.h"
@@ -22,6 +23,7 @@ struct RunFlags {
   unsigned jobs = 0;
   std::optional<uint64_t> shuffle;
   int64_t reply_timeout_ms = 10000;
+  std::string max_item_size;  // empty: the protocol's 1 GiB (R3.2)
 };
 
 int RunCommand(const RunFlags& flags) {
@@ -31,6 +33,14 @@ int RunCommand(const RunFlags& flags) {
     return kExitUsage;
   }
   executor::RunOptions options;
+  if (!flags.max_item_size.empty()) {
+    absl::StatusOr<uint64_t> size = judge::ParseItemSize(flags.max_item_size);
+    if (!size.ok()) {
+      std::cerr << "dxt run: --max-item-size: " << size.status().message() << "\n";
+      return kExitUsage;
+    }
+    options.driver.limits.max_item_size = *size;
+  }
   options.output = flags.output;
   options.force = flags.force;
   options.pipeline = flags.pipeline;
@@ -73,8 +83,11 @@ const CommandRegistrar kRegistrar({
       sub.add_option("--shuffle", flags->shuffle,
                      "reorder reduce input pseudo-randomly with this seed (with sort: equal keys only)");
       sub.add_option("--reply-timeout-ms", flags->reply_timeout_ms,
-                     "deadline for each answer of an external program")
-          ->check(CLI::PositiveNumber);
+                     "deadline for each answer of an external program (1 to 86400000, one day)")
+          ->check(CLI::Range(int64_t{1}, int64_t{judge::kMaxTimeout.count()}));
+      sub.add_option("--max-item-size", flags->max_item_size,
+                     "largest key or value a program may write: a count or K/M/G suffix "
+                     "(default 1G, as Disco; at most 4 GiB - 1)");
       sub.add_flag("--strict", flags->strict,
                    "fail a task on a stderr line without **<MSG>/**<ERR> prefix (R7.3); by "
                    "default it is a warning and the task goes on, as in Disco");

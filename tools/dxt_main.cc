@@ -1,6 +1,11 @@
 // The `dxt` executable: dispatches to the self-registered subcommands (see command_registry.h).
-#include <csignal>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "CLI/CLI.hpp"
@@ -43,7 +48,32 @@ int Main(int argc, char** argv) {
   return kExitUsage;
 }
 
+// The one check of stdout for every command: whatever a command printed (std::cout, stdio or
+// write(2)), a write that failed (a full disk, a closed pipe) makes the exit non-zero, 2, with
+// the reason on stderr. Buffered text is flushed here, so late errors are caught too.
+int FinishStdout(int code) {
+  errno = 0;
+  std::cout.flush();
+  bool ok = static_cast<bool>(std::cout);
+  int error = ok ? 0 : errno;
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    ok = false;
+    if (error == 0) error = errno;
+  }
+  if (ok && ::close(STDOUT_FILENO) != 0 && errno != EBADF) {
+    ok = false;
+    error = errno;
+  }
+  if (ok) return code;
+  std::cerr << "dxt: cannot write to stdout" << (error != 0 ? ": " : "")
+            << (error != 0 ? std::strerror(error) : "") << "\n";
+  return kExitUsage;
+}
+
 }  // namespace
 }  // namespace dxt::tools
 
-int main(int argc, char** argv) { return dxt::tools::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return dxt::tools::FinishStdout(dxt::tools::Main(argc, argv));
+}

@@ -59,6 +59,11 @@ absl::Status ProgramTaskStatus(const absl::Status& own_error,
   return s;
 }
 
+// Program text and input labels, escaped like dxt check's excerpts (printable ASCII as is,
+// everything else \n, \xHH, ...): an ESC, OSC or C1 byte must not reach the terminal raw, and
+// every message stays one line.
+std::string Printable(std::string_view bytes) { return absl::CHexEscape(Av(bytes)); }
+
 // A failed task is never a usage error: FailedPrecondition (the harness's code for a protocol
 // violation) would make `dxt run` exit 2, the code RunJob reserves for usage.
 absl::Status Annotate(const absl::Status& s, const std::string& task) {
@@ -110,6 +115,7 @@ class JobRunner {
   absl::Status RunExternalReduce(const std::string& label, ConcatReader& input,
                                  FramedWriter& out, uint64_t* count);
   harness::LogSink TaskLog(const std::string& label, std::string* first_err);
+  std::vector<std::string> NeededPaths() const;
   absl::StatusOr<uint32_t> PartitionOf(std::string_view key) const;
   void Status(const std::string& label, uint64_t i, const char* what, bool done);
   std::string Intermediate(size_t map, uint32_t part) const {
@@ -169,9 +175,10 @@ void JobRunner::Status(const std::string& label, uint64_t i, const char* what, b
   }
 }
 
+// Program text reaches the terminal through Printable.
 harness::LogSink JobRunner::TaskLog(const std::string& label, std::string* first_err) {
   return [this, label, first_err](const codec::LogLine& line) {
-    const std::string text(line.text);
+    const std::string text = Printable(line.text);
     switch (line.kind) {
       case codec::LogKind::kMsg:
         Log(absl::StrCat("[", label, "] ", text));
@@ -184,11 +191,11 @@ harness::LogSink JobRunner::TaskLog(const std::string& label, std::string* first
         // Disco forwards such a line and the task goes on (external.py parse_message).
         Log(absl::StrCat("[", label, "] warning: stderr line without **<MSG>/**<ERR> prefix (R7.3",
                          options_.strict_stderr ? "; fails the task under --strict" : "; ignored, as Disco",
-                         "): ", absl::CHexEscape(Av(line.raw))));
+                         "): ", Printable(line.raw)));
         break;
       default:
         Log(absl::StrCat("[", label, "] warning: stderr line without a final newline (R7.3): ",
-                         absl::CHexEscape(Av(line.raw))));
+                         Printable(line.raw)));
     }
   };
 }
@@ -226,8 +233,7 @@ absl::Status JobRunner::RunExternalMap(const std::string& label, EntryReader& re
 
 absl::Status JobRunner::MapTask(size_t i) {
   const JobInput& input = job_.inputs[i];
-  // The spec may be raw:// data with any byte: escaped, so every message stays one line.
-  const std::string spec = absl::CHexEscape(Av(input.spec));
+  const std::string spec = Printable(input.spec);
   const std::string label = absl::StrCat("map:", i, " input=", spec);
   const std::string task = absl::StrCat("map task ", i, " (input ", spec, ", ",
                                         job_.map.present() ? job_.map.Name() : "no map", ")");
@@ -408,13 +414,27 @@ absl::Status JobRunner::ReduceTask(size_t index) {
   return absl::OkStatus();
 }
 
+// Everything the job reads: --force must never delete one of these with an old output.
+std::vector<std::string> JobRunner::NeededPaths() const {
+  std::vector<std::string> paths;
+  if (!job_.job_file.empty()) paths.push_back(job_.job_file);
+  for (const JobInput& in : job_.inputs) {
+    if (in.kind != JobInput::Kind::kRaw) paths.push_back(in.path);
+  }
+  for (const Stage* stage : {&job_.map, &job_.reduce}) {
+    if (!stage->program.empty()) paths.push_back(stage->program);
+    paths.insert(paths.end(), stage->files.begin(), stage->files.end());
+  }
+  return paths;
+}
+
 absl::StatusOr<JobResult> JobRunner::Run() {
   const std::string target = options_.output.empty() ? job_.output : options_.output;
   if (target.empty()) {
     return absl::FailedPreconditionError(
         "no output directory: set \"output\" in the job file or pass --output");
   }
-  absl::StatusOr<OutputStaging> staging = OutputStaging::Create(target, options_.force);
+  absl::StatusOr<OutputStaging> staging = OutputStaging::Create(target, options_.force, NeededPaths());
   if (!staging.ok()) return staging.status();
   out_dir_ = staging->dir();
   work_dir_ = out_dir_ + "/.work";

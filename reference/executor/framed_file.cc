@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -47,6 +48,15 @@ absl::StatusOr<std::unique_ptr<ByteReader>> ByteReader::Open(const std::string& 
   return r;
 }
 
+std::unique_ptr<ByteReader> ByteReader::Adopt(int fd, std::string name, size_t buffer_size) {
+  std::unique_ptr<ByteReader> r(new ByteReader());
+  r->path_ = std::move(name);
+  r->fd_ = fd;
+  r->capacity_ = std::max<size_t>(buffer_size, 4096);
+  r->buffer_ = std::make_unique<char[]>(r->capacity_);
+  return r;
+}
+
 ByteReader::~ByteReader() {
   if (fd_ >= 0) ::close(fd_);
 }
@@ -57,7 +67,7 @@ absl::Status ByteReader::Fill() {
   while (true) {
     const ssize_t n = ::read(fd_, buffer_.get(), capacity_);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Errno("read", path_);
+    if (n < 0) return Errno("cannot read", path_);
     if (n == 0) eof_ = true;
     end_ = static_cast<size_t>(n);
     return absl::OkStatus();
@@ -75,6 +85,14 @@ absl::StatusOr<size_t> ByteReader::Append(std::string* out, size_t n) {
     got += take;
   }
   return got;
+}
+
+absl::StatusOr<size_t> ByteReader::AppendAvailable(std::string* out, size_t n) {
+  if (absl::Status s = Fill(); !s.ok()) return s;
+  const size_t take = std::min(n, end_ - begin_);
+  out->append(buffer_.get() + begin_, take);
+  begin_ += take;
+  return take;
 }
 
 absl::StatusOr<bool> ByteReader::ReadLine(std::string* line) {
@@ -121,6 +139,7 @@ absl::Status FramedWriter::Add(std::string_view key, std::string_view value) {
     bytes_ += buffer_.size() - before;
     return buffer_.size() >= kWriteChunk ? FlushBuffer() : absl::OkStatus();
   }
+  if (key.size() + value.size() >= kWriteChunk) return AddLarge(key, value);
   if (absl::Status s = codec::AppendPair(&buffer_, key, value); !s.ok()) return s;
   ++pairs_;
   bytes_ += codec::PairFrameSize(key, value);
@@ -128,19 +147,41 @@ absl::Status FramedWriter::Add(std::string_view key, std::string_view value) {
   return absl::OkStatus();
 }
 
-absl::Status FramedWriter::FlushBuffer() {
-  if (buffer_.empty()) return absl::OkStatus();
-  if (md_ctx_ != nullptr) {
-    EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_ctx_), buffer_.data(), buffer_.size());
+// A pair of a MiB or more is written from the caller's views, never copied: a 1 GiB item costs
+// no second GiB here.
+absl::Status FramedWriter::AddLarge(std::string_view key, std::string_view value) {
+  if (key.size() > UINT32_MAX || value.size() > UINT32_MAX) {
+    return absl::InvalidArgumentError(absl::StrCat(path_, ": an item over 4 GiB cannot be framed"));
   }
-  for (size_t done = 0; done < buffer_.size();) {
-    const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+  if (absl::Status s = FlushBuffer(); !s.ok()) return s;
+  for (std::string_view item : {key, value}) {
+    buffer_.clear();
+    codec::AppendU32(&buffer_, static_cast<uint32_t>(item.size()));
+    if (absl::Status s = WriteOut(buffer_); !s.ok()) return s;
+    if (absl::Status s = WriteOut(item); !s.ok()) return s;
+  }
+  buffer_.clear();
+  ++pairs_;
+  bytes_ += codec::PairFrameSize(key, value);
+  return absl::OkStatus();
+}
+
+absl::Status FramedWriter::WriteOut(std::string_view data) {
+  if (md_ctx_ != nullptr) EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_ctx_), data.data(), data.size());
+  for (size_t done = 0; done < data.size();) {
+    const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Errno("write to", path_);
     done += static_cast<size_t>(n);
   }
-  buffer_.clear();
   return absl::OkStatus();
+}
+
+absl::Status FramedWriter::FlushBuffer() {
+  if (buffer_.empty()) return absl::OkStatus();
+  absl::Status s = WriteOut(buffer_);
+  buffer_.clear();
+  return s;
 }
 
 absl::Status FramedWriter::Close() {
@@ -163,19 +204,52 @@ absl::Status FramedWriter::Close() {
   return s;
 }
 
-absl::StatusOr<std::unique_ptr<FramedReader>> FramedReader::Open(const std::string& path,
-                                                                 size_t buffer_size,
-                                                                 codec::Limits limits) {
+absl::StatusOr<std::unique_ptr<FramedReader>> FramedReader::Open(
+    const std::string& path, size_t buffer_size, codec::Limits limits,
+    std::optional<FramedFileDigest> expect) {
   std::unique_ptr<FramedReader> r(new FramedReader());
   r->path_ = path;
   r->limits_ = limits;
   absl::StatusOr<std::unique_ptr<ByteReader>> in = ByteReader::Open(path, buffer_size);
   if (!in.ok()) return in.status();
   r->in_ = std::move(*in);
+  if (expect) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return Errno("cannot stat", path);
+    if (static_cast<uint64_t>(st.st_size) != expect->bytes) {
+      return absl::DataLossError(absl::StrCat(path, ": size ", st.st_size, " bytes, its index says ",
+                                              expect->bytes, " (truncated or changed)"));
+    }
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+    r->md_ctx_ = ctx;
+    r->expect_ = std::move(expect);
+  }
   return r;
 }
 
-FramedReader::~FramedReader() = default;
+FramedReader::~FramedReader() {
+  if (md_ctx_ != nullptr) EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(md_ctx_));
+}
+
+absl::Status FramedReader::VerifyAtEnd() {
+  if (!expect_) return absl::OkStatus();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(md_ctx_), digest, &len);
+  const std::string sha256 = Hex(digest, len);
+  std::string why;
+  if (pairs_ != expect_->pairs) {
+    why = absl::StrCat(pairs_, " pairs, its index says ", expect_->pairs);
+  } else if (offset_ != expect_->bytes) {
+    why = absl::StrCat(offset_, " bytes, its index says ", expect_->bytes);
+  } else if (sha256 != expect_->sha256) {
+    why = absl::StrCat("sha256 ", sha256, ", its index says ", expect_->sha256);
+  }
+  expect_.reset();  // verified once
+  if (why.empty()) return absl::OkStatus();
+  return absl::DataLossError(absl::StrCat(path_, ": ", why, " (the file was changed after dxt run wrote it)"));
+}
 
 absl::StatusOr<bool> FramedReader::ReadString(std::string* out, const char* what,
                                               bool at_pair_start) {
@@ -185,6 +259,7 @@ absl::StatusOr<bool> FramedReader::ReadString(std::string* out, const char* what
   absl::StatusOr<size_t> got = in_->Append(&prefix, codec::kLengthPrefixSize);
   if (!got.ok()) return got.status();
   offset_ += *got;
+  if (md_ctx_ != nullptr) EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_ctx_), prefix.data(), *got);
   if (*got == 0 && at_pair_start) return false;
   if (*got < codec::kLengthPrefixSize) {
     return absl::DataLossError(absl::StrCat(path_, ": offset ", start, ": file ends inside pair ",
@@ -203,6 +278,7 @@ absl::StatusOr<bool> FramedReader::ReadString(std::string* out, const char* what
     absl::StatusOr<size_t> n = in_->Append(out, want);
     if (!n.ok()) return n.status();
     offset_ += *n;
+    if (md_ctx_ != nullptr) EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_ctx_), out->data() + have, *n);
     if (*n < want) {
       return absl::DataLossError(absl::StrCat(path_, ": offset ", start, ": file ends inside pair ",
                                               pairs_, " (", what, ": have ", out->size(), " of ",
@@ -214,6 +290,9 @@ absl::StatusOr<bool> FramedReader::ReadString(std::string* out, const char* what
 
 absl::StatusOr<bool> FramedReader::Next(std::string* key, std::string* value) {
   absl::StatusOr<bool> k = ReadString(key, "key", /*at_pair_start=*/true);
+  if (k.ok() && !*k) {
+    if (absl::Status s = VerifyAtEnd(); !s.ok()) return s;
+  }
   if (!k.ok() || !*k) return k;
   absl::StatusOr<bool> v = ReadString(value, "value", /*at_pair_start=*/false);
   if (!v.ok()) return v.status();

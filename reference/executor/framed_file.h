@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,12 +24,18 @@ class ByteReader {
   // NotFound when `path` cannot be opened.
   static absl::StatusOr<std::unique_ptr<ByteReader>> Open(const std::string& path,
                                                           size_t buffer_size = 1 << 20);
+  // Reads an already open descriptor (stdin, say), named `name` in errors; closes it at the end.
+  static std::unique_ptr<ByteReader> Adopt(int fd, std::string name, size_t buffer_size = 1 << 20);
   ~ByteReader();
   ByteReader(const ByteReader&) = delete;
   ByteReader& operator=(const ByteReader&) = delete;
 
-  // Appends up to `n` bytes to `out`; fewer only at end of file. Internal on a read error.
+  // Appends up to `n` bytes to `out`; fewer only at end of file. Internal on a read error (EIO,
+  // EISDIR, ...): a read error is never taken for the end of the file.
   absl::StatusOr<size_t> Append(std::string* out, size_t n);
+  // Appends what is available, at most `n` bytes and at least 1, waiting only when nothing is;
+  // 0 at end of file. For streams (a pipe on stdin) that must be handled as they arrive.
+  absl::StatusOr<size_t> AppendAvailable(std::string* out, size_t n);
   // Replaces `line` with the next line including its "\n" (the last line may lack it); false at
   // end of file. Lines may hold any byte, NUL included.
   absl::StatusOr<bool> ReadLine(std::string* line);
@@ -71,6 +78,8 @@ class FramedWriter {
  private:
   FramedWriter() = default;
   absl::Status FlushBuffer();
+  absl::Status AddLarge(std::string_view key, std::string_view value);
+  absl::Status WriteOut(std::string_view data);  // hashes and writes
 
   std::string path_;
   int fd_ = -1;
@@ -82,14 +91,23 @@ class FramedWriter {
   std::unique_ptr<codec::DiscoStreamEncoder> disco_;  // set when writing Disco's format
 };
 
+// What an output index promises about one part file (OutputFile in output.h).
+struct FramedFileDigest {
+  uint64_t pairs = 0;
+  uint64_t bytes = 0;
+  std::string sha256;  // lowercase hex
+};
+
 // Reads pair frames back one at a time.
 class FramedReader {
  public:
   // NotFound when `path` cannot be opened. `buffer_size` is the read buffer (merge fan-in uses
-  // small ones).
-  static absl::StatusOr<std::unique_ptr<FramedReader>> Open(const std::string& path,
-                                                            size_t buffer_size = 1 << 20,
-                                                            codec::Limits limits = {});
+  // small ones). With `expect`, the file is verified against it while it is read: DataLoss
+  // naming the file and what differs when its size differs (at Open), or when at its end the pair
+  // count or SHA-256 differs (Next fails instead of answering false).
+  static absl::StatusOr<std::unique_ptr<FramedReader>> Open(
+      const std::string& path, size_t buffer_size = 1 << 20, codec::Limits limits = {},
+      std::optional<FramedFileDigest> expect = std::nullopt);
   ~FramedReader();
   FramedReader(const FramedReader&) = delete;
   FramedReader& operator=(const FramedReader&) = delete;
@@ -105,6 +123,7 @@ class FramedReader {
  private:
   FramedReader() = default;
   absl::StatusOr<bool> ReadString(std::string* out, const char* what, bool at_pair_start);
+  absl::Status VerifyAtEnd();
 
   std::string path_;
   std::unique_ptr<ByteReader> in_;
@@ -112,6 +131,8 @@ class FramedReader {
   codec::Limits limits_;
   uint64_t offset_ = 0;
   uint64_t pairs_ = 0;
+  std::optional<FramedFileDigest> expect_;
+  void* md_ctx_ = nullptr;  // EVP_MD_CTX* hashing what was read, with expect_
 };
 
 }  // namespace dxt::executor

@@ -29,7 +29,8 @@ absl::StatusOr<std::unique_ptr<EntryReader>> EntryReader::Open(const JobInput& i
     return r;
   }
   if (r->framed_) {
-    absl::StatusOr<std::unique_ptr<FramedReader>> f = FramedReader::Open(input.path);
+    absl::StatusOr<std::unique_ptr<FramedReader>> f =
+        FramedReader::Open(input.path, 1 << 20, codec::Limits{}, input.digest);
     if (!f.ok()) return f.status();
     r->framed_file_ = std::move(*f);
     return r;

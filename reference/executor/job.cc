@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "codec/param_block.h"
+#include "codec/strict_json.h"
 #include "nlohmann/json.hpp"
 #include "reference/executor/absl_compat.h"
 #include "reference/executor/output.h"
@@ -51,6 +52,7 @@ class Parser {
     fs::path p(path);
     return (p.is_absolute() ? p : fs::path(base_dir_) / p).lexically_normal().string();
   }
+  absl::Status RequireRegularFile(const std::string& path, const std::string& field) const;
   absl::Status ParseInputs(const Json& j, JobSpec* job);
   absl::Status ParseStage(const Json& j, const std::string& field, Stage* stage);
   absl::Status ParseProgram(const Json& j, const std::string& field, Stage* stage);
@@ -60,6 +62,24 @@ class Parser {
   std::string origin_;
   std::string base_dir_;
 };
+
+// NotFound when nothing is at `path`; InvalidArgument naming the kind when it is not a regular
+// file (a FIFO would block or be read once, a device never ends).
+absl::Status Parser::RequireRegularFile(const std::string& path, const std::string& field) const {
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (fs::is_regular_file(st)) return absl::OkStatus();
+  if (!fs::exists(st)) {
+    return absl::NotFoundError(absl::StrCat(origin_, ": field \"", field, "\": no such file: ", path,
+                                            ec ? absl::StrCat(" (", ec.message(), ")") : ""));
+  }
+  const char* kind = fs::is_fifo(st)               ? "a FIFO"
+                     : fs::is_character_file(st)   ? "a character device"
+                     : fs::is_block_file(st)       ? "a block device"
+                     : fs::is_socket(st)           ? "a socket"
+                                                   : "not a regular file";
+  return Err(field, absl::StrCat(path, " is ", kind, "; inputs must be regular files"));
+}
 
 absl::Status Parser::ParseInputs(const Json& j, JobSpec* job) {
   if (!j.contains("input")) return Err("input", "missing (a list; it may be empty)");
@@ -71,7 +91,7 @@ absl::Status Parser::ParseInputs(const Json& j, JobSpec* job) {
     const std::string spec = in[i].get<std::string>();
     if (spec.rfind("raw://", 0) == 0) {
       if (job->reader == Reader::kChain) return Err(field, "map_reader \"chain\" needs job output directories");
-      job->inputs.push_back({JobInput::Kind::kRaw, spec, "", spec.substr(6)});
+      job->inputs.push_back({JobInput::Kind::kRaw, spec, "", spec.substr(6), false, std::nullopt});
       continue;
     }
     const std::string path = Resolve(spec);
@@ -83,17 +103,16 @@ absl::Status Parser::ParseInputs(const Json& j, JobSpec* job) {
       }
       for (const OutputFile& f : index->files) {
         job->inputs.push_back({JobInput::Kind::kJobOutput, absl::StrCat(spec, "/", f.file),
-                               (fs::path(path) / f.file).string(), "", index->disco_parts});
+                               (fs::path(path) / f.file).string(), "", index->disco_parts,
+                               FramedFileDigest{f.pairs, f.bytes, f.sha256}});
       }
       continue;
     }
-    if (!fs::is_regular_file(path, ec)) {
-      return absl::NotFoundError(absl::StrCat(origin_, ": field \"", field, "\": no such file: ", path));
-    }
+    if (absl::Status s = RequireRegularFile(path, field); !s.ok()) return s;
     if (job->reader == Reader::kChain) {
       return Err(field, absl::StrCat("map_reader \"chain\" needs a job output directory, ", path, " is a file"));
     }
-    job->inputs.push_back({JobInput::Kind::kFile, spec, path, ""});
+    job->inputs.push_back({JobInput::Kind::kFile, spec, path, "", false, std::nullopt});
   }
   return absl::OkStatus();
 }
@@ -128,8 +147,8 @@ absl::Status Parser::ParseProgram(const Json& j, const std::string& field, Stage
         continue;
       }
       std::string path = Resolve(s);
-      if (!fs::is_regular_file(path, ec)) {
-        return absl::NotFoundError(absl::StrCat(origin_, ": field \"", field, ".files[", i, "]\": no such file: ", path));
+      if (absl::Status st = RequireRegularFile(path, absl::StrCat(field, ".files[", i, "]")); !st.ok()) {
+        return st;
       }
       stage->files.push_back(std::move(path));
     }
@@ -332,24 +351,9 @@ absl::StatusOr<uint64_t> ParseBufferSize(std::string_view text) {
 
 absl::StatusOr<JobSpec> ParseJob(std::string_view json_text, const std::string& origin,
                                  const std::string& base_dir) {
-  Json j;
-  try {
-    j = Json::parse(json_text);
-  } catch (const Json::parse_error& e) {
-    // Report line:column from the byte position, as editors count them.
-    size_t line = 1, column = 1;
-    const size_t end = std::min<size_t>(e.byte == 0 ? 0 : e.byte - 1, json_text.size());
-    for (size_t i = 0; i < end; ++i) {
-      if (json_text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    return absl::InvalidArgumentError(absl::StrCat(origin, ":", line, ":", column, ": malformed JSON: ", e.what()));
-  }
-  return Parser(origin, base_dir).Parse(j);
+  absl::StatusOr<Json> j = codec::ParseStrictJson(json_text, origin);
+  if (!j.ok()) return j.status();
+  return Parser(origin, base_dir).Parse(*j);
 }
 
 absl::StatusOr<JobSpec> LoadJobFile(const std::string& path) {
@@ -358,7 +362,9 @@ absl::StatusOr<JobSpec> LoadJobFile(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   const fs::path dir = fs::absolute(fs::path(path)).parent_path();
-  return ParseJob(text.str(), path, dir.string());
+  absl::StatusOr<JobSpec> job = ParseJob(text.str(), path, dir.string());
+  if (job.ok()) job->job_file = fs::absolute(fs::path(path)).lexically_normal().string();
+  return job;
 }
 
 }  // namespace dxt::executor

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "reference/executor/framed_file.h"
 
 namespace dxt::executor {
 
@@ -22,6 +23,7 @@ struct JobInput {
   std::string path;  // kFile / kJobOutput: resolved path of the file read
   std::string data;  // kRaw: the bytes after "raw://"
   bool disco = false;  // kJobOutput: the part is in Disco's result format (index "part_format")
+  std::optional<FramedFileDigest> digest;  // kJobOutput: what the index promises, verified on read
 };
 
 // How an input's bytes become entries: "lines" (key empty, each line keeps its "\n"), "kv"
@@ -52,6 +54,7 @@ struct RangePartition {
 struct JobSpec {
   std::string name;
   std::string job_dir;                 // directory of the job file; relative paths resolve here
+  std::string job_file;                // the job file (LoadJobFile); empty for ParseJob
   std::vector<JobInput> inputs;
   Reader reader = Reader::kLines;
   Stage map;                           // !present(): reduce-only job

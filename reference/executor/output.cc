@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <sstream>
 
@@ -88,10 +89,70 @@ absl::StatusOr<OutputIndex> ReadOutputIndex(const std::string& dir) {
   return index;
 }
 
-absl::StatusOr<OutputStaging> OutputStaging::Create(const std::string& final_dir, bool force) {
+namespace {
+
+// True when `inner` is `outer` or lies below it (both absolute and normal).
+bool IsWithin(const fs::path& inner, const fs::path& outer) {
+  auto i = inner.begin();
+  for (auto o = outer.begin(); o != outer.end(); ++o, ++i) {
+    if (o->empty()) continue;  // a trailing separator
+    if (i == inner.end() || *i != *o) return false;
+  }
+  return true;
+}
+
+fs::path Canonical(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::absolute(path), ec);
+  return ec ? fs::absolute(path).lexically_normal() : p;
+}
+
+// Whether --force may delete `target`: only a directory that a dxt run provably wrote (its
+// index.json lists every entry) and that holds nothing the job itself needs.
+absl::Status CheckReplaceable(const fs::path& target, const std::vector<std::string>& keep) {
+  const fs::path real = Canonical(target.string());
+  for (const std::string& k : keep) {
+    if (IsWithin(Canonical(k), real)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "output ", target.string(), " holds ", k, ", which this job needs: --force will not replace it"));
+    }
+  }
+  absl::StatusOr<OutputIndex> index = ReadOutputIndex(target.string());
+  if (!index.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "output ", target.string(), " exists and is not a dxt job output (", index.status().message(),
+        "): --force replaces only a directory written by dxt run"));
+  }
+  std::set<std::string> listed = {kIndexFileName};
+  for (const OutputFile& f : index->files) listed.insert(f.file);
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(target, ec)) {
+    const std::string name = e.path().filename().string();
+    if (!listed.count(name)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "output ", target.string(), " holds ", name, ", which its ", kIndexFileName,
+          " does not list: not replacing a directory dxt run did not write wholly (remove it yourself)"));
+    }
+  }
+  if (ec) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("output ", target.string(), ": cannot list it: ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<OutputStaging> OutputStaging::Create(const std::string& final_dir, bool force,
+                                                    const std::vector<std::string>& keep) {
   fs::path target = fs::absolute(fs::path(final_dir)).lexically_normal();
   if (!target.has_filename()) target = target.parent_path();
   std::error_code ec;
+  if (!fs::is_directory(target.parent_path(), ec)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "output ", target.string(), ": parent directory ", target.parent_path().string(),
+        " does not exist (dxt run does not create it)"));
+  }
   if (fs::exists(fs::symlink_status(target, ec))) {
     if (!fs::is_directory(fs::symlink_status(target, ec))) {
       return absl::FailedPreconditionError(absl::StrCat("output ", target.string(), " exists and is not a directory"));
@@ -100,8 +161,8 @@ absl::StatusOr<OutputStaging> OutputStaging::Create(const std::string& final_dir
       return absl::FailedPreconditionError(
           absl::StrCat("output ", target.string(), " already exists (use --force to replace it)"));
     }
+    if (absl::Status s = CheckReplaceable(target, keep); !s.ok()) return s;
   }
-  fs::create_directories(target.parent_path(), ec);
   std::string tmpl = target.string() + ".tmp-XXXXXX";
   if (mkdtemp(tmpl.data()) == nullptr) {
     return absl::InternalError(absl::StrCat("cannot create ", tmpl, ": ", std::strerror(errno)));

@@ -52,9 +52,17 @@ absl::StatusOr<OutputIndex> ReadOutputIndex(const std::string& dir);
 // Stages an output directory next to its final place and commits it atomically.
 class OutputStaging {
  public:
-  // FailedPrecondition when `final_dir` exists and !force (or exists and is not a directory);
+  // FailedPrecondition, naming the path and why, when:
+  //  - `final_dir`'s parent directory does not exist (it is never created: a failed job must not
+  //    leave directories behind);
+  //  - `final_dir` exists and !force, or exists and is not a directory;
+  //  - with force, `final_dir` is not provably a dxt job output: it has no valid index.json, or
+  //    holds an entry its index does not list;
+  //  - with force, `final_dir` holds one of `keep` (the job file, inputs, programs) or is inside
+  //    it (`"output": "."` next to the job file).
   // Internal when the staging directory cannot be created.
-  static absl::StatusOr<OutputStaging> Create(const std::string& final_dir, bool force);
+  static absl::StatusOr<OutputStaging> Create(const std::string& final_dir, bool force,
+                                              const std::vector<std::string>& keep = {});
   OutputStaging(OutputStaging&& other) noexcept;
   OutputStaging& operator=(OutputStaging&&) = delete;
   ~OutputStaging();  // removes the staging directory unless committed
