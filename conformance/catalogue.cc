@@ -76,6 +76,20 @@ std::string Fill(const Generator& g, size_t size, const std::string& prefix, uin
   return out;
 }
 
+// The program's own parameters (--params) first, then the case's entries in their order, so
+// the entry a case is about keeps its place (2.5.5: the empty value stays last, right before the
+// pair that starts with whitespace). A key the case defines keeps the case's value.
+codec::ParamDict ExtraParamsFirst(const codec::ParamDict& extra, const codec::ParamDict& own) {
+  codec::ParamDict out;
+  for (const auto& kv : extra) {
+    bool own_key =
+        std::any_of(own.begin(), own.end(), [&](const auto& o) { return o.first == kv.first; });
+    if (!own_key) out.push_back(kv);
+  }
+  out.insert(out.end(), own.begin(), own.end());
+  return out;
+}
+
 }  // namespace
 
 bool IdLess(std::string_view a, std::string_view b) {
@@ -163,7 +177,7 @@ judge::Case Materialise(const Entry& e, Mode mode, const MaterialiseOptions& opt
   } else {
     c.params = GenerateParams(e.params);
   }
-  c.input = GenerateInput(e.input);
+  c.input = InputInDomain(e, mode, options.domain);
   c.delivery = mode == Mode::kMap ? e.delivery : judge::Delivery::kLockstep;
   c.policy = options.strict && e.policy == Policy::kNonStrict ? Policy::kStrict : e.policy;
   c.params_probe = e.params_probe;
@@ -173,7 +187,10 @@ judge::Case Materialise(const Entry& e, Mode mode, const MaterialiseOptions& opt
     c.expect.output = c.input;
     c.expect.multiset = false;
   }
-  if (!options.extra_params.empty()) {
+  if (!options.extra_params.empty() && c.fixed_params && !c.raw_params) {
+    c.params = ExtraParamsFirst(options.extra_params, c.params);
+    c.fixed_params = false;  // merged: the harness must not skip it for --params
+  } else if (!options.extra_params.empty()) {
     std::vector<judge::Case> one{std::move(c)};
     judge::MergeParams(options.extra_params, &one);
     c = std::move(one.front());
@@ -201,6 +218,7 @@ const std::vector<Entry>& Catalogue() {
     for (Entry& e : *v)
       for (const char* id : kQuietEntries)
         if (e.id == id) e.quiet = true;
+    ApplyDomainNeeds(v);
     return v;
   }();
   return *table;

@@ -10,11 +10,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "codec/param_block.h"
+#include "conformance/domain.h"
 #include "judge/case.h"
 
 namespace dxt::conformance {
@@ -69,8 +72,20 @@ struct Chunking {
   std::chrono::milliseconds chunk_pause{0};  // between two writes of one pair
   std::chrono::milliseconds pair_pause{0};   // before each pair (and before the first)
   uint64_t seed = 1;
-  bool first_pause_only = false;             // pair_pause before the first pair only
+  bool first_pause_only = false;  // pair_pause before the first pair only
   bool active() const { return max_chunk > 0 || chunk_pause.count() > 0 || pair_pause.count() > 0; }
+};
+
+// What a case needs from the bytes of its keys (or values) when the program declares an input
+// domain (--values, --input-sample; conformance/domain.h). Without a declaration the catalogue's
+// own bytes are sent whatever the need.
+enum class DomainNeed {
+  kShape,  // incidental bytes: drawn from the domain, each of the catalogue's size when the domain
+           // has members of that size, else of the nearest size it has
+  kSizes,  // the sizes are the point (empty, 1 MiB, 64 KiB + 1): drawn at exactly those sizes;
+           // SKIPPED "outside the declared domain" when the domain has no member of one of them
+  kBytes,  // the exact bytes are the point (every byte value, NUL, text that looks like a frame):
+           // sent unchanged when the domain holds every one, else SKIPPED
 };
 
 struct Entry {
@@ -85,11 +100,15 @@ struct Entry {
   Policy policy = Policy::kStrict;
   std::string policy_reason;  // why a case is NON-STRICT / INFORMATIONAL
   bool params_probe = false;  // see judge::Case::params_probe
-  bool fixed_params = false;  // --params is not merged (the case needs its exact block)
-  bool heavy = false;         // tens of MiB in flight: the runner limits how many run at once
+  // The case needs its entries in place (an empty value last): --params entries go before them
+  // instead of being merged in (MaterialiseOptions::extra_params).
+  bool fixed_params = false;
+  bool heavy = false;  // tens of MiB in flight: the runner limits how many run at once
   // Runs with the harness's quiet periods (a list before input, an extra list after the last
   // pair, an exit with input unread need time to show); other cases run without them.
   bool quiet = false;
+  DomainNeed key_need = DomainNeed::kShape;  // see DomainNeed
+  DomainNeed value_need = DomainNeed::kShape;
 };
 
 // The whole catalogue, in ID order (sections 1-8). Static storage. IDs are unique.
@@ -99,10 +118,23 @@ const std::vector<Entry>& Catalogue();
 std::vector<Mode> ModesOf(const Entry& e);
 
 struct MaterialiseOptions {
-  bool identity = false;          // --expect identity: the program echoes pairs unchanged
-  bool strict = false;            // --strict: NON-STRICT becomes FAILED
-  codec::ParamDict extra_params;  // --params, merged unless the entry has fixed_params
+  bool identity = false;  // --expect identity: the program echoes pairs unchanged
+  bool strict = false;    // --strict: NON-STRICT becomes FAILED
+  // --params: merged into every dictionary (later keys override); an entry with fixed_params
+  // gets them first, before its own entries, which keep their order and values.
+  codec::ParamDict extra_params;
+  InputDomain domain;  // --values / --input-sample; undeclared = the catalogue's bytes
 };
+
+// Why a case of `e` in `mode` cannot run in `domain`: "outside the declared domain: ..." naming
+// the pair, the key or value and what the domain holds; nullopt when it can (always, for an
+// undeclared domain). Generates the input only for entries that need exact bytes.
+std::optional<std::string> OutsideDomain(const Entry& e, Mode mode, const InputDomain& domain);
+
+// The entry's input with keys and values drawn from `domain` as the entry's needs say
+// (DomainNeed), deterministically from the entry's ID and `mode`. The input itself when the domain
+// is undeclared. Call only when OutsideDomain() is nullopt.
+std::vector<OwnedPair> InputInDomain(const Entry& e, Mode mode, const InputDomain& domain);
 
 // Generates the entry's inputs and builds the case for `mode`. With `identity`, the case also
 // expects its output to equal its input byte for byte, in order (map: concatenation of the
@@ -121,6 +153,15 @@ bool IdLess(std::string_view a, std::string_view b);
 std::vector<OwnedPair> Generate(const Generator& g);
 std::vector<OwnedPair> GenerateInput(const InputSpec& spec);
 codec::ParamDict GenerateParams(const ParamSpec& spec);
+
+// The needs of the entries that have any (DomainNeed), as a table applied by Catalogue().
+struct DomainNeedEntry {
+  const char* id;
+  DomainNeed keys;
+  DomainNeed values;
+};
+std::span<const DomainNeedEntry> DomainNeeds();
+void ApplyDomainNeeds(std::vector<Entry>* entries);
 
 // Sections of the table, one file each (catalogue_<section>.cc); Catalogue() concatenates them.
 void AddLaunchEntries(std::vector<Entry>* out);   // R1

@@ -167,7 +167,8 @@ std::string RenderCaseLine(const CaseResult& c, bool color) {
   return line;
 }
 
-std::string RenderSummary(const std::vector<CaseResult>& cases, bool color) {
+std::string RenderSummary(const std::vector<CaseResult>& cases, bool color,
+                          const std::vector<bool>* unlisted) {
   auto counts = CountVerdicts(cases);
   const int flaky = CountFlaky(cases);
   std::string s = absl::StrCat("\n", cases.size(), " case(s): ", counts["OK"], " OK, ",
@@ -175,10 +176,14 @@ std::string RenderSummary(const std::vector<CaseResult>& cases, bool color) {
                                " INFORMATIONAL",
                                flaky > 0 ? absl::StrCat(" (", flaky, " FLAKY)") : "", ", ",
                                counts["FAILED"], " FAILED, ", counts["SKIPPED"], " SKIPPED\n");
-  if (counts["FAILED"] == 0) return s;
+  size_t listed = 0;
+  for (size_t i = 0; i < cases.size(); ++i)
+    listed += cases[i].verdict == Verdict::kFailed && !(unlisted && (*unlisted)[i]);
+  if (listed == 0) return s;
   absl::StrAppend(&s, color ? "\033[31mFailures:\033[0m\n" : "Failures:\n");
-  for (const auto& c : cases) {
-    if (c.verdict != Verdict::kFailed) continue;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const CaseResult& c = cases[i];
+    if (c.verdict != Verdict::kFailed || (unlisted && (*unlisted)[i])) continue;
     for (const auto& r : c.checks)
       if (r.verdict == Verdict::kFailed)
         absl::StrAppend(&s, "  ", c.id, " [", ModeName(c.mode), "] ", r.check, " (", r.rule,

@@ -36,8 +36,10 @@ std::string RenderJUnit(const ReportInfo& info, const std::vector<CaseResult>& c
 
 // One line per case (verdict coloured when `color`).
 std::string RenderCaseLine(const CaseResult& c, bool color);
-// Summary line and the failures repeated with their details.
-std::string RenderSummary(const std::vector<CaseResult>& cases, bool color);
+// Summary line and the failures repeated with their details. `unlisted[i]` (when given, one per
+// case) leaves case i's failures out of the list: a root problem reported once explains them.
+std::string RenderSummary(const std::vector<CaseResult>& cases, bool color,
+                          const std::vector<bool>* unlisted = nullptr);
 
 // XML text content / attribute escaping that keeps the document well-formed whatever the
 // bytes: markup characters as entities, control bytes and invalid UTF-8 as "\xNN" text.

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "harness/driver.h"
 
 namespace dxt::conformance {
 
@@ -56,15 +57,22 @@ absl::StatusOr<std::vector<CaseRef>> Plan(const std::vector<Entry>& entries,
 }
 
 std::string FormatList(const std::vector<Entry>& entries) {
-  size_t id_w = 0, rules_w = 0;
+  auto modes = [](const Entry& e) {
+    std::vector<std::string> names;
+    for (Mode m : ModesOf(e)) names.push_back(harness::ModeName(m));
+    return absl::StrJoin(names, ",");
+  };
+  size_t id_w = 0, modes_w = 0, rules_w = 0;
   for (const Entry& e : entries) {
     id_w = std::max(id_w, e.id.size());
+    modes_w = std::max(modes_w, modes(e).size());
     rules_w = std::max(rules_w, absl::StrJoin(e.rules, ",").size());
   }
   std::string out;
   for (const Entry& e : entries) {
-    std::string rules = absl::StrJoin(e.rules, ",");
-    absl::StrAppend(&out, e.id, std::string(id_w - e.id.size() + 2, ' '), rules,
+    std::string rules = absl::StrJoin(e.rules, ","), m = modes(e);
+    absl::StrAppend(&out, e.id, std::string(id_w - e.id.size() + 2, ' '), m,
+                    std::string(modes_w - m.size() + 2, ' '), rules,
                     std::string(rules_w - rules.size() + 2, ' '), e.title, "\n");
   }
   return out;

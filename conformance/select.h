@@ -38,8 +38,8 @@ struct Selection {
 absl::StatusOr<std::vector<CaseRef>> Plan(const std::vector<Entry>& entries,
                                           const Selection& selection);
 
-// The `--list` text: one line per entry, "id  rules  title" in aligned columns, e.g.
-// "2.3.4   R2.3         newlines in keys and values". Modes are not listed (see --list-rules).
+// The `--list` text: one line per entry, "id  modes  rules  title" in aligned columns, e.g.
+// "2.3.4  map,reduce  R2.3  newlines in keys and values".
 std::string FormatList(const std::vector<Entry>& entries);
 
 // The IDs behind `dxt check --suite core`: a quick selection of the catalogue (not a second case

@@ -4,6 +4,7 @@
 #ifndef DXT_CONFORMANCE_SUITE_H_
 #define DXT_CONFORMANCE_SUITE_H_
 
+#include <chrono>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -19,9 +20,19 @@ struct SuiteOptions {
   // program, timeout, verbose, extra_params_given, spawn (wrapped per case for Chunking).
   // on_case is called once per finished case (after any retry), serialised, in completion order.
   judge::RunOptions run;
-  int jobs = 1;       // see DefaultJobs()
-  bool retry = true;  // retry a FAILED case once
+  int jobs = 1;  // see DefaultJobs()
+  // Retry a FAILED case once (FLAKY when the retry passes) -- unless one of its waits expired:
+  // a missed deadline is seconds late, not a race, and a retry would only wait it out again.
+  bool retry = true;
+  // Run the first planned case of each mode alone first (the smoke stage). When it FAILED with
+  // an expired wait, the later cases of that mode run with that wait shortened to kBlockedWait;
+  // a check they fail only through it is SKIPPED "blocked by <id> <mode>/<checks>", and a case
+  // with no other failure is SKIPPED as a whole. Every other failure is still reported.
+  bool smoke_first = true;
 };
+
+// The shortened wait of a blocked case (see SuiteOptions::smoke_first).
+inline constexpr std::chrono::milliseconds kBlockedWait{300};
 
 struct SuiteResult {
   // Of the first run (its checks show the failure). result.flaky: FAILED, then passed on the

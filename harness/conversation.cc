@@ -85,7 +85,7 @@ class Conversation {
 
   Wait PumpUntil(const std::function<bool()>& done, milliseconds budget, bool extend_on_progress);
   bool Absorb(const PumpEvents& ev);
-  void Expire(const std::string& what, milliseconds budget);
+  void Expire(WaitKind kind, const std::string& what, milliseconds budget);
   void Abort();
   void QueueBytes(std::string_view bytes);
   void QueuePair(const codec::PairView& pair);
@@ -132,7 +132,7 @@ Conversation::Wait Conversation::PumpUntil(const std::function<bool()>& done, mi
     if (Stopped()) return Wait::kStopped;
     auto now = io_.Now();
     if (overall_deadline_ && now >= *overall_deadline_) {
-      Expire("the whole conversation", opts_.overall_timeout);
+      Expire(WaitKind::kOverall, "the whole conversation", opts_.overall_timeout);
       Abort();
       return Wait::kStopped;
     }
@@ -178,8 +178,9 @@ bool Conversation::Absorb(const PumpEvents& ev) {
   return ev.in_written > 0 || !ev.out.empty();
 }
 
-void Conversation::Expire(const std::string& what, milliseconds budget) {
+void Conversation::Expire(WaitKind kind, const std::string& what, milliseconds budget) {
   t_->expired_waits.push_back(absl::StrCat(what, " (", budget.count(), " ms)"));
+  t_->expired_kinds.push_back(kind);
 }
 
 void Conversation::Abort() {
@@ -397,7 +398,7 @@ void Conversation::SendPairs() {
       if (PumpUntil([&] { return t_->lists_completed > i || Gone(); }, reply, false) ==
           Wait::kExpired) {
         t_->stalled_pair = i;
-        Expire(absl::StrCat("reply to pair ", i), reply);
+        Expire(WaitKind::kReply, absl::StrCat("reply to pair ", i), reply);
         break;
       }
     } else {
@@ -408,7 +409,8 @@ void Conversation::SendPairs() {
       };
       if (PumpUntil(room, reply, true) == Wait::kExpired) {
         if (IsMap()) t_->stalled_pair = t_->lists_completed;
-        Expire(IsMap() ? absl::StrCat("reply to pair ", t_->lists_completed)
+        Expire(IsMap() ? WaitKind::kReply : WaitKind::kInput,
+               IsMap() ? absl::StrCat("reply to pair ", t_->lists_completed)
                        : std::string("program to read its input"),
                reply);
         break;
@@ -428,19 +430,19 @@ void Conversation::SendPairs() {
 void Conversation::Finish() {
   const milliseconds reply = opts_.reply_timeout;
   const bool extend = !IsMap();
-  const milliseconds exit_budget = IsMap() ? opts_.exit_timeout
+  const milliseconds exit_budget = IsMap() || opts_.exact_exit_timeout ? opts_.exit_timeout
                                            : std::max(opts_.reply_timeout, opts_.exit_timeout);
   if (t_->expired_waits.empty() && !Gone()) {
     if (IsMap() && opts_.pipeline &&
         PumpUntil([&] { return t_->lists_completed >= t_->pairs_queued || Gone(); }, reply,
                   true) == Wait::kExpired) {
       t_->stalled_pair = t_->lists_completed;
-      Expire(absl::StrCat("reply to pair ", t_->lists_completed), reply);
+      Expire(WaitKind::kReply, absl::StrCat("reply to pair ", t_->lists_completed), reply);
     }
     if (t_->expired_waits.empty() &&
         PumpUntil([&] { return io_.PendingInput() == 0 || io_.input_closed() || Gone(); }, reply,
                   true) == Wait::kExpired) {
-      Expire("program to read its input", reply);
+      Expire(WaitKind::kInput, "program to read its input", reply);
     }
     if (opts_.settle.count() > 0)
       PumpUntil([&] { return io_.exited() || Stopped(); }, opts_.settle, false);
@@ -452,7 +454,7 @@ void Conversation::Finish() {
   }
   if (!Stopped()) {
     if (PumpUntil([&] { return io_.exited(); }, exit_budget, extend) == Wait::kExpired) {
-      Expire("exit after stdin was closed", exit_budget);
+      Expire(WaitKind::kExit, "exit after stdin was closed", exit_budget);
       Abort();
     } else if (io_.exited() &&
                PumpUntil([&] { return io_.out_eof() && io_.err_eof(); }, kDescendantGrace, true) ==

@@ -40,6 +40,9 @@ struct ProgramSpec {
 struct DriverOptions {
   std::chrono::milliseconds reply_timeout{10000};  // map: per result list; reduce: per progress
   std::chrono::milliseconds exit_timeout{5000};    // after stdin is closed, until exit + stdout EOF
+  // reduce waits max(reply_timeout, exit_timeout) for the exit (work after end-of-input is
+  // normal there) unless this is set: then exit_timeout alone, as in map.
+  bool exact_exit_timeout = false;
   codec::Limits limits;                            // applied to stdout decoding
   bool pipeline = false;  // map only: write ahead instead of lockstep (for conforming programs)
   bool keep_transcript = false;  // record an escaped excerpt of the exchange (bounded)

@@ -27,6 +27,10 @@ inline constexpr size_t kMaxStdinHeadBytes = 16384;
 
 enum class Mode { kMap, kReduce };
 
+// Which of the driver's waits expired (R8.2): a reply (map: the list for a pair), the program
+// reading its input, its exit after stdin was closed, or the whole conversation.
+enum class WaitKind { kReply, kInput, kExit, kOverall };
+
 struct PairWrite {
   uint64_t index = 0;
   uint64_t stdin_offset = 0;  // offset of the pair's first byte on stdin (params included)
@@ -101,6 +105,7 @@ struct Transcript {
   bool reaped = false;
   bool killed_by_driver = false;
   std::vector<std::string> expired_waits;
+  std::vector<WaitKind> expired_kinds;   // the kind of each of expired_waits, same order
   std::optional<uint64_t> stalled_pair;  // map: the pair whose reply deadline expired
   bool descendant_held_pipes = false;    // stdout/stderr open after the program exited (R6.3)
   Millis duration{};

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "codec/jsonl.h"
 #include "codec/kv_frame.h"
 #include "codec/strict_json.h"
@@ -20,9 +21,43 @@ std::string ParamBlockOf(const Case& c) {
 
 namespace {
 
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
 class ScriptReader {
  public:
   explicit ScriptReader(std::string_view source) : source_(source) {}
+
+  // A key of `v` that is none of `known` is a mistake the script's author must hear about
+  // (`"expected"` for `"expect"` would otherwise pass vacuously): names the path and the nearest
+  // known field.
+  absl::Status KnownFields(const Json& v, const std::string& where,
+                           std::initializer_list<const char*> known) const {
+    for (const auto& [key, value] : v.items()) {
+      if (std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; }))
+        continue;
+      const char* nearest = *known.begin();
+      for (const char* k : known)
+        if (EditDistance(key, k) < EditDistance(key, nearest)) nearest = k;
+      std::string hint = EditDistance(key, nearest) <= std::max<size_t>(2, key.size() / 3)
+                             ? absl::StrCat("did you mean \"", nearest, "\"?")
+                             : absl::StrCat("expected one of ", absl::StrJoin(known, ", "));
+      return Error(absl::StrCat(where, ".", key), absl::StrCat("unknown field; ", hint));
+    }
+    return absl::OkStatus();
+  }
 
   absl::Status Error(const std::string& where, const std::string& what) const {
     return absl::InvalidArgumentError(absl::StrCat(source_, ": ", where, ": ", what));
@@ -42,6 +77,7 @@ class ScriptReader {
     }
     for (const char* field : {"key", "value"})
       if (!v.contains(field)) return Error(where, absl::StrCat("missing \"", field, "\""));
+    if (absl::Status s = KnownFields(v, where, {"key", "value"}); !s.ok()) return s;
     auto k = Bytes(v["key"], where + ".key");
     if (!k.ok()) return k.status();
     auto val = Bytes(v["value"], where + ".value");
@@ -92,6 +128,8 @@ class ScriptReader {
 
   absl::Status Expect(const Json& v, const std::string& where, Expectation* e) const {
     if (!v.is_object()) return Error(where, "expected an object");
+    if (absl::Status s = KnownFields(v, where, {"output", "order", "logs", "exit"}); !s.ok())
+      return s;
     if (v.contains("output")) {
       auto out = Pairs(v["output"], where + ".output");
       if (!out.ok()) return out.status();
@@ -121,6 +159,11 @@ class ScriptReader {
   absl::StatusOr<Case> OneCase(const Json& v, size_t index) const {
     std::string where = absl::StrCat("cases[", index, "]");
     if (!v.is_object()) return Error(where, "expected an object");
+    if (absl::Status s = KnownFields(v, where,
+                                     {"id", "title", "mode", "rules", "params", "input", "delivery",
+                                      "policy", "expect"});
+        !s.ok())
+      return s;
     Case c;
     if (!v.contains("id") || !v["id"].is_string() || v["id"].get<std::string>().empty())
       return Error(where + ".id", "required non-empty string");
@@ -188,6 +231,7 @@ absl::StatusOr<std::vector<Case>> ParseScript(std::string_view json_text, std::s
   ScriptReader reader(source);
   if (!j->is_object() || !j->contains("cases") || !(*j)["cases"].is_array())
     return reader.Error("top level", "expected {\"cases\": [...]}");
+  if (absl::Status s = reader.KnownFields(*j, "top level", {"cases"}); !s.ok()) return s;
   std::vector<Case> cases;
   std::set<std::string> ids;
   const Json& arr = (*j)["cases"];

@@ -18,8 +18,9 @@ using std::chrono::milliseconds;
 DriverOptions CheckDriverOptions(const Case& c, const RunOptions& options) {
   const milliseconds timeout = options.timeout;
   DriverOptions o;
-  o.reply_timeout = timeout;
-  o.exit_timeout = timeout;
+  o.reply_timeout = options.reply_timeout.value_or(timeout);
+  o.exit_timeout = options.exit_timeout.value_or(timeout);
+  o.exact_exit_timeout = options.exit_timeout.has_value();
   // Long enough for a program to show a list before input or an exit with input unread, short
   // enough to keep a full run quick.
   o.settle = c.settle.value_or(milliseconds(100));
@@ -62,6 +63,8 @@ absl::StatusOr<CaseResult> RunCase(const Case& c, const RunOptions& options) {
   r.checks = JudgeCase(c, *t);
   r.verdict = CaseVerdict(c, r.checks);
   if (options.verbose) r.transcript = DescribeTranscript(*t);
+  r.expired = t->expired_kinds;
+  for (const harness::LogRecord& l : t->logs) r.stderr_lines.push_back(l.raw);
   return r;
 }
 

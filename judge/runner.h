@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,10 @@ struct CaseResult {
   std::string skip_reason;          // when verdict is SKIPPED
   double duration_ms = 0;
   std::string transcript;           // DescribeTranscript(), when RunOptions::verbose
+  std::vector<harness::WaitKind> expired;  // the driver's waits that expired (Transcript::expired_kinds)
+  // MSG/ERR texts and other stderr lines, as the program wrote them (capped like the transcript):
+  // what a report needs to say why a program rejected its input.
+  std::vector<std::string> stderr_lines;
 };
 
 // Default largest key or value a checked program may write (R3.2; `dxt check --max-item-size`).
@@ -46,6 +51,9 @@ inline constexpr uint64_t kMaxCheckMaxItemSize = UINT32_MAX;
 struct RunOptions {
   ProgramSpec program;
   std::chrono::milliseconds timeout{10000};  // reply deadline; also the exit deadline
+  // Overrides of `timeout` for one kind of wait: a suite shortens the wait a program has already
+  // been seen to let expire (conformance/suite.h, "blocked" cases).
+  std::optional<std::chrono::milliseconds> reply_timeout, exit_timeout;
   // Largest key or value accepted on the program's stdout; a longer one FAILS `limits` (R3.2).
   // 1 .. kMaxCheckMaxItemSize.
   uint64_t max_item_size = kDefaultCheckMaxItemSize;

@@ -192,3 +192,146 @@ TEST_F(CheckOptionsTest, FlakyCaseIsMarkedInEveryRendering) {
 }
 
 }  // namespace
+
+// Issue 11 §1: input domains end to end. The bundled word count's reduce parses its values as
+// counts: without a declaration the catalogue's bytes make it fail, and the report names that
+// root problem once with the options that fix it; with --values decimal, or a sample of its real
+// input, the whole catalogue passes in both modes. A Python word count (tests/programs/
+// wordcount_python.py, a traceback on a bad value) behaves the same.
+constexpr char kWordcount[] = DXT_BINARY_DIR "/reference/programs/wordcount";
+constexpr char kPythonWordcount[] = DXT_BINARY_DIR "/tests/programs/wordcount_python.py";
+
+// A sample of a word count's real reduce input: (word, "1") for every word of chapter 1.
+std::string WriteWordcountSample(const fs::path& dir) {
+  std::istringstream text(ReadFile(fs::path(DXT_SOURCE_DIR) / "examples/wordcount/chapter1.txt"));
+  std::ofstream out(dir / "sample.jsonl");
+  std::string word;
+  int n = 0;
+  while (text >> word) {
+    out << json{{"key", word}, {"value", n % 7 == 0 ? "3" : "1"}}.dump() << "\n";
+    ++n;
+  }
+  return (dir / "sample.jsonl").string();
+}
+
+TEST_F(CheckOptionsTest, WordcountFailsWithOneRootProblemWithoutADomain) {
+  if (!fs::exists(kWordcount)) GTEST_SKIP() << "reference wordcount is not built";
+  CheckRun r = Check(ShellQuote(kWordcount));
+  EXPECT_EQ(r.exit_code, 1) << r.out.substr(0, 2000);
+  EXPECT_THAT(r.out, HasSubstr("root problem: the program rejects the catalogue's input values"));
+  EXPECT_THAT(r.out, HasSubstr("--values decimal|words|lines"));
+  EXPECT_THAT(r.out, HasSubstr("--input-sample FILE"));
+  EXPECT_THAT(r.out, HasSubstr("is not a decimal number"));
+  // Explained failures are not listed again one by one.
+  EXPECT_THAT(r.out, Not(HasSubstr("Failures:\n  1.1.1 [reduce]")));
+}
+
+TEST_F(CheckOptionsTest, WordcountPassesTheCatalogueWithDecimalValues) {
+  if (!fs::exists(kWordcount)) GTEST_SKIP() << "reference wordcount is not built";
+  CheckRun r = Check("--values decimal " + ShellQuote(kWordcount));
+  EXPECT_EQ(r.exit_code, 0) << r.out.substr(r.out.size() > 3000 ? r.out.size() - 3000 : 0);
+  EXPECT_THAT(r.out, HasSubstr("; values decimal)"));
+  ASSERT_TRUE(r.report.is_object());
+  EXPECT_EQ(r.report["summary"]["FAILED"], 0);
+  EXPECT_GT(r.report["summary"]["OK"].get<int>(), 100);
+  int outside = 0;
+  for (const json& c : r.report["cases"])
+    if (c.value("skip_reason", "").rfind("outside the declared domain", 0) == 0) ++outside;
+  EXPECT_EQ(outside, r.report["summary"]["SKIPPED"].get<int>());
+}
+
+TEST_F(CheckOptionsTest, PythonWordcountPassesWithASampleOfItsInput) {
+  if (!fs::exists(kPythonWordcount)) GTEST_SKIP() << "python word count is not built";
+  CheckRun bare = Check("--mode reduce --cases 1,6.1 " + ShellQuote(kPythonWordcount));
+  EXPECT_EQ(bare.exit_code, 1);
+  EXPECT_THAT(bare.out, HasSubstr("invalid literal for int()"));
+  EXPECT_THAT(bare.out, HasSubstr("root problem: the program rejects"));
+  std::string sample = WriteWordcountSample(dir_);
+  CheckRun r = Check("--input-sample " + ShellQuote(sample) + " " + ShellQuote(kPythonWordcount));
+  EXPECT_EQ(r.exit_code, 0) << r.out.substr(r.out.size() > 3000 ? r.out.size() - 3000 : 0);
+  ASSERT_TRUE(r.report.is_object());
+  EXPECT_EQ(r.report["summary"]["FAILED"], 0);
+  EXPECT_GT(r.report["summary"]["OK"].get<int>(), 100);
+}
+
+TEST_F(CheckOptionsTest, BadDomainOptionsAreUsageErrors) {
+  if (!fs::exists(kWordcount)) GTEST_SKIP() << "reference wordcount is not built";
+  CheckRun bad = Check("--values integers " + ShellQuote(kWordcount));
+  EXPECT_EQ(bad.exit_code, 2);
+  std::ofstream(dir_ / "bad.jsonl") << "{\"key\": \"a\", \"value\": \"1\"}\nnot json\n";
+  CheckRun sample = Check("--input-sample " + ShellQuote((dir_ / "bad.jsonl").string()) + " " +
+                          ShellQuote(kWordcount));
+  EXPECT_EQ(sample.exit_code, 2);
+  EXPECT_THAT(sample.err, HasSubstr("bad.jsonl: line 2: "));
+  EXPECT_FALSE(sample.report.is_object()) << "no report before the options are valid";
+}
+
+// Issue 11 §2: --params reaches the exact-block cases instead of skipping them.
+TEST_F(CheckOptionsTest, ParamsAreMergedIntoTheExactBlockCases) {
+  if (!fs::exists(kReferenceEcho)) GTEST_SKIP() << "reference echo is not built";
+  std::ofstream(dir_ / "params.json") << "{\"pattern\": \"a b\"}";
+  CheckRun r = Check("--params " + ShellQuote((dir_ / "params.json").string()) +
+                     " --cases 2.5,2.1.8 " + ShellQuote(kReferenceEcho));
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  ASSERT_TRUE(r.report.is_object());
+  EXPECT_EQ(r.report["summary"]["SKIPPED"], 0) << r.out;
+  EXPECT_GT(r.report["summary"]["OK"].get<int>(), 5);
+}
+
+// Issue 11 §6: the command line people expect.
+class CheckCliTest : public CheckOptionsTest {
+ protected:
+  // `dxt check ARGS` as given (no report option added).
+  CheckRun Raw(const std::string& args) {
+    CheckRun r;
+    fs::path out = dir_ / "raw_out.txt", err = dir_ / "raw_err.txt";
+    std::string command = "timeout -k 5 120 " + ShellQuote(kDxt) + " check " + args + " >" +
+                          ShellQuote(out) + " 2>" + ShellQuote(err);
+    int status = std::system(command.c_str());
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadFile(out);
+    r.err = ReadFile(err);
+    return r;
+  }
+};
+
+TEST_F(CheckCliTest, VersionPrintsTheVersion) {
+  CheckRun r = Raw("--version");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, ::testing::MatchesRegex("dxt check [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+}
+
+TEST_F(CheckCliTest, ReportJsonDashWritesTheReportToStdout) {
+  if (!fs::exists(kReferenceEcho)) GTEST_SKIP() << "reference echo is not built";
+  CheckRun r = Raw("--no-color --report-json - --cases 1.1.1 " + ShellQuote(kReferenceEcho));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  json report = json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << r.out.substr(0, 500);
+  EXPECT_EQ(report["summary"]["OK"], 2);
+  EXPECT_THAT(r.err, HasSubstr("2 case(s): 2 OK"));  // the text went to stderr
+}
+
+TEST_F(CheckCliTest, BadReportPathsAreRejectedBeforeAnyCaseRuns) {
+  if (!fs::exists(kReferenceEcho)) GTEST_SKIP() << "reference echo is not built";
+  for (const std::string option : {"--report-json", "--junit"}) {
+    CheckRun r = Raw(option + " " + ShellQuote((dir_ / "missing" / "r.out").string()) + " " +
+                     ShellQuote(kReferenceEcho));
+    EXPECT_EQ(r.exit_code, 2) << option;
+    EXPECT_THAT(r.err, HasSubstr(option + " "));
+    EXPECT_THAT(r.err, HasSubstr("does not exist"));
+    EXPECT_THAT(r.out, Not(HasSubstr("OK "))) << "a case ran before the path was checked";
+    CheckRun d = Raw(option + " " + ShellQuote(dir_.string()) + " " + ShellQuote(kReferenceEcho));
+    EXPECT_EQ(d.exit_code, 2);
+    EXPECT_THAT(d.err, HasSubstr("is a directory"));
+  }
+}
+
+TEST_F(CheckCliTest, QuietPrintsOnlyTheSummary) {
+  if (!fs::exists(kReferenceEcho)) GTEST_SKIP() << "reference echo is not built";
+  CheckRun loud = Raw("--no-color --cases 1.1.1 " + ShellQuote(kReferenceEcho));
+  CheckRun quiet = Raw("--no-color -q --cases 1.1.1 " + ShellQuote(kReferenceEcho));
+  EXPECT_EQ(quiet.exit_code, 0);
+  EXPECT_THAT(loud.out, HasSubstr("OK           1.1.1 [map]"));
+  EXPECT_THAT(quiet.out, Not(HasSubstr("1.1.1 [map]")));
+  EXPECT_THAT(quiet.out, HasSubstr("2 case(s): 2 OK"));
+}

@@ -194,12 +194,12 @@ TEST(SelectTest, PlanAppliesCasesExcludeAndMode) {
   EXPECT_GT(all->size(), Catalogue().size());  // both modes for most entries
 }
 
-TEST(SelectTest, ListIsIdRulesTitle) {
+TEST(SelectTest, ListIsIdModesRulesTitle) {
   std::vector<Entry> two = {Find("2.3.4"), Find("5.2.1")};
   std::string text = FormatList(two);
   EXPECT_EQ(text,
-            "2.3.4  R2.3  newlines in keys and values\n"
-            "5.2.1  R5.2  five tiny pairs: each list flushed before the next pair\n");
+            "2.3.4  map,reduce  R2.3  newlines in keys and values\n"
+            "5.2.1  map         R5.2  five tiny pairs: each list flushed before the next pair\n");
 }
 
 // --suite core is a selection of the catalogue, not a second case list: every core ID is an
@@ -426,6 +426,24 @@ TEST(TrickleIoTest, ByteByByte) {
     ASSERT_TRUE(io.Pump(io.Now() + std::chrono::seconds(1), &ev).ok());
   }
   EXPECT_EQ(writes.size(), 7u);
+}
+
+// --params reaches the exact-block cases: the user's entries first, the tricky one still last.
+TEST(ParamsMergeTest, ExactBlockCasesGetTheUserEntriesBeforeTheirOwn) {
+  MaterialiseOptions o;
+  o.extra_params = {{"pattern", "a.*"}, {"empty", "user"}};
+  for (const char* id : {"2.5.5", "2.5.6", "2.5.7"}) {
+    judge::Case c = Materialise(Find(id), Mode::kMap, o);
+    EXPECT_FALSE(c.fixed_params) << id << ": merged, so it must run";
+    codec::ParamDict want = {{"pattern", "a.*"}, {"k", "v"}, {"empty", ""}};
+    EXPECT_EQ(c.params, want) << id;
+  }
+  judge::Case probe = Materialise(Find("2.1.8"), Mode::kMap, o);
+  EXPECT_FALSE(probe.fixed_params);
+  EXPECT_EQ(probe.params, o.extra_params);
+  judge::Case plain = Materialise(Find("2.1.2"), Mode::kMap, o);
+  codec::ParamDict merged = {{"key", "value"}, {"pattern", "a.*"}, {"empty", "user"}};
+  EXPECT_EQ(plain.params, merged);
 }
 
 }  // namespace

@@ -146,6 +146,79 @@ TEST(ConformanceSuiteTest, SlowStarterPassesASection) {
   ExpectClean(Subject("slow_start"), true, sel);
 }
 
+// Slow to warm up (20 ms for each of its first 20 pairs) but conforming: fast verdicts for broken
+// programs must not fail it (issue 11 §3).
+TEST(ConformanceSuiteTest, SlowButConformingProgramPasses) {
+  ExpectClean(Subject("slow_pairs"), true);
+}
+
+const CaseResult* Find(const std::vector<SuiteResult>& results, const std::string& id,
+                       harness::Mode mode) {
+  for (const SuiteResult& r : results)
+    if (r.result.id == id && r.result.mode == mode) return &r.result;
+  return nullptr;
+}
+
+const judge::CheckResult* CheckOf(const CaseResult& r, const std::string& name) {
+  for (const auto& c : r.checks)
+    if (c.check == name) return &c;
+  return nullptr;
+}
+
+// The smoke case (1.1.1) shows the never-flushing map's root failure with the full deadline;
+// the lockstep cases after it are SKIPPED "blocked by 1.1.1 map/flushing" instead of each waiting
+// the deadline out, and a case whose wait expired is not retried.
+TEST(ConformanceSuiteTest, NeverFlushingMapBlocksTheCasesAfterTheSmokeCase) {
+  std::string program = Subject("no_flush");
+  if (!std::filesystem::exists(program)) GTEST_SKIP() << program << " not built";
+  Selection sel;
+  sel.mode = harness::Mode::kMap;
+  SuiteRun run = RunOn(program, sel, false, std::chrono::milliseconds(3000));
+  const CaseResult* smoke = Find(run.results, "1.1.1", harness::Mode::kMap);
+  ASSERT_NE(smoke, nullptr);
+  EXPECT_EQ(smoke->verdict, Verdict::kFailed);
+  ASSERT_NE(CheckOf(*smoke, "flushing"), nullptr);
+  EXPECT_EQ(CheckOf(*smoke, "flushing")->verdict, Verdict::kFailed);
+  int blocked = 0;
+  for (const SuiteResult& r : run.results) {
+    if (r.result.verdict == Verdict::kSkipped &&
+        r.result.skip_reason.find("blocked by 1.1.1 map/flushing") != std::string::npos)
+      ++blocked;
+    if (!r.result.expired.empty()) {
+      EXPECT_FALSE(r.retried) << r.result.id;
+    }
+    if (&r.result != smoke && CheckOf(r.result, "flushing")) {
+      EXPECT_NE(CheckOf(r.result, "flushing")->verdict, Verdict::kFailed) << r.result.id;
+    }
+  }
+  EXPECT_GT(blocked, 50) << Failures(run.results).substr(0, 2000);
+  std::printf("no_flush: %d of %zu map cases blocked, %.2f s\n", blocked, run.results.size(),
+              run.seconds);
+}
+
+// Blocked cases still show every other defect: a map that writes a file and never exits has its
+// hang shown once (1.1.1), and `sandbox` FAILED in the cases after it, whose own hang is SKIPPED
+// "blocked by".
+TEST(ConformanceSuiteTest, BlockedCasesStillShowOtherDefects) {
+  std::string program = Subject("hangs_writes_file");
+  if (!std::filesystem::exists(program)) GTEST_SKIP() << program << " not built";
+  Selection sel;
+  sel.mode = harness::Mode::kMap;
+  sel.include = {"1.1.1", "1.3.1", "8.1"};
+  SuiteRun run = RunOn(program, sel, false, std::chrono::milliseconds(3000));
+  const CaseResult* smoke = Find(run.results, "1.1.1", harness::Mode::kMap);
+  ASSERT_NE(smoke, nullptr);
+  EXPECT_EQ(CheckOf(*smoke, "hang")->verdict, Verdict::kFailed);
+  for (const SuiteResult& r : run.results) {
+    if (&r.result == smoke) continue;
+    EXPECT_EQ(r.result.verdict, Verdict::kFailed) << r.result.id;
+    EXPECT_EQ(CheckOf(r.result, "sandbox")->verdict, Verdict::kFailed) << r.result.id;
+    EXPECT_EQ(CheckOf(r.result, "hang")->verdict, Verdict::kSkipped) << r.result.id;
+    EXPECT_THAT(CheckOf(r.result, "hang")->detail, HasSubstr("blocked by 1.1.1 map/hang"));
+  }
+  EXPECT_GE(run.results.size(), 4u);
+}
+
 // A reduce that fails its first run (exit 3) and conforms afterwards: the retry makes it FLAKY
 // (CaseResult::flaky, the title untouched), reported INFORMATIONAL, never OK; without retry it is
 // FAILED and not flaky.
@@ -289,6 +362,10 @@ const std::vector<std::string> kHangCases = {"1.1.1", "8.2", "6.1.1"};
 INSTANTIATE_TEST_SUITE_P(
     Subjects, BrokenSubjectTest,
     ::testing::Values(Broken{"no_flush", "flushing", kMap, kFlushCases},
+                      // Whole catalogue: the smoke stage blocks what would wait out deadlines.
+                      Broken{"line_buffered", "flushing", kMap, {}},
+                      Broken{"big_endian_count", "framing", std::nullopt, {}},
+                      Broken{"slow_exit", "hang", std::nullopt, kHangCases},
                       Broken{"flush_every_other", "flushing", kMap, kFlushCases},
                       Broken{"reads_two_before_answer", "flushing", kMap, kFlushCases},
                       Broken{"reduce_exits_early", "consumption", kReduce, {}},

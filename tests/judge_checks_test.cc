@@ -209,6 +209,31 @@ TEST(ScriptTest, ErrorsNameFileCaseAndField) {
   }
 }
 
+// Issue 11 §5: a misspelt key would make a case pass vacuously; it is an error naming the path.
+TEST(ScriptTest, UnknownFieldsAreRejectedWithASuggestion) {
+  struct Row {
+    const char* json;
+    const char* message;
+  };
+  const Row rows[] = {
+      {R"({"cases":[{"id":"x","mode":"map","expected":{"exit":0}}]})",
+       "s.json: cases[0].expected: unknown field; did you mean \"expect\"?"},
+      {R"({"cases":[{"id":"x","mode":"map","expect":{"outputs":[]}}]})",
+       "cases[0] (id \"x\").expect.outputs: unknown field; did you mean \"output\"?"},
+      {R"({"cases":[{"id":"x","mode":"map","input":[{"key":"k","value":"v","vlaue":"w"}]}]})",
+       "input[0].vlaue: unknown field; did you mean \"value\"?"},
+      {R"({"case":[], "cases":[{"id":"x","mode":"map"}]})",
+       "top level.case: unknown field; did you mean \"cases\"?"},
+      {R"({"cases":[{"id":"x","mode":"map","zzzzzzzzzz":1}]})",
+       "cases[0].zzzzzzzzzz: unknown field; expected one of id, title, mode"},
+  };
+  for (const Row& row : rows) {
+    auto r = ParseScript(row.json, "s.json");
+    ASSERT_FALSE(r.ok()) << row.json;
+    EXPECT_THAT(std::string(r.status().message()), HasSubstr(row.message)) << row.json;
+  }
+}
+
 TEST(ScriptTest, ParamsFileMergesIntoDictionaryCases) {
   auto extra = ParseParamsFile(R"({"mine":"1","test1":"over"})", "p.json");
   ASSERT_TRUE(extra.ok());

@@ -5,17 +5,21 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <tuple>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "conformance/baseline.h"
 #include "conformance/catalogue.h"
+#include "conformance/diagnose.h"
+#include "conformance/domain.h"
 #include "conformance/report.h"
 #include "conformance/rules.h"
 #include "conformance/runner.h"
@@ -57,12 +61,16 @@ struct CheckArgs {
   std::string save_failures;  // --save-failures DIR
   bool verbose = false;
   bool no_color = false;
+  bool quiet = false;    // -q: no line per case, only the summary
+  bool version = false;
   // The conformance catalogue (issue 4).
   std::string suite = "full";
   std::vector<std::string> cases, exclude;
   bool list = false, list_rules = false, strict = false, no_retry = false;
   std::string expect;  // "" or "identity"
   std::string baseline;
+  std::string values;        // --values: a domain name (conformance/domain.h)
+  std::string input_sample;  // --input-sample FILE
   int jobs = conformance::DefaultJobs();
 };
 
@@ -106,9 +114,58 @@ absl::StatusOr<codec::ParamDict> LoadParams(const CheckArgs& a) {
   return judge::ParseParamsFile(*text, a.params);
 }
 
+// Where the human-readable text goes: stdout, or stderr when the JSON report takes stdout.
+std::ostream& Out(const CheckArgs& a) { return a.report_json == "-" ? std::cerr : std::cout; }
+
+// Colour only on a terminal, never with --no-color or NO_COLOR set to anything (no-color.org).
+bool UseColor(const CheckArgs& a) {
+  const char* no_color = std::getenv("NO_COLOR");
+  const int fd = a.report_json == "-" ? STDERR_FILENO : STDOUT_FILENO;
+  return !a.no_color && !(no_color && *no_color) && ::isatty(fd);
+}
+
+// A report path must be writable before any case runs: its directory exists and takes files,
+// and the path is not a directory. "-" (stdout) is allowed where `allow_stdout`.
+absl::Status CheckReportPath(const std::string& path, const char* option, bool allow_stdout) {
+  if (path.empty() || (allow_stdout && path == "-")) return absl::OkStatus();
+  std::error_code ec;
+  const fs::path p = fs::absolute(path, ec);
+  const fs::path dir = p.parent_path();
+  if (ec || !fs::is_directory(dir))
+    return absl::InvalidArgumentError(
+        absl::StrCat(option, " ", path, ": directory ", dir.string(), " does not exist"));
+  if (fs::is_directory(p))
+    return absl::InvalidArgumentError(absl::StrCat(option, " ", path, ": is a directory"));
+  if (::access(dir.c_str(), W_OK) != 0)
+    return absl::InvalidArgumentError(
+        absl::StrCat(option, " ", path, ": directory ", dir.string(), " is not writable"));
+  return absl::OkStatus();
+}
+
 int UsageError(const std::string& message) {
   std::cerr << "dxt check: " << message << "\n";
   return kExitUsage;
+}
+
+// --values and --input-sample: the keys and values the program accepts. --values decides the
+// values when both are given; the sample then still decides the keys.
+absl::StatusOr<conformance::InputDomain> LoadDomain(const CheckArgs& a) {
+  conformance::InputDomain d;
+  if (!a.input_sample.empty()) {
+    auto text = ReadWholeFile(a.input_sample, "input sample");
+    if (!text.ok()) return text.status();
+    auto pairs = conformance::ParseInputSample(*text, a.input_sample);
+    if (!pairs.ok()) return pairs.status();
+    auto sample = conformance::SampleInputDomain(*pairs, a.input_sample);
+    if (!sample.ok()) return sample.status();
+    d = std::move(*sample);
+  }
+  if (!a.values.empty()) {
+    auto v = conformance::MakeDomain(a.values);
+    if (!v.ok()) return absl::InvalidArgumentError(absl::StrCat("--values: ", v.status().message()));
+    d.values = std::move(*v);
+  }
+  return d;
 }
 
 // The cases of --script FILE.
@@ -136,14 +193,14 @@ absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
 // --save-failures: a FAILED case as a `--script` file plus the raw exchange of its run, named by
 // its first FAILED check (tools/failure_files.h).
 absl::Status SaveFailure(const std::string& dir, judge::Case c, const judge::CaseResult& r,
-                         const progfuzz::RawExchange& raw) {
+                         const progfuzz::RawExchange& raw, std::ostream& log) {
   if (r.verdict != judge::Verdict::kFailed) return absl::OkStatus();
   for (const auto& check : r.checks) {
     if (check.verdict != judge::Verdict::kFailed) continue;
     c.title = absl::StrCat(r.id, ": ", c.title.empty() ? r.title : c.title);
     auto path = WriteFailure(dir, check.check, check.rule, std::move(c), raw);
     if (!path.ok()) return path.status();
-    std::cout << "saved " << r.id << " [" << harness::ModeName(r.mode) << "]: " << *path
+    log << "saved " << r.id << " [" << harness::ModeName(r.mode) << "]: " << *path
               << " (replay: dxt check --script " << *path << " PROGRAM)\n";
     return absl::OkStatus();
   }
@@ -152,12 +209,12 @@ absl::Status SaveFailure(const std::string& dir, judge::Case c, const judge::Cas
 
 // Runs a case with its exchange recorded, and saves it when it FAILED.
 absl::StatusOr<judge::CaseResult> RunAndSave(const judge::Case& c, judge::RunOptions options,
-                                             const std::string& dir) {
+                                             const std::string& dir, std::ostream& log) {
   progfuzz::RawExchange raw;
   options.spawn = progfuzz::RecordingFactory(&raw, options.spawn);
   auto r = judge::RunCase(c, options);
   if (!r.ok()) return r.status();
-  if (auto s = SaveFailure(dir, c, *r, raw); !s.ok()) return s;
+  if (auto s = SaveFailure(dir, c, *r, raw, log); !s.ok()) return s;
   return r;
 }
 
@@ -166,10 +223,15 @@ absl::StatusOr<judge::CaseResult> RunAndSave(const judge::Case& c, judge::RunOpt
 int Finish(const CheckArgs& a, const std::string& program,
            const std::vector<judge::CaseResult>& results,
            const std::vector<conformance::SuiteResult>* suite,
-           const conformance::Baseline* baseline, bool color) {
-  std::cout << conformance::RenderSummary(results, color);
+           const conformance::Baseline* baseline, bool color,
+           const std::string& root_problems = "", const std::vector<bool>* unlisted = nullptr) {
+  std::ostream& out = Out(a);
+  out << conformance::RenderSummary(results, color, unlisted) << root_problems;
   conformance::ReportInfo info{DXT_VERSION, program};
-  if (!a.report_json.empty()) {
+  if (a.report_json == "-") {
+    std::cout << conformance::RenderJson(info, results);
+    std::cout.flush();
+  } else if (!a.report_json.empty()) {
     if (auto s = WriteFileAtomically(a.report_json, conformance::RenderJson(info, results)); !s.ok())
       return UsageError(std::string(s.message()));
   }
@@ -179,11 +241,11 @@ int Finish(const CheckArgs& a, const std::string& program,
   }
   for (const auto& r : results)
     if (r.flaky)
-      std::cout << "FLAKY " << r.id << " " << harness::ModeName(r.mode)
+      out << "FLAKY " << r.id << " " << harness::ModeName(r.mode)
                 << ": FAILED, then passed on retry (reported INFORMATIONAL)\n";
   if (baseline && suite) {
     auto report = conformance::CompareWithBaseline(conformance::OutcomesOf(*suite), *baseline);
-    std::cout << conformance::FormatBaselineReport(report, *baseline);
+    out << conformance::FormatBaselineReport(report, *baseline);
     return report.ExitCode();
   }
   return conformance::CountVerdicts(results)["FAILED"] > 0 ? kExitFailed : kExitOk;
@@ -197,19 +259,30 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
   if (!params.ok()) return UsageError(std::string(params.status().message()));
   auto baseline = LoadBaseline(a);
   if (!baseline.ok()) return UsageError(std::string(baseline.status().message()));
+  auto domain = LoadDomain(a);
+  if (!domain.ok()) return UsageError(std::string(domain.status().message()));
   conformance::SuiteOptions o;
+  o.materialise.domain = std::move(*domain);
   o.materialise.identity = a.expect == "identity";
   o.materialise.strict = a.strict;
   o.materialise.extra_params = *params;
   o.run = std::move(options);
   o.jobs = a.jobs;
   o.retry = !a.no_retry;
-  std::cout << "dxt check " << o.run.program.path << " (" << plan->size()
-            << " conformance case(s), " << a.jobs << " job(s))\n";
+  Out(a) << "dxt check " << o.run.program.path << " (" << plan->size()
+         << " conformance case(s), " << a.jobs << " job(s)";
+  if (o.materialise.domain.declared()) Out(a) << "; " << o.materialise.domain.Describe();
+  Out(a) << ")\n";
   auto results = conformance::RunSuite(*plan, o);
   if (!results.ok()) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
+  }
+  std::string root_problems;
+  std::vector<bool> unlisted(results->size(), false);
+  if (auto rejected = conformance::FindRejectedValues(*plan, *results, o.materialise)) {
+    root_problems = conformance::FormatRejectedValues(*rejected, *plan, *results);
+    for (size_t i : rejected->cases) unlisted[i] = true;
   }
   if (!a.save_failures.empty()) {
     // Suite cases run concurrently and some with slow delivery; a FAILED one is run once more,
@@ -224,15 +297,15 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
       auto again = judge::RunCase(c, once);
       if (!again.ok()) return UsageError(std::string(again.status().message()));
       if (again->verdict != judge::Verdict::kFailed)
-        std::cout << "note: " << (*results)[i].result.id
+        Out(a) << "note: " << (*results)[i].result.id
                   << " passed when run again for --save-failures; saving that exchange\n";
       judge::CaseResult first = (*results)[i].result;
-      if (auto s = SaveFailure(a.save_failures, c, first, raw); !s.ok())
+      if (auto s = SaveFailure(a.save_failures, c, first, raw, Out(a)); !s.ok())
         return UsageError(std::string(s.message()));
     }
   }
   return Finish(a, o.run.program.path, conformance::CaseResultsOf(*results), &*results,
-                baseline->has_value() ? &**baseline : nullptr, color);
+                baseline->has_value() ? &**baseline : nullptr, color, root_problems, &unlisted);
 }
 
 int RunCheck(const CheckArgs& a) {
@@ -247,9 +320,17 @@ int RunCheck(const CheckArgs& a) {
     return kExitOk;
   }
   if (a.jobs < 1) return UsageError("--jobs must be at least 1");
+  for (auto [path, option, allow_stdout] :
+       {std::tuple{&a.report_json, "--report-json", true}, {&a.junit, "--junit", false}})
+    if (absl::Status s = CheckReportPath(*path, option, allow_stdout); !s.ok())
+      return UsageError(std::string(s.message()));
   if (!a.baseline.empty() && !UsesCatalogue(a))
     return UsageError(
         "--baseline applies to the conformance catalogue (not --script)");
+  if ((!a.values.empty() || !a.input_sample.empty()) && !UsesCatalogue(a))
+    return UsageError(
+        "--values and --input-sample apply to the conformance catalogue (a --script brings its "
+        "own input)");
   absl::StatusOr<std::chrono::milliseconds> timeout = judge::TimeoutFromSeconds(a.timeout_seconds);
   if (!timeout.ok()) return UsageError(absl::StrCat("--timeout: ", timeout.status().message()));
   uint64_t max_item_size = judge::kDefaultCheckMaxItemSize;
@@ -266,7 +347,7 @@ int RunCheck(const CheckArgs& a) {
   if (ec || !fs::exists(program)) return UsageError(absl::StrCat("program not found: ", a.program));
   if (!fs::is_regular_file(program) || ::access(program.c_str(), X_OK) != 0)
     return UsageError(absl::StrCat("program is not an executable file: ", a.program));
-  const bool color = !a.no_color && ::isatty(STDOUT_FILENO);
+  const bool color = UseColor(a);
   judge::RunOptions options;
   options.program = {program.string(), a.args, a.files, a.env};
   options.timeout = *timeout;
@@ -274,22 +355,23 @@ int RunCheck(const CheckArgs& a) {
   options.extra_params_given = !a.params.empty();
   options.verbose = a.verbose;
   options.on_case = [&](const judge::CaseResult& r) {
-    std::cout << conformance::RenderCaseLine(r, color);
-    if (a.verbose) std::cout << r.transcript;
-    std::cout.flush();
+    if (a.quiet && !a.verbose) return;
+    Out(a) << conformance::RenderCaseLine(r, color);
+    if (a.verbose) Out(a) << r.transcript;
+    Out(a).flush();
   };
   if (UsesCatalogue(a)) return RunCatalogue(a, std::move(options), color);
   auto cases = LoadCases(a);
   if (!cases.ok()) return UsageError(std::string(cases.status().message()));
   if (cases->empty()) return UsageError(absl::StrCat("no case for --mode ", a.mode));
-  std::cout << "dxt check " << program.string() << " (" << cases->size() << " case(s))\n";
+  Out(a) << "dxt check " << program.string() << " (" << cases->size() << " case(s))\n";
   absl::StatusOr<std::vector<judge::CaseResult>> results;
   if (a.save_failures.empty()) {
     results = judge::RunCases(*cases, options);
   } else {
     results.emplace();
     for (const judge::Case& c : *cases) {
-      auto r = RunAndSave(c, options, a.save_failures);
+      auto r = RunAndSave(c, options, a.save_failures, Out(a));
       if (!r.ok()) {
         results = r.status();
         break;
@@ -325,13 +407,16 @@ CommandRegistrar registrar({
       sub.add_option("--max-item-size", a->max_item_size,
                      "largest key or value the program may write, in bytes or with K, M, G "
                      "(KiB, MiB, GiB; default 64M; at most 4294967295)");
-      sub.add_option("--report-json", a->report_json, "write the JSON report here");
+      sub.add_option("--report-json", a->report_json,
+                     "write the JSON report here; - = stdout (the text then goes to stderr)");
       sub.add_option("--junit", a->junit, "write a JUnit XML report here");
       sub.add_option("--save-failures", a->save_failures,
                      "write each FAILED case here as a --script file with its raw exchange "
                      "(<check>-<rule>-<n>.json, .stdin, .stdout, .stderr)");
       sub.add_flag("--verbose", a->verbose, "print each conversation's transcript");
-      sub.add_flag("--no-color", a->no_color, "no ANSI colours");
+      sub.add_flag("--no-color", a->no_color, "no ANSI colours (also when NO_COLOR is set)");
+      sub.add_flag("-q,--quiet", a->quiet, "no line per case: only the summary and the failures");
+      sub.add_flag("--version", a->version, "print dxt's version and exit");
       sub.add_option("--suite", a->suite,
                      "full = the conformance catalogue (default), core = its quick selection of 13 entries")
           ->check(CLI::IsMember({"full", "core"}));
@@ -342,7 +427,7 @@ CommandRegistrar registrar({
           ->allow_extra_args(false);
       sub.add_option("--exclude", a->exclude, "skip these IDs (same patterns as --cases)")
           ->allow_extra_args(false);
-      sub.add_flag("--list", a->list, "print 'id  rules  title' of the selected cases and exit");
+      sub.add_flag("--list", a->list, "print 'id  modes  rules  title' of the selected cases and exit");
       sub.add_flag("--list-rules", a->list_rules,
                    "print each SPEC rule with the cases covering it and exit");
       sub.add_flag("--strict", a->strict, "NON-STRICT cases count as FAILED");
@@ -353,8 +438,20 @@ CommandRegistrar registrar({
                      "JSON of expected failures; exit code counts only new failures");
       sub.add_option("--jobs", a->jobs,
                      "cases run concurrently (default: 4 per core; heavy cases one at a time)");
+      sub.add_option("--values", a->values,
+                     "what the program's input values are: bytes (default), decimal (counts), "
+                     "words, lines; each case keeps its shape, cases needing other bytes are "
+                     "SKIPPED")
+          ->check(CLI::IsMember(conformance::DomainNames()));
+      sub.add_option("--input-sample", a->input_sample,
+                     "a sample of the program's real input (JSON lines as `dxt decode` writes, or "
+                     "pair frames): keys and values are drawn from it");
       sub.add_flag("--no-retry", a->no_retry, "do not retry a FAILED case (no FLAKY detection)");
       return [a] {
+        if (a->version) {
+          std::cout << "dxt check " << DXT_VERSION << "\n";
+          return kExitOk;
+        }
         if (a->program.empty() && !a->list && !a->list_rules)
           return UsageError("PROGRAM is required");
         return RunCheck(*a);
