@@ -81,14 +81,17 @@ def make_pairs(kv_path, txt_path, n, seed):
 
 
 def timed(cmd, shell=False, env=None):
-    """Runs cmd under /usr/bin/time; returns (seconds, peak RSS MiB, stdout)."""
-    full = ["/usr/bin/time", "-f", "%e %M", "-o", "/tmp/dxt-bench-time"]
+    """Runs cmd under /usr/bin/time, prints wall, CPU (user + sys) and peak RSS; returns
+    (seconds, peak RSS MiB, stdout)."""
+    full = ["/usr/bin/time", "-f", "%e %U %S %M", "-o", "/tmp/dxt-bench-time"]
     full += (["/bin/sh", "-c", cmd] if shell else cmd)
     start = time.perf_counter()
     out = subprocess.run(full, check=True, stdout=subprocess.PIPE, env=env).stdout
     seconds = time.perf_counter() - start
-    rss_kib = int(open("/tmp/dxt-bench-time").read().split()[-1])
-    return seconds, rss_kib / 1024, out
+    _, user, system, rss_kib = open("/tmp/dxt-bench-time").read().split()[-4:]
+    print(f"  {seconds:6.1f} s wall, {float(user) + float(system):6.1f} s CPU, "
+          f"{int(rss_kib) / 1024:6.0f} MiB: {cmd if shell else ' '.join(cmd)}", flush=True)
+    return seconds, int(rss_kib) / 1024, out
 
 
 def write_job(path, body):
@@ -116,6 +119,7 @@ def main():
     env = dict(os.environ, LC_ALL="C")
     rows, misses = [], []
     only = set(args.only.split(","))
+    print("load average before the run: " + " ".join(open("/proc/loadavg").read().split()[:3]))
 
     if "wordcount" in only:
         wordcount(dxt, work, scale, env, rows, misses)
@@ -125,6 +129,7 @@ def main():
     if "pipeline" in only:
         pipeline(dxt, work, scale, rows, misses)
 
+    print("load average after the run: " + " ".join(open("/proc/loadavg").read().split()[:3]))
     print("| benchmark | dxt | baseline | baseline/dxt time | note |")
     print("|---|---|---|---|---|")
     for row in rows:
@@ -151,13 +156,24 @@ def wordcount(dxt, work, scale, env, rows, misses):
         count, _, word = line.strip().partition(" ")
         if word:
             unix[word] = int(count)
-    same = dxt_counts(dxt, f"{work}/wc-out") == unix
+    counter_script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wordcount_counter.py")
+    t_counter, _, counter_out = timed([sys.executable, counter_script, *texts])
+    counter = {k: int(v) for k, v in (line.split("\t") for line in counter_out.decode().splitlines())}
+    mine = dxt_counts(dxt, f"{work}/wc-out")
+    same = mine == unix and mine == counter
+    note = "counts identical (all three)" if same else "COUNTS DIFFER"
     rows.append((f"wordcount {total_mb:.0f} MB (8 inputs, -j2, --pipeline)", f"{t_dxt:.1f} s",
                  f"{t_unix:.1f} s (tr \\| sort \\| uniq -c)", f"{t_unix / t_dxt:.2f}x",
-                 "counts identical" if same else "COUNTS DIFFER"))
+                 note + "; target >= 2x " + ("PASS" if t_unix / t_dxt >= 2 else "MISS")))
+    rows.append((f"wordcount {total_mb:.0f} MB", f"{t_dxt:.1f} s",
+                 f"{t_counter:.1f} s (Python collections.Counter)", f"{t_counter / t_dxt:.2f}x",
+                 "target >= 1.0x " + ("PASS" if t_counter / t_dxt >= 1.0 else "MISS")))
     if not same:
-        misses.append("wordcount counts differ from tr|sort|uniq -c")
-
+        misses.append("wordcount counts differ from tr|sort|uniq -c or the Counter script")
+    if t_unix / t_dxt < 2:
+        misses.append(f"wordcount {t_unix / t_dxt:.2f}x tr|sort|uniq -c (target >= 2x)")
+    if t_counter / t_dxt < 1.0:
+        misses.append(f"wordcount {t_counter / t_dxt:.2f}x the Counter script (target >= 1.0x)")
 
 
 def sort_and_rss(dxt, work, n, only, rows, misses, env):
@@ -172,21 +188,32 @@ def sort_and_rss(dxt, work, n, only, rows, misses, env):
         return timed([dxt, "run", "-q", "--force", f"{work}/{name}.json"])
 
     if "sort" in only:
-        sort_section(sort_job, work, n, buffer, rows, env)
+        sort_section(sort_job, dxt, work, n, buffer, rows, misses, env)
     if "rss" in only:
         rss_section(sort_job, work, n, rows, misses)
 
 
-def sort_section(sort_job, work, n, buffer, rows, env):
+def sort_section(sort_job, dxt, work, n, buffer, rows, misses, env):
     t_dxt, rss_sort, _ = sort_job("sort", f"{work}/pairs-{n}.kv", buffer)
     t_unix, rss_unix, _ = timed(
         f"sort -S {buffer} --parallel=1 {work}/pairs-{n}.txt > {work}/sorted.txt", shell=True, env=env)
-    t_unix_par, _, _ = timed(
-        f"sort -S {buffer} {work}/pairs-{n}.txt > {work}/sorted.txt", shell=True, env=env)
+    t_unix_par, rss_par, _ = timed(
+        f"sort -S {buffer} --parallel=2 {work}/pairs-{n}.txt > {work}/sorted.txt", shell=True, env=env)
+    # The keys and values hold no tab or newline, so `key<TAB>value` lines sort like the pairs.
+    same = subprocess.run(f"{dxt} cat --format tsv {work}/sort-out | cmp -s - {work}/sorted.txt",
+                          shell=True).returncode == 0
+    ratio = t_unix_par / t_dxt
+    verdict = ("byte-identical to sort; " if same else "ORDER DIFFERS from sort; ") + \
+        "target >= 1.0x --parallel=2 with no more memory: " + \
+        ("PASS" if ratio >= 1.0 and rss_sort <= rss_par else "MISS")
     rows.append((f"sort {n:.0e} pairs, sort_buffer_size {buffer}", f"{t_dxt:.1f} s, {rss_sort:.0f} MiB",
-                 f"{t_unix:.1f} s, {rss_unix:.0f} MiB (sort -S {buffer} --parallel=1); "
-                 f"{t_unix_par:.1f} s multi-threaded", f"{t_unix / t_dxt:.2f}x", ""))
-
+                 f"{t_unix:.1f} s, {rss_unix:.0f} MiB (--parallel=1); "
+                 f"{t_unix_par:.1f} s, {rss_par:.0f} MiB (--parallel=2)",
+                 f"{t_unix / t_dxt:.2f}x / {ratio:.2f}x", verdict))
+    if not same:
+        misses.append("sorted output differs from LC_ALL=C sort")
+    if ratio < 1.0 or rss_sort > rss_par:
+        misses.append(f"sort {ratio:.2f}x sort --parallel=2, {rss_sort:.0f} vs {rss_par:.0f} MiB")
 
 
 def rss_section(sort_job, work, n, rows, misses):

@@ -51,7 +51,9 @@ Blocker BlockerOf(const judge::CaseResult& smoke) {
   b.exit = Expired(smoke, {WaitKind::kExit});
   // Only the checks that judge those waits; the smoke case's other failures block nothing.
   std::vector<std::string> judged_by_wait;
-  if (b.reply) judged_by_wait = {"flushing", "consumption"};
+  // (framing: a list cut short while the program waited for input, e.g. a count it wrote
+  // big-endian, is judged when the reply wait expires.)
+  if (b.reply) judged_by_wait = {"flushing", "consumption", "framing"};
   if (b.exit) judged_by_wait.push_back("hang");
   for (const judge::CheckResult& c : smoke.checks)
     if (c.verdict == Verdict::kFailed &&

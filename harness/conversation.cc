@@ -264,7 +264,8 @@ void Conversation::OnEvent(const codec::StreamEvent& e, uint64_t chunk_start) {
                               r.index == 0 ? std::string("any pair was written")
                                            : absl::StrCat("pair ", r.index, " was written"));
       }
-    } else if (IsMap() && !opts_.pipeline && e.offset >= chunk_start &&
+    } else if (IsMap() && !opts_.pipeline && opts_.detect_list_before_read &&
+               e.offset >= chunk_start &&
                r.index + 1 == t_->pairs_queued && NewestPairUnread()) {
       // Lockstep: pair r.index is the only input the program has not answered, and not one of
       // its bytes has left the pipe: this list cannot answer it.

@@ -118,6 +118,7 @@ absl::StatusOr<Transcript> RunRecorded(Mode mode, const ProgramSpec& program,
   launch.argv.insert(launch.argv.end(), program.args.begin(), program.args.end());
   launch.work_dir = box->dir;
   launch.env = BuildEnv(program.env);
+  launch.colocate = options.colocate && mode == Mode::kMap && !options.pipeline;
   auto io = options.spawn ? options.spawn(launch) : SpawnProcess(launch);
   if (!io.ok()) {
     RemoveSandbox(box->dir);

@@ -46,6 +46,9 @@ struct DriverOptions {
   codec::Limits limits;                            // applied to stdout decoding
   bool pipeline = false;  // map only: write ahead instead of lockstep (for conforming programs)
   bool keep_transcript = false;  // record an escaped excerpt of the exchange (bounded)
+  // Lockstep map only: keep the calling thread and the program on one CPU (LaunchSpec::colocate).
+  // The executor sets it; `dxt check`'s many concurrent conversations leave it off.
+  bool colocate = false;
 
   // Checking aids (the executor leaves them at their defaults):
   // map: quiet time after the parameter block before the first pair, to catch a list written
@@ -53,6 +56,11 @@ struct DriverOptions {
   // catch an extra list (map) or an exit with input unread (reduce).
   std::chrono::milliseconds settle{0};
   std::chrono::milliseconds overall_timeout{0};  // whole conversation; 0 = none
+  // Lockstep map: at each list start, ask the kernel (FIONREAD) whether the newest pair is still
+  // wholly unread; then the list cannot answer it and is named at once as a second list for the
+  // previous pair (R5.2) or a list before input (R5.3). The executor turns it off (one system call
+  // per entry, the plain loop's third); extra lists are then found when they outnumber the pairs.
+  bool detect_list_before_read = true;
   // Pairs of one result list buffered before they go on to the ListSink: a longer list arrives
   // in parts (R3.2 limits items, not lists; a list is never held whole).
   uint64_t max_list_bytes = uint64_t{1} << 20;

@@ -34,6 +34,10 @@ struct LaunchSpec {
   std::vector<std::string> argv;  // argv[0] included
   std::string work_dir;           // cwd of the child
   std::vector<std::string> env;   // complete environment, "K=V"
+  // Pin the child and the calling thread to one CPU until the ProcessIo is destroyed (best
+  // effort: nothing happens where affinity cannot be set). For one-at-a-time round trips (lockstep
+  // map); the ProcessIo then also reads a reply a few times before it sleeps in poll.
+  bool colocate = false;
 };
 
 // What one Pump call observed. Byte strings hold only what arrived during this call.
@@ -79,7 +83,8 @@ class ProcessIo {
 };
 
 // Starts `spec` in its own process group with stdin/stdout/stderr on fresh pipes and every other
-// descriptor closed; SIGPIPE restored to default in the child.
+// descriptor closed; SIGPIPE restored to default in the child. Writes to stdin block SIGPIPE
+// around each write unless the process ignores SIGPIPE (as dxt does; then they need no mask).
 //  NotFound / PermissionDenied / FailedPrecondition when the executable cannot be started.
 // The returned object kills the group and reaps the child on destruction.
 absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -17,6 +18,7 @@
 #include <cstring>
 #include <deque>
 #include <exception>
+#include <memory>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/process/v2/posix/vfork_launcher.hpp>
@@ -36,6 +38,13 @@ constexpr size_t kReadChunk = 64 * 1024;
 // Without a pidfd the child's exit is polled at this interval.
 constexpr int kExitPollMs = 10;
 constexpr int kMaxIov = 64;
+// Nonblocking reads of stdout before sleeping in poll, when a colocated program owes a reply.
+constexpr int kSpinReads = 20;
+
+bool SigpipeIgnored() {
+  struct sigaction sa;
+  return ::sigaction(SIGPIPE, nullptr, &sa) == 0 && sa.sa_handler == SIG_IGN;
+}
 
 // Runs in the vforked child before execve: own process group (so the driver can kill every
 // descendant with one signal), default SIGPIPE (dxt ignores it), nothing blocked. The child shares
@@ -83,10 +92,63 @@ int OpenPidFd(int pid) {
   return -1;
 }
 
+// Keeps the spawning thread and its program on one CPU for the life of the process object: a
+// lockstep round trip then wakes a task on the same core (no cross-core wake-up of an idle core,
+// caches stay warm). The CPU is the least used by other colocated conversations among those the
+// thread may run on, so concurrent conversations spread out; the thread's own mask is restored
+// at the end.
+class Colocation {
+ public:
+  static std::unique_ptr<Colocation> Pin(int pid) {
+    pthread_t self = ::pthread_self();
+    cpu_set_t allowed;
+    if (::pthread_getaffinity_np(self, sizeof allowed, &allowed) != 0) return nullptr;
+    std::lock_guard<std::mutex> lock(Mu());
+    int best = -1;
+    for (int cpu = 0; cpu < kMaxCpus; ++cpu) {
+      if (CPU_ISSET(cpu, &allowed) && (best < 0 || Users()[cpu] < Users()[best])) best = cpu;
+    }
+    if (best < 0) return nullptr;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(best, &one);
+    if (::sched_setaffinity(pid, sizeof one, &one) != 0 ||
+        ::pthread_setaffinity_np(self, sizeof one, &one) != 0) {
+      ::sched_setaffinity(pid, sizeof allowed, &allowed);
+      return nullptr;
+    }
+    ++Users()[best];
+    return std::unique_ptr<Colocation>(new Colocation(self, allowed, best));
+  }
+  ~Colocation() {
+    ::pthread_setaffinity_np(thread_, sizeof allowed_, &allowed_);
+    std::lock_guard<std::mutex> lock(Mu());
+    --Users()[cpu_];
+  }
+
+ private:
+  static constexpr int kMaxCpus = CPU_SETSIZE;
+  Colocation(pthread_t thread, const cpu_set_t& allowed, int cpu)
+      : thread_(thread), allowed_(allowed), cpu_(cpu) {}
+  static std::mutex& Mu() {
+    static std::mutex mu;
+    return mu;
+  }
+  static int* Users() {  // colocated conversations per CPU, guarded by Mu()
+    static int users[kMaxCpus] = {};
+    return users;
+  }
+
+  pthread_t thread_;
+  cpu_set_t allowed_;
+  int cpu_;
+};
+
 class PipeProcess : public ProcessIo {
  public:
-  PipeProcess(int pid, int in_fd, int out_fd, int err_fd)
-      : pid_(pid), in_fd_(in_fd), out_fd_(out_fd), err_fd_(err_fd), pid_fd_(OpenPidFd(pid)) {}
+  PipeProcess(int pid, int in_fd, int out_fd, int err_fd, std::unique_ptr<Colocation> colocation)
+      : pid_(pid), in_fd_(in_fd), out_fd_(out_fd), err_fd_(err_fd), pid_fd_(OpenPidFd(pid)),
+        sigpipe_ignored_(SigpipeIgnored()), colocation_(std::move(colocation)) {}
 
   ~PipeProcess() override {
     KillGroup();
@@ -125,6 +187,15 @@ class PipeProcess : public ProcessIo {
 
   absl::Status Pump(Clock::time_point deadline, PumpEvents* ev) override {
     *ev = PumpEvents{};
+    // The lockstep round trip without poll: a pipe with room takes the pair at once, and the
+    // reply is often there when the write returns (the woken program ran meanwhile).
+    if (in_fd_ >= 0 && pending_ > 0) {
+      WriteInput(ev);
+      if (ev->changed) return absl::OkStatus();
+    }
+    if (in_fd_ >= 0 && pending_ == 0 && out_fd_ >= 0 && ReadBeforePoll(ev)) {
+      return absl::OkStatus();
+    }
     for (;;) {
       if (!exited_ && pid_fd_ < 0) TryReap(ev);
       pollfd fds[4];
@@ -202,6 +273,10 @@ class PipeProcess : public ProcessIo {
   // SIGPIPE is blocked around the writes and a pending one discarded, so the caller need not
   // ignore SIGPIPE process-wide (dxt does; tests and other embedders may not).
   void WriteInput(PumpEvents* ev) {
+    if (sigpipe_ignored_) {
+      WriteQueued(ev);
+      return;
+    }
     sigset_t pipe_set, old;
     sigemptyset(&pipe_set);
     sigaddset(&pipe_set, SIGPIPE);
@@ -269,8 +344,20 @@ class PipeProcess : public ProcessIo {
     }
   }
 
+  // Reads stdout once (colocated: a few times) before the caller sleeps in poll. A reply that
+  // lands meanwhile costs no poll and no wake-up of this thread.
+  bool ReadBeforePoll(PumpEvents* ev) {
+    for (int i = 0; i < (colocation_ ? kSpinReads : 1); ++i) {
+      ReadInto(&out_fd_, &ev->out, ev);
+      if (ev->changed) return true;
+    }
+    return false;
+  }
+
   int pid_;
   int in_fd_, out_fd_, err_fd_, pid_fd_;
+  bool sigpipe_ignored_;  // then no SIGPIPE can arrive: writes need no signal mask
+  std::unique_ptr<Colocation> colocation_;  // null unless LaunchSpec::colocate (and it worked)
   int peek_fd_ = -1;                // read end of stdin's pipe, held from CloseInput to the exit
   uint64_t unread_after_close_ = 0;  // what peek_fd_ held at the exit
   std::deque<std::string> in_queue_;
@@ -351,11 +438,14 @@ absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec) 
     return absl::InternalError(absl::StrCat("cannot start ", spec.executable, ": ", e.what()));
   }
   ::setpgid(pid, pid);  // harmless if the child already did it (EACCES after exec)
+
   ::close(in[0]);
   ::close(out[1]);
   ::close(err[1]);
   for (int fd : {in[1], out[0], err[0]}) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-  return std::unique_ptr<ProcessIo>(new PipeProcess(pid, in[1], out[0], err[0]));
+  std::unique_ptr<Colocation> colocation = spec.colocate ? Colocation::Pin(pid) : nullptr;
+  return std::unique_ptr<ProcessIo>(
+      new PipeProcess(pid, in[1], out[0], err[0], std::move(colocation)));
 }
 
 }  // namespace dxt::harness

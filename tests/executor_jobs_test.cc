@@ -325,6 +325,39 @@ TEST(ExecutorJobTest, ProgramMessagesAndFailuresNameTheirTask) {  // R7.2, R8.1,
   EXPECT_FALSE(fs::exists(dir / "out3"));
 }
 
+// The executor does not ask FIONREAD at each list start (DriverOptions::detect_list_before_read):
+// a second list written late for pair 0, after pair 1 is in the pipe, passes for pair 1's answer
+// at first. The lists then outnumber the pairs, and the job still fails.
+TEST(ExecutorJobTest, LateSecondListFailsTheJob) {  // R5.2
+  TempDir dir;
+  testing::WriteFile(dir / "a.txt", "a\nb\nc\n");
+  const std::string path = dir / "late.py";
+  testing::WriteFile(path, R"(#!/usr/bin/env python3
+import struct, sys, time
+i, o = sys.stdin.buffer, sys.stdout.buffer
+i.read(int(i.readline()))
+def string():
+    return i.read(struct.unpack("<I", i.read(4))[0])
+first = True
+while len(head := i.read(4)) == 4:
+    k = i.read(struct.unpack("<I", head)[0])
+    v = string()
+    o.write(struct.pack("<II", 1, len(k)) + k + struct.pack("<I", len(v)) + v)
+    o.flush()
+    if first:
+        time.sleep(0.2)
+        o.write(struct.pack("<I", 0))
+        o.flush()
+        first = False
+)");
+  chmod(path.c_str(), 0755);
+  absl::StatusOr<JobResult> r = RunJobText(
+      dir.path(), R"({"input": ["a.txt"], "map": {"program": "late.py"}, "output": "out"})", Quiet());
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("R5.2"));
+  EXPECT_FALSE(fs::exists(dir / "out"));
+}
+
 TEST(ExecutorJobTest, StatusIntervalMessages) {  // R9.7
   TempDir dir;
   testing::WriteFile(dir / "a.txt", "1\n2\n3\n4\n5\n");

@@ -47,6 +47,19 @@ TEST(DefaultPartitionTest, OnePartitionAndBinaryKeys) {
   EXPECT_EQ(DefaultPartition("", 1000003u), static_cast<uint32_t>(v % 1000003u));
 }
 
+TEST(DefaultPartitionTest, PartitionerAgreesWithTheFunctionPastItsMemory) {  // R9.3
+  std::mt19937 rng(7);
+  for (uint32_t n : {1u, 2u, 7u, 1000u}) {
+    DefaultPartitioner by_hash(n, /*max_keys=*/100);  // a small memory, soon full
+    for (int i = 0; i < 5000; ++i) {
+      // Repeated keys (memory hits), fresh ones (misses and, past 100, unremembered keys).
+      std::string key = std::to_string(rng() % (i < 2500 ? 150 : 100000));
+      if (i % 3 == 0) key.push_back('\0');
+      ASSERT_EQ(by_hash.Of(key), DefaultPartition(key, n)) << "n=" << n << " key=" << key;
+    }
+  }
+}
+
 TEST(RangePartitionTest, IntendedFormulaWithBankersRounding) {  // R9.4
   // (k - 0) / 10 * 4: k=0 -> 0, k=1 -> 0.4 -> 0, k=2 -> 0.8 -> 1, k=5 -> 2, k=10 -> 4.
   EXPECT_EQ(*RangePartitionOf("0", 0, 10, 5), 0u);
@@ -108,23 +121,53 @@ Pairs TrickyPairs(size_t n, uint32_t seed) {
   return pairs;
 }
 
-void ExpectSortedLikeReference(const Pairs& input, uint64_t budget, bool expect_spill) {
+Pairs SortWith(SortAlgorithm algorithm, const Pairs& input, uint64_t budget, bool expect_spill) {
   TempDir dir;
-  ExternalSorter sorter(dir / "s-", budget);
-  for (const auto& [k, v] : input) ASSERT_TRUE(sorter.Add(k, v).ok());
+  ExternalSorter sorter(dir / "s-", budget, algorithm);
+  for (const auto& [k, v] : input) EXPECT_TRUE(sorter.Add(k, v).ok());
   Pairs out;
-  ASSERT_TRUE(sorter.Finish([&](std::string_view k, std::string_view v) {
+  EXPECT_TRUE(sorter.Finish([&](std::string_view k, std::string_view v) {
     out.emplace_back(k, v);
     return absl::OkStatus();
   }).ok());
   EXPECT_EQ(sorter.runs_spilled() > 0, expect_spill);
+  // Run files are gone.
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+  return out;
+}
+
+// Both in-memory sorts (the simple reference and the fast one) against std::sort of the strings.
+void ExpectSortedLikeReference(const Pairs& input, uint64_t budget, bool expect_spill) {
   Pairs expected = input;
   // std::string compares bytes as unsigned char: the C-locale order R9.6 asks for.
   std::sort(expected.begin(), expected.end());
-  ASSERT_EQ(out.size(), expected.size());
-  EXPECT_TRUE(out == expected);
-  // Run files are gone.
-  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+  const Pairs simple = SortWith(SortAlgorithm::kSimple, input, budget, expect_spill);
+  const Pairs fast = SortWith(SortAlgorithm::kFast, input, budget, expect_spill);
+  ASSERT_EQ(simple.size(), expected.size());
+  EXPECT_TRUE(simple == expected);
+  ASSERT_EQ(fast.size(), expected.size());
+  EXPECT_TRUE(fast == simple);
+}
+
+// Keys where the fast sort's 8-byte prefixes tie or mislead: shared 8..12-byte stems that differ
+// later, keys that differ only by trailing NULs ("ab" < "ab\0" < "ab\0\0"), keys that are
+// prefixes of each other, empty keys, equal keys ordered by value; more records than one thread
+// sorts alone (kParallelSortMin), so several sorted slices are merged.
+Pairs PrefixTiePairs(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  const std::string stems[] = {"", "ab", std::string("ab\0", 3), std::string("ab\0\0", 4),
+                               "abcdefgh", "abcdefghi", std::string("abcdefgh\0", 9),
+                               "\xff\xff\xff\xff\xff\xff\xff\xff", "abcdefg"};
+  const char alphabet[] = {'\0', '\x01', 'a', '\x80', '\xff'};
+  Pairs pairs;
+  for (size_t i = 0; i < n; ++i) {
+    std::string key = stems[rng() % std::size(stems)];
+    for (size_t tail = rng() % 5; tail > 0; --tail) key.push_back(alphabet[rng() % 5]);
+    std::string value(rng() % 3, '\0');
+    for (char& c : value) c = alphabet[rng() % 5];
+    pairs.emplace_back(std::move(key), std::move(value));
+  }
+  return pairs;
 }
 
 TEST(ExternalSortTest, InMemoryOrderIsUnsignedBytesThenValue) {  // R9.6
@@ -133,6 +176,14 @@ TEST(ExternalSortTest, InMemoryOrderIsUnsignedBytesThenValue) {  // R9.6
 
 TEST(ExternalSortTest, SpillsAndMergesWithLargeRecords) {
   ExpectSortedLikeReference(TrickyPairs(5000, 2), ExternalSorter::kMinBudget, /*expect_spill=*/true);
+}
+
+TEST(ExternalSortTest, FastSortMatchesSimpleOnPrefixTies) {  // R9.6
+  ExpectSortedLikeReference(PrefixTiePairs(150000, 4), 64 << 20, /*expect_spill=*/false);
+}
+
+TEST(ExternalSortTest, FastSortMatchesSimpleWhenSpilling) {
+  ExpectSortedLikeReference(PrefixTiePairs(150000, 5), 3 << 20, /*expect_spill=*/true);
 }
 
 TEST(ExternalSortTest, MoreRunsThanFanInNeedsSeveralPasses) {

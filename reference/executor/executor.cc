@@ -2,8 +2,9 @@
 //  - Intermediate data always goes through framed files named by (map task, partition), and
 //    reduce tasks read them in map-task order. The output therefore never depends on which task
 //    finished first, whatever --jobs is.
-//  - Sorted (or shuffled) reduce input is materialised into one framed file before the reduce
-//    starts, so built-in and external reduces consume the same pull-style stream.
+//  - Sorted (or shuffled) reduce input is materialised into one framed file before an external
+//    reduce starts (the program is fed from a pull-style stream); a built-in reduce consumes the
+//    sorter's merge directly, which saves writing and reading the whole partition once more.
 //  - Errors are collected per task and the lowest-numbered real failure is reported, so the
 //    message is deterministic too.
 #include "reference/executor/executor.h"
@@ -101,6 +102,9 @@ class JobRunner {
   JobRunner(const JobSpec& job, const RunOptions& options)
       : job_(job), options_(options), num_parts_(job.partitions.value_or(1)) {
     options_.driver.pipeline = options.pipeline;
+    // A lockstep map is one round trip per entry: on one core they are cheapest.
+    options_.driver.colocate = !options.pipeline;
+    options_.driver.detect_list_before_read = false;
   }
   absl::StatusOr<JobResult> Run();
 
@@ -112,11 +116,14 @@ class JobRunner {
   absl::Status RunExternalMap(const std::string& label, EntryReader& reader, const PairSink& emit,
                               uint64_t* count);
   absl::Status PrepareReduceInput(uint32_t p, std::vector<std::string>* files);
+  bool SortsReduceInput() const;
+  absl::Status SortReduceInput(uint32_t p, const std::vector<std::string>& files,
+                               const PairSink& sink);
   absl::Status RunExternalReduce(const std::string& label, ConcatReader& input,
                                  FramedWriter& out, uint64_t* count);
   harness::LogSink TaskLog(const std::string& label, std::string* first_err);
   std::vector<std::string> NeededPaths() const;
-  absl::StatusOr<uint32_t> PartitionOf(std::string_view key) const;
+  absl::StatusOr<uint32_t> PartitionOf(std::string_view key, DefaultPartitioner& by_hash) const;
   void Status(const std::string& label, uint64_t i, const char* what, bool done);
   std::string Intermediate(size_t map, uint32_t part) const {
     return absl::StrCat(work_dir_, "/map-", map, "-", part);
@@ -200,10 +207,11 @@ harness::LogSink JobRunner::TaskLog(const std::string& label, std::string* first
   };
 }
 
-absl::StatusOr<uint32_t> JobRunner::PartitionOf(std::string_view key) const {
+absl::StatusOr<uint32_t> JobRunner::PartitionOf(std::string_view key,
+                                                 DefaultPartitioner& by_hash) const {
   if (!job_.partitions) return 0;
   if (job_.range) return RangePartitionOf(key, job_.range->min, job_.range->max, num_parts_);
-  return DefaultPartition(key, num_parts_);
+  return by_hash.Of(key);
 }
 
 absl::Status JobRunner::RunExternalMap(const std::string& label, EntryReader& reader,
@@ -254,8 +262,9 @@ absl::Status JobRunner::MapTask(size_t i) {
     return writers[p].get();
   };
   // Partition by the map's key first; the combiner then works inside that partition (R9.2).
+  DefaultPartitioner by_hash(num_parts_);
   PairSink emit = [&](std::string_view key, std::string_view value) -> absl::Status {
-    absl::StatusOr<uint32_t> p = PartitionOf(key);
+    absl::StatusOr<uint32_t> p = PartitionOf(key, by_hash);
     if (!p.ok()) return p.status();
     if (!combiners.empty()) return combiners[*p].Add(key, value);
     absl::StatusOr<FramedWriter*> w = writer(*p);
@@ -300,20 +309,38 @@ absl::Status JobRunner::MapTask(size_t i) {
   return absl::OkStatus();
 }
 
+// Whether the reduce of a partition reads its input sorted or shuffled rather than in map order.
+bool JobRunner::SortsReduceInput() const {
+  return job_.reduce.present() && (job_.sort || options_.shuffle_seed.has_value());
+}
+
 absl::Status JobRunner::PrepareReduceInput(uint32_t p, std::vector<std::string>* files) {
   std::error_code ec;
   for (size_t i = 0; i < job_.inputs.size(); ++i) {
     if (fs::exists(Intermediate(i, p), ec)) files->push_back(Intermediate(i, p));
   }
-  const bool reduce = job_.reduce.present();
-  const bool shuffle = reduce && options_.shuffle_seed.has_value();
-  if (!reduce || (!job_.sort && !shuffle)) return absl::OkStatus();
+  // An external reduce reads its sorted input from one framed file; a built-in one takes the
+  // merge directly (SortReduceInput called from ReduceTask), a write and a read fewer.
+  if (!SortsReduceInput() || job_.reduce.builtin != Stage::Builtin::kNone) return absl::OkStatus();
+  const std::string sorted = absl::StrCat(work_dir_, "/reduce-input-", p);
+  absl::StatusOr<std::unique_ptr<FramedWriter>> w = FramedWriter::Create(sorted);
+  if (!w.ok()) return w.status();
+  absl::Status s = SortReduceInput(
+      p, *files, [&w](std::string_view k, std::string_view v) { return (*w)->Add(k, v); });
+  if (s.ok()) s = (*w)->Close();
+  files->assign(1, sorted);
+  return s;
+}
 
+// Sorts (or shuffles) the intermediate files of partition `p` into `sink`, deleting them once read.
+absl::Status JobRunner::SortReduceInput(uint32_t p, const std::vector<std::string>& files,
+                                        const PairSink& sink) {
   // Shuffle tags the pairs with a per-seed pseudo-random 64-bit number: alone it orders everything
   // at random; with sort it only reorders equal keys (the tag precedes the value).
+  const bool shuffle = options_.shuffle_seed.has_value();
   const uint64_t seed = SplitMix64(options_.shuffle_seed.value_or(0) ^ SplitMix64(p));
   ExternalSorter sorter(absl::StrCat(work_dir_, "/sort-", p, "-"), job_.sort_buffer_bytes);
-  ConcatReader in(*files);
+  ConcatReader in(files);
   std::string key, value, framed;
   for (uint64_t n = 0;; ++n) {
     if (cancel_) return absl::CancelledError("job cancelled");
@@ -332,17 +359,14 @@ absl::Status JobRunner::PrepareReduceInput(uint32_t p, std::vector<std::string>*
     }
     if (!s.ok()) return s;
   }
-  for (const std::string& f : *files) fs::remove(f, ec);  // consumed; frees disk early
-  files->assign(1, absl::StrCat(work_dir_, "/reduce-input-", p));
-  absl::StatusOr<std::unique_ptr<FramedWriter>> w = FramedWriter::Create(files->front());
-  if (!w.ok()) return w.status();
-  absl::Status s = sorter.Finish([&](std::string_view k, std::string_view v) -> absl::Status {
-    if (!shuffle) return (*w)->Add(k, v);
-    if (job_.sort) return (*w)->Add(k, v.substr(8));
+  std::error_code ec;
+  for (const std::string& f : files) fs::remove(f, ec);  // consumed; frees disk early
+  return sorter.Finish([&](std::string_view k, std::string_view v) -> absl::Status {
+    if (!shuffle) return sink(k, v);
+    if (job_.sort) return sink(k, v.substr(8));
     codec::Decoded<codec::PairView> d = codec::DecodePair(v);
-    return (*w)->Add(d.value.key, d.value.value);
+    return sink(d.value.key, d.value.value);
   });
-  return s.ok() ? (*w)->Close() : s;
 }
 
 absl::Status JobRunner::RunExternalReduce(const std::string& label, ConcatReader& input,
@@ -392,16 +416,24 @@ absl::Status JobRunner::ReduceTask(size_t index) {
     s = RunExternalReduce(label, input, **out, &count);
   } else {
     SumAccumulator sums;
-    std::string key, value;
-    while (s.ok()) {
+    PairSink consume = [&](std::string_view key, std::string_view value) -> absl::Status {
       if (cancel_) return absl::CancelledError("job cancelled");
-      absl::StatusOr<bool> more = input.Next(&key, &value);
-      if (!more.ok() || !*more) {
-        s = more.status();
-        break;
-      }
       if (reduce.present()) Status(label, ++count, "reduced", false);
-      s = reduce.builtin == Stage::Builtin::kSumReduce ? sums.Add(key, value) : (*out)->Add(key, value);
+      return reduce.builtin == Stage::Builtin::kSumReduce ? sums.Add(key, value)
+                                                          : (*out)->Add(key, value);
+    };
+    if (SortsReduceInput()) {
+      s = SortReduceInput(p, files, consume);
+    } else {
+      std::string key, value;
+      while (s.ok()) {
+        absl::StatusOr<bool> more = input.Next(&key, &value);
+        if (!more.ok() || !*more) {
+          s = more.status();
+          break;
+        }
+        s = consume(key, value);
+      }
     }
     if (s.ok()) s = sums.Drain([&](std::string_view k, std::string_view v) { return (*out)->Add(k, v); });
   }

@@ -2,14 +2,34 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <queue>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "reference/executor/framed_file.h"
 
 namespace dxt::executor {
+namespace {
+
+// Below this many records one thread sorts the whole buffer (starting threads costs more).
+constexpr size_t kParallelSortMin = 1 << 16;
+constexpr unsigned kMaxSortThreads = 8;
+
+// The first 8 key bytes as a big-endian integer, zero-padded: prefixes that differ order their
+// keys exactly as the bytes do (a key that ends early is padded with 0, the smallest byte, and is
+// then a prefix of the other key, so it sorts first either way); equal prefixes decide nothing.
+uint64_t KeyPrefix(std::string_view key) {
+  unsigned char bytes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  std::memcpy(bytes, key.data(), std::min<size_t>(key.size(), 8));
+  uint64_t v = 0;
+  for (unsigned char b : bytes) v = (v << 8) | b;  // compiles to one load and a bswap
+  return v;
+}
+
+}  // namespace
 
 bool PairLess(std::string_view ak, std::string_view av, std::string_view bk, std::string_view bv) {
   // std::char_traits<char> compares as unsigned char, which is the C-locale byte order.
@@ -18,13 +38,11 @@ bool PairLess(std::string_view ak, std::string_view av, std::string_view bk, std
   return av.compare(bv) < 0;
 }
 
-ExternalSorter::ExternalSorter(std::string temp_prefix, uint64_t memory_budget)
-    : temp_prefix_(std::move(temp_prefix)) {
-  const uint64_t budget = std::max(memory_budget, kMinBudget);
-  // The index costs 16 bytes a record; short records (wordcount) need about a quarter of the budget.
-  record_budget_ = budget / 4 / sizeof(Record);
-  arena_budget_ = budget - record_budget_ * sizeof(Record);
-}
+ExternalSorter::ExternalSorter(std::string temp_prefix, uint64_t memory_budget,
+                               SortAlgorithm algorithm)
+    : temp_prefix_(std::move(temp_prefix)),
+      budget_(std::max(memory_budget, kMinBudget)),
+      algorithm_(algorithm) {}
 
 ExternalSorter::~ExternalSorter() {
   for (const std::string& run : runs_) std::remove(run.c_str());
@@ -34,13 +52,17 @@ std::string ExternalSorter::NewRunPath() { return absl::StrCat(temp_prefix_, "ru
 
 absl::Status ExternalSorter::Add(std::string_view key, std::string_view value) {
   const uint64_t size = key.size() + value.size();
-  const bool full = arena_.size() + size > arena_budget_ || records_.size() >= record_budget_;
+  // The arena and the index share the budget, whatever the record sizes.
+  const bool full = arena_.size() + size + (records_.size() + 1) * sizeof(Record) > budget_;
   if (full && !records_.empty()) {
     if (absl::Status s = SpillBuffer(); !s.ok()) return s;
   }
-  if (arena_.capacity() == 0) arena_.reserve(std::max<uint64_t>(arena_budget_, size));
-  if (records_.capacity() == 0) records_.reserve(std::min<uint64_t>(record_budget_, 1 << 16));
-  records_.push_back(Record{arena_.size(), static_cast<uint32_t>(key.size()),
+  // Reserved once, at their largest: address space only until records arrive, and neither is
+  // ever copied by a reallocation (a growing vector briefly holds two copies of the index).
+  if (arena_.capacity() == 0) arena_.reserve(std::max<uint64_t>(budget_, size));
+  if (records_.capacity() == 0) records_.reserve(budget_ / sizeof(Record) + 1);
+  const uint64_t prefix = algorithm_ == SortAlgorithm::kFast ? KeyPrefix(key) : 0;
+  records_.push_back(Record{prefix, arena_.size(), static_cast<uint32_t>(key.size()),
                             static_cast<uint32_t>(value.size())});
   arena_.append(key);
   arena_.append(value);
@@ -48,25 +70,60 @@ absl::Status ExternalSorter::Add(std::string_view key, std::string_view value) {
   return absl::OkStatus();
 }
 
+bool ExternalSorter::PrefixLess(const char* base, const Record& a, const Record& b) {
+  if (a.prefix != b.prefix) return a.prefix < b.prefix;
+  return PairLess({base + a.offset, a.key_size}, {base + a.offset + a.key_size, a.value_size},
+                  {base + b.offset, b.key_size}, {base + b.offset + b.key_size, b.value_size});
+}
+
 void ExternalSorter::SortBuffer() {
   const char* base = arena_.data();
-  std::sort(records_.begin(), records_.end(), [base](const Record& a, const Record& b) {
-    return PairLess({base + a.offset, a.key_size}, {base + a.offset + a.key_size, a.value_size},
-                    {base + b.offset, b.key_size}, {base + b.offset + b.key_size, b.value_size});
-  });
+  slices_.clear();
+  if (algorithm_ == SortAlgorithm::kSimple) {
+    std::sort(records_.begin(), records_.end(), [base](const Record& a, const Record& b) {
+      return PairLess({base + a.offset, a.key_size}, {base + a.offset + a.key_size, a.value_size},
+                      {base + b.offset, b.key_size}, {base + b.offset + b.key_size, b.value_size});
+    });
+    slices_.push_back({0, records_.size()});
+    return;
+  }
+  const size_t n = records_.size();
+  const unsigned threads =
+      n < kParallelSortMin ? 1 : std::clamp(std::thread::hardware_concurrency(), 1u, kMaxSortThreads);
+  for (unsigned t = 0; t < threads; ++t) slices_.push_back({n * t / threads, n * (t + 1) / threads});
+  auto sort_slice = [this, base](Slice s) {
+    std::sort(records_.begin() + s.begin, records_.begin() + s.end,
+              [base](const Record& a, const Record& b) { return PrefixLess(base, a, b); });
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(sort_slice, slices_[t]);
+  sort_slice(slices_[0]);
+  for (std::thread& t : pool) t.join();
 }
 
 absl::Status ExternalSorter::EmitBuffer(const PairSink& sink) {
   SortBuffer();
   const char* base = arena_.data();
-  for (const Record& r : records_) {
+  // Merges the sorted slices: one for kSimple, a handful for kFast, so a linear scan of the heads.
+  std::vector<Slice> heads = slices_;
+  for (;;) {
+    size_t best = heads.size();
+    for (size_t i = 0; i < heads.size(); ++i) {
+      if (heads[i].begin == heads[i].end) continue;
+      if (best == heads.size() ||
+          PrefixLess(base, records_[heads[i].begin], records_[heads[best].begin])) {
+        best = i;
+      }
+    }
+    if (best == heads.size()) break;
+    const Record& r = records_[heads[best].begin++];
     absl::Status s = sink({base + r.offset, r.key_size}, {base + r.offset + r.key_size, r.value_size});
     if (!s.ok()) return s;
   }
   records_.clear();
   arena_.clear();
   // A record larger than the budget grew the arena; give that memory back.
-  if (arena_.capacity() > arena_budget_) std::string().swap(arena_);
+  if (arena_.capacity() > budget_) std::string().swap(arena_);
   return absl::OkStatus();
 }
 
@@ -89,8 +146,7 @@ absl::Status ExternalSorter::Merge(const std::vector<std::string>& runs, const P
   };
   // The read buffers of a merge share a quarter of the budget, so a merge of many runs needs no
   // more memory than the sort of one buffer did (peak memory stays flat as the input grows).
-  const uint64_t budget = arena_budget_ + record_budget_ * sizeof(Record);
-  const size_t buffer = std::clamp<uint64_t>(budget / 4 / (runs.size() + 1), 16 << 10, 1 << 20);
+  const size_t buffer = std::clamp<uint64_t>(budget_ / 4 / (runs.size() + 1), 16 << 10, 1 << 20);
   std::vector<Cursor> cursors(runs.size());
   auto greater = [&cursors](size_t a, size_t b) {
     return PairLess(cursors[b].key, cursors[b].value, cursors[a].key, cursors[a].value);

@@ -1,6 +1,12 @@
 // Binary-safe external merge sort of pairs in bounded memory (SPEC R9.6).
 // Order: key bytes compared as unsigned (memcmp, C locale), ties by value bytes, so the order is a
 // total order on distinct pairs and the result is deterministic. Any byte may appear anywhere.
+//
+// Two in-memory sorts give the same order: kSimple (std::sort with PairLess over the whole buffer,
+// obviously correct: the reference) and kFast, the default (each record carries its first 8 key
+// bytes as a big-endian integer, so most comparisons are one integer compare with no memory
+// access; the buffer is sorted in slices on several threads and the slices are merged as they are
+// emitted). Tests check kFast against kSimple.
 #ifndef DXT_REFERENCE_EXECUTOR_EXTERNAL_SORT_H_
 #define DXT_REFERENCE_EXECUTOR_EXTERNAL_SORT_H_
 
@@ -19,6 +25,8 @@ using PairSink = std::function<absl::Status(std::string_view key, std::string_vi
 // Unsigned byte order of (key, value).
 bool PairLess(std::string_view ak, std::string_view av, std::string_view bk, std::string_view bv);
 
+enum class SortAlgorithm { kFast, kSimple };
+
 class ExternalSorter {
  public:
   // Largest fan-in of one merge pass; more runs are merged in several passes.
@@ -29,7 +37,8 @@ class ExternalSorter {
   // Runs are spilled as framed files named `<temp_prefix>run-<n>`; they are deleted as soon as
   // they are merged. `memory_budget` bounds the buffered records (arena + index); a single record
   // larger than the budget is still accepted (it is held alone).
-  ExternalSorter(std::string temp_prefix, uint64_t memory_budget);
+  ExternalSorter(std::string temp_prefix, uint64_t memory_budget,
+                 SortAlgorithm algorithm = SortAlgorithm::kFast);
   ~ExternalSorter();
   ExternalSorter(const ExternalSorter&) = delete;
   ExternalSorter& operator=(const ExternalSorter&) = delete;
@@ -46,10 +55,16 @@ class ExternalSorter {
 
  private:
   struct Record {
+    uint64_t prefix;  // key bytes 0..7 big-endian, zero-padded (kFast; 0 for kSimple)
     uint64_t offset;
     uint32_t key_size;
     uint32_t value_size;
   };
+  struct Slice {
+    size_t begin, end;  // records_[begin, end), sorted
+  };
+  // Order of two buffered records by prefix, then by PairLess (kFast).
+  static bool PrefixLess(const char* base, const Record& a, const Record& b);
   void SortBuffer();
   absl::Status SpillBuffer();
   absl::Status EmitBuffer(const PairSink& sink);
@@ -57,10 +72,11 @@ class ExternalSorter {
   std::string NewRunPath();
 
   std::string temp_prefix_;
-  uint64_t arena_budget_;
-  uint64_t record_budget_;
+  uint64_t budget_;  // arena bytes + index bytes
+  SortAlgorithm algorithm_;
   std::string arena_;
   std::vector<Record> records_;
+  std::vector<Slice> slices_;
   std::vector<std::string> runs_;
   uint64_t runs_spilled_ = 0;
   uint64_t run_names_ = 0;

@@ -75,9 +75,13 @@ absl::Status SumAccumulator::Add(std::string_view key, std::string_view value) {
                                                    "\" of key \"", absl::CHexEscape(Av(key.substr(0, 64))),
                                                    "\" is not a decimal integer"));
   }
-  auto [it, inserted] = sums_.try_emplace(std::string(key), 0);
-  if (inserted) order_.push_back(&it->first);
-  if (__builtin_add_overflow(it->second, *v, &it->second)) {
+  auto it = index_.find(Av(key));
+  if (it == index_.end()) {
+    it = index_.emplace(std::string(key), sums_.size()).first;
+    sums_.emplace_back(std::string(key), 0);
+  }
+  int64_t& sum = sums_[it->second].second;
+  if (__builtin_add_overflow(sum, *v, &sum)) {
     return absl::InvalidArgumentError(
         absl::StrCat("sum for key \"", absl::CHexEscape(Av(key.substr(0, 64))), "\" overflows 64 bits"));
   }
@@ -86,11 +90,11 @@ absl::Status SumAccumulator::Add(std::string_view key, std::string_view value) {
 
 absl::Status SumAccumulator::Drain(const PairSink& sink) {
   absl::Status status;
-  for (const std::string* key : order_) {
-    status = sink(*key, absl::StrCat(sums_.at(*key)));
+  for (const auto& [key, sum] : sums_) {
+    status = sink(key, absl::StrCat(sum));
     if (!status.ok()) break;
   }
-  order_.clear();
+  index_.clear();
   sums_.clear();
   return status;
 }

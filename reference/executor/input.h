@@ -7,9 +7,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "reference/executor/disco_file.h"
@@ -57,11 +58,14 @@ class SumAccumulator {
   absl::Status Add(std::string_view key, std::string_view value);
   // Emits (key, decimal sum) in first-seen order, then clears.
   absl::Status Drain(const PairSink& sink);
-  bool empty() const { return order_.empty(); }
+  bool empty() const { return sums_.empty(); }
 
  private:
-  std::unordered_map<std::string, int64_t> sums_;
-  std::vector<const std::string*> order_;  // keys of sums_ (node keys are stable)
+  // An open-addressing index into sums_: one probe of a flat table per Add, looked up with the
+  // caller's bytes (no std::string built for a key already seen). A combiner adds every map
+  // output pair, and std::unordered_map's node chase was half of a word count's time.
+  absl::flat_hash_map<std::string, size_t> index_;
+  std::vector<std::pair<std::string, int64_t>> sums_;  // in first-seen order
 };
 
 }  // namespace dxt::executor

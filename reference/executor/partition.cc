@@ -41,6 +41,14 @@ uint32_t DefaultPartition(std::string_view key, uint32_t n) {
   return static_cast<uint32_t>(r);
 }
 
+uint32_t DefaultPartitioner::Of(std::string_view key) {
+  if (n_ == 1) return 0;
+  if (auto it = memo_.find(Av(key)); it != memo_.end()) return it->second;
+  const uint32_t p = DefaultPartition(key, n_);
+  if (memo_.size() < max_keys_) memo_.emplace(std::string(key), p);
+  return p;
+}
+
 absl::StatusOr<int64_t> ParseIntegerKey(std::string_view key) {
   std::string_view s = Sv(absl::StripAsciiWhitespace(Av(key)));
   std::string_view digits = s;

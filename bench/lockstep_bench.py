@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Lockstep map speed (issue 13 section 3): `dxt run` beside its two anchors, in one run.
+
+  plain   bench/lockstep_plain.cc: a blocking C loop, one write and one read per entry;
+  disco   bench/disco_external_map.py: Disco's classic external.py logic (write, flush, read list);
+  dxt     `dxt run` of a map-only job (partitions null) with the same program.
+
+All three send the same N one-line entries to the same program (the reference echo) and write the
+same pair frames; the outputs must be byte-identical. Rounds are interleaved (plain, dxt, disco,
+plain, ...) so load changes hit every variant; medians of the wall times are compared.
+Targets: dxt >= 1.0x the plain loop and >= 2x Disco (ratio = anchor time / dxt time).
+
+Usage: lockstep_bench.py DXT PLAIN PROGRAM WORKDIR [--entries N] [--rounds R]
+Exits 1 on a missed target or differing output.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def load():
+    return " ".join(open("/proc/loadavg").read().split()[:3])
+
+
+def timed(cmd):
+    """Wall seconds and CPU seconds (user + sys of the whole process tree)."""
+    before = os.times()
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return wall, cpu
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("dxt")
+    ap.add_argument("plain")
+    ap.add_argument("program")
+    ap.add_argument("work")
+    ap.add_argument("--entries", type=int, default=100000)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    work = os.path.abspath(args.work)
+    os.makedirs(work, exist_ok=True)
+    program = os.path.abspath(args.program)
+    lines = f"{work}/lines-{args.entries}.txt"
+    with open(lines, "w") as f:
+        for i in range(args.entries):
+            f.write(f"entry {i} of the lockstep benchmark\n")
+    job = f"{work}/lockstep.json"
+    with open(job, "w") as f:
+        json.dump({"name": "lockstep", "input": [lines], "map": {"program": program},
+                   "partitions": None, "status_interval": 0, "output": f"{work}/dxt-out"}, f)
+    disco = os.path.join(os.path.dirname(os.path.abspath(__file__)), "disco_external_map.py")
+    variants = {
+        "plain": [args.plain, program, lines, f"{work}/plain.out"],
+        "dxt": [args.dxt, "run", "-q", "--force", job],
+        "disco": [sys.executable, disco, program, lines, f"{work}/disco.out"],
+    }
+    print(f"{args.entries} entries, {args.rounds} interleaved rounds, load average before: {load()}")
+    times = {name: [] for name in variants}
+    cpus = {name: [] for name in variants}
+    for r in range(args.rounds):
+        row = []
+        for name, cmd in variants.items():
+            wall, cpu = timed(cmd)
+            times[name].append(wall)
+            cpus[name].append(cpu)
+            row.append(f"{name} {wall:.2f} s")
+        print(f"round {r + 1}: " + ", ".join(row) + f"  (load {load()})")
+    ref = open(f"{work}/plain.out", "rb").read()
+    same = all(open(p, "rb").read() == ref
+               for p in (f"{work}/disco.out", f"{work}/dxt-out/part-00000"))
+    med = {name: statistics.median(t) for name, t in times.items()}
+    print(f"load average after: {load()}")
+    print("| variant | median wall | entries/s | CPU (user+sys) | dxt speed vs it |")
+    print("|---|---:|---:|---:|---:|")
+    for name in variants:
+        ratio = med[name] / med["dxt"]
+        print(f"| {name} | {med[name]:.2f} s | {args.entries / med[name] / 1000:.1f} k "
+              f"| {statistics.median(cpus[name]):.2f} s | {ratio:.2f}x |")
+    misses = []
+    if not same:
+        misses.append("outputs differ")
+    if med["plain"] / med["dxt"] < 1.0:
+        misses.append(f"dxt {med['plain'] / med['dxt']:.2f}x the plain loop (target >= 1.0x)")
+    if med["disco"] / med["dxt"] < 2.0:
+        misses.append(f"dxt {med['disco'] / med['dxt']:.2f}x Disco (target >= 2x)")
+    print("outputs identical" if same else "OUTPUTS DIFFER")
+    for m in misses:
+        print("MISS:", m)
+    if not misses:
+        print("PASS: >= 1.0x the plain loop and >= 2x Disco")
+    return 1 if misses else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
