@@ -32,7 +32,9 @@
 #include "judge/case.h"
 #include "judge/runner.h"
 #include "tools/atomic_file.h"
+#include "fuzz/program/trial.h"
 #include "tools/command_registry.h"
+#include "tools/failure_files.h"
 
 namespace dxt::tools {
 namespace {
@@ -60,6 +62,7 @@ struct CheckArgs {
   std::string max_item_size;  // "" = judge::kDefaultCheckMaxItemSize
   std::string report_json;
   std::string junit;
+  std::string save_failures;  // --save-failures DIR
   bool verbose = false;
   bool no_color = false;
   bool quiet = false;    // -q: no line per case, only the summary
@@ -192,6 +195,34 @@ absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
   return selected;
 }
 
+// --save-failures: a FAILED case as a `--script` file plus the raw exchange of its run, named by
+// its first FAILED check (tools/failure_files.h).
+absl::Status SaveFailure(const std::string& dir, judge::Case c, const judge::CaseResult& r,
+                         const progfuzz::RawExchange& raw, std::ostream& log) {
+  if (r.verdict != judge::Verdict::kFailed) return absl::OkStatus();
+  for (const auto& check : r.checks) {
+    if (check.verdict != judge::Verdict::kFailed) continue;
+    c.title = absl::StrCat(r.id, ": ", c.title.empty() ? r.title : c.title);
+    auto path = WriteFailure(dir, check.check, check.rule, std::move(c), raw);
+    if (!path.ok()) return path.status();
+    log << "saved " << r.id << " [" << harness::ModeName(r.mode) << "]: " << *path
+              << " (replay: dxt check --script " << *path << " PROGRAM)\n";
+    return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
+// Runs a case with its exchange recorded, and saves it when it FAILED.
+absl::StatusOr<judge::CaseResult> RunAndSave(const judge::Case& c, judge::RunOptions options,
+                                             const std::string& dir, std::ostream& log) {
+  progfuzz::RawExchange raw;
+  options.spawn = progfuzz::RecordingFactory(&raw, options.spawn);
+  auto r = judge::RunCase(c, options);
+  if (!r.ok()) return r.status();
+  if (auto s = SaveFailure(dir, c, *r, raw, log); !s.ok()) return s;
+  return r;
+}
+
 // Writes the reports and returns the exit code: FAILED cases count, or with a baseline (suite
 // runs only) only the new failures.
 // After a stop signal: the summary of the cases that finished, then the process ends with the
@@ -276,6 +307,26 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
     root_problems = conformance::FormatRejectedValues(*rejected, *plan, *results);
     for (size_t i : rejected->cases) unlisted[i] = true;
   }
+  if (!a.save_failures.empty()) {
+    // Suite cases run concurrently and some with slow delivery; a FAILED one is run once more,
+    // alone and recorded, for its files (its script replays it in lockstep or pipelined).
+    judge::RunOptions once = o.run;
+    once.on_case = nullptr;
+    for (size_t i = 0; i < results->size(); ++i) {
+      if ((*results)[i].result.verdict != judge::Verdict::kFailed) continue;
+      judge::Case c = conformance::Materialise(*(*plan)[i].entry, (*plan)[i].mode, o.materialise);
+      progfuzz::RawExchange raw;
+      once.spawn = progfuzz::RecordingFactory(&raw, o.run.spawn);
+      auto again = judge::RunCase(c, once);
+      if (!again.ok()) return UsageError(std::string(again.status().message()));
+      if (again->verdict != judge::Verdict::kFailed)
+        Out(a) << "note: " << (*results)[i].result.id
+                  << " passed when run again for --save-failures; saving that exchange\n";
+      judge::CaseResult first = (*results)[i].result;
+      if (auto s = SaveFailure(a.save_failures, c, first, raw, Out(a)); !s.ok())
+        return UsageError(std::string(s.message()));
+    }
+  }
   return Finish(a, o.run.program.path, conformance::CaseResultsOf(*results), &*results,
                 baseline->has_value() ? &**baseline : nullptr, color, o.run.isolation,
                 root_problems, &unlisted);
@@ -352,7 +403,22 @@ int RunCheck(const CheckArgs& a) {
     finished.push_back(r);
     print(r);
   };
-  auto results = judge::RunCases(*cases, options);
+  absl::StatusOr<std::vector<judge::CaseResult>> results;
+  if (a.save_failures.empty()) {
+    results = judge::RunCases(*cases, options);
+  } else {
+    results.emplace();
+    for (const judge::Case& c : *cases) {
+      if (harness::StopRequested()) break;
+      auto r = RunAndSave(c, options, a.save_failures, Out(a));
+      if (!r.ok()) {
+        results = r.status();
+        break;
+      }
+      options.on_case(*r);
+      results->push_back(std::move(*r));
+    }
+  }
   if (harness::StopRequested()) FinishInterrupted(finished, cases->size(), color);
   if (!results.ok()) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
@@ -384,6 +450,9 @@ CommandRegistrar registrar({
       sub.add_option("--report-json", a->report_json,
                      "write the JSON report here; - = stdout (the text then goes to stderr)");
       sub.add_option("--junit", a->junit, "write a JUnit XML report here");
+      sub.add_option("--save-failures", a->save_failures,
+                     "write each FAILED case here as a --script file with its raw exchange "
+                     "(<check>-<rule>-<n>.json, .stdin, .stdout, .stderr)");
       sub.add_flag("--verbose", a->verbose, "print each conversation's transcript");
       sub.add_flag("--no-color", a->no_color, "no ANSI colours (also when NO_COLOR is set)");
       sub.add_flag("-q,--quiet", a->quiet, "no line per case: only the summary and the failures");
