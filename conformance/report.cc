@@ -50,6 +50,7 @@ std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& ca
   report["tool"] = "dxt";
   report["version"] = info.version;
   report["program"] = info.program;
+  if (!info.isolation.empty()) report["isolation"] = info.isolation;
   Json summary = Json::object();
   auto counts = CountVerdicts(cases);
   for (const char* k : {"OK", "NON-STRICT", "INFORMATIONAL", "FAILED", "SKIPPED"})

@@ -1,7 +1,7 @@
 // The three renderings of a `dxt check` run: human text, the JSON report and JUnit XML.
 //
 // JSON report (stable; documented in harness/README.md):
-//   {"tool":"dxt","version":V,"program":P,
+//   {"tool":"dxt","version":V,"program":P,"isolation":"namespaces"|"process-group",
 //    "summary":{"OK":n,"NON-STRICT":n,"INFORMATIONAL":n,"FAILED":n,"SKIPPED":n,"flaky":n},
 //    "cases":[{"id","mode","title","rules":[..],"verdict","flaky":bool,
 //              "checks":[{"check","verdict","rule","detail"}],"duration_ms"}]}
@@ -26,6 +26,7 @@ using judge::CaseResult;
 struct ReportInfo {
   std::string version;
   std::string program;
+  std::string isolation;  // IsolationName() of the level the programs ran under
 };
 
 // Case verdict counts, every verdict name present.

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "conformance/runner.h"
 #include "conformance/trickle_io.h"
+#include "harness/lifetime.h"
 
 namespace dxt::conformance {
 namespace {
@@ -135,7 +136,7 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
   std::atomic<bool> stop{false};
   Blocker blockers[2];
   auto run_case = [&](size_t i) {
-    if (stop) return;
+    if (stop || harness::StopRequested()) return;
     const Blocker& blocker = blockers[ModeIndex(plan[i].mode)];
     auto first = RunOne(plan[i], options, blocker);
     SuiteResult r;
@@ -150,6 +151,7 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
                                                  &first->flaky);
     }
     std::lock_guard<std::mutex> lock(mu);
+    if (harness::StopRequested()) return;  // its program was killed under it: no verdict
     if (!first.ok()) {
       if (first_error.ok()) first_error = first.status();
       stop = true;
@@ -182,7 +184,8 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
   if (!first_error.ok()) return first_error;
   std::vector<SuiteResult> out;
   out.reserve(slots.size());
-  for (auto& s : slots) out.push_back(std::move(*s));
+  for (auto& s : slots)
+    if (s) out.push_back(std::move(*s));  // all of them, unless a stop signal came
   return out;
 }
 

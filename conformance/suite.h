@@ -46,7 +46,8 @@ struct SuiteResult {
 // Results in plan order. Like judge::RunCase, needs SIGPIPE ignored in the process (dxt's
 // main does it): a program that exits early makes a later write fail with EPIPE. Returns the first
 // harness error (program missing, spawn failure); cases not yet started are then not run. Program
-// misbehaviour is only in the results.
+// misbehaviour is only in the results. After a stop signal (harness/lifetime.h) only the cases
+// that finished before it are returned.
 absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& plan,
                                                   const SuiteOptions& options);
 

@@ -35,6 +35,7 @@ class TrickleIo : public harness::ProcessIo {
   harness::ExitInfo exit_info() const override { return inner_->exit_info(); }
   uint64_t UnreadInput() const override { return inner_->UnreadInput(); }
   void KillGroup() override { inner_->KillGroup(); }
+  uint64_t KillAll() override { return inner_->KillAll(); }
   void AbandonOutput() override { inner_->AbandonOutput(); }
   harness::Clock::time_point Now() const override { return inner_->Now(); }
 

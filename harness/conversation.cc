@@ -504,7 +504,7 @@ void Conversation::Finish() {
       t_->stdout_error = decoder_.error();
     }
   }
-  io_.KillGroup();  // descendants left in the group
+  t_->stray_processes = io_.KillAll();  // descendants left anywhere
   if (io_.exited() && !t_->reaped) {
     t_->reaped = true;
     t_->exit = io_.exit_info();

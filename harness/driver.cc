@@ -3,6 +3,7 @@
 
 #include <map>
 #include <memory>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "harness/conversation.h"
@@ -11,9 +12,13 @@
 namespace dxt::harness {
 namespace {
 
-std::vector<std::string> BuildEnv(const std::vector<std::string>& extra) {
-  std::map<std::string, std::string> env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
-                                            {"LANG", "C"}};
+std::vector<std::string> BuildEnv(const std::vector<std::string>& extra, const Sandbox& box,
+                                  Isolation level) {
+  std::map<std::string, std::string> env = {
+      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+      {"LANG", "C"},
+      {"HOME", box.home_dir},
+      {"TMPDIR", level == Isolation::kNamespaces ? "/tmp" : box.tmp_dir}};
   for (const auto& kv : extra) {
     auto eq = kv.find('=');
     if (eq == std::string::npos) continue;
@@ -32,27 +37,42 @@ absl::StatusOr<Transcript> RunRecorded(Mode mode, const ProgramSpec& program,
                                        std::string_view param_block, const PairSource& input,
                                        const ListSink& on_list, const LogSink& on_log,
                                        const DriverOptions& options) {
+  auto level = ResolveIsolation(options.isolation);
+  if (!level.ok()) return level.status();
   auto box = CreateSandbox(program.path, program.files);
   if (!box.ok()) return box.status();
-  DirSnapshot before = SnapshotDir(box->dir);
+  const std::string tmp_label = *level == Isolation::kNamespaces ? "/tmp/" : "$TMPDIR/";
+  DirSnapshot before = SnapshotDir(box->dir), tmp_before = SnapshotDir(box->tmp_dir),
+              home_before = SnapshotDir(box->home_dir);
   LaunchSpec launch;
   launch.executable = box->program_path;
   launch.argv = {box->program_path, ModeName(mode)};
   launch.argv.insert(launch.argv.end(), program.args.begin(), program.args.end());
   launch.work_dir = box->dir;
-  launch.env = BuildEnv(program.env);
+  launch.env = BuildEnv(program.env, *box, *level);
+  launch.isolation = *level;
+  launch.tmp_dir = box->tmp_dir;
+  launch.home_dir = box->home_dir;
   launch.colocate = options.colocate && mode == Mode::kMap && !options.pipeline;
   auto io = options.spawn ? options.spawn(launch) : SpawnProcess(launch);
   if (!io.ok()) {
-    RemoveSandbox(box->dir);
+    RemoveSandbox(box->case_dir);
     return absl::Status(io.status().code(),
                         absl::StrCat(io.status().message(), " (program ", program.path, ")"));
   }
   Transcript t;
   absl::Status s = Converse(**io, mode, param_block, input, on_list, on_log, options, &t);
-  io->reset();  // kills the group, reaps
+  io->reset();  // kills everything left, reaps
   t.sandbox = DiffSnapshots(before, SnapshotDir(box->dir));
-  RemoveSandbox(box->dir);
+  for (auto [from, dir, label] : {std::tuple{&tmp_before, &box->tmp_dir, tmp_label},
+                                  std::tuple{&home_before, &box->home_dir, std::string("$HOME/")}}) {
+    SandboxDiff d = DiffSnapshots(*from, SnapshotDir(*dir), label);
+    for (auto [to, add] : {std::pair{&t.sandbox.created, &d.created},
+                           std::pair{&t.sandbox.changed, &d.changed},
+                           std::pair{&t.sandbox.removed, &d.removed}})
+      to->insert(to->end(), add->begin(), add->end());
+  }
+  RemoveSandbox(box->case_dir);
   if (!s.ok()) return s;
   return t;
 }

@@ -28,12 +28,14 @@ namespace dxt::harness {
 const char* ModeName(Mode mode);  // "map" / "reduce"
 
 // What to start: argv = {path, "map"|"reduce", args...}, run in a fresh private temp directory
-// holding copies of `path` and `files` (flat, R1.2), in its own process group.
+// holding copies of `path` and `files` (flat, R1.2), in its own process group, with $HOME and
+// $TMPDIR private too (DriverOptions::isolation says how far the sandbox goes).
 struct ProgramSpec {
   std::string path;                 // resolved by the caller; no PATH lookup is done
   std::vector<std::string> args;    // extra args after the mode
   std::vector<std::string> files;   // supporting files copied flat into the work dir
-  std::vector<std::string> env;     // "K=V"; empty = minimal environment (PATH, LANG=C)
+  std::vector<std::string> env;     // "K=V" added to the minimal environment (PATH, LANG=C,
+                                    // HOME and TMPDIR private to the case)
 };
 
 struct DriverOptions {
@@ -65,6 +67,8 @@ struct DriverOptions {
   uint64_t max_list_bytes = uint64_t{1} << 20;
   size_t keep_output_pairs = 0;                   // decoded output pairs kept in the Transcript
   ProcessFactory spawn;                           // empty = SpawnProcess (tests inject fakes)
+  // How the program is kept from the host (process.h); kAuto is resolved by ResolveIsolation.
+  Isolation isolation = Isolation::kAuto;
 };
 
 // Supplies input pairs one by one; nullopt = end of input. The views stay valid until the next call.

@@ -1,7 +1,12 @@
 // The one seam between dxt and a running program (STYLE habit 5): start it, feed its stdin,
-// drain its stdout and stderr concurrently, kill its process group, reap it.
+// drain its stdout and stderr concurrently, kill it with every descendant, reap it.
 // The real implementation (process_boost.cc) launches with Boost.Process v2 and pumps the raw
 // pipe fds with poll(2); tests substitute a fake with a virtual clock.
+//
+// Every program runs under dxt's own launcher (harness/launcher.c), which reports its real wait
+// status and kills whatever it leaves behind; with Isolation::kNamespaces the launcher runs inside
+// a bubblewrap sandbox (own PID, mount, network, IPC and UTS namespaces; host file system
+// read-only; private /tmp and $HOME; the work directory the only writable host path).
 #ifndef DXT_HARNESS_PROCESS_H_
 #define DXT_HARNESS_PROCESS_H_
 
@@ -29,11 +34,33 @@ struct ExitInfo {
   int term_signal = 0;   // > 0 when killed by a signal
 };
 
+// How strongly a program is kept from the host (`--isolation`).
+//  kNamespaces: bubblewrap (see above); nothing the program writes outside its work directory
+//    reaches the host, and no process outlives the case or a killed dxt.
+//  kProcessGroup: the program's own process group under a subreaper launcher: every descendant
+//    is still found and killed, but the file system and the network are the host's.
+//  kAuto: kNamespaces where a probe sandbox starts, else kProcessGroup (ResolveIsolation).
+enum class Isolation { kAuto, kNamespaces, kProcessGroup };
+const char* IsolationName(Isolation level);  // "auto", "namespaces", "process-group"
+// InvalidArgument naming the text for anything but those three names.
+absl::StatusOr<Isolation> ParseIsolation(std::string_view text);
+
+// kAuto -> kNamespaces when a probe sandbox can be started (probed once per process, the answer
+// cached), else kProcessGroup. kNamespaces -> itself, or FailedPrecondition saying why it cannot be
+// had (no bwrap found, user namespaces disabled, ...). kProcessGroup -> itself.
+// bwrap is $DXT_BWRAP when set (empty: none), else `bwrap` on $PATH, else /usr/bin/bwrap.
+absl::StatusOr<Isolation> ResolveIsolation(Isolation requested);
+
 struct LaunchSpec {
   std::string executable;         // absolute path; no PATH lookup
   std::vector<std::string> argv;  // argv[0] included
-  std::string work_dir;           // cwd of the child
+  std::string work_dir;           // cwd of the child; with namespaces, the only writable host path
   std::vector<std::string> env;   // complete environment, "K=V"
+  Isolation isolation = Isolation::kProcessGroup;  // never kAuto here (resolve it first)
+  // With namespaces: tmp_dir is mounted at /tmp, home_dir at its own path (both writable, both
+  // host directories so the caller can diff them). Ignored by kProcessGroup.
+  std::string tmp_dir;
+  std::string home_dir;
   // Pin the child and the calling thread to one CPU until the ProcessIo is destroyed (best
   // effort: nothing happens where affinity cannot be set). For one-at-a-time round trips (lockstep
   // map); the ProcessIo then also reads a reply a few times before it sleeps in poll.
@@ -74,18 +101,28 @@ class ProcessIo {
   // left unread when the program exited (0 until then, and where it cannot be measured).
   virtual uint64_t UnreadInput() const = 0;
 
-  // SIGKILL to the whole process group (the program and every descendant that stayed in it).
+  // Starts killing the program and every descendant, wherever it went (own group or session,
+  // double fork). Returns at once; the program's end is then seen by Pump as usual.
   virtual void KillGroup() = 0;
+  // Kills the program and every descendant and waits (bounded) until all are gone. Returns how
+  // many processes other than the program were still running: descendants that outlived it.
+  virtual uint64_t KillAll() {
+    KillGroup();
+    return 0;
+  }
   // Stops reading stdout/stderr (for pipes held open by escaped descendants); both count as EOF.
   virtual void AbandonOutput() = 0;
 
   virtual Clock::time_point Now() const = 0;
 };
 
-// Starts `spec` in its own process group with stdin/stdout/stderr on fresh pipes and every other
-// descriptor closed; SIGPIPE restored to default in the child. Writes to stdin block SIGPIPE
-// around each write unless the process ignores SIGPIPE (as dxt does; then they need no mask).
+// Starts `spec` (under the launcher, in its own process group) with stdin/stdout/stderr on fresh
+// pipes and every other descriptor closed; SIGPIPE restored to default in the child. Returns once
+// the program has been exec'd. Writes to stdin block SIGPIPE around each write unless the process
+// ignores SIGPIPE (as dxt does; then they need no mask).
 //  NotFound / PermissionDenied / FailedPrecondition when the executable cannot be started.
+//  Internal when the launcher or the sandbox cannot be set up (the message has bwrap's words).
+//  Cancelled once a stop signal has arrived (lifetime.h): no program starts after that.
 // The returned object kills the group and reaps the child on destruction.
 absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec);
 

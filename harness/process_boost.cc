@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -15,9 +16,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <exception>
+#include <set>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
@@ -27,6 +31,8 @@
 #include <boost/process/v2/stdio.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "harness/lifetime.h"
 #include "harness/process.h"
 
 namespace dxt::harness {
@@ -35,9 +41,41 @@ namespace {
 namespace bp = boost::process::v2;
 
 constexpr size_t kReadChunk = 64 * 1024;
-// Without a pidfd the child's exit is polled at this interval.
-constexpr int kExitPollMs = 10;
 constexpr int kMaxIov = 64;
+constexpr size_t kRecordSize = 8;  // launcher.c: u32 tag, i32 value
+// How long the launcher may take to kill everything before it is killed itself.
+constexpr std::chrono::seconds kSweepDeadline{5};
+// How long a launcher (and bwrap) may take to exec the program.
+constexpr std::chrono::seconds kStartDeadline{30};
+
+class PipeProcess;
+
+// Every running PipeProcess, so a stop signal can have all their programs killed at once.
+class ProcessRegistry {
+ public:
+  ProcessRegistry() {
+    AddStopHook([this] { KillEverything(); });
+  }
+  void Add(PipeProcess* p) {
+    std::lock_guard<std::mutex> lock(mu_);
+    live_.insert(p);
+  }
+  void Remove(PipeProcess* p) {
+    std::lock_guard<std::mutex> lock(mu_);
+    live_.erase(p);
+  }
+  void KillEverything();
+
+ private:
+  std::mutex mu_;
+  std::set<PipeProcess*> live_;
+};
+
+ProcessRegistry& LiveProcesses() {
+  static ProcessRegistry* r = new ProcessRegistry;  // used by the signal thread during exit
+  return *r;
+}
+
 // Nonblocking reads of stdout before sleeping in poll, when a colocated program owes a reply.
 constexpr int kSpinReads = 20;
 
@@ -47,12 +85,14 @@ bool SigpipeIgnored() {
 }
 
 // Runs in the vforked child before execve: own process group (so the driver can kill every
-// descendant with one signal), default SIGPIPE (dxt ignores it), nothing blocked. The child shares
-// our memory until it execs (vfork: no page-table copy of a dxt holding tens of MiB of case data,
-// which made fork the largest cost of a suite run), so it only makes syscalls and, on failure,
-// leaves with _exit: Boost would call exit(), running our atexit handlers and flushing our stdio
-// buffers from the child. The error code it sets is in our memory, so the launcher still reports it.
+// descendant with one signal), default SIGPIPE (dxt ignores it), nothing blocked, and the
+// launcher's end of the control socket kept open across exec. The child shares our memory until
+// it execs (vfork: no page-table copy of a dxt holding tens of MiB of case data, which made fork
+// the largest cost of a suite run), so it only makes syscalls and, on failure, leaves with _exit:
+// Boost would call exit(), running our atexit handlers and flushing our stdio buffers from the
+// child. The error code it sets is in our memory, so the launcher still reports it.
 struct ChildSetup {
+  int keep_fd = -1;
   template <typename Launcher>
   bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) {
     ::setpgid(0, 0);
@@ -60,6 +100,7 @@ struct ChildSetup {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (keep_fd >= 0) ::fcntl(keep_fd, F_SETFD, 0);  // the child's own descriptor table
     return {};
   }
   // Variadic: Boost 1.81 detects this hook with five arguments and calls it with four.
@@ -80,26 +121,15 @@ uint64_t BytesInPipe(int fd) {
   return n > 0 ? static_cast<uint64_t>(n) : 0;
 }
 
-int OpenPidFd(int pid) {
-#ifdef SYS_pidfd_open
-  long fd = ::syscall(SYS_pidfd_open, pid, 0);
-  if (fd >= 0) {
-    ::fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
-    return static_cast<int>(fd);
-  }
-#endif
-  (void)pid;
-  return -1;
-}
-
-// Keeps the spawning thread and its program on one CPU for the life of the process object: a
+// Keeps the spawning thread and its program on one CPU (pinned before the spawn, so the
+// launcher, bwrap and the program inherit the mask) for the life of the process object: a
 // lockstep round trip then wakes a task on the same core (no cross-core wake-up of an idle core,
 // caches stay warm). The CPU is the least used by other colocated conversations among those the
 // thread may run on, so concurrent conversations spread out; the thread's own mask is restored
 // at the end.
 class Colocation {
  public:
-  static std::unique_ptr<Colocation> Pin(int pid) {
+  static std::unique_ptr<Colocation> Pin() {
     pthread_t self = ::pthread_self();
     cpu_set_t allowed;
     if (::pthread_getaffinity_np(self, sizeof allowed, &allowed) != 0) return nullptr;
@@ -112,11 +142,7 @@ class Colocation {
     cpu_set_t one;
     CPU_ZERO(&one);
     CPU_SET(best, &one);
-    if (::sched_setaffinity(pid, sizeof one, &one) != 0 ||
-        ::pthread_setaffinity_np(self, sizeof one, &one) != 0) {
-      ::sched_setaffinity(pid, sizeof allowed, &allowed);
-      return nullptr;
-    }
+    if (::pthread_setaffinity_np(self, sizeof one, &one) != 0) return nullptr;
     ++Users()[best];
     return std::unique_ptr<Colocation>(new Colocation(self, allowed, best));
   }
@@ -146,22 +172,20 @@ class Colocation {
 
 class PipeProcess : public ProcessIo {
  public:
-  PipeProcess(int pid, int in_fd, int out_fd, int err_fd, std::unique_ptr<Colocation> colocation)
-      : pid_(pid), in_fd_(in_fd), out_fd_(out_fd), err_fd_(err_fd), pid_fd_(OpenPidFd(pid)),
-        sigpipe_ignored_(SigpipeIgnored()), colocation_(std::move(colocation)) {}
+  PipeProcess(int pid, int control_fd, int in_fd, int out_fd, int err_fd,
+              std::unique_ptr<Colocation> colocation)
+      : pid_(pid), in_fd_(in_fd), out_fd_(out_fd), err_fd_(err_fd), control_fd_(control_fd),
+        sigpipe_ignored_(SigpipeIgnored()), colocation_(std::move(colocation)) {
+    LiveProcesses().Add(this);
+  }
 
   ~PipeProcess() override {
-    KillGroup();
+    KillAll();
+    LiveProcesses().Remove(this);
     CloseFd(&peek_fd_);
     CloseFd(&in_fd_);
     CloseFd(&out_fd_);
     CloseFd(&err_fd_);
-    if (!exited_) {
-      int status = 0;
-      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-      }
-    }
-    CloseFd(&pid_fd_);
   }
 
   void QueueInput(std::string_view bytes) override {
@@ -197,21 +221,19 @@ class PipeProcess : public ProcessIo {
       return absl::OkStatus();
     }
     for (;;) {
-      if (!exited_ && pid_fd_ < 0) TryReap(ev);
       pollfd fds[4];
       int n = 0;
-      int in_i = -1, out_i = -1, err_i = -1, pid_i = -1;
+      int in_i = -1, out_i = -1, err_i = -1, ctl_i = -1;
       if (in_fd_ >= 0 && PendingInput() > 0) fds[in_i = n++] = {in_fd_, POLLOUT, 0};
       if (out_fd_ >= 0) fds[out_i = n++] = {out_fd_, POLLIN, 0};
       if (err_fd_ >= 0) fds[err_i = n++] = {err_fd_, POLLIN, 0};
-      if (!exited_ && pid_fd_ >= 0) fds[pid_i = n++] = {pid_fd_, POLLIN, 0};
+      if (control_fd_ >= 0) fds[ctl_i = n++] = {control_fd_, POLLIN, 0};
       if (ev->changed) return absl::OkStatus();
       auto now = Clock::now();
       if (now >= deadline) return absl::OkStatus();
       if (n == 0 && exited_) return absl::OkStatus();  // nothing can change any more
       auto wait = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
       int timeout = static_cast<int>(std::min<long long>(wait, 1000 * 60));
-      if (!exited_ && pid_fd_ < 0) timeout = std::min(timeout, kExitPollMs);
       int r = ::poll(fds, n, timeout);
       if (r < 0) {
         if (errno == EINTR) continue;
@@ -221,7 +243,7 @@ class PipeProcess : public ProcessIo {
       if (in_i >= 0 && fds[in_i].revents) WriteInput(ev);
       if (out_i >= 0 && fds[out_i].revents) ReadInto(&out_fd_, &ev->out, ev);
       if (err_i >= 0 && fds[err_i].revents) ReadInto(&err_fd_, &ev->err, ev);
-      if (pid_i >= 0 && fds[pid_i].revents) TryReap(ev);
+      if (ctl_i >= 0 && fds[ctl_i].revents) ReadControl(ev);
     }
   }
 
@@ -238,10 +260,41 @@ class PipeProcess : public ProcessIo {
   }
 
   void KillGroup() override {
-    // The group outlives a reaped leader while descendants remain in it.
-    ::kill(-pid_, SIGKILL);
-    if (!exited_) ::kill(pid_, SIGKILL);
+    if (kill_sent_ || control_fd_ < 0) return;
+    kill_sent_ = true;
+    char k = 'K';
+    (void)!::send(control_fd_, &k, 1, MSG_DONTWAIT | MSG_NOSIGNAL);
   }
+
+  uint64_t KillAll() override {
+    KillGroup();
+    auto deadline = Clock::now() + kSweepDeadline;
+    PumpEvents ignored;
+    while (control_fd_ >= 0) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) {
+        // The launcher did not finish its sweep: kill it (under bwrap, its namespace goes with it).
+        ::kill(-pid_, SIGKILL);
+        ::kill(pid_, SIGKILL);
+        EndControl(&ignored);
+        break;
+      }
+      pollfd p{control_fd_, POLLIN, 0};
+      int r = ::poll(&p, 1, static_cast<int>(left));
+      if (r > 0) ReadControl(&ignored);
+      if (r < 0 && errno != EINTR) EndControl(&ignored);
+    }
+    ReapLauncher();
+    return strays_;
+  }
+
+  // For the stop hook (another thread): the launcher kills everything; this object's owner then
+  // sees the program end as after any KillGroup.
+  void KillFromStopHook() {
+    char k = 'K';
+    if (control_fd_ >= 0) (void)!::send(control_fd_, &k, 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+  }
+
   void AbandonOutput() override {
     CloseFd(&out_fd_);
     CloseFd(&err_fd_);
@@ -249,12 +302,48 @@ class PipeProcess : public ProcessIo {
   Clock::time_point Now() const override { return Clock::now(); }
 
  private:
-  void TryReap(PumpEvents* ev) {
-    int status = 0;
-    int r;
-    while ((r = ::waitpid(pid_, &status, WNOHANG)) < 0 && errno == EINTR) {
+  // Launcher records (launcher.c): 'E' the program's wait status, 'S' the stray count; then
+  // end-of-file once the launcher (and bwrap) are gone.
+  void ReadControl(PumpEvents* ev) {
+    char buf[256];
+    ssize_t r;
+    while ((r = ::read(control_fd_, buf, sizeof buf)) < 0 && errno == EINTR) {
     }
-    if (r != pid_) return;
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (r <= 0) {
+      EndControl(ev);
+      return;
+    }
+    records_.append(buf, static_cast<size_t>(r));
+    while (records_.size() >= kRecordSize) {
+      uint32_t tag;
+      int32_t value;
+      std::memcpy(&tag, records_.data(), 4);
+      std::memcpy(&value, records_.data() + 4, 4);
+      records_.erase(0, kRecordSize);
+      if (tag == 'E') ProgramEnded(value, ev);
+      if (tag == 'S') strays_ = static_cast<uint64_t>(std::max(value, 0));
+    }
+  }
+
+  void EndControl(PumpEvents* ev) {
+    LiveProcesses().Remove(this);  // before the close: the stop hook may be writing to it
+    CloseFd(&control_fd_);
+    ReapLauncher();
+    if (!exited_) ProgramEnded(launcher_status_, ev);  // the launcher died without a word
+  }
+
+  void ReapLauncher() {
+    if (launcher_reaped_) return;
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    launcher_reaped_ = true;
+    launcher_status_ = status;
+  }
+
+  void ProgramEnded(int status, PumpEvents* ev) {
+    if (exited_) return;
     exited_ = true;
     ev->changed = true;
     if (peek_fd_ >= 0) {
@@ -267,7 +356,6 @@ class PipeProcess : public ProcessIo {
       exit_.exited = true;
       exit_.exit_code = WEXITSTATUS(status);
     }
-    CloseFd(&pid_fd_);
   }
 
   // SIGPIPE is blocked around the writes and a pending one discarded, so the caller need not
@@ -354,8 +442,14 @@ class PipeProcess : public ProcessIo {
     return false;
   }
 
-  int pid_;
-  int in_fd_, out_fd_, err_fd_, pid_fd_;
+  int pid_;  // the launcher, or bwrap around it
+  int in_fd_, out_fd_, err_fd_;
+  int control_fd_;
+  std::string records_;  // launcher bytes not yet a whole record
+  bool kill_sent_ = false;
+  bool launcher_reaped_ = false;
+  int launcher_status_ = 0;
+  uint64_t strays_ = 0;
   bool sigpipe_ignored_;  // then no SIGPIPE can arrive: writes need no signal mask
   std::unique_ptr<Colocation> colocation_;  // null unless LaunchSpec::colocate (and it worked)
   int peek_fd_ = -1;                // read end of stdin's pipe, held from CloseInput to the exit
@@ -367,6 +461,11 @@ class PipeProcess : public ProcessIo {
   bool exited_ = false;
   ExitInfo exit_;
 };
+
+void ProcessRegistry::KillEverything() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (PipeProcess* p : live_) p->KillFromStopHook();
+}
 
 absl::Status ErrnoStatus(int err, const std::string& what) {
   std::string msg = absl::StrCat(what, ": ", std::strerror(err));
@@ -384,7 +483,173 @@ absl::Status ErrnoStatus(int err, const std::string& what) {
   }
 }
 
+bool IsExecutable(const std::string& path) {
+  return !path.empty() && ::access(path.c_str(), X_OK) == 0;
+}
+
+// $DXT_LAUNCHER, else dxt-launch beside the running executable, else the one this build made.
+std::string LauncherPath() {
+  static const std::string path = [] {
+    if (const char* env = std::getenv("DXT_LAUNCHER"); env && *env) return std::string(env);
+    char self[4096];
+    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+      std::string dir(self, static_cast<size_t>(n));
+      dir.resize(dir.rfind('/') + 1);
+      if (IsExecutable(dir + "dxt-launch")) return dir + "dxt-launch";
+    }
+    return std::string(DXT_LAUNCHER_PATH);
+  }();
+  return path;
+}
+
+// $DXT_BWRAP when set (empty: none), else bwrap on $PATH, else /usr/bin/bwrap; "" when none.
+std::string BwrapPath() {
+  if (const char* env = std::getenv("DXT_BWRAP")) return IsExecutable(env) ? env : "";
+  if (const char* path = std::getenv("PATH")) {
+    for (auto dir : absl::StrSplit(path, ':', absl::SkipEmpty())) {
+      std::string candidate = absl::StrCat(dir, "/bwrap");
+      if (IsExecutable(candidate)) return candidate;
+    }
+  }
+  return IsExecutable("/usr/bin/bwrap") ? "/usr/bin/bwrap" : "";
+}
+
+// bwrap's command line up to (and including) the launcher. Each option is there for a reason:
+// --as-pid-1 makes the launcher the namespace's init (orphans come to it; its exit ends them all);
+// --die-with-parent ends the sandbox with dxt, even under SIGKILL; --unshare-net leaves only a
+// loopback of its own; / read-only with a fresh /dev and /proc, then the case's three writable
+// directories. No --new-session: there is no terminal to protect, and the launcher already puts
+// the program in a group of its own.
+std::vector<std::string> BwrapArgs(const LaunchSpec& spec) {
+  std::vector<std::string> a = {"--unshare-pid", "--unshare-net", "--unshare-ipc",
+                                "--unshare-uts", "--die-with-parent", "--as-pid-1"};
+  if (::geteuid() != 0) a.push_back("--unshare-user");
+  for (const char* x : {"--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"})
+    a.push_back(x);
+  a.insert(a.end(), {"--bind", spec.tmp_dir, "/tmp", "--bind", spec.work_dir, spec.work_dir,
+                     "--bind", spec.home_dir, spec.home_dir, "--chdir", spec.work_dir, "--"});
+  return a;
+}
+
+struct Fds {
+  int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
+  int control[2] = {-1, -1};  // [0] ours, [1] the launcher's
+  int setup[2] = {-1, -1};    // bwrap's and the launcher's own stderr, for their error messages
+  int null_fd = -1;
+  ~Fds() {
+    for (int* p : {in, out, err, control, setup})
+      for (int i = 0; i < 2; ++i) CloseFd(&p[i]);
+    CloseFd(&null_fd);
+  }
+};
+
+absl::Status MakeFds(Fds* f) {
+  for (int* p : {f->in, f->out, f->err, f->setup})
+    if (::pipe2(p, O_CLOEXEC) != 0) return ErrnoStatus(errno, "pipe");
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, f->control) != 0)
+    return ErrnoStatus(errno, "socketpair");
+  f->null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (f->null_fd < 0) return ErrnoStatus(errno, "/dev/null");
+  return absl::OkStatus();
+}
+
+// The program's three pipe ends travel to the launcher over the control socket: bwrap's own
+// process never holds them, so EPIPE and end-of-file mean what the program did.
+absl::Status SendStdio(int socket, int in, int out, int err) {
+  char byte = 'P';
+  iovec iov{&byte, 1};
+  alignas(cmsghdr) char space[CMSG_SPACE(3 * sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = space;
+  msg.msg_controllen = sizeof space;
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(3 * sizeof(int));
+  int fds[3] = {in, out, err};
+  std::memcpy(CMSG_DATA(c), fds, sizeof fds);
+  while (::sendmsg(socket, &msg, MSG_NOSIGNAL) < 0) {
+    if (errno != EINTR) return ErrnoStatus(errno, "sending the program's pipes to the launcher");
+  }
+  return absl::OkStatus();
+}
+
+std::string ReadAvailable(int fd) {
+  std::string text;
+  char buf[4096];
+  ssize_t r;
+  while (text.size() < 16384 && (r = ::read(fd, buf, sizeof buf)) != 0) {
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    text.append(buf, static_cast<size_t>(r));
+  }
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+// Waits for the launcher's first record: 'R' (started) or 'F' errno (exec failed); end-of-file
+// means bwrap or the launcher failed before, and their stderr says why.
+absl::Status AwaitStart(const LaunchSpec& spec, int pid, Fds* f) {
+  std::string got;
+  auto deadline = Clock::now() + kStartDeadline;
+  while (got.size() < kRecordSize) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    pollfd p{f->control[0], POLLIN, 0};
+    int r = left > 0 ? ::poll(&p, 1, static_cast<int>(left)) : 0;
+    if (r < 0 && errno == EINTR) continue;
+    char buf[kRecordSize];
+    ssize_t n = r > 0 ? ::read(f->control[0], buf, kRecordSize - got.size()) : -1;
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got.append(buf, static_cast<size_t>(n));
+  }
+  if (got.size() == kRecordSize) {
+    uint32_t tag;
+    int32_t value;
+    std::memcpy(&tag, got.data(), 4);
+    std::memcpy(&value, got.data() + 4, 4);
+    if (tag == 'R') return absl::OkStatus();
+    int status = 0;
+    ::kill(pid, SIGKILL);
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (tag == 'F') return ErrnoStatus(value, absl::StrCat("cannot start ", spec.executable));
+  }
+  ::kill(-pid, SIGKILL);
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  CloseFd(&f->setup[1]);
+  std::string why = ReadAvailable(f->setup[0]);
+  return absl::InternalError(absl::StrCat(
+      "cannot start ", spec.executable, " under ", IsolationName(spec.isolation), " isolation",
+      WIFEXITED(status) ? absl::StrCat(" (exit ", WEXITSTATUS(status), ")") : "",
+      why.empty() ? "" : absl::StrCat(": ", why)));
+}
+
 }  // namespace
+
+const char* IsolationName(Isolation level) {
+  switch (level) {
+    case Isolation::kAuto: return "auto";
+    case Isolation::kNamespaces: return "namespaces";
+    case Isolation::kProcessGroup: return "process-group";
+  }
+  return "?";
+}
+
+absl::StatusOr<Isolation> ParseIsolation(std::string_view text) {
+  for (Isolation l : {Isolation::kAuto, Isolation::kNamespaces, Isolation::kProcessGroup})
+    if (text == IsolationName(l)) return l;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "invalid isolation '", std::string(text), "': expected auto, namespaces or process-group"));
+}
 
 std::mutex& SpawnMutex() {
   static std::mutex mu;
@@ -392,60 +657,80 @@ std::mutex& SpawnMutex() {
 }
 
 absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec) {
-  int in[2], out[2], err[2];
-  if (::pipe2(in, O_CLOEXEC) != 0) return ErrnoStatus(errno, "pipe");
-  if (::pipe2(out, O_CLOEXEC) != 0) {
-    ::close(in[0]), ::close(in[1]);
-    return ErrnoStatus(errno, "pipe");
+  if (StopRequested()) return absl::CancelledError("dxt is stopping (signal received)");
+  std::string launcher = LauncherPath();
+  if (!IsExecutable(launcher))
+    return absl::InternalError(absl::StrCat("dxt's launcher is missing: ", launcher,
+                                            " (set DXT_LAUNCHER)"));
+  std::string executable = launcher;
+  std::vector<std::string> args;
+  if (spec.isolation == Isolation::kNamespaces) {
+    executable = BwrapPath();
+    if (executable.empty()) return absl::FailedPreconditionError(
+          "no bwrap found ($DXT_BWRAP, bwrap on $PATH, /usr/bin/bwrap)");
+    args = BwrapArgs(spec);
+    args.push_back(launcher);
   }
-  if (::pipe2(err, O_CLOEXEC) != 0) {
-    ::close(in[0]), ::close(in[1]), ::close(out[0]), ::close(out[1]);
-    return ErrnoStatus(errno, "pipe");
-  }
-  auto close_all = [&] {
-    for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) ::close(fd);
-  };
-  std::vector<std::string> args(spec.argv.begin() + (spec.argv.empty() ? 0 : 1), spec.argv.end());
+  Fds f;
+  if (absl::Status s = MakeFds(&f); !s.ok()) return s;
+  args.push_back(std::to_string(f.control[1]));
+  args.push_back(spec.executable);
+  args.insert(args.end(), spec.argv.begin(), spec.argv.end());
+  if (spec.argv.empty()) args.push_back(spec.executable);
   std::vector<const char*> envp;
   for (const auto& e : spec.env) envp.push_back(e.c_str());
   envp.push_back(nullptr);
 
+  // Pinned before the spawn: the launcher, bwrap and the program inherit the thread's mask.
+  std::unique_ptr<Colocation> colocation = spec.colocate ? Colocation::Pin() : nullptr;
   int pid = -1;
   try {
     // The launcher returns once the child has exec'd (or failed to): no child of ours is then
     // still holding descriptors it inherited from a concurrent sandbox copy.
     std::lock_guard<std::mutex> lock(SpawnMutex());
     boost::asio::io_context ctx;
-    bp::posix::vfork_launcher launcher;
-    launcher.env = envp.data();
+    bp::posix::vfork_launcher vfork;
+    vfork.env = envp.data();
+    vfork.fd_whitelist.push_back(f.control[1]);
     bp::error_code ec;
-    auto proc = launcher(ctx.get_executor(), ec, bp::filesystem::path(spec.executable), args,
-                         bp::process_stdio{in[0], out[1], err[1]},
-                         bp::process_start_dir{spec.work_dir}, ChildSetup{});
+    auto proc = vfork(ctx.get_executor(), ec, bp::filesystem::path(executable), args,
+                      bp::process_stdio{f.null_fd, f.null_fd, f.setup[1]},
+                      bp::process_start_dir{spec.work_dir}, ChildSetup{f.control[1]});
     if (ec) {
-      if (launcher.pid > 0) {  // the child that failed to exec
+      if (vfork.pid > 0) {  // the child that failed to exec
         int status = 0;
-        while (::waitpid(launcher.pid, &status, 0) < 0 && errno == EINTR) {
+        while (::waitpid(vfork.pid, &status, 0) < 0 && errno == EINTR) {
         }
       }
-      close_all();
-      return ErrnoStatus(ec.value(), absl::StrCat("cannot start ", spec.executable));
+      return ErrnoStatus(ec.value(), absl::StrCat("cannot start ", executable));
     }
     pid = proc.id();
     proc.detach();  // we reap it ourselves, with the native status
   } catch (const std::exception& e) {
-    close_all();
-    return absl::InternalError(absl::StrCat("cannot start ", spec.executable, ": ", e.what()));
+    return absl::InternalError(absl::StrCat("cannot start ", executable, ": ", e.what()));
   }
   ::setpgid(pid, pid);  // harmless if the child already did it (EACCES after exec)
-
-  ::close(in[0]);
-  ::close(out[1]);
-  ::close(err[1]);
-  for (int fd : {in[1], out[0], err[0]}) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-  std::unique_ptr<Colocation> colocation = spec.colocate ? Colocation::Pin(pid) : nullptr;
-  return std::unique_ptr<ProcessIo>(
-      new PipeProcess(pid, in[1], out[0], err[0], std::move(colocation)));
+  CloseFd(&f.control[1]);
+  absl::Status sent = SendStdio(f.control[0], f.in[0], f.out[1], f.err[1]);
+  CloseFd(&f.in[0]);
+  CloseFd(&f.out[1]);
+  CloseFd(&f.err[1]);
+  if (absl::Status s = sent.ok() ? AwaitStart(spec, pid, &f) : sent; !s.ok()) {
+    if (!sent.ok()) {
+      ::kill(pid, SIGKILL);
+      while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
+    }
+    return s;
+  }
+  for (int fd : {f.in[1], f.out[0], f.err[0], f.control[0]})
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  auto io = std::unique_ptr<ProcessIo>(new PipeProcess(pid, f.control[0], f.in[1], f.out[0],
+                                                        f.err[0], std::move(colocation)));
+  f.control[0] = f.in[1] = f.out[0] = f.err[0] = -1;  // owned by io now
+  // A stop signal during the start found no registered process to kill: this one is now.
+  if (StopRequested()) io->KillGroup();
+  return io;
 }
 
 }  // namespace dxt::harness

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -23,6 +24,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "harness/lifetime.h"
 #include "harness/process.h"
 
 namespace dxt::harness {
@@ -46,11 +48,6 @@ absl::Status CopyInto(const std::string& src, const fs::path& dir, std::set<std:
   if (ec) return absl::InternalError(absl::StrCat("copy ", src, ": ", ec.message()));
   *copied = to;
   return absl::OkStatus();
-}
-
-std::string TempRoot() {
-  const char* tmp = std::getenv("TMPDIR");
-  return tmp && *tmp ? tmp : "/tmp";
 }
 
 // What identifies a file's content and mode well enough to reuse a copy of it.
@@ -106,7 +103,9 @@ class Stage {
 
   std::optional<Staged> StageCopy(const std::string& program) {
     if (dir_.empty()) {
-      std::string tmpl = absl::StrCat(TempRoot(), "/dxt-stage-XXXXXX");
+      auto root = ProcessTempDir();
+      if (!root.ok()) return std::nullopt;
+      std::string tmpl = absl::StrCat(*root, "/stage-XXXXXX");
       if (::mkdtemp(tmpl.data()) == nullptr) return std::nullopt;
       dir_ = tmpl;
     }
@@ -135,6 +134,32 @@ Stage& ProgramStage() {
   return stage;
 }
 
+// A path below /tmp, relative to it ("" when `path` is not below /tmp).
+std::string BelowTmp(const std::string& path) {
+  std::error_code ec;
+  fs::path tmp = fs::weakly_canonical("/tmp", ec);
+  fs::path p = fs::weakly_canonical(path, ec);
+  fs::path rel = p.lexically_relative(tmp);
+  if (ec || rel.empty() || *rel.begin() == "..") return "";
+  return rel.string();
+}
+
+absl::Status MakeCaseDirs(const Sandbox& box) {
+  std::error_code ec;
+  for (const std::string* d : {&box.dir, &box.tmp_dir, &box.home_dir}) {
+    fs::create_directory(*d, ec);
+    if (ec) return absl::InternalError(absl::StrCat("cannot make ", *d, ": ", ec.message()));
+  }
+  for (const std::string* d : {&box.dir, &box.home_dir}) {
+    std::string rel = BelowTmp(*d);
+    if (rel.empty()) continue;
+    fs::create_directories(fs::path(box.tmp_dir) / rel, ec);
+    if (ec) return absl::InternalError(absl::StrCat("cannot make a mount point for ", *d, ": ",
+                                                    ec.message()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<Sandbox> CreateSandbox(const std::string& program,
@@ -145,10 +170,16 @@ absl::StatusOr<Sandbox> CreateSandbox(const std::string& program,
   if (!fs::is_regular_file(program, ec) || ::access(program.c_str(), X_OK) != 0)
     return absl::FailedPreconditionError(
         absl::StrCat("program is not an executable file: ", program));
-  std::string tmpl = absl::StrCat(TempRoot(), "/dxt-check-XXXXXX");
+  auto root = ProcessTempDir();
+  if (!root.ok()) return root.status();
+  std::string tmpl = absl::StrCat(*root, "/case-XXXXXX");
   if (::mkdtemp(tmpl.data()) == nullptr)
     return absl::InternalError(absl::StrCat("mkdtemp ", tmpl, " failed"));
-  Sandbox box{tmpl, ""};
+  Sandbox box{tmpl, tmpl + "/work", "", tmpl + "/tmp", tmpl + "/home"};
+  if (absl::Status made = MakeCaseDirs(box); !made.ok()) {
+    RemoveSandbox(box.case_dir);
+    return made;
+  }
   std::set<std::string> names;
   fs::path linked = fs::path(box.dir) / fs::path(program).filename();
   FileId source;
@@ -167,10 +198,55 @@ absl::StatusOr<Sandbox> CreateSandbox(const std::string& program,
   for (size_t i = 0; s.ok() && i < files.size(); ++i) s = CopyInto(files[i], box.dir, &names, &copied);
   lock.unlock();
   if (!s.ok()) {
-    RemoveSandbox(box.dir);
+    RemoveSandbox(box.case_dir);
     return s;
   }
   return box;
+}
+
+namespace {
+
+// Starts the launcher itself (`--probe`, exits 0) as the program of a namespace sandbox.
+absl::Status ProbeNamespaces() {
+  auto box = CreateSandbox("/bin/true", {});
+  if (!box.ok()) return box.status();
+  LaunchSpec spec;
+  spec.executable = "/bin/true";
+  spec.argv = {"/bin/true"};
+  spec.work_dir = box->dir;
+  spec.env = {"PATH=/usr/bin:/bin"};
+  spec.isolation = Isolation::kNamespaces;
+  spec.tmp_dir = box->tmp_dir;
+  spec.home_dir = box->home_dir;
+  absl::Status result = absl::OkStatus();
+  {
+    auto io = SpawnProcess(spec);
+    if (!io.ok()) {
+      result = io.status();
+    } else {
+      PumpEvents ev;
+      auto deadline = Clock::now() + std::chrono::seconds(30);
+      while (!(*io)->exited() && Clock::now() < deadline) {
+        if (absl::Status s = (*io)->Pump(deadline, &ev); !s.ok()) break;
+      }
+      ExitInfo e = (*io)->exit_info();
+      if (!(*io)->exited() || !e.exited || e.exit_code != 0)
+        result = absl::InternalError("a probe program in the sandbox did not exit 0");
+    }
+  }
+  RemoveSandbox(box->case_dir);
+  return result;
+}
+
+}  // namespace
+
+absl::StatusOr<Isolation> ResolveIsolation(Isolation requested) {
+  if (requested == Isolation::kProcessGroup) return requested;
+  static const absl::Status probe = ProbeNamespaces();
+  if (probe.ok()) return Isolation::kNamespaces;
+  if (requested == Isolation::kAuto) return Isolation::kProcessGroup;
+  return absl::FailedPreconditionError(absl::StrCat(
+      "--isolation namespaces: cannot start a bubblewrap sandbox here: ", probe.message()));
 }
 
 DirSnapshot SnapshotDir(const std::string& dir) {
@@ -189,18 +265,19 @@ DirSnapshot SnapshotDir(const std::string& dir) {
   return snap;
 }
 
-SandboxDiff DiffSnapshots(const DirSnapshot& before, const DirSnapshot& after) {
+SandboxDiff DiffSnapshots(const DirSnapshot& before, const DirSnapshot& after,
+                          const std::string& label) {
   SandboxDiff d;
   for (const auto& [name, stamp] : after) {
     auto it = before.find(name);
     if (it == before.end()) {
-      d.created.push_back(name);
+      d.created.push_back(label + name);
     } else if (!(it->second == stamp) && !stamp.is_dir) {
-      d.changed.push_back(name);
+      d.changed.push_back(label + name);
     }
   }
   for (const auto& [name, stamp] : before)
-    if (!after.count(name)) d.removed.push_back(name);
+    if (!after.count(name)) d.removed.push_back(label + name);
   return d;
 }
 

@@ -85,7 +85,9 @@ struct LogRecord {
 };
 
 struct SandboxDiff {
-  std::vector<std::string> created, changed, removed;  // names relative to the work dir
+  // Names relative to the work dir; in the program's /tmp (or $TMPDIR) and $HOME prefixed with
+  // "/tmp/" (or "$TMPDIR/") and "$HOME/".
+  std::vector<std::string> created, changed, removed;
   bool empty() const { return created.empty() && changed.empty() && removed.empty(); }
 };
 
@@ -140,6 +142,9 @@ struct Transcript {
   std::vector<WaitKind> expired_kinds;   // the kind of each of expired_waits, same order
   std::optional<uint64_t> stalled_pair;  // map: the pair whose reply deadline expired
   bool descendant_held_pipes = false;    // stdout/stderr open after the program exited (R6.3)
+  // Processes other than the program still running at the end of the case (a daemon, a child in
+  // its own session or group), all killed then.
+  uint64_t stray_processes = 0;
   Millis duration{};
   SandboxDiff sandbox;
   absl::Status harness_error;      // set when the harness itself failed mid-run

@@ -114,6 +114,12 @@ class ScriptReader {
       c->raw_params = *raw;
       return absl::OkStatus();
     }
+    if (v.is_array()) {  // [{"key": BYTES, "value": BYTES}, ...]: any key bytes, in order
+      auto entries = Pairs(v, where);
+      if (!entries.ok()) return entries.status();
+      c->params.assign(entries->begin(), entries->end());
+      return absl::OkStatus();
+    }
     auto d = Dict(v, where);
     if (!d.ok()) return d.status();
     c->params = *d;

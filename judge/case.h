@@ -10,6 +10,7 @@
 //      "mode": "map" | "reduce",           required
 //      "rules": ["R5.2", ...],             optional
 //      "params": {"k": BYTES, ...} | {"raw": BYTES},   optional, default {} (sent as "0\n")
+//                | [{"key": BYTES, "value": BYTES}, ...]  (keys that are not valid UTF-8, or repeat)
 //      "input": [{"key": BYTES, "value": BYTES}, ...],  optional; a plain BYTES item = empty key
 //      "delivery": "lockstep" | "pipeline", optional (map only), default lockstep
 //      "policy": "strict" | "non-strict" | "informational",  optional, default strict

@@ -231,6 +231,11 @@ CheckResult CheckHang(const Transcript& t) {
     return Fail(kName, "R6.3",
                 "the program exited but a descendant still held its stdout/stderr open; the "
                 "driver killed the process group instead of waiting for end-of-file");
+  if (t.stray_processes > 0 && !t.killed_by_driver)
+    return Fail(kName, "R6.3",
+                absl::StrCat("the program exited but left ", t.stray_processes,
+                             " descendant process(es) running (a daemon, or a child in its own "
+                             "session or process group); the driver killed them"));
   using W = harness::ExpiredWait::Kind;
   for (W kind : {W::kExit, W::kWholeConversation, W::kProgramRead}) {
     if (Expired(t, kind))
@@ -253,7 +258,8 @@ CheckResult CheckSandbox(const Transcript& t) {
   if (!t.sandbox.removed.empty())
     parts.push_back(absl::StrCat("removed ", absl::StrJoin(t.sandbox.removed, ", ")));
   return Fail(kName, "R1.3",
-              absl::StrCat("expected no file written; in its working directory the program ",
+              absl::StrCat("expected no file written; in its working directory, /tmp and $HOME "
+                           "the program ",
                            absl::StrJoin(parts, "; ")));
 }
 

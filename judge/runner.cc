@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "harness/lifetime.h"
 
 namespace dxt::judge {
 
@@ -34,6 +35,7 @@ DriverOptions CheckDriverOptions(const Case& c, const RunOptions& options) {
   o.keep_output_pairs = 100000;
   o.pipeline = c.delivery == Delivery::kPipeline;
   o.keep_transcript = true;
+  o.isolation = options.isolation;
   return o;
 }
 
@@ -72,7 +74,9 @@ absl::StatusOr<std::vector<CaseResult>> RunCases(const std::vector<Case>& cases,
                                                  const RunOptions& options) {
   std::vector<CaseResult> out;
   for (const Case& c : cases) {
+    if (harness::StopRequested()) break;
     auto r = RunCase(c, options);
+    if (harness::StopRequested()) break;
     if (!r.ok()) return r.status();
     if (options.on_case) options.on_case(*r);
     out.push_back(std::move(*r));

@@ -59,6 +59,7 @@ struct RunOptions {
   uint64_t max_item_size = kDefaultCheckMaxItemSize;
   bool extra_params_given = false;           // --params was given (cases with fixed_params skip)
   bool verbose = false;
+  harness::Isolation isolation = harness::Isolation::kAuto;  // --isolation (resolved per run when kAuto)
   ProcessFactory spawn;                      // empty = real processes
   std::function<void(const CaseResult&)> on_case;  // progress, called after each case
 };
@@ -86,7 +87,8 @@ absl::StatusOr<std::chrono::milliseconds> TimeoutFromSeconds(double seconds);
 // spawn failure); program misbehaviour is in the result.
 absl::StatusOr<CaseResult> RunCase(const Case& c, const RunOptions& options);
 
-// Runs every case in order; stops at the first harness error.
+// Runs every case in order; stops at the first harness error. After a stop signal (lifetime.h)
+// no case starts, and a case that was running is left out (its program was killed under it).
 absl::StatusOr<std::vector<CaseResult>> RunCases(const std::vector<Case>& cases,
                                                  const RunOptions& options);
 

@@ -158,7 +158,9 @@ TEST_F(CheckOptionsTest, FlakyCaseIsMarkedInEveryRendering) {
                            ": > \"$MARK\"\nexit 3\n";
   fs::permissions(script, fs::perms::owner_all);
   fs::path junit = dir_ / "junit.xml";
-  std::string args = "--cases 6.1.1 --mode reduce --timeout 5 --env " +
+  // The script keeps its state in a host file between the two runs: only process-group isolation
+  // lets a program write there (namespaces give every case its own /tmp and a read-only host).
+  std::string args = "--isolation process-group --cases 6.1.1 --mode reduce --timeout 5 --env " +
                      ShellQuote("MARK=" + mark.string()) + " --junit " + ShellQuote(junit) + " " +
                      ShellQuote(script);
 

@@ -244,6 +244,8 @@ TEST(ConformanceSuiteTest, FailThenPassIsFlaky) {
     o.run.program.path = script;
     o.run.program.env = {"MARK=" + (dir / "mark").string()};
     o.run.timeout = std::chrono::milliseconds(5000);
+    // The mark file is state kept on the host between the runs: process-group isolation only.
+    o.run.isolation = harness::Isolation::kProcessGroup;
     o.retry = retry;
     auto r = RunSuite(*plan, o);
     ASSERT_TRUE(r.ok()) << r.status();

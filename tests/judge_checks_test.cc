@@ -289,10 +289,11 @@ std::vector<CaseResult> SampleResults() {
 }
 
 TEST(ReportTest, JsonHasTheDocumentedShape) {
-  auto j = nlohmann::json::parse(RenderJson({"0.1.0", "/p"}, SampleResults()));
+  auto j = nlohmann::json::parse(RenderJson({"0.1.0", "/p", "namespaces"}, SampleResults()));
   EXPECT_EQ(j["tool"], "dxt");
   EXPECT_EQ(j["version"], "0.1.0");
   EXPECT_EQ(j["program"], "/p");
+  EXPECT_EQ(j["isolation"], "namespaces");
   for (const char* k : {"OK", "NON-STRICT", "INFORMATIONAL", "FAILED", "SKIPPED"})
     EXPECT_TRUE(j["summary"].contains(k)) << k;
   EXPECT_EQ(j["summary"]["OK"], 1);
@@ -317,7 +318,7 @@ TEST(ReportTest, JsonHasTheDocumentedShape) {
 }
 
 TEST(ReportTest, JUnitIsWellFormedWhateverTheBytes) {
-  std::string x = RenderJUnit({"0.1.0", "/p"}, SampleResults());
+  std::string x = RenderJUnit({"0.1.0", "/p", "process-group"}, SampleResults());
   EXPECT_THAT(x, HasSubstr("<testsuites"));
   EXPECT_THAT(x, HasSubstr("<failure message=\"log (R7.1)\""));
   EXPECT_THAT(x, HasSubstr("bad &lt;&amp;&gt; &quot;q&quot;"));

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -25,10 +26,15 @@
 #include "conformance/runner.h"
 #include "conformance/select.h"
 #include "conformance/suite.h"
+#include "harness/lifetime.h"
+#include "harness/process.h"
+#include "harness/sandbox.h"
 #include "judge/case.h"
 #include "judge/runner.h"
 #include "tools/atomic_file.h"
+#include "fuzz/program/trial.h"
 #include "tools/command_registry.h"
+#include "tools/failure_files.h"
 
 namespace dxt::tools {
 namespace {
@@ -56,6 +62,7 @@ struct CheckArgs {
   std::string max_item_size;  // "" = judge::kDefaultCheckMaxItemSize
   std::string report_json;
   std::string junit;
+  std::string save_failures;  // --save-failures DIR
   bool verbose = false;
   bool no_color = false;
   bool quiet = false;    // -q: no line per case, only the summary
@@ -69,6 +76,7 @@ struct CheckArgs {
   std::string values;        // --values: a domain name (conformance/domain.h)
   std::string input_sample;  // --input-sample FILE
   int jobs = conformance::DefaultJobs();
+  std::string isolation = "auto";
 };
 
 bool UsesCatalogue(const CheckArgs& a) { return a.script.empty(); }
@@ -187,16 +195,58 @@ absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
   return selected;
 }
 
+// --save-failures: a FAILED case as a `--script` file plus the raw exchange of its run, named by
+// its first FAILED check (tools/failure_files.h).
+absl::Status SaveFailure(const std::string& dir, judge::Case c, const judge::CaseResult& r,
+                         const progfuzz::RawExchange& raw, std::ostream& log) {
+  if (r.verdict != judge::Verdict::kFailed) return absl::OkStatus();
+  for (const auto& check : r.checks) {
+    if (check.verdict != judge::Verdict::kFailed) continue;
+    c.title = absl::StrCat(r.id, ": ", c.title.empty() ? r.title : c.title);
+    auto path = WriteFailure(dir, check.check, check.rule, std::move(c), raw);
+    if (!path.ok()) return path.status();
+    log << "saved " << r.id << " [" << harness::ModeName(r.mode) << "]: " << *path
+              << " (replay: dxt check --script " << *path << " PROGRAM)\n";
+    return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
+// Runs a case with its exchange recorded, and saves it when it FAILED.
+absl::StatusOr<judge::CaseResult> RunAndSave(const judge::Case& c, judge::RunOptions options,
+                                             const std::string& dir, std::ostream& log) {
+  progfuzz::RawExchange raw;
+  options.spawn = progfuzz::RecordingFactory(&raw, options.spawn);
+  auto r = judge::RunCase(c, options);
+  if (!r.ok()) return r.status();
+  if (auto s = SaveFailure(dir, c, *r, raw, log); !s.ok()) return s;
+  return r;
+}
+
 // Writes the reports and returns the exit code: FAILED cases count, or with a baseline (suite
 // runs only) only the new failures.
+// After a stop signal: the summary of the cases that finished, then the process ends with the
+// signal (lifetime.h; the programs were killed by then, the temporary directories go now).
+[[noreturn]] void FinishInterrupted(const std::vector<judge::CaseResult>& results, size_t planned,
+                                    bool color) {
+  std::cout << conformance::RenderSummary(results, color);
+  const char* name = ::sigabbrev_np(harness::StopSignal());
+  std::cout << "dxt check: interrupted by SIG" << (name ? name : "?") << " after " << results.size()
+            << " of " << planned
+            << " case(s): the cases still running were stopped and are not reported; no report "
+               "file written\n";
+  std::cout.flush();
+  harness::FinishStopped();
+}
+
 int Finish(const CheckArgs& a, const std::string& program,
            const std::vector<judge::CaseResult>& results,
            const std::vector<conformance::SuiteResult>* suite,
-           const conformance::Baseline* baseline, bool color,
+           const conformance::Baseline* baseline, bool color, harness::Isolation level,
            const std::string& root_problems = "", const std::vector<bool>* unlisted = nullptr) {
   std::ostream& out = Out(a);
   out << conformance::RenderSummary(results, color, unlisted) << root_problems;
-  conformance::ReportInfo info{DXT_VERSION, program};
+  conformance::ReportInfo info{DXT_VERSION, program, harness::IsolationName(level)};
   if (a.report_json == "-") {
     std::cout << conformance::RenderJson(info, results);
     std::cout.flush();
@@ -241,10 +291,14 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
   o.retry = !a.no_retry;
   o.allow_flaky = a.allow_flaky;
   Out(a) << "dxt check " << o.run.program.path << " (" << plan->size()
-         << " conformance case(s), " << a.jobs << " job(s)";
+         << " conformance case(s), " << a.jobs << " job(s), isolation "
+         << harness::IsolationName(o.run.isolation);
   if (o.materialise.domain.declared()) Out(a) << "; " << o.materialise.domain.Describe();
   Out(a) << ")\n";
   auto results = conformance::RunSuite(*plan, o);
+  if (harness::StopRequested() && results.ok())
+    FinishInterrupted(conformance::CaseResultsOf(*results), plan->size(), color);
+  if (harness::StopRequested()) harness::FinishStopped();
   if (!results.ok()) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
@@ -255,8 +309,29 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
     root_problems = conformance::FormatRejectedValues(*rejected, *plan, *results);
     for (size_t i : rejected->cases) unlisted[i] = true;
   }
+  if (!a.save_failures.empty()) {
+    // Suite cases run concurrently and some with slow delivery; a FAILED one is run once more,
+    // alone and recorded, for its files (its script replays it in lockstep or pipelined).
+    judge::RunOptions once = o.run;
+    once.on_case = nullptr;
+    for (size_t i = 0; i < results->size(); ++i) {
+      if ((*results)[i].result.verdict != judge::Verdict::kFailed) continue;
+      judge::Case c = conformance::Materialise(*(*plan)[i].entry, (*plan)[i].mode, o.materialise);
+      progfuzz::RawExchange raw;
+      once.spawn = progfuzz::RecordingFactory(&raw, o.run.spawn);
+      auto again = judge::RunCase(c, once);
+      if (!again.ok()) return UsageError(std::string(again.status().message()));
+      if (again->verdict != judge::Verdict::kFailed)
+        Out(a) << "note: " << (*results)[i].result.id
+                  << " passed when run again for --save-failures; saving that exchange\n";
+      judge::CaseResult first = (*results)[i].result;
+      if (auto s = SaveFailure(a.save_failures, c, first, raw, Out(a)); !s.ok())
+        return UsageError(std::string(s.message()));
+    }
+  }
   return Finish(a, o.run.program.path, conformance::CaseResultsOf(*results), &*results,
-                baseline->has_value() ? &**baseline : nullptr, color, root_problems, &unlisted);
+                baseline->has_value() ? &**baseline : nullptr, color, o.run.isolation,
+                root_problems, &unlisted);
 }
 
 int RunCheck(const CheckArgs& a) {
@@ -298,8 +373,16 @@ int RunCheck(const CheckArgs& a) {
   if (ec || !fs::exists(program)) return UsageError(absl::StrCat("program not found: ", a.program));
   if (!fs::is_regular_file(program) || ::access(program.c_str(), X_OK) != 0)
     return UsageError(absl::StrCat("program is not an executable file: ", a.program));
+  auto requested = harness::ParseIsolation(a.isolation);
+  if (!requested.ok()) return UsageError(absl::StrCat("--isolation: ", requested.status().message()));
+  // Before any thread exists (they inherit the blocked stop signals) and before any program runs.
+  harness::InstallStopSignals();
+  harness::RemoveDeadProcessDirs();
+  auto level = harness::ResolveIsolation(*requested);
+  if (!level.ok()) return UsageError(std::string(level.status().message()));
   const bool color = UseColor(a);
   judge::RunOptions options;
+  options.isolation = *level;
   options.program = {program.string(), a.args, a.files, a.env};
   options.timeout = *timeout;
   options.max_item_size = max_item_size;
@@ -315,13 +398,35 @@ int RunCheck(const CheckArgs& a) {
   auto cases = LoadCases(a);
   if (!cases.ok()) return UsageError(std::string(cases.status().message()));
   if (cases->empty()) return UsageError(absl::StrCat("no case for --mode ", a.mode));
-  Out(a) << "dxt check " << program.string() << " (" << cases->size() << " case(s))\n";
-  auto results = judge::RunCases(*cases, options);
+  Out(a) << "dxt check " << program.string() << " (" << cases->size()
+         << " case(s), isolation " << harness::IsolationName(*level) << ")\n";
+  std::vector<judge::CaseResult> finished;  // for the partial summary after a stop signal
+  options.on_case = [&, print = options.on_case](const judge::CaseResult& r) {
+    finished.push_back(r);
+    print(r);
+  };
+  absl::StatusOr<std::vector<judge::CaseResult>> results;
+  if (a.save_failures.empty()) {
+    results = judge::RunCases(*cases, options);
+  } else {
+    results.emplace();
+    for (const judge::Case& c : *cases) {
+      if (harness::StopRequested()) break;
+      auto r = RunAndSave(c, options, a.save_failures, Out(a));
+      if (!r.ok()) {
+        results = r.status();
+        break;
+      }
+      options.on_case(*r);
+      results->push_back(std::move(*r));
+    }
+  }
+  if (harness::StopRequested()) FinishInterrupted(finished, cases->size(), color);
   if (!results.ok()) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
   }
-  return Finish(a, program.string(), *results, nullptr, nullptr, color);
+  return Finish(a, program.string(), *results, nullptr, nullptr, color, *level);
 }
 
 CommandRegistrar registrar({
@@ -347,6 +452,9 @@ CommandRegistrar registrar({
       sub.add_option("--report-json", a->report_json,
                      "write the JSON report here; - = stdout (the text then goes to stderr)");
       sub.add_option("--junit", a->junit, "write a JUnit XML report here");
+      sub.add_option("--save-failures", a->save_failures,
+                     "write each FAILED case here as a --script file with its raw exchange "
+                     "(<check>-<rule>-<n>.json, .stdin, .stdout, .stderr)");
       sub.add_flag("--verbose", a->verbose, "print each conversation's transcript");
       sub.add_flag("--no-color", a->no_color, "no ANSI colours (also when NO_COLOR is set)");
       sub.add_flag("-q,--quiet", a->quiet, "no line per case: only the summary and the failures");
@@ -383,6 +491,10 @@ CommandRegistrar registrar({
       sub.add_flag("--no-retry", a->no_retry, "do not retry a FAILED case (no FLAKY detection)");
       sub.add_flag("--allow-flaky", a->allow_flaky,
                    "a case that FAILED and passed on its retry (FLAKY) is INFORMATIONAL, not FAILED");
+      sub.add_option("--isolation", a->isolation,
+                     "auto (default: namespaces where bubblewrap works, else process-group), "
+                     "namespaces (fail if unavailable) or process-group")
+          ->check(CLI::IsMember({"auto", "namespaces", "process-group"}));
       return [a] {
         if (a->version) {
           std::cout << "dxt check " << DXT_VERSION << "\n";

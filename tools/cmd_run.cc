@@ -1,10 +1,14 @@
 // `dxt run JOB.json`: runs a classic Disco job with the reference executor (SPEC R9).
 #include <chrono>
+#include <cstring>
 #include <iostream>
 #include <optional>
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "harness/lifetime.h"
+#include "harness/process.h"
+#include "harness/sandbox.h"
 #include "judge/runner.h"
 #include "reference/executor/executor.h"
 #include "reference/executor/job.h"
@@ -23,13 +27,23 @@ struct RunFlags {
   unsigned jobs = 0;
   std::optional<uint64_t> shuffle;
   int64_t reply_timeout_ms = 10000;
+  std::string isolation = "auto";
   std::string max_item_size;  // empty: the protocol's 1 GiB (R3.2)
 };
 
 int RunCommand(const RunFlags& flags) {
+  // Before any thread exists (they inherit the blocked stop signals) and before any program runs.
+  harness::InstallStopSignals();
+  harness::RemoveDeadProcessDirs();
   absl::StatusOr<executor::JobSpec> job = executor::LoadJobFile(flags.job_file);
   if (!job.ok()) {
     std::cerr << "dxt run: " << job.status().message() << "\n";
+    return kExitUsage;
+  }
+  auto requested = harness::ParseIsolation(flags.isolation);
+  auto level = requested.ok() ? harness::ResolveIsolation(*requested) : requested.status();
+  if (!level.ok()) {
+    std::cerr << "dxt run: " << level.status().message() << "\n";
     return kExitUsage;
   }
   executor::RunOptions options;
@@ -48,9 +62,19 @@ int RunCommand(const RunFlags& flags) {
   options.shuffle_seed = flags.shuffle;
   options.strict_stderr = flags.strict;
   options.driver.reply_timeout = std::chrono::milliseconds(flags.reply_timeout_ms);
+  options.driver.isolation = *level;
   if (!flags.quiet) options.log = [](const std::string& line) { std::cerr << line << "\n"; };
 
+  if (!flags.quiet)
+    std::cerr << "dxt run: job " << job->name << ": programs run under "
+              << harness::IsolationName(*level) << " isolation\n";
   absl::StatusOr<executor::JobResult> result = executor::RunJob(*job, options);
+  if (harness::StopRequested()) {
+    const char* name = ::sigabbrev_np(harness::StopSignal());
+    std::cerr << "dxt run: job " << job->name << " interrupted by SIG" << (name ? name : "?")
+              << ": programs killed, staged output removed, nothing written\n";
+    harness::FinishStopped();
+  }
   if (!result.ok()) {
     std::cerr << "dxt run: job " << job->name << " failed: " << result.status().message() << "\n";
     return absl::IsFailedPrecondition(result.status()) ? kExitUsage : kExitFailed;
@@ -92,6 +116,10 @@ const CommandRegistrar kRegistrar({
                    "fail a task on a stderr line without **<MSG>/**<ERR> prefix (R7.1); by "
                    "default it is a warning and the task goes on, as in Disco");
       sub.add_flag("-q,--quiet", flags->quiet, "do not print task messages and status lines");
+      sub.add_option("--isolation", flags->isolation,
+                     "auto (default: namespaces where bubblewrap works, else process-group), "
+                     "namespaces (fail if unavailable) or process-group")
+          ->check(CLI::IsMember({"auto", "namespaces", "process-group"}));
       return [flags] { return RunCommand(*flags); };
     },
 });

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "harness/lifetime.h"
 #include "nlohmann/json.hpp"
 #include "reference/executor/absl_compat.h"
 
@@ -163,10 +164,14 @@ absl::StatusOr<OutputStaging> OutputStaging::Create(const std::string& final_dir
     }
     if (absl::Status s = CheckReplaceable(target, keep); !s.ok()) return s;
   }
-  std::string tmpl = target.string() + ".tmp-XXXXXX";
+  // The owner is in the name (harness/lifetime.h): a later run removes what a killed one left.
+  std::string prefix = target.filename().string() + ".tmp-";
+  harness::RemoveDeadLeftovers(target.parent_path().string(), prefix);
+  std::string tmpl = absl::StrCat(target.string(), ".tmp-", harness::OwnerTag(), "-XXXXXX");
   if (mkdtemp(tmpl.data()) == nullptr) {
     return absl::InternalError(absl::StrCat("cannot create ", tmpl, ": ", std::strerror(errno)));
   }
+  harness::RegisterTempPath(tmpl);  // removed if a stop signal comes first
   return OutputStaging(target.string(), tmpl, force);
 }
 
@@ -182,6 +187,7 @@ OutputStaging::~OutputStaging() {
   if (committed_ || staging_.empty()) return;
   std::error_code ec;
   fs::remove_all(staging_, ec);
+  harness::UnregisterTempPath(staging_);
 }
 
 absl::Status OutputStaging::Commit() {
@@ -197,6 +203,7 @@ absl::Status OutputStaging::Commit() {
     return absl::InternalError(absl::StrCat("cannot rename ", staging_, " to ", final_, ": ", std::strerror(errno)));
   }
   committed_ = true;
+  harness::UnregisterTempPath(staging_);
   return absl::OkStatus();
 }
 

@@ -1,0 +1,172 @@
+#include "fuzz/program/engine.h"
+
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "conformance/runner.h"
+
+namespace dxt::progfuzz {
+namespace {
+
+using harness::Mode;
+
+constexpr size_t kBatch = 16;        // fixed: the search must not depend on --jobs
+constexpr size_t kMaxCorpus = 512;   // per mode
+constexpr uint64_t kFreshOneIn = 5;  // otherwise mutate a corpus entry
+
+double SecondsSince(harness::Clock::time_point t) {
+  return std::chrono::duration<double>(harness::Clock::now() - t).count();
+}
+
+class Search {
+ public:
+  explicit Search(const FuzzOptions& o)
+      : o_(o), gen_(o.generator), rng_(o.seed), start_(harness::Clock::now()) {}
+
+  absl::StatusOr<FuzzReport> Run(const std::function<void(const Progress&)>& progress) {
+    double shrink_s = 0;
+    while (!Done()) {
+      size_t n = kBatch;
+      if (o_.max_conversations)
+        n = std::min<uint64_t>(n, o_.max_conversations - report_.conversations);
+      std::vector<Conversation> batch;
+      for (size_t i = 0; i < n; ++i) batch.push_back(Next(report_.conversations + i));
+      std::vector<absl::StatusOr<TrialResult>> results(n, absl::UnknownError("not run"));
+      std::vector<size_t> order(n);
+      for (size_t i = 0; i < n; ++i) order[i] = i;
+      conformance::ParallelFor(order, o_.jobs, nullptr, [&](size_t i) {
+        results[i] = RunTrial(batch[i], o_.trial, false);
+      });
+      for (size_t i = 0; i < n; ++i) {
+        if (!results[i].ok()) return results[i].status();
+        auto t0 = harness::Clock::now();
+        if (auto s = Learn(batch[i], *results[i]); !s.ok()) return s;
+        shrink_s += SecondsSince(t0);
+      }
+      if (progress) progress(Snapshot());
+    }
+    report_.seconds = SecondsSince(start_);
+    report_.search_seconds = report_.seconds - shrink_s;
+    report_.corpus = corpus_[0].size() + corpus_[1].size();
+    return std::move(report_);
+  }
+
+ private:
+  bool Done() const {
+    if (o_.max_conversations && report_.conversations >= o_.max_conversations) return true;
+    return harness::Clock::now() - start_ >= o_.time_budget;
+  }
+
+  Progress Snapshot() const {
+    return {SecondsSince(start_), report_.conversations, report_.pairs, report_.findings.size(),
+            corpus_[0].size() + corpus_[1].size()};
+  }
+
+  Conversation Next(uint64_t index) {
+    Mode mode = o_.modes[index % o_.modes.size()];
+    auto& corpus = corpus_[mode == Mode::kMap ? 0 : 1];
+    if (corpus.empty() || rng_.OneIn(kFreshOneIn)) return gen_.Fresh(rng_, mode);
+    // Recent entries more often: they are what the search found last.
+    size_t recent = std::min<size_t>(corpus.size(), 32);
+    size_t i = rng_.OneIn(2) ? corpus.size() - 1 - rng_.Below(recent) : rng_.Below(corpus.size());
+    // ...and of two, the smaller: mutations would otherwise drift towards the byte budget.
+    size_t j = rng_.Below(corpus.size());
+    if (corpus[j].InputBytes() < corpus[i].InputBytes()) i = j;
+    const Conversation& other = corpus[rng_.Below(corpus.size())];
+    return gen_.Mutate(rng_, corpus[i], other);
+  }
+
+  absl::Status Learn(const Conversation& c, const TrialResult& r) {
+    uint64_t index = report_.conversations++;
+    report_.pairs += r.pairs_sent;
+    if (c.mode == Mode::kMap) report_.map_pairs += r.pairs_sent;
+    if (r.against_failed) ++report_.against_failed;
+    bool novel = false;
+    for (uint64_t f : r.features) novel |= seen_.insert(f).second;
+    if (novel) {
+      auto& corpus = corpus_[c.mode == Mode::kMap ? 0 : 1];
+      if (corpus.size() < kMaxCorpus) corpus.push_back(c);
+      else corpus[rng_.Below(kMaxCorpus)] = c;
+    }
+    if (r.failed.empty()) return absl::OkStatus();
+    // The first FAILED check in the judge's order names the failure; the others of the same
+    // conversation are usually its consequences (a reduce that quits early also leaves input
+    // unread) and are listed with it, not searched and shrunk on their own.
+    const auto& first = r.failed.front();
+    FailureKind kind{c.mode, first.check, first.rule};
+    auto it = known_.find(kind);
+    if (it != known_.end()) {
+      ++report_.findings[it->second].hits;
+      return absl::OkStatus();
+    }
+    auto finding = Minimise(c, kind, index);
+    if (!finding.ok()) return finding.status();
+    for (size_t k = 1; k < r.failed.size(); ++k)
+      finding->also.push_back(absl::StrCat(r.failed[k].check, " (", r.failed[k].rule, ")"));
+    known_[kind] = report_.findings.size();
+    report_.findings.push_back(std::move(*finding));
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<Finding> Minimise(const Conversation& c, const FailureKind& kind,
+                                   uint64_t index) {
+    Finding f;
+    f.kind = kind;
+    f.found_at = index;
+    f.hits = 1;
+    f.pairs_found = c.pairs.size();
+    f.params_found = c.params.size();
+    auto shrunk = Shrink(c, kind, o_.trial, gen_, o_.shrink);
+    if (!shrunk.ok()) return shrunk.status();
+    f.shrink_runs = shrunk->runs;
+    report_.shrink_runs += shrunk->runs;
+    // The shrunk conversation once more, recorded, with the fuzz settings.
+    auto last = RunTrial(shrunk->conversation, o_.trial, true);
+    if (!last.ok()) return last.status();
+    f.as_case = last->as_case;
+    f.raw = std::move(*last->raw);
+    for (const auto& r : last->failed)
+      if (r.check == kind.check && r.rule == kind.rule) f.detail = r.detail;
+    // And as `dxt check --script FILE PROGRAM` runs it: quiet periods, check's deadline.
+    judge::RunOptions replay;
+    replay.program = o_.trial.program;
+    replay.timeout = std::max(o_.replay_timeout, o_.trial.timeout);
+    replay.max_item_size = o_.trial.max_item_size;
+    auto check = ReplayCase(f.as_case, replay);
+    if (!check.ok()) return check.status();
+    f.replayed = kind.Matches(*check);
+    if (f.replayed) {
+      f.raw = std::move(*check->raw);
+      for (const auto& r : check->failed)
+        if (r.check == kind.check && r.rule == kind.rule) f.detail = r.detail;
+    } else {
+      std::vector<std::string> got;
+      for (const auto& r : check->failed) got.push_back(absl::StrCat(r.check, " (", r.rule, ")"));
+      f.replay_note = got.empty() ? "dxt check --script found no failure"
+                                  : absl::StrCat("dxt check --script failed differently: ",
+                                                 absl::StrJoin(got, ", "));
+    }
+    return f;
+  }
+
+  const FuzzOptions& o_;
+  Generator gen_;
+  Rng rng_;
+  harness::Clock::time_point start_;
+  FuzzReport report_;
+  std::vector<Conversation> corpus_[2];
+  std::set<uint64_t> seen_;
+  std::map<FailureKind, size_t> known_;
+};
+
+}  // namespace
+
+absl::StatusOr<FuzzReport> Fuzz(const FuzzOptions& options,
+                                const std::function<void(const Progress&)>& progress) {
+  if (options.modes.empty()) return absl::InvalidArgumentError("no mode to fuzz");
+  return Search(options).Run(progress);
+}
+
+}  // namespace dxt::progfuzz

@@ -1,0 +1,79 @@
+// The search behind `dxt fuzz` (issue 12): generate or mutate conversations, run each in its own
+// sandbox, judge it with every check of `dxt check`, keep the interesting ones as a corpus, and
+// shrink each distinct failure (mode, check, rule) to a minimal replayable case.
+//
+// Determinism: conversations are made in fixed batches from one seeded Rng and the corpus is
+// updated in batch order, whatever the number of jobs, so the same seed and the same
+// (deterministic) program give the same search and the same findings. Only the time budget
+// (--seconds) depends on the clock; --runs bounds the search by conversations instead.
+#ifndef DXT_FUZZ_PROGRAM_ENGINE_H_
+#define DXT_FUZZ_PROGRAM_ENGINE_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "fuzz/program/generator.h"
+#include "fuzz/program/shrink.h"
+#include "fuzz/program/trial.h"
+
+namespace dxt::progfuzz {
+
+struct FuzzOptions {
+  TrialConfig trial;
+  GeneratorOptions generator;
+  std::vector<harness::Mode> modes = {harness::Mode::kMap, harness::Mode::kReduce};
+  uint64_t seed = 1;
+  std::chrono::milliseconds time_budget{60000};
+  uint64_t max_conversations = 0;  // 0 = no cap
+  int jobs = 8;
+  ShrinkBudget shrink;
+  std::chrono::milliseconds replay_timeout{10000};  // the `dxt check` default the replay uses
+};
+
+struct Progress {
+  double elapsed_s = 0;
+  uint64_t conversations = 0;
+  uint64_t pairs = 0;
+  uint64_t findings = 0;
+  uint64_t corpus = 0;
+};
+
+struct Finding {
+  FailureKind kind;
+  std::string detail;             // the judge's detail for the shrunk case
+  judge::Case as_case;          // the shrunk case, as `dxt check --script` reads it
+  RawExchange raw;                // its exchange
+  uint64_t found_at = 0;          // conversation index that first failed this way
+  uint64_t pairs_found = 0;       // pairs of that conversation
+  uint64_t params_found = 0;
+  uint64_t shrink_runs = 0;
+  uint64_t hits = 0;              // conversations that failed this way
+  bool replayed = false;          // `dxt check --script` on the case fails the same way
+  std::string replay_note;        // why not, when !replayed
+  std::vector<std::string> also;  // other checks the first failing conversation FAILED
+};
+
+struct FuzzReport {
+  std::vector<Finding> findings;  // in the order found
+  uint64_t conversations = 0;
+  uint64_t pairs = 0;             // pairs sent in the search (not shrinking)
+  uint64_t map_pairs = 0;
+  uint64_t shrink_runs = 0;
+  uint64_t corpus = 0;
+  uint64_t against_failed = 0;    // differential: conversations the other program failed
+  double search_seconds = 0;      // search only (shrinking excluded)
+  double seconds = 0;
+};
+
+// Runs the search. `progress` (may be empty) is called after every batch. Errors are harness
+// errors (the program cannot be started, a sandbox cannot be made).
+absl::StatusOr<FuzzReport> Fuzz(const FuzzOptions& options,
+                                const std::function<void(const Progress&)>& progress);
+
+}  // namespace dxt::progfuzz
+
+#endif  // DXT_FUZZ_PROGRAM_ENGINE_H_

@@ -1,0 +1,279 @@
+// `dxt fuzz` end to end, through the real executable (issue 12 §3): it finds each input-dependent
+// defect of the fuzz_* subjects (tests/programs/README.md) within a bounded budget, the shrunk
+// case has at most three pairs and `dxt check --script` replays it (exit 1, same check FAILED);
+// two runs with one seed find the same failures; conforming programs give no finding.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/cli_test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+using dxt::testing::ReadFile;
+using dxt::testing::ShellQuote;
+
+constexpr char kDxt[] = DXT_BINARY_DIR "/tools/dxt";
+const fs::path kSubjects = fs::path(DXT_BINARY_DIR) / "tests" / "programs";
+const fs::path kReference = fs::path(DXT_BINARY_DIR) / "reference" / "programs";
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+class FuzzCliTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(kDxt)) GTEST_SKIP() << "dxt is not built: " << kDxt;
+    char pattern[] = "/tmp/dxt_fuzz_cli.XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    if (!dir_.empty()) fs::remove_all(dir_, ignored);
+  }
+
+  Outcome Dxt(const std::string& args) {
+    Outcome r;
+    fs::path out = dir_ / "out.txt", err = dir_ / "err.txt";
+    std::string command = "timeout -k 5 240 " + ShellQuote(kDxt) + " " + args + " >" +
+                          ShellQuote(out) + " 2>" + ShellQuote(err);
+    int status = std::system(command.c_str());
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadFile(out);
+    r.err = ReadFile(err);
+    return r;
+  }
+
+  Outcome Fuzz(const fs::path& program, const std::string& options, const fs::path& out) {
+    return Dxt("fuzz --seed 1 --out " + ShellQuote(out) + " " + options + " " +
+               ShellQuote(program));
+  }
+
+  static std::vector<fs::path> CaseFiles(const fs::path& out) {
+    std::vector<fs::path> files;
+    if (!fs::exists(out)) return files;
+    for (const auto& e : fs::directory_iterator(out))
+      if (e.path().extension() == ".json") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    return files;
+  }
+
+  // `dxt check --script FILE PROGRAM`: exit code and the FAILED checks of its one case.
+  std::pair<int, std::set<std::string>> Replay(const fs::path& file, const fs::path& program) {
+    fs::path report = dir_ / "replay.json";
+    Outcome r = Dxt("check --no-color --report-json " + ShellQuote(report) + " --script " +
+                ShellQuote(file) + " " + ShellQuote(program));
+    std::set<std::string> failed;
+    json j = json::parse(ReadFile(report), nullptr, false);
+    if (j.is_object())
+      for (const auto& c : j["cases"])
+        for (const auto& check : c["checks"])
+          if (check["verdict"] == "FAILED")
+            failed.insert(check["check"].get<std::string>() + "-" +
+                          check["rule"].get<std::string>());
+    return {r.exit_code, failed};
+  }
+
+  fs::path dir_;
+};
+
+struct Subject {
+  const char* program;
+  const char* options;   // mode and budget
+  const char* expected;  // "<check>-<rule>" of the finding
+};
+
+// One per kind of input-dependent defect the catalogue does not catch.
+const Subject kSubjects_[] = {
+    {"fuzz_length_window", "--mode map --runs 400", "framing-R4.2"},    // a length window
+    {"fuzz_byte_pattern", "--mode map --runs 100", "log-R7.1"},         // a byte pattern
+    {"fuzz_pair_sequence", "--mode map --runs 150", "crash-R8.1"},      // a sequence of pairs
+    {"fuzz_param_property", "--mode reduce --runs 200", "err-R7.2"},    // a parameter property
+    {"fuzz_reduce_only", "--mode reduce --runs 200", "consumption-R6.1"},  // reduce only
+};
+
+void PrintTo(const Subject& s, std::ostream* os) { *os << s.program << " " << s.options; }
+
+class FuzzSubjectTest : public FuzzCliTest, public testing::WithParamInterface<Subject> {};
+
+TEST_P(FuzzSubjectTest, FindsShrinksAndReplays) {
+  const Subject& s = GetParam();
+  fs::path program = kSubjects / s.program, out = dir_ / "findings";
+  ASSERT_TRUE(fs::exists(program)) << program;
+  Outcome r = Fuzz(program, s.options, out);
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("FAILED"));
+  bool found = false;
+  for (const fs::path& file : CaseFiles(out)) {
+    SCOPED_TRACE(file.string());
+    std::string stem = file.stem().string();
+    for (const char* ext : {".stdin", ".stdout", ".stderr"})
+      EXPECT_TRUE(fs::exists(fs::path(file).replace_extension(ext))) << ext;
+    json script = json::parse(ReadFile(file));
+    ASSERT_EQ(script["cases"].size(), 1u);
+    EXPECT_LE(script["cases"][0]["input"].size(), 3u) << script.dump();
+    // The raw stdin begins with the case's parameter block and holds every pair.
+    EXPECT_FALSE(ReadFile(fs::path(file).replace_extension(".stdin")).empty());
+    auto [code, failed] = Replay(file, program);
+    std::string kind = stem.substr(0, stem.rfind('-'));
+    EXPECT_EQ(code, 1);
+    EXPECT_TRUE(failed.count(kind)) << kind << " not FAILED on replay";
+    found |= kind == s.expected;
+  }
+  EXPECT_TRUE(found) << "no " << s.expected << " finding:\n" << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Subjects, FuzzSubjectTest, testing::ValuesIn(kSubjects_),
+                         [](const auto& info) { return std::string(info.param.program); });
+
+TEST_F(FuzzCliTest, SameSeedSameFindings) {
+  fs::path program = kSubjects / "fuzz_reduce_only";
+  Outcome a = Fuzz(program, "--runs 150", dir_ / "a");
+  Outcome b = Fuzz(program, "--runs 150", dir_ / "b");
+  ASSERT_EQ(a.exit_code, 1) << a.out;
+  ASSERT_EQ(b.exit_code, 1) << b.out;
+  auto files_a = CaseFiles(dir_ / "a"), files_b = CaseFiles(dir_ / "b");
+  ASSERT_EQ(files_a.size(), files_b.size());
+  for (size_t i = 0; i < files_a.size(); ++i) {
+    EXPECT_EQ(files_a[i].filename(), files_b[i].filename());
+    EXPECT_EQ(ReadFile(files_a[i]), ReadFile(files_b[i])) << files_a[i];
+  }
+  // The same conversations failed first, with the same sizes.
+  auto firsts = [](const std::string& out) {
+    std::vector<std::string> lines;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("FAILED ", 0) == 0) lines.push_back(line);
+    return lines;
+  };
+  EXPECT_EQ(firsts(a.out), firsts(b.out));
+  EXPECT_FALSE(firsts(a.out).empty());
+}
+
+struct Good {
+  fs::path program;
+  const char* options;
+};
+
+void PrintTo(const Good& g, std::ostream* os) { *os << g.program << " " << g.options; }
+
+class FuzzGoodTest : public FuzzCliTest, public testing::WithParamInterface<Good> {};
+
+TEST_P(FuzzGoodTest, NoFinding) {
+  const Good& g = GetParam();
+  if (!fs::exists(g.program)) GTEST_SKIP() << "not built: " << g.program;
+  Outcome r = Fuzz(g.program, g.options, dir_ / "none");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("no failure found"));
+  EXPECT_TRUE(CaseFiles(dir_ / "none").empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Programs, FuzzGoodTest,
+    testing::Values(Good{kReference / "echo", "--runs 300"},
+                    Good{kReference / "params-dump", "--runs 100"},
+                    Good{kSubjects / "good_echo", "--runs 200"},
+                    Good{kSubjects / "good_python.py", "--runs 40"},
+                    Good{kSubjects / "reduce_writes_early", "--mode reduce --runs 100"},
+                    Good{kSubjects / "big_list_map", "--runs 100"},
+                    Good{kSubjects / "chatty", "--runs 100"},
+                    Good{kSubjects / "slow_start", "--runs 4 --timeout 5"}),
+    [](const auto& info) {
+      std::string name = info.param.program.filename().string();
+      std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(c); }, '_');
+      return name;
+    });
+
+TEST_F(FuzzCliTest, GrepWithItsPatternHasNoFinding) {
+  fs::path program = kReference / "grep";
+  if (!fs::exists(program)) GTEST_SKIP() << "not built: " << program;
+  std::ofstream(dir_ / "params.json") << R"({"pattern": "a[0-9]"})";
+  Outcome r = Fuzz(program, "--runs 200 --params " + ShellQuote(dir_ / "params.json"), dir_ / "none");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST_F(FuzzCliTest, IdentityOracleCatchesWrongContent) {
+  fs::path program = kSubjects / "wrong_content", out = dir_ / "findings";
+  Outcome r = Fuzz(program, "--mode map --runs 50 --expect identity", out);
+  ASSERT_EQ(r.exit_code, 1) << r.out;
+  auto files = CaseFiles(out);
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].filename(), "content-expect.output-1.json");
+  auto [code, failed] = Replay(files[0], program);
+  EXPECT_EQ(code, 1);
+  EXPECT_TRUE(failed.count("content-expect.output"));
+}
+
+TEST_F(FuzzCliTest, DifferentialFindsWhereTwoProgramsDisagree) {
+  fs::path out = dir_ / "findings";
+  Outcome r = Dxt("fuzz --seed 1 --mode reduce --runs 50 --out " + ShellQuote(out) + " --against " +
+              ShellQuote(kSubjects / "good_echo") + " " + ShellQuote(kSubjects / "wrong_content"));
+  ASSERT_EQ(r.exit_code, 1) << r.out;
+  ASSERT_EQ(CaseFiles(out).size(), 1u);
+  Outcome same = Dxt("fuzz --seed 1 --mode reduce --runs 50 --out " + ShellQuote(dir_ / "none") +
+                 " --against " + ShellQuote(kSubjects / "good_echo") + " " +
+                 ShellQuote(kReference / "echo"));
+  EXPECT_EQ(same.exit_code, 0) << same.out;
+}
+
+TEST_F(FuzzCliTest, UsageErrorsExit2) {
+  EXPECT_EQ(Dxt("fuzz /nonexistent/program").exit_code, 2);
+  std::ofstream(dir_ / "bad.dict") << "ok=\"x\"\nbroken \"y\n";
+  Outcome r = Dxt("fuzz --runs 1 --dict " + ShellQuote(dir_ / "bad.dict") + " " +
+              ShellQuote(kReference / "echo"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("bad.dict: line 2"));
+  EXPECT_EQ(Dxt("fuzz --seconds 0 " + ShellQuote(kReference / "echo")).exit_code, 2);
+}
+
+}  // namespace
+
+namespace {
+
+// `dxt check --save-failures DIR` writes each FAILED case in the format of `dxt fuzz`'s findings,
+// for the catalogue and for a --script; the files replay.
+TEST_F(FuzzCliTest, CheckSaveFailuresWritesReplayableCases) {
+  fs::path program = kSubjects / "segfault", out = dir_ / "saved";
+  Outcome r = Dxt("check --no-color --cases 5.1.2 --mode map --save-failures " + ShellQuote(out) +
+                  " " + ShellQuote(program));
+  ASSERT_EQ(r.exit_code, 1) << r.out;
+  auto files = CaseFiles(out);
+  ASSERT_EQ(files.size(), 1u) << r.out;
+  EXPECT_EQ(files[0].filename(), "crash-R8.1-1.json");
+  for (const char* ext : {".stdin", ".stdout", ".stderr"})
+    EXPECT_TRUE(fs::exists(fs::path(files[0]).replace_extension(ext))) << ext;
+  // The raw stdin is the empty parameter block and the case's two pairs.
+  EXPECT_EQ(ReadFile(fs::path(files[0]).replace_extension(".stdin")).substr(0, 2), "0\n");
+  auto [code, failed] = Replay(files[0], program);
+  EXPECT_EQ(code, 1);
+  EXPECT_TRUE(failed.count("crash-R8.1"));
+  // A script's FAILED case is saved the same way; a passing one is not.
+  Outcome again = Dxt("check --no-color --save-failures " + ShellQuote(out) + " --script " +
+                      ShellQuote(files[0]) + " " + ShellQuote(program));
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(CaseFiles(out).size(), 2u);
+  Outcome good = Dxt("check --no-color --save-failures " + ShellQuote(out) + " --script " +
+                     ShellQuote(files[0]) + " " + ShellQuote(kSubjects / "good_echo"));
+  EXPECT_EQ(good.exit_code, 0) << good.out;
+  EXPECT_EQ(CaseFiles(out).size(), 2u);
+}
+
+}  // namespace

@@ -1,0 +1,240 @@
+// `dxt fuzz [options] PROGRAM [-- ARGS]`: searches for the inputs that break an external program
+// (fuzz/program/, issue 12), shrinks each distinct failure and writes it as a replayable
+// `dxt check --script` case with its raw exchange (tools/failure_files.h).
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "fuzz/program/dictionary.h"
+#include "fuzz/program/engine.h"
+#include "judge/case.h"
+#include "judge/checks.h"
+#include "tools/command_registry.h"
+#include "tools/failure_files.h"
+
+namespace dxt::tools {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct FuzzArgs {
+  std::string program;
+  std::vector<std::string> args;
+  std::string mode = "both";
+  double seconds = 60;
+  uint64_t runs = 0;
+  uint64_t seed = 1;
+  std::string out = "dxt-fuzz-out";
+  std::string params;
+  std::vector<std::string> files, env;
+  double timeout_seconds = 2;
+  std::string expect;
+  std::string against;
+  std::string order = "multiset";
+  std::string dict;
+  bool no_auto_dict = false;
+  int jobs = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+};
+
+int Usage(const std::string& message) {
+  std::cerr << "dxt fuzz: " << message << "\n";
+  return kExitUsage;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what,
+                                     size_t max = size_t{256} << 20) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", what, " ", path));
+  std::string s(max, '\0');
+  in.read(s.data(), static_cast<std::streamsize>(max));
+  s.resize(static_cast<size_t>(in.gcount()));
+  return s;
+}
+
+absl::StatusOr<std::string> ExecutablePath(const std::string& p, const char* what) {
+  std::error_code ec;
+  fs::path path = fs::absolute(p, ec).lexically_normal();
+  if (ec || !fs::exists(path)) return absl::NotFoundError(absl::StrCat(what, " not found: ", p));
+  if (!fs::is_regular_file(path) || ::access(path.c_str(), X_OK) != 0)
+    return absl::FailedPreconditionError(absl::StrCat(what, " is not an executable file: ", p));
+  return path.string();
+}
+
+// Options into the engine's; a usage error as a status.
+absl::StatusOr<progfuzz::FuzzOptions> Configure(const FuzzArgs& a) {
+  progfuzz::FuzzOptions o;
+  auto program = ExecutablePath(a.program, "program");
+  if (!program.ok()) return program.status();
+  if (!(a.seconds > 0)) return absl::InvalidArgumentError("--seconds must be positive");
+  if (!(a.timeout_seconds > 0)) return absl::InvalidArgumentError("--timeout must be positive");
+  if (a.jobs < 1) return absl::InvalidArgumentError("--jobs must be at least 1");
+  for (const auto& kv : a.env)
+    if (kv.find('=') == std::string::npos || kv.front() == '=')
+      return absl::InvalidArgumentError(absl::StrCat("--env expects K=V, got '", kv, "'"));
+  o.trial.program = {*program, a.args, a.files, a.env};
+  o.trial.timeout = std::chrono::milliseconds(static_cast<int64_t>(a.timeout_seconds * 1000));
+  if (!a.params.empty()) {
+    auto text = ReadFile(a.params, "params file");
+    if (!text.ok()) return text.status();
+    auto dict = judge::ParseParamsFile(*text, a.params);
+    if (!dict.ok()) return dict.status();
+    o.trial.extra_params = *dict;
+  }
+  if (a.expect == "identity") o.trial.oracle = progfuzz::Oracle::kIdentity;
+  if (!a.against.empty()) {
+    if (o.trial.oracle == progfuzz::Oracle::kIdentity)
+      return absl::InvalidArgumentError("--against and --expect identity exclude each other");
+    auto other = ExecutablePath(a.against, "--against program");
+    if (!other.ok()) return other.status();
+    o.trial.oracle = progfuzz::Oracle::kDifferential;
+    o.trial.against = {*other, a.args, a.files, a.env};
+    o.trial.exact_order = a.order == "exact";
+  }
+  if (!a.dict.empty()) {
+    auto text = ReadFile(a.dict, "dictionary");
+    if (!text.ok()) return text.status();
+    auto tokens = progfuzz::ParseDictionary(*text, a.dict);
+    if (!tokens.ok()) return tokens.status();
+    o.generator.tokens = std::move(*tokens);
+  }
+  if (!a.no_auto_dict) {
+    auto binary = ReadFile(*program, "program", size_t{64} << 20);
+    if (binary.ok())
+      for (auto& t : progfuzz::ExtractTokens(*binary)) o.generator.tokens.push_back(std::move(t));
+  }
+  if (a.mode == "map") o.modes = {harness::Mode::kMap};
+  if (a.mode == "reduce") o.modes = {harness::Mode::kReduce};
+  o.seed = a.seed;
+  o.time_budget = std::chrono::milliseconds(static_cast<int64_t>(a.seconds * 1000));
+  o.max_conversations = a.runs;
+  o.jobs = a.jobs;
+  return o;
+}
+
+std::string Plural(uint64_t n, const char* one, const char* many) {
+  return absl::StrCat(n, " ", n == 1 ? one : many);
+}
+
+void PrintFinding(const progfuzz::Finding& f, const std::string& path, const FuzzArgs& a) {
+  std::cout << "FAILED " << f.kind.check << " (" << f.kind.rule << ") ["
+            << harness::ModeName(f.kind.mode) << "]: first at conversation " << f.found_at
+            << " (" << Plural(f.pairs_found, "pair", "pairs") << ", "
+            << Plural(f.params_found, "parameter", "parameters") << "), shrunk to "
+            << Plural(f.as_case.input.size(), "pair", "pairs") << " and "
+            << Plural(f.as_case.params.size(), "parameter", "parameters") << " in "
+            << f.shrink_runs << " trials; " << Plural(f.hits, "conversation", "conversations")
+            << " failed this way\n"
+            << "       " << f.detail.substr(0, 400) << (f.detail.size() > 400 ? "..." : "") << "\n";
+  if (!f.also.empty())
+    std::cout << "       the first failing conversation also FAILED " << absl::StrJoin(f.also, ", ")
+              << "\n";
+  std::cout
+            << "       written: " << path << " (+ .stdin .stdout .stderr)\n";
+  std::string replay = absl::StrCat("dxt check --script ", path,
+                                    a.timeout_seconds != 2 || true ? "" : "", " ", a.program);
+  if (f.replayed) {
+    std::cout << "       replay:  " << replay << "\n";
+  } else {
+    std::cout << "       replay:  " << replay << "  -- did NOT reproduce: " << f.replay_note
+              << "\n";
+  }
+}
+
+int RunFuzz(const FuzzArgs& a) {
+  auto o = Configure(a);
+  if (!o.ok()) return Usage(std::string(o.status().message()));
+  const bool tty = ::isatty(STDERR_FILENO);
+  std::cout << "dxt fuzz " << o->trial.program.path << " (mode " << a.mode << ", seed " << a.seed
+            << ", " << (a.runs ? absl::StrCat("at most ", a.runs, " conversations, ") : "")
+            << a.seconds << " s, " << o->generator.tokens.size() << " dictionary tokens, "
+            << a.jobs << " jobs)\n";
+  std::cout.flush();
+  auto last_print = harness::Clock::now() - std::chrono::seconds(1);
+  auto progress = [&](const progfuzz::Progress& p) {
+    if (!tty || harness::Clock::now() - last_print < std::chrono::milliseconds(250)) return;
+    last_print = harness::Clock::now();
+    std::fprintf(stderr, "\r%6.1f s  conversations %llu  pairs %llu  findings %llu  corpus %llu ",
+                 p.elapsed_s, static_cast<unsigned long long>(p.conversations),
+                 static_cast<unsigned long long>(p.pairs),
+                 static_cast<unsigned long long>(p.findings),
+                 static_cast<unsigned long long>(p.corpus));
+  };
+  auto report = progfuzz::Fuzz(*o, progress);
+  if (tty) std::fprintf(stderr, "\r%80s\r", "");
+  if (!report.ok()) {
+    std::cerr << "dxt fuzz: harness error: " << report.status().message() << "\n";
+    return kExitUsage;
+  }
+  const double s = std::max(report->search_seconds, 1e-3);
+  std::cout << report->conversations << " conversations, " << report->pairs << " pairs ("
+            << report->map_pairs << " map) in " << absl::StrFormat("%.1f", report->seconds)
+            << " s; search " << absl::StrFormat("%.1f", report->search_seconds) << " s: "
+            << absl::StrFormat("%.0f", report->conversations / s) << " execs/s, "
+            << absl::StrFormat("%.0f", report->pairs / s) << " pairs/s; "
+            << report->shrink_runs << " shrink trials; corpus " << report->corpus << "\n";
+  if (o->trial.oracle == progfuzz::Oracle::kDifferential && report->against_failed > 0)
+    std::cout << report->against_failed
+              << " conversation(s) not compared: the --against program failed them itself\n";
+  for (const auto& f : report->findings) {
+    auto path = WriteFailure(a.out, f.kind.check, f.kind.rule, f.as_case, f.raw);
+    if (!path.ok()) return Usage(std::string(path.status().message()));
+    PrintFinding(f, *path, a);
+  }
+  std::cout << (report->findings.empty() ? "no failure found\n"
+                                         : absl::StrCat(report->findings.size(),
+                                                        " distinct failure(s) written to ", a.out,
+                                                        "\n"));
+  return report->findings.empty() ? kExitOk : kExitFailed;
+}
+
+CommandRegistrar registrar({
+    "fuzz",
+    "Search for inputs that break an external program; shrink and write each failure "
+    "(exit 1 = failures found)",
+    25,
+    [](CLI::App& sub) -> std::function<int()> {
+      auto a = std::make_shared<FuzzArgs>();
+      sub.add_option("program", a->program, "the program to fuzz (no PATH lookup)");
+      sub.add_option("args", a->args, "extra arguments after the mode (after --)");
+      sub.add_option("--mode", a->mode, "map, reduce or both (default both)")
+          ->check(CLI::IsMember({"map", "reduce", "both"}));
+      sub.add_option("--seconds", a->seconds, "time budget in seconds (default 60)");
+      sub.add_option("--runs", a->runs, "at most this many conversations (default: no cap)");
+      sub.add_option("--seed", a->seed, "same seed + same program = same search (default 1)");
+      sub.add_option("--out", a->out, "where minimised failures go (default ./dxt-fuzz-out)");
+      sub.add_option("--params", a->params, "JSON object added to every parameter dictionary");
+      sub.add_option("--file", a->files, "supporting file copied next to the program (repeatable)")
+          ->allow_extra_args(false);
+      sub.add_option("--env", a->env, "K=V added to the program's minimal environment (repeatable)")
+          ->allow_extra_args(false);
+      sub.add_option("--timeout", a->timeout_seconds,
+                     "reply and exit deadline in seconds (default 2)");
+      sub.add_option("--expect", a->expect, "identity: the output must equal the input")
+          ->check(CLI::IsMember({"identity"}));
+      sub.add_option("--against", a->against,
+                     "differential: run PROGRAM2 on the same inputs; outputs must agree");
+      sub.add_option("--order", a->order,
+                     "--against in reduce: multiset (default) or exact order")
+          ->check(CLI::IsMember({"multiset", "exact"}));
+      sub.add_option("--dict", a->dict, "tokens file (AFL/libFuzzer dictionary format)");
+      sub.add_flag("--no-auto-dict", a->no_auto_dict,
+                   "do not take tokens from the program's printable strings");
+      sub.add_option("--jobs", a->jobs, "conversations run at once (default: one per core, at least 2)");
+      return [a] {
+        if (a->program.empty()) return Usage("PROGRAM is required");
+        return RunFuzz(*a);
+      };
+    },
+});
+
+}  // namespace
+}  // namespace dxt::tools

@@ -1,0 +1,32 @@
+// Replayable failures on disk, written by `dxt fuzz` (its findings) and `dxt check
+// --save-failures` (its FAILED cases), in one format:
+//   DIR/<check>-<rule>-<n>.json    a `dxt check --script` file holding the one case
+//   DIR/<check>-<rule>-<n>.stdin   the raw bytes the program was sent (parameter block, pairs)
+//   DIR/<check>-<rule>-<n>.stdout  the raw bytes it wrote on stdout
+//   DIR/<check>-<rule>-<n>.stderr  ... and on stderr
+// <n> is the first number from 1 for which no such .json exists yet, so earlier files are never
+// replaced. `dxt check --script DIR/x.json PROGRAM` replays the case.
+#ifndef DXT_TOOLS_FAILURE_FILES_H_
+#define DXT_TOOLS_FAILURE_FILES_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "judge/case.h"
+#include "fuzz/program/trial.h"
+
+namespace dxt::tools {
+
+// The script text of one case (the inverse of harness::ParseScript): params as an object when
+// every key is valid UTF-8 and unique, else as a list of {"key", "value"} pairs.
+std::string ScriptOf(const judge::Case& c);
+
+// Writes the four files, each atomically, creating DIR (and parents) first. Returns the .json
+// path. The case's id is replaced by the file's stem. Errors name the path.
+absl::StatusOr<std::string> WriteFailure(const std::string& dir, const std::string& check,
+                                         const std::string& rule, judge::Case c,
+                                         const progfuzz::RawExchange& raw);
+
+}  // namespace dxt::tools
+
+#endif  // DXT_TOOLS_FAILURE_FILES_H_
