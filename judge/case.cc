@@ -45,7 +45,8 @@ class ScriptReader {
   // known field.
   absl::Status KnownFields(const Json& v, const std::string& where,
                            std::initializer_list<const char*> known) const {
-    for (const auto& [key, value] : v.items()) {
+    for (const auto& item : v.items()) {
+      const std::string& key = item.key();  // not a structured binding: clang 14 cannot capture one
       if (std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; }))
         continue;
       const char* nearest = *known.begin();
