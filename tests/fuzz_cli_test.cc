@@ -105,7 +105,7 @@ struct Subject {
 const Subject kSubjects_[] = {
     {"fuzz_length_window", "--mode map --runs 400", "framing-R4.2"},    // a length window
     {"fuzz_byte_pattern", "--mode map --runs 100", "log-R7.1"},         // a byte pattern
-    {"fuzz_pair_sequence", "--mode map --runs 150", "crash-R8.1"},      // a sequence of pairs
+    {"fuzz_pair_sequence", "--mode map --runs 600", "crash-R8.1"},      // a sequence of pairs
     {"fuzz_param_property", "--mode reduce --runs 200", "err-R7.2"},    // a parameter property
     {"fuzz_reduce_only", "--mode reduce --runs 200", "consumption-R6.1"},  // reduce only
 };
