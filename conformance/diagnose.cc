@@ -13,11 +13,11 @@ constexpr size_t kMinNamedBytes = 3;
 
 std::optional<std::string> LineNamingInput(const judge::CaseResult& r,
                                            const std::vector<OwnedPair>& input) {
-  for (const std::string& line : r.stderr_lines)
-    for (const OwnedPair& p : input)
-      for (const std::string* item : {&p.second, &p.first})
-        if (item->size() >= kMinNamedBytes && line.find(*item) != std::string::npos) return line;
-  return std::nullopt;
+  std::vector<std::string> items;
+  for (const OwnedPair& p : input)
+    for (const std::string* item : {&p.second, &p.first})
+      if (item->size() >= kMinNamedBytes) items.push_back(*item);
+  return LineNamingItem(r.stderr_lines, items);
 }
 
 // The line with every quoted part ("...", '...') blanked: lines that differ only in the value
@@ -58,6 +58,22 @@ bool SameComplaint(const judge::CaseResult& r, const std::string& tmpl) {
 }
 
 }  // namespace
+
+std::optional<std::string> LineNamingItem(const std::vector<std::string>& lines,
+                                          const std::vector<std::string>& items) {
+  std::vector<std::string> named;
+  for (const std::string& item : items) {
+    if (item.size() >= kMinNamedBytes) {
+      named.push_back(item);
+    } else {
+      for (char quote : {'"', '\''}) named.push_back(quote + item + quote);
+    }
+  }
+  for (const std::string& line : lines)
+    for (const std::string& item : named)
+      if (line.find(item) != std::string::npos) return line;
+  return std::nullopt;
+}
 
 std::optional<RejectedValues> FindRejectedValues(const std::vector<CaseRef>& plan,
                                                  const std::vector<SuiteResult>& results,

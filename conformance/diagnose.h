@@ -28,6 +28,13 @@ std::optional<RejectedValues> FindRejectedValues(const std::vector<CaseRef>& pla
                                                  const std::vector<SuiteResult>& results,
                                                  const MaterialiseOptions& options);
 
+// The first of `lines` (a program's stderr lines) that names one of `items` (its input keys and
+// values): an item of at least 3 bytes found verbatim in the line; shorter items ("a", "v", "")
+// occur by chance and count only quoted, as "a" or 'a' ("" or ''). How a program that rejects an
+// input value says so. nullopt when no line does.
+std::optional<std::string> LineNamingItem(const std::vector<std::string>& lines,
+                                          const std::vector<std::string>& items);
+
 // The text of the root problem, with the suggestion: "root problem: the program rejects ..."
 // followed by the declared-domain options to use instead.
 std::string FormatRejectedValues(const RejectedValues& r, const std::vector<CaseRef>& plan,

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "codec/kv_frame.h"
 #include "codec/jsonl.h"
+#include "judge/case.h"
 
 namespace dxt::conformance {
 
@@ -202,15 +203,9 @@ absl::StatusOr<Pairs> ParseJsonLines(std::string_view text, std::string_view sou
     };
     auto json = codec::ParseJsonLine(line);
     if (!json.ok()) return error(json.status().message());
-    if (json->is_object() && !json->contains("base64")) {
-      auto pair = codec::JsonToPair(*json);
-      if (!pair.ok()) return error(pair.status().message());
-      out.push_back(std::move(*pair));
-    } else {
-      auto value = codec::JsonToBytes(*json);  // a plain line: an empty key (R5.5)
-      if (!value.ok()) return error(value.status().message());
-      out.emplace_back("", std::move(*value));
-    }
+    auto pair = judge::ParseInputPair(*json, "");  // the --script input convention
+    if (!pair.ok()) return error(pair.status().message());
+    out.push_back(std::move(*pair));
   }
   return out;
 }

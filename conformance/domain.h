@@ -1,7 +1,8 @@
 // Input domains (issue 11 §1): what the keys and values a program accepts look like, as
 // generators. `dxt check --values decimal` or `--input-sample FILE` declares one; the catalogue
 // then keeps each case's shape (counts, sizes, chunking, timing, protocol condition) and draws the
-// bytes from the domain; `dxt fuzz` draws from the same generators.
+// bytes from the domain; `dxt fuzz` (fuzz/program/generator.h) draws its keys and values from the
+// same generators with the same Rng.
 //
 //   Rng rng(seed);
 //   std::unique_ptr<Domain> d = MakeDomain("decimal").value();
@@ -41,6 +42,8 @@ class Rng {
   uint64_t Next();
   // Uniform in [0, n); n > 0.
   uint64_t Below(uint64_t n) { return Next() % n; }
+  // True with probability 1/n; n > 0.
+  bool OneIn(uint64_t n) { return Below(n) == 0; }
 
  private:
   uint64_t state_;

@@ -55,13 +55,19 @@ class ScriptReader {
       std::string hint = EditDistance(key, nearest) <= std::max<size_t>(2, key.size() / 3)
                              ? absl::StrCat("did you mean \"", nearest, "\"?")
                              : absl::StrCat("expected one of ", absl::StrJoin(known, ", "));
-      return Error(absl::StrCat(where, ".", key), absl::StrCat("unknown field; ", hint));
+      return Error(Field(where, key.c_str()), absl::StrCat("unknown field; ", hint));
     }
     return absl::OkStatus();
   }
 
+  // "<source>: <where>: <what>", each prefix left out when empty.
   absl::Status Error(const std::string& where, const std::string& what) const {
-    return absl::InvalidArgumentError(absl::StrCat(source_, ": ", where, ": ", what));
+    return absl::InvalidArgumentError(absl::StrCat(source_.empty() ? "" : source_ + ": ",
+                                                   where.empty() ? "" : where + ": ", what));
+  }
+
+  static std::string Field(const std::string& where, const char* field) {
+    return where.empty() ? field : absl::StrCat(where, ".", field);
   }
 
   absl::StatusOr<std::string> Bytes(const Json& v, const std::string& where) const {
@@ -71,7 +77,8 @@ class ScriptReader {
   }
 
   absl::StatusOr<OwnedPair> Pair(const Json& v, const std::string& where) const {
-    if (!v.is_object()) {  // a plain line: empty key (R5.5)
+    // A plain line: a string or {"base64": ...}, an empty key (R5.5).
+    if (!v.is_object() || (v.size() == 1 && v.contains("base64"))) {
       auto value = Bytes(v, where);
       if (!value.ok()) return value.status();
       return OwnedPair{"", *value};
@@ -79,9 +86,9 @@ class ScriptReader {
     for (const char* field : {"key", "value"})
       if (!v.contains(field)) return Error(where, absl::StrCat("missing \"", field, "\""));
     if (absl::Status s = KnownFields(v, where, {"key", "value"}); !s.ok()) return s;
-    auto k = Bytes(v["key"], where + ".key");
+    auto k = Bytes(v["key"], Field(where, "key"));
     if (!k.ok()) return k.status();
-    auto val = Bytes(v["value"], where + ".value");
+    auto val = Bytes(v["value"], Field(where, "value"));
     if (!val.ok()) return val.status();
     return OwnedPair{*k, *val};
   }
@@ -245,6 +252,28 @@ absl::StatusOr<std::vector<Case>> ParseScript(std::string_view json_text, std::s
   }
   if (cases.empty()) return reader.Error("cases", "no case");
   return cases;
+}
+
+absl::StatusOr<Case> ParseConversation(std::string_view json_text, std::string_view source) {
+  auto j = ParseJson(json_text, std::string(source));
+  if (!j.ok()) return j.status();
+  ScriptReader reader(source);
+  if (!j->is_object()) return reader.Error("top level", "expected {\"params\": ..., \"input\": [...]}");
+  if (absl::Status s = reader.KnownFields(*j, "top level", {"params", "input"}); !s.ok()) return s;
+  Case c;
+  c.id = "stream";
+  if (j->contains("params"))
+    if (absl::Status s = reader.Params((*j)["params"], "params", &c); !s.ok()) return s;
+  if (j->contains("input")) {
+    auto in = reader.Pairs((*j)["input"], "input");
+    if (!in.ok()) return in.status();
+    c.input = std::move(*in);
+  }
+  return c;
+}
+
+absl::StatusOr<OwnedPair> ParseInputPair(const codec::Json& item, std::string_view where) {
+  return ScriptReader("").Pair(item, std::string(where));
 }
 
 absl::StatusOr<codec::ParamDict> ParseParamsFile(std::string_view json_text,

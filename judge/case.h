@@ -12,6 +12,7 @@
 //      "params": {"k": BYTES, ...} | {"raw": BYTES},   optional, default {} (sent as "0\n")
 //                | [{"key": BYTES, "value": BYTES}, ...]  (keys that are not valid UTF-8, or repeat)
 //      "input": [{"key": BYTES, "value": BYTES}, ...],  optional; a plain BYTES item = empty key
+//                                          (ParseInputPair; `dxt encode` reads the same lines)
 //      "delivery": "lockstep" | "pipeline", optional (map only), default lockstep
 //      "policy": "strict" | "non-strict" | "informational",  optional, default strict
 //      "expect": {                         optional
@@ -30,6 +31,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "codec/jsonl.h"
 #include "codec/param_block.h"
 #include "harness/transcript.h"
 
@@ -81,6 +83,19 @@ std::string ParamBlockOf(const Case& c);
 // field, e.g. "cases.json: cases[2] (id \"x\"): input[0].value: expected a string or
 // {\"base64\": ...}"; JSON syntax errors carry the parser's byte position.
 absl::StatusOr<std::vector<Case>> ParseScript(std::string_view json_text, std::string_view source);
+
+// One input pair as a script's "input" holds it — the convention `dxt encode` lines and input
+// samples share: {"key": BYTES, "value": BYTES}, or a plain BYTES item (a string or
+// {"base64": ...}) = an empty key and that value (R5.5). InvalidArgument "<where>: <what>" (or
+// "<where>.key: ..."; no prefix when `where` is empty) for a missing or unknown field, with the
+// nearest known one, or a value that is not BYTES.
+absl::StatusOr<OwnedPair> ParseInputPair(const codec::Json& item, std::string_view where);
+
+// The conversation part of a case: {"params": ..., "input": [...]}, each optional and written as
+// in a script case (what `dxt decode --format stream` makes of a captured stdin; `dxt encode
+// --format stream` sends it back). The case's id is "stream", its mode map. InvalidArgument as
+// ParseScript, naming `source` and the field; an unknown field names the nearest known one.
+absl::StatusOr<Case> ParseConversation(std::string_view json_text, std::string_view source);
 
 // Parses a JSON object of string parameters (the --params file). Same error conventions.
 absl::StatusOr<codec::ParamDict> ParseParamsFile(std::string_view json_text,

@@ -3,11 +3,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "codec/jsonl.h"
 #include "codec/kv_frame.h"
@@ -216,6 +218,156 @@ TEST(Jsonl, BytesRoundTripEveryByte) {
   EXPECT_FALSE(JsonToBytes(Json(5)).ok());
   EXPECT_FALSE(JsonToBytes(Json{{"base64", "a"}, {"x", 1}}).ok());
   EXPECT_FALSE(ParseJsonLine("{").ok());
+}
+
+}  // namespace
+}  // namespace dxt::tools
+
+namespace dxt::tools {
+namespace {
+
+// `dxt encode` reads the lines a --script "input" holds: a plain value is an empty key (R5.5),
+// through the same parser (judge::ParseInputPair), so its errors are the script's.
+TEST_F(CodecCli, EncodeAcceptsPlainValuesAsScriptInputsDo) {
+  RunResult r = Dxt("encode", "\"hello\"\n{\"base64\":\"AP8=\"}\n{\"key\":\"k\",\"value\":\"v\"}\n");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, Frame("", "hello") + Frame("", "\0\xff"s) + Frame("k", "v"));
+  r = Dxt("encode --format lists", "{\"list\":[\"a\",{\"key\":\"k\",\"value\":\"v\"}]}\n");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string list;
+  ASSERT_TRUE(codec::AppendResultList(&list, std::vector<codec::PairView>{{"", "a"}, {"k", "v"}}).ok());
+  EXPECT_EQ(r.out, list);
+  r = Dxt("encode", "\"ok\"\n{\"key\":\"a\",\"valeu\":\"b\"}\n");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("line 2: missing \"value\""), std::string::npos) << r.err;
+  r = Dxt("encode", "{\"key\":\"a\",\"value\":\"b\",\"vlue\":\"c\"}\n");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("line 1: vlue: unknown field; did you mean \"value\"?"), std::string::npos)
+      << r.err;
+  r = Dxt("encode", "42\n");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("line 1: expected a string or {\"base64\": string}"), std::string::npos)
+      << r.err;
+}
+
+// A captured stdin: the parameter block of {"p": "x y", "q": "\n"} and two pairs.
+std::string CapturedStdin() {
+  return "18\n1 p 3 x y\n1 q 1 \n\n"s + Frame("k", "v") + Frame("", "\0\xff"s);
+}
+std::string CapturedStdout() {
+  std::string s;
+  EXPECT_TRUE(codec::AppendResultList(&s, std::vector<codec::PairView>{{"k", "v"}}).ok());
+  EXPECT_TRUE(codec::AppendResultList(&s, {}).ok());
+  return s;
+}
+
+// --format stream: a captured stdin is one document in the fields of a --script case; a captured
+// stdout is result lists. The side is --side, else the file name, else the first bytes.
+TEST_F(CodecCli, DecodeStreamTellsTheSidesApart) {
+  WriteAll(dir_ / "x.stdin", CapturedStdin());
+  WriteAll(dir_ / "x.stdout", CapturedStdout());
+  const std::string lists = "{\"list\":[{\"key\":\"k\",\"value\":\"v\"}]}\n{\"list\":[]}\n";
+  fs::copy_file(dir_ / "x.stdin", dir_ / "swapped.stdout");
+  fs::copy_file(dir_ / "x.stdout", dir_ / "swapped.stdin");
+  for (const std::string& args : {"decode --format stream -i x.stdin"s,
+                                  "decode --format stream --side stdin -i swapped.stdout"s,
+                                  "decode --format stream"s}) {
+    SCOPED_TRACE(args);
+    RunResult r = Dxt(args, CapturedStdin());
+    ASSERT_EQ(r.code, 0) << r.err;
+    Json doc = Json::parse(r.out);
+    EXPECT_EQ(doc["params"], Json::parse(R"({"p": "x y", "q": "\n"})"));
+    EXPECT_EQ(doc["input"], Json::parse(R"([{"key": "k", "value": "v"},
+                                            {"key": "", "value": {"base64": "AP8="}}])"));
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 4) << "one pair a line:\n" << r.out;
+  }
+  for (const std::string& args : {"decode --format stream -i x.stdout"s,
+                                  "decode --format stream"s,
+                                  "decode --format stream --side stdout -i swapped.stdin"s}) {
+    SCOPED_TRACE(args);
+    RunResult r = Dxt(args, CapturedStdout());
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, lists);
+  }
+  // No pairs, a raw parameter string (R2.4), and a dictionary whose only key is "raw" (which a
+  // script must hold as a list, or it would read back as a raw block).
+  EXPECT_EQ(Dxt("decode --format stream", "0\n").out, "{\"params\":{},\"input\":[]}\n");
+  EXPECT_EQ(Dxt("decode --format stream", "5\nhello").out,
+            "{\"params\":{\"raw\":\"hello\"},\"input\":[]}\n");
+  EXPECT_EQ(Dxt("decode --format stream", "10\n3 raw 1 x\n").out,
+            "{\"params\":[{\"key\":\"raw\",\"value\":\"x\"}],\"input\":[]}\n");
+  EXPECT_EQ(Dxt("decode --side stdin").code, 2);
+}
+
+// The document replays: pasted into a script case, dxt check sends exactly the captured bytes.
+TEST_F(CodecCli, DecodedStdinIsAScriptCase) {
+  RunResult r = Dxt("decode --format stream", CapturedStdin());
+  ASSERT_EQ(r.code, 0) << r.err;
+  Json doc = Json::parse(r.out);
+  Json script = {{"cases", Json::array({Json{{"id", "c"}, {"mode", "reduce"},
+                                             {"params", doc["params"]}, {"input", doc["input"]}}})}};
+  WriteAll(dir_ / "case.json", script.dump());
+  const fs::path echo = fs::path(DXT_BINARY_DIR) / "reference" / "programs" / "echo";
+  if (!fs::exists(echo)) GTEST_SKIP() << "not built: " << echo;
+  r = Dxt("check --no-color --save-failures saved --script case.json " + echo.string());
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  // What the case sends is the capture, byte for byte: recorded through a --save-failures of
+  // the same case against a program that fails it.
+  const fs::path exit3 = fs::path(DXT_BINARY_DIR) / "tests" / "programs" / "exit3";
+  r = Dxt("check --no-color --save-failures saved --script case.json " + exit3.string());
+  ASSERT_EQ(r.code, 1) << r.out;
+  EXPECT_EQ(ReadAll(dir_ / "saved" / "exit-R8.1-1.stdin"), CapturedStdin());
+}
+
+// encode --format stream is the inverse: the document back to the captured bytes.
+TEST_F(CodecCli, StreamDocumentRoundTrips) {
+  RunResult doc = Dxt("decode --format stream", CapturedStdin());
+  ASSERT_EQ(doc.code, 0) << doc.err;
+  RunResult bytes = Dxt("encode --format stream", doc.out);
+  ASSERT_EQ(bytes.code, 0) << bytes.err;
+  EXPECT_EQ(bytes.out, CapturedStdin());
+  EXPECT_EQ(Dxt("encode --format stream", "{\"input\":[\"x\"]}").out, "0\n"s + Frame("", "x"));
+  RunResult bad = Dxt("encode --format stream", "{\"params\":{},\"inputs\":[]}");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("<stdin>: top level.inputs: unknown field; did you mean \"input\"?"),
+            std::string::npos)
+      << bad.err;
+  EXPECT_TRUE(bad.out.empty());
+}
+
+// A decode error names the format the input does parse as.
+TEST_F(CodecCli, DecodeErrorSuggestsTheFormatThatParses) {
+  WriteAll(dir_ / "cap.bin", CapturedStdin());
+  WriteAll(dir_ / "out.bin", CapturedStdout());
+  const char* kStdinHint =
+      "dxt decode: hint: the input decodes as --format stream --side stdin (a captured stdin";
+  for (const std::string& args : {"decode -i cap.bin"s, "decode --format lists -i cap.bin"s,
+                                  "decode --format params -i cap.bin"s,
+                                  "decode --format params"s}) {
+    SCOPED_TRACE(args);
+    RunResult r = Dxt(args, CapturedStdin());
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find(kStdinHint), std::string::npos) << r.err;
+  }
+  RunResult r = Dxt("decode --format stream --side stdin -i out.bin");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("hint: the input decodes as --format stream --side stdout"),
+            std::string::npos)
+      << r.err;
+  r = Dxt("decode --format pairs -i out.bin");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("hint: the input decodes as --format lists"), std::string::npos) << r.err;
+  // Through a pipe (read once; a copy is kept for the hint).
+  const std::string cmd = "cd '" + dir_.string() + "' && cat cap.bin | '" + kDxt +
+                          "' decode --format lists >/dev/null 2>pipe.err";
+  const int status = std::system(cmd.c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  EXPECT_NE(ReadAll(dir_ / "pipe.err").find(kStdinHint), std::string::npos)
+      << ReadAll(dir_ / "pipe.err");
+  // Garbage parses as nothing: no hint.
+  r = Dxt("decode --format stream --side stdin", "12\nshort");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err.find("hint"), std::string::npos) << r.err;
 }
 
 }  // namespace

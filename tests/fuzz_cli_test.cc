@@ -2,13 +2,16 @@
 // defect of the fuzz_* subjects (tests/programs/README.md) within a bounded budget, the shrunk
 // case has at most three pairs and `dxt check --script` replays it (exit 1, same check FAILED);
 // two runs with one seed find the same failures; conforming programs give no finding.
+#include <pty.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -95,6 +98,20 @@ class FuzzCliTest : public testing::Test {
   fs::path dir_;
 };
 
+// The "(X s;" of the FAILED line of the finding `kind` ("<check>-<rule>"); 1e9 without one.
+double SecondsToFind(const std::string& out, const std::string& kind) {
+  const size_t dash = kind.find('-');
+  const std::string head =
+      "FAILED " + kind.substr(0, dash) + " (" + kind.substr(dash + 1) + ") [";
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(head, 0) != 0) continue;
+    const size_t at = line.find(" (", head.size());
+    if (at != std::string::npos) return std::atof(line.c_str() + at + 2);
+  }
+  return 1e9;
+}
+
 struct Subject {
   const char* program;
   const char* options;   // mode and budget
@@ -139,6 +156,10 @@ TEST_P(FuzzSubjectTest, FindsShrinksAndReplays) {
     found |= kind == s.expected;
   }
   EXPECT_TRUE(found) << "no " << s.expected << " finding:\n" << r.out;
+  // --runs only cuts the search short: the same seed makes the same conversations in the same
+  // order with or without it, so a plain `dxt fuzz PROGRAM` (60 s) finds it too, if it got there
+  // within its 60 s here.
+  EXPECT_LT(SecondsToFind(r.out, s.expected), 60.0) << r.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Subjects, FuzzSubjectTest, testing::ValuesIn(kSubjects_),
@@ -156,12 +177,13 @@ TEST_F(FuzzCliTest, SameSeedSameFindings) {
     EXPECT_EQ(files_a[i].filename(), files_b[i].filename());
     EXPECT_EQ(ReadFile(files_a[i]), ReadFile(files_b[i])) << files_a[i];
   }
-  // The same conversations failed first, with the same sizes.
+  // The same conversations failed first, with the same sizes (the seconds it took may differ).
   auto firsts = [](const std::string& out) {
     std::vector<std::string> lines;
     std::istringstream in(out);
+    const std::regex seconds(R"(\([0-9.]+ s; )");
     for (std::string line; std::getline(in, line);)
-      if (line.rfind("FAILED ", 0) == 0) lines.push_back(line);
+      if (line.rfind("FAILED ", 0) == 0) lines.push_back(std::regex_replace(line, seconds, "("));
     return lines;
   };
   EXPECT_EQ(firsts(a.out), firsts(b.out));
@@ -234,6 +256,35 @@ TEST_F(FuzzCliTest, DifferentialFindsWhereTwoProgramsDisagree) {
   EXPECT_EQ(same.exit_code, 0) << same.out;
 }
 
+// Map is compared per pair, exactly: the same two programs disagree there too.
+TEST_F(FuzzCliTest, DifferentialInMapComparesEachList) {
+  fs::path out = dir_ / "findings";
+  Outcome r = Dxt("fuzz --seed 1 --mode map --runs 16 --out " + ShellQuote(out) + " --against " +
+                  ShellQuote(kSubjects / "good_echo") + " " + ShellQuote(kSubjects / "wrong_content"));
+  ASSERT_EQ(r.exit_code, 1) << r.out;
+  auto files = CaseFiles(out);
+  ASSERT_EQ(files.size(), 1u) << r.out;
+  EXPECT_EQ(files[0].filename(), "content-expect.output-1.json");
+  json script = json::parse(ReadFile(files[0]));
+  EXPECT_EQ(script["cases"][0]["mode"], "map");
+  EXPECT_EQ(script["cases"][0]["expect"]["order"], "exact");
+}
+
+// The byte pattern subject's token reaches the search through the dictionary: its own strings
+// (the auto-dictionary) or --dict; with neither, the same budget finds nothing.
+TEST_F(FuzzCliTest, DictionaryTokensReachTheProgram) {
+  fs::path program = kSubjects / "fuzz_byte_pattern";
+  Outcome none = Fuzz(program, "--mode map --runs 100 --no-auto-dict", dir_ / "none");
+  EXPECT_EQ(none.exit_code, 0) << none.out;
+  std::ofstream(dir_ / "tokens.dict") << "# AFL format\nheader=\"X-Debug\"\n\"\\x00\\xff\"\n";
+  Outcome dict = Fuzz(program,
+                      "--mode map --runs 100 --no-auto-dict --dict " + ShellQuote(dir_ / "tokens.dict"),
+                      dir_ / "dict");
+  EXPECT_EQ(dict.exit_code, 1) << dict.out;
+  EXPECT_THAT(dict.out, HasSubstr("FAILED log (R7.1)"));
+  EXPECT_THAT(dict.out, HasSubstr("2 dictionary tokens"));
+}
+
 TEST_F(FuzzCliTest, UsageErrorsExit2) {
   EXPECT_EQ(Dxt("fuzz /nonexistent/program").exit_code, 2);
   std::ofstream(dir_ / "bad.dict") << "ok=\"x\"\nbroken \"y\n";
@@ -274,6 +325,98 @@ TEST_F(FuzzCliTest, CheckSaveFailuresWritesReplayableCases) {
                      ShellQuote(files[0]) + " " + ShellQuote(kSubjects / "good_echo"));
   EXPECT_EQ(good.exit_code, 0) << good.out;
   EXPECT_EQ(CaseFiles(out).size(), 2u);
+}
+
+}  // namespace
+
+namespace {
+
+// --values: what a program accepts is what it gets, in the search and in shrinking. The bundled
+// word count's reduce sums decimal counts; fuzzed with arbitrary values it rejects them
+// (**<ERR> ... is not a decimal number), which is reported as dxt check reports it: a finding
+// whose stderr names its own input, with the declaration to use instead.
+TEST_F(FuzzCliTest, ValuesDomainLeavesAParsingReducerAlone) {
+  fs::path program = kReference / "wordcount";
+  if (!fs::exists(program)) GTEST_SKIP() << "not built: " << program;
+  Outcome declared = Fuzz(program, "--mode reduce --runs 48 --values decimal", dir_ / "none");
+  EXPECT_EQ(declared.exit_code, 0) << declared.out << declared.err;
+  EXPECT_THAT(declared.out, HasSubstr("values decimal"));
+  EXPECT_TRUE(CaseFiles(dir_ / "none").empty());
+  Outcome bytes = Fuzz(program, "--mode reduce --runs 48", dir_ / "found");
+  ASSERT_EQ(bytes.exit_code, 1) << bytes.out << bytes.err;
+  EXPECT_THAT(bytes.out, HasSubstr("root problem: the program rejects the fuzzer's input values"));
+  EXPECT_THAT(bytes.out, HasSubstr("is not a decimal number"));
+  EXPECT_THAT(bytes.out, HasSubstr("--values decimal|words|lines"));
+  // A sample declares keys and values both; every value sent comes from it.
+  std::ofstream(dir_ / "sample.jsonl") << "{\"key\":\"the\",\"value\":\"3\"}\n"
+                                       << "{\"key\":\"cat\",\"value\":\"12\"}\n";
+  Outcome sample = Fuzz(program, "--mode reduce --runs 48 --input-sample " +
+                                     ShellQuote(dir_ / "sample.jsonl"),
+                        dir_ / "none2");
+  EXPECT_EQ(sample.exit_code, 0) << sample.out << sample.err;
+  EXPECT_THAT(sample.out, HasSubstr("keys sample"));
+  EXPECT_EQ(Dxt("fuzz --values nope " + ShellQuote(program)).exit_code, 2);
+  EXPECT_EQ(Dxt("fuzz --input-sample /nonexistent " + ShellQuote(program)).exit_code, 2);
+}
+
+// The printed replay command is the whole command: run as printed, it fails the same check. A
+// finding that depends on the deadline (a start slower than --timeout) shows it: without the
+// --timeout it would replay at dxt check's 10 s and pass.
+TEST_F(FuzzCliTest, PrintedReplayCommandReproduces) {
+  fs::path program = kSubjects / "slow_start", out = dir_ / "findings";
+  Outcome r = Fuzz(program, "--mode map --runs 2 --timeout 0.3", out);
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+  std::vector<std::string> commands;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    const std::string mark = "replay:  ";
+    const size_t at = line.find(mark);
+    if (at == std::string::npos) continue;
+    EXPECT_EQ(line.find("did NOT reproduce"), std::string::npos) << line;
+    commands.push_back(line.substr(at + mark.size()));
+  }
+  ASSERT_FALSE(commands.empty()) << r.out;
+  for (const std::string& command : commands) {
+    SCOPED_TRACE(command);
+    EXPECT_THAT(command, HasSubstr("--timeout 0.3"));
+    const std::string path = command.substr(command.find("--script ") + 9);
+    const std::string stem = fs::path(path.substr(0, path.find(' '))).stem().string();
+    const std::string kind = stem.substr(0, stem.rfind('-'));  // "<check>-<rule>"
+    const std::string shown = kind.substr(0, kind.find('-')) + " (" +
+                              kind.substr(kind.find('-') + 1) + ")";
+    const std::string shell =
+        command + " >" + ShellQuote(dir_ / "replay.out") + " 2>&1";
+    const int status = std::system(shell.c_str());
+    EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 1) << ReadFile(dir_ / "replay.out");
+    EXPECT_THAT(ReadFile(dir_ / "replay.out"), HasSubstr(shown));
+  }
+}
+
+// On a terminal, stderr carries a progress line redrawn in place: elapsed, conversations, pairs,
+// findings. Off a terminal (every other test here) there is none.
+TEST_F(FuzzCliTest, ProgressLineOnATerminal) {
+  int master = -1;
+  const std::string command = std::string(kDxt) + " fuzz --seed 1 --runs 64 --mode map --out " +
+                              ShellQuote(dir_ / "none") + " " + ShellQuote(kReference / "echo");
+  pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::string screen;
+  char buf[4096];
+  for (ssize_t n; (n = read(master, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR);)
+    if (n > 0) screen.append(buf, static_cast<size_t>(n));
+  close(master);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << screen;
+  const std::regex line(R"(\r +[0-9]+\.[0-9] s  conversations [0-9]+  pairs [0-9]+  findings 0 )");
+  EXPECT_TRUE(std::regex_search(screen, line)) << screen;
+  EXPECT_THAT(screen, HasSubstr("no failure found"));
+  Outcome piped = Fuzz(kReference / "echo", "--runs 16 --mode map", dir_ / "none");
+  EXPECT_EQ(piped.err.find("conversations"), std::string::npos) << piped.err;
 }
 
 }  // namespace

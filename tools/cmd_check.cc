@@ -35,6 +35,7 @@
 #include "fuzz/program/trial.h"
 #include "tools/command_registry.h"
 #include "tools/failure_files.h"
+#include "tools/input_domain.h"
 
 namespace dxt::tools {
 namespace {
@@ -152,27 +153,6 @@ int UsageError(const std::string& message) {
   return kExitUsage;
 }
 
-// --values and --input-sample: the keys and values the program accepts. --values decides the
-// values when both are given; the sample then still decides the keys.
-absl::StatusOr<conformance::InputDomain> LoadDomain(const CheckArgs& a) {
-  conformance::InputDomain d;
-  if (!a.input_sample.empty()) {
-    auto text = ReadWholeFile(a.input_sample, "input sample");
-    if (!text.ok()) return text.status();
-    auto pairs = conformance::ParseInputSample(*text, a.input_sample);
-    if (!pairs.ok()) return pairs.status();
-    auto sample = conformance::SampleInputDomain(*pairs, a.input_sample);
-    if (!sample.ok()) return sample.status();
-    d = std::move(*sample);
-  }
-  if (!a.values.empty()) {
-    auto v = conformance::MakeDomain(a.values);
-    if (!v.ok()) return absl::InvalidArgumentError(absl::StrCat("--values: ", v.status().message()));
-    d.values = std::move(*v);
-  }
-  return d;
-}
-
 // The cases of --script FILE.
 absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
   auto text = ReadWholeFile(a.script, "script");
@@ -279,7 +259,7 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
   if (!params.ok()) return UsageError(std::string(params.status().message()));
   auto baseline = LoadBaseline(a);
   if (!baseline.ok()) return UsageError(std::string(baseline.status().message()));
-  auto domain = LoadDomain(a);
+  auto domain = LoadInputDomain(a.values, a.input_sample);
   if (!domain.ok()) return UsageError(std::string(domain.status().message()));
   conformance::SuiteOptions o;
   o.materialise.domain = std::move(*domain);

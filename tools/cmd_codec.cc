@@ -14,6 +14,8 @@
 #include <set>
 #include <string>
 #include <vector>
+#include <functional>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "codec/disco_c_params.h"
@@ -21,8 +23,10 @@
 #include "codec/param_block.h"
 #include "codec/result_list.h"
 #include "codec/stream_decoder.h"
+#include "judge/case.h"
 #include "reference/executor/framed_file.h"
 #include "tools/command_registry.h"
+#include "tools/failure_files.h"
 
 namespace dxt::tools {
 namespace {
@@ -39,10 +43,58 @@ using codec::ParseJsonLine;
 
 struct CodecOptions {
   std::string format = "pairs";
+  std::string side;  // --format stream: "stdin", "stdout", or "" = detected (StreamSide)
   std::string input = "-";
   std::string output = "-";
   bool disco_c = false;
 };
+
+// What `dxt decode` reads the input as: one per --format, and for `stream` the side of the
+// conversation that was captured.
+enum class Kind { kPairs, kLists, kParams, kStdin, kStdout };
+
+codec::StreamGrammar GrammarOf(Kind k) {
+  switch (k) {
+    case Kind::kPairs: return codec::StreamGrammar::kPairs;
+    case Kind::kLists:
+    case Kind::kStdout: return codec::StreamGrammar::kResultLists;
+    case Kind::kParams:
+    case Kind::kStdin: return codec::StreamGrammar::kParamsThenPairs;
+  }
+  return codec::StreamGrammar::kPairs;
+}
+
+// How a hint names a kind, as options and in words.
+std::string Describe(Kind k) {
+  switch (k) {
+    case Kind::kPairs: return "--format pairs (pair frames)";
+    case Kind::kLists: return "--format lists (result lists)";
+    case Kind::kParams: return "--format params (one parameter block)";
+    case Kind::kStdin:
+      return "--format stream --side stdin (a captured stdin: the parameter block, then pairs)";
+    case Kind::kStdout: return "--format stream --side stdout (a captured stdout: result lists)";
+  }
+  return "";
+}
+
+// 1-20 decimal digits then "\n": how every stdin a driver sends begins (R2.1). A captured stdout
+// begins with a u32 count instead; the odd count whose bytes look like such a header is caught
+// by the hint of a failed decode.
+bool LooksLikeParamHeader(std::string_view head) {
+  size_t digits = 0;
+  while (digits < head.size() && digits <= 20 && head[digits] >= '0' && head[digits] <= '9')
+    ++digits;
+  return digits >= 1 && digits <= 20 && digits < head.size() && head[digits] == '\n';
+}
+
+// Which side of a conversation a `--format stream` input is: --side; else the name dxt fuzz and
+// dxt check --save-failures give the files (X.stdin, X.stdout); else the content's first bytes.
+Kind StreamSide(const CodecOptions& o, std::string_view head) {
+  if (!o.side.empty()) return o.side == "stdin" ? Kind::kStdin : Kind::kStdout;
+  for (auto [ext, kind] : {std::pair{".stdin", Kind::kStdin}, {".stdout", Kind::kStdout}})
+    if (o.input.size() > std::strlen(ext) && o.input.ends_with(ext)) return kind;
+  return LooksLikeParamHeader(head) ? Kind::kStdin : Kind::kStdout;
+}
 
 std::string InputName(const CodecOptions& o) { return o.input == "-" ? "<stdin>" : o.input; }
 
@@ -155,19 +207,19 @@ class Output {
 
 absl::Status EncodeLine(const Json& line, const std::string& format, std::string* out) {
   if (format == "pairs") {
-    absl::StatusOr<std::pair<std::string, std::string>> pair = JsonToPair(line);
+    absl::StatusOr<judge::OwnedPair> pair = judge::ParseInputPair(line, "");
     if (!pair.ok()) return pair.status();
     return codec::AppendPair(out, pair->first, pair->second);
   }
   if (!line.is_object() || line.size() != 1 || !line.contains("list") || !line["list"].is_array()) {
-    return absl::InvalidArgumentError("expected {\"list\": [{\"key\": ..., \"value\": ...}, ...]}");
+    return absl::InvalidArgumentError(
+        "expected {\"list\": [{\"key\": ..., \"value\": ...} or a plain value, ...]}");
   }
   std::vector<std::pair<std::string, std::string>> owned;
   for (size_t i = 0; i < line["list"].size(); ++i) {
-    absl::StatusOr<std::pair<std::string, std::string>> pair = JsonToPair(line["list"][i]);
-    if (!pair.ok())
-      return absl::InvalidArgumentError(
-          absl::StrCat("list item ", i, ": ", pair.status().message()));
+    absl::StatusOr<judge::OwnedPair> pair =
+        judge::ParseInputPair(line["list"][i], absl::StrCat("list item ", i));
+    if (!pair.ok()) return pair.status();
     owned.push_back(*std::move(pair));
   }
   std::vector<codec::PairView> views;
@@ -240,6 +292,19 @@ int RunEncode(const CodecOptions& o) {
       absl::StatusOr<std::string> block = doc.ok() ? EncodeParams(*doc) : doc.status();
       if (block.ok()) (*out)->buffer() = *std::move(block);
       s = block.status();
+    } else if (o.format == "stream") {  // a {"params", "input"} document: what a program reads
+      absl::StatusOr<std::string> all = ReadAll(**in);
+      absl::StatusOr<judge::Case> c =
+          all.ok() ? judge::ParseConversation(*all, InputName(o)) : all.status();
+      if (c.ok()) {
+        std::string& buf = (*out)->buffer();
+        buf = judge::ParamBlockOf(*c);
+        for (const auto& [k, v] : c->input)
+          if (s = codec::AppendPair(&buf, k, v); !s.ok()) break;
+      } else {
+        s = c.status();
+        line = 0;  // the message names the document and the field
+      }
     } else {
       s = EncodeLines(**in, o.format, **out, &line);
     }
@@ -250,7 +315,7 @@ int RunEncode(const CodecOptions& o) {
   if (s.ok()) return kExitOk;
   // Bad JSON (1) names its line; so does a line too long to hold. Unreadable input and
   // unwritable output are 2.
-  const bool at_line = absl::IsInvalidArgument(s) || absl::IsResourceExhausted(s);
+  const bool at_line = (absl::IsInvalidArgument(s) || absl::IsResourceExhausted(s)) && line > 0;
   std::cerr << "dxt encode: " << (at_line ? absl::StrCat(InputName(o), ": line ", line, ": ") : "")
             << s.message() << "\n";
   return absl::IsInvalidArgument(s) ? kExitFailed : kExitUsage;
@@ -368,14 +433,153 @@ absl::Status WritePairJson(const codec::PairView& pair, Output& out) {
   return absl::OkStatus();
 }
 
+// A captured stdin's parameter block as a script case writes its "params" (the inverse of what
+// ParamBlockOf sends): a dictionary, or {"raw": ...} for a body that is not one (R2.4).
+Json ScriptParamsOf(std::string_view body) {
+  codec::Decoded<std::vector<codec::PairView>> dict = codec::ParseParamDict(body);
+  if (!dict.ok()) return ScriptParamsJson({}, std::string(body));
+  codec::ParamDict owned;
+  for (const codec::PairView& p : dict.value) owned.emplace_back(p.key, p.value);
+  return ScriptParamsJson(owned);
+}
+
+// Whether the bytes `read` yields (chunk by chunk, 0 at the end) decode as `k` to their very end,
+// with at least one item (kParams: the block and nothing else).
+bool DecodesAs(Kind k, const std::function<absl::StatusOr<size_t>(std::string*)>& read) {
+  codec::StreamDecoder decoder(GrammarOf(k));
+  uint64_t items = 0;
+  auto count = [&](const codec::StreamEvent& e) {
+    items += e.type != codec::StreamEvent::Type::kListEnd;
+  };
+  absl::Status s;
+  std::string chunk;
+  while (s.ok()) {
+    chunk.clear();
+    absl::StatusOr<size_t> n = read(&chunk);
+    if (!n.ok()) return false;
+    if (*n == 0) break;
+    s = decoder.Feed(chunk, count);
+  }
+  if (s.ok()) s = decoder.Finish();
+  return s.ok() && items > 0 && (k != Kind::kParams || decoder.pairs_decoded() == 0);
+}
+
+// After a failed decode as `failed`: the first other kind the input decodes as, in the order a
+// mistaken --format is most likely (a captured stdin, result lists, pairs, a parameter block).
+std::optional<Kind> OtherKind(Kind failed, const std::function<bool(Kind)>& decodes) {
+  const bool stream = failed == Kind::kStdin || failed == Kind::kStdout;
+  for (Kind k : {Kind::kStdin, stream ? Kind::kStdout : Kind::kLists, Kind::kPairs, Kind::kParams})
+    if (k != failed && !(k != Kind::kParams && failed != Kind::kParams &&
+                         GrammarOf(k) == GrammarOf(failed)) &&
+        decodes(k))
+      return k;
+  return std::nullopt;
+}
+
+// The whole of `bytes` through DecodesAs.
+bool BytesDecodeAs(Kind k, std::string_view bytes) {
+  bool given = false;
+  return DecodesAs(k, [&](std::string* chunk) -> absl::StatusOr<size_t> {
+    if (given) return 0;
+    given = true;
+    chunk->assign(bytes);
+    return bytes.size();
+  });
+}
+
+void PrintHint(std::optional<Kind> other) {
+  if (other) std::cerr << "dxt decode: hint: the input decodes as " << Describe(*other) << "\n";
+}
+
+// Reads the input for decoding. A file (or stdin redirected from one) can be read again for the
+// hint of a failed decode; of a pipe, a copy of what was read is kept, up to kHintCopy bytes.
+class HintedInput {
+ public:
+  static constexpr size_t kHintCopy = 4 << 20;
+  HintedInput(const CodecOptions& o, executor::ByteReader& in) : o_(o), in_(in) {
+    struct stat st;
+    rereadable_ = o.input != "-" || (::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) &&
+                                     ::lseek(STDIN_FILENO, 0, SEEK_CUR) == 0);
+  }
+  absl::StatusOr<size_t> Read(std::string* chunk) {
+    const size_t before = chunk->size();
+    absl::StatusOr<size_t> n = in_.AppendAvailable(chunk, kChunk);
+    if (n.ok()) Keep(std::string_view(*chunk).substr(before));
+    return n;
+  }
+  // See OtherKind; nullopt too when a pipe's input was too large to keep.
+  std::optional<Kind> OtherKindThan(Kind failed) {
+    if (rereadable_)
+      return OtherKind(failed, [&](Kind k) {
+        auto again = o_.input == "-" ? ReadStdinAgain() : executor::ByteReader::Open(o_.input, kChunk);
+        if (!again.ok()) return false;
+        return DecodesAs(k, [&](std::string* c) { return (*again)->Append(c, kChunk); });
+      });
+    std::string rest;  // the rest of the pipe, for the copy
+    while (copy_ok_) {
+      rest.clear();
+      absl::StatusOr<size_t> n = in_.Append(&rest, kChunk);
+      if (!n.ok()) return std::nullopt;
+      Keep(rest);
+      if (*n < kChunk) break;
+    }
+    if (!copy_ok_) return std::nullopt;
+    return OtherKind(failed, [&](Kind k) { return BytesDecodeAs(k, copy_); });
+  }
+
+ private:
+  void Keep(std::string_view bytes) {
+    if (rereadable_ || !copy_ok_) return;
+    if (copy_.size() + bytes.size() > kHintCopy) {
+      copy_ok_ = false;
+      copy_.clear();
+      return;
+    }
+    copy_.append(bytes);
+  }
+
+  static absl::StatusOr<std::unique_ptr<executor::ByteReader>> ReadStdinAgain() {
+    const int fd = ::dup(STDIN_FILENO);
+    if (fd < 0 || ::lseek(fd, 0, SEEK_SET) != 0) {
+      if (fd >= 0) ::close(fd);
+      return absl::UnavailableError("stdin cannot be read again");
+    }
+    return executor::ByteReader::Adopt(fd, "<stdin>", kChunk);
+  }
+
+  const CodecOptions& o_;
+  executor::ByteReader& in_;
+  bool rereadable_ = false;
+  bool copy_ok_ = true;
+  std::string copy_;
+};
+
 // Streams pairs or result lists to JSON lines as they decode: memory is one item (the decoder
-// holds an item split across reads) plus the output buffer, whatever the input size.
-// Returns the decoding error (InvalidArgument/OutOfRange/DataLoss, text naming the offset and
-// pair) or the read/write error.
-absl::Status DecodeFrames(const CodecOptions& o, executor::ByteReader& in, Output& out) {
-  const bool lists = o.format == "lists";
-  codec::StreamDecoder decoder(lists ? codec::StreamGrammar::kResultLists
-                                     : codec::StreamGrammar::kPairs);
+// holds an item split across reads) plus the output buffer, whatever the input size. A captured
+// stdin (Kind::kStdin) becomes one JSON document in the fields of a `--script` case:
+//   {"params":{...},"input":[
+//   {"key":...,"value":...},
+//   ...
+//   ]}
+// written as it decodes too. Sets `*kind` (detected for --format stream). Returns the decoding
+// error (InvalidArgument/OutOfRange/DataLoss, text naming the offset and pair) or the read/write
+// error.
+absl::Status DecodeFrames(const CodecOptions& o, HintedInput& in, Output& out, Kind* kind) {
+  std::string chunk;
+  absl::StatusOr<size_t> n = in.Read(&chunk);
+  if (!n.ok()) return n.status();
+  if (o.format == "stream") {  // enough of the head to tell a parameter block header
+    while (*n > 0 && chunk.size() <= 21 && chunk.find_first_not_of("0123456789") == std::string::npos) {
+      n = in.Read(&chunk);
+      if (!n.ok()) return n.status();
+    }
+    *kind = StreamSide(o, chunk);
+  } else {
+    *kind = o.format == "lists" ? Kind::kLists : Kind::kPairs;
+  }
+  const bool lists = GrammarOf(*kind) == codec::StreamGrammar::kResultLists;
+  const bool document = *kind == Kind::kStdin;
+  codec::StreamDecoder decoder(GrammarOf(*kind));
   absl::Status write_error;
   uint64_t list_start = 0;  // output position of the open list's first byte
   bool first_in_list = true, in_list = false;
@@ -390,31 +594,37 @@ absl::Status DecodeFrames(const CodecOptions& o, executor::ByteReader& in, Outpu
         break;
       case codec::StreamEvent::Type::kPair:
         if (lists && !first_in_list) out.buffer() += ',';
+        if (document) out.buffer() += e.pair_index == 0 ? "\n" : ",\n";
         first_in_list = false;
         write_error = WritePairJson(e.pair, out);
-        if (!lists) out.buffer() += '\n';
+        if (!lists && !document) out.buffer() += '\n';
         break;
       case codec::StreamEvent::Type::kListEnd:
         out.buffer() += "]}\n";
         in_list = false;
         break;
       case codec::StreamEvent::Type::kParams:
+        out.buffer() += "{\"params\":" + ScriptParamsOf(e.body).dump() + ",\"input\":[";
         break;
     }
   };
-  std::string chunk;
-  while (true) {
-    chunk.clear();
-    absl::StatusOr<size_t> n = in.AppendAvailable(&chunk, kChunk);
-    if (!n.ok()) return n.status();
-    absl::Status s = *n == 0 ? decoder.Finish() : decoder.Feed(chunk, sink);
+  // `chunk` holds what was read and not yet fed (the head may span reads); `eof` once a read
+  // returned nothing.
+  for (bool eof = *n == 0;;) {
+    absl::Status s = chunk.empty() ? absl::OkStatus() : decoder.Feed(chunk, sink);
+    if (s.ok() && eof) s = decoder.Finish();
     if (!write_error.ok()) return write_error;
     // A list cut short is dropped unless part of it was already written (a list that spans
     // reads of a live stream, or longer than kChunk).
     if (!s.ok() && in_list) out.DropFrom(list_start);
-    if (!s.ok() || *n == 0) return s;
+    if (s.ok() && eof && document) out.buffer() += decoder.pairs_decoded() ? "\n]}\n" : "]}\n";
+    if (!s.ok() || eof) return s;
     // Everything decoded so far goes out now: a reader of a live stream sees each item at once.
     if (absl::Status f = out.Flush(1); !f.ok()) return f;
+    chunk.clear();
+    n = in.Read(&chunk);
+    if (!n.ok()) return n.status();
+    eof = *n == 0;
   }
 }
 
@@ -430,18 +640,28 @@ int RunDecode(const CodecOptions& o) {
     std::cerr << "dxt decode: " << out.status().message() << "\n";
     return kExitUsage;
   }
+  if (!o.side.empty() && o.format != "stream") {
+    std::cerr << "dxt decode: --side needs --format stream\n";
+    return kExitUsage;
+  }
   int code = kExitOk;
   absl::Status s;
+  HintedInput hinted(o, **in);
   try {
     if (o.format == "params") {
       absl::StatusOr<std::string> all = ReadAll(**in);
       s = all.status();
       if (s.ok()) code = DecodeParams(o, *all, &(*out)->buffer());
+      if (s.ok() && code == kExitFailed && !o.disco_c) {
+        PrintHint(OtherKind(Kind::kParams, [&](Kind k) { return BytesDecodeAs(k, *all); }));
+      }
     } else {
-      s = DecodeFrames(o, **in, **out);
+      Kind kind = Kind::kPairs;
+      s = DecodeFrames(o, hinted, **out, &kind);
       // What decoded before a malformed item is still written to stdout (never to an -o file).
       if (absl::IsInvalidArgument(s) || absl::IsOutOfRange(s) || absl::IsDataLoss(s)) {
         std::cerr << "dxt decode: " << InputName(o) << ": " << s.message() << "\n";
+        PrintHint(hinted.OtherKindThan(kind));
         code = kExitFailed;
         s = o.output == "-" ? (*out)->Commit() : absl::OkStatus();
       }
@@ -459,28 +679,41 @@ int RunDecode(const CodecOptions& o) {
 }
 
 void AddCommonOptions(CLI::App& sub, CodecOptions* o) {
-  sub.add_option("--format", o->format, "pairs (default), lists or params")
-      ->check(CLI::IsMember({"pairs", "lists", "params"}));
   sub.add_option("-i,--input", o->input, "input file (default: stdin)");
   sub.add_option("-o,--output", o->output, "output file, replaced atomically (default: stdout)");
 }
 
-const CommandRegistrar kEncode({"encode", "JSON lines -> wire bytes (pairs, lists, params)", 50,
+const CommandRegistrar kEncode({"encode", "JSON lines -> wire bytes (pairs, lists, params, stream)", 50,
                                 [](CLI::App& sub) -> std::function<int()> {
                                   auto o = std::make_shared<CodecOptions>();
+                                  sub.add_option("--format", o->format,
+                                                 "pairs (default; a line is {\"key\", \"value\"} "
+                                                 "or a plain value, as --script inputs), lists, "
+                                                 "params, or stream: a {\"params\", \"input\"} "
+                                                 "document to a program's whole stdin")
+                                      ->check(CLI::IsMember({"pairs", "lists", "params", "stream"}));
                                   AddCommonOptions(sub, o.get());
                                   return [o] { return RunEncode(*o); };
                                 }});
 
-const CommandRegistrar kDecode({"decode", "wire bytes -> JSON lines (pairs, lists, params)", 51,
-                                [](CLI::App& sub) -> std::function<int()> {
-                                  auto o = std::make_shared<CodecOptions>();
-                                  AddCommonOptions(sub, o.get());
-                                  sub.add_flag("--disco-c", o->disco_c,
-                                               "params: read the block like the original C "
-                                               "library (R2.5), misreadings included");
-                                  return [o] { return RunDecode(*o); };
-                                }});
+const CommandRegistrar kDecode(
+    {"decode", "wire bytes -> JSON lines (pairs, lists, params, a captured stream)", 51,
+     [](CLI::App& sub) -> std::function<int()> {
+       auto o = std::make_shared<CodecOptions>();
+       sub.add_option("--format", o->format,
+                      "pairs (default), lists, params, or stream: a captured stdin (one "
+                      "{\"params\", \"input\"} document) or stdout (result lists)")
+           ->check(CLI::IsMember({"pairs", "lists", "params", "stream"}));
+       sub.add_option("--side", o->side,
+                      "--format stream: stdin or stdout (default: from the file name X.stdin / "
+                      "X.stdout, else from the first bytes)")
+           ->check(CLI::IsMember({"stdin", "stdout"}));
+       AddCommonOptions(sub, o.get());
+       sub.add_flag("--disco-c", o->disco_c,
+                    "params: read the block like the original C library (R2.5), misreadings "
+                    "included");
+       return [o] { return RunDecode(*o); };
+     }});
 
 }  // namespace
 }  // namespace dxt::tools

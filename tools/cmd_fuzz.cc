@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,12 +16,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "conformance/domain.h"
 #include "fuzz/program/dictionary.h"
 #include "fuzz/program/engine.h"
 #include "judge/case.h"
 #include "judge/checks.h"
+#include "harness/lifetime.h"
+#include "harness/process.h"
 #include "tools/command_registry.h"
 #include "tools/failure_files.h"
+#include "tools/input_domain.h"
 
 namespace dxt::tools {
 namespace {
@@ -42,6 +49,9 @@ struct FuzzArgs {
   std::string order = "multiset";
   std::string dict;
   bool no_auto_dict = false;
+  std::string values;        // --values: a domain name (conformance/domain.h)
+  std::string input_sample;  // --input-sample FILE
+  std::string isolation = "auto";
   int jobs = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
 };
 
@@ -74,14 +84,25 @@ absl::StatusOr<progfuzz::FuzzOptions> Configure(const FuzzArgs& a) {
   progfuzz::FuzzOptions o;
   auto program = ExecutablePath(a.program, "program");
   if (!program.ok()) return program.status();
-  if (!(a.seconds > 0)) return absl::InvalidArgumentError("--seconds must be positive");
-  if (!(a.timeout_seconds > 0)) return absl::InvalidArgumentError("--timeout must be positive");
+  if (!(a.seconds > 0) || !(a.seconds <= 7 * 86400.0))
+    return absl::InvalidArgumentError("--seconds must be positive and at most a week (604800)");
+  auto timeout = judge::TimeoutFromSeconds(a.timeout_seconds);
+  if (!timeout.ok())
+    return absl::InvalidArgumentError(absl::StrCat("--timeout: ", timeout.status().message()));
   if (a.jobs < 1) return absl::InvalidArgumentError("--jobs must be at least 1");
   for (const auto& kv : a.env)
     if (kv.find('=') == std::string::npos || kv.front() == '=')
       return absl::InvalidArgumentError(absl::StrCat("--env expects K=V, got '", kv, "'"));
   o.trial.program = {*program, a.args, a.files, a.env};
-  o.trial.timeout = std::chrono::milliseconds(static_cast<int64_t>(a.timeout_seconds * 1000));
+  auto isolation = harness::ParseIsolation(a.isolation);
+  if (!isolation.ok())
+    return absl::InvalidArgumentError(absl::StrCat("--isolation: ", isolation.status().message()));
+  o.trial.isolation = *isolation;
+  o.trial.timeout = *timeout;
+  auto domain = LoadInputDomain(a.values, a.input_sample);
+  if (!domain.ok()) return domain.status();
+  o.generator.keys = domain->keys;
+  o.generator.values = domain->values;
   if (!a.params.empty()) {
     auto text = ReadFile(a.params, "params file");
     if (!text.ok()) return text.status();
@@ -124,10 +145,50 @@ std::string Plural(uint64_t n, const char* one, const char* many) {
   return absl::StrCat(n, " ", n == 1 ? one : many);
 }
 
+// One shell word: as is when it is made of safe characters only, else single-quoted.
+std::string ShellWord(const std::string& s) {
+  const bool plain = !s.empty() && s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+                                                       "qrstuvwxyz0123456789_./=:@%+,-") ==
+                                       std::string::npos;
+  if (plain) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// How to start this dxt again: "dxt" when that is what $PATH finds, else its absolute path.
+std::string DxtCommand() {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "dxt";
+  const char* path = std::getenv("PATH");
+  for (auto dir : absl::StrSplit(path ? path : "", ':', absl::SkipEmpty())) {
+    const fs::path candidate = fs::path(std::string(dir)) / "dxt";
+    if (fs::equivalent(candidate, self, ec)) return "dxt";
+  }
+  return self.string();
+}
+
+// The `dxt check --script` command that replays a finding exactly as the engine replayed it: the
+// fuzz deadline (its default differs from check's), the isolation level, the program's files,
+// environment and arguments. --params is already in the case file.
+std::string ReplayCommand(const std::string& path, const FuzzArgs& a) {
+  std::string c = absl::StrCat(DxtCommand(), " check --script ", ShellWord(path), " --timeout ",
+                               absl::StrFormat("%g", a.timeout_seconds));
+  if (a.isolation != "auto") absl::StrAppend(&c, " --isolation ", a.isolation);
+  for (const auto& f : a.files) absl::StrAppend(&c, " --file ", ShellWord(f));
+  for (const auto& e : a.env) absl::StrAppend(&c, " --env ", ShellWord(e));
+  absl::StrAppend(&c, " ", ShellWord(a.program));
+  if (!a.args.empty()) absl::StrAppend(&c, " --");
+  for (const auto& arg : a.args) absl::StrAppend(&c, " ", ShellWord(arg));
+  return c;
+}
+
 void PrintFinding(const progfuzz::Finding& f, const std::string& path, const FuzzArgs& a) {
   std::cout << "FAILED " << f.kind.check << " (" << f.kind.rule << ") ["
             << harness::ModeName(f.kind.mode) << "]: first at conversation " << f.found_at
-            << " (" << Plural(f.pairs_found, "pair", "pairs") << ", "
+            << " (" << absl::StrFormat("%.1f", f.found_after_s) << " s; "
+            << Plural(f.pairs_found, "pair", "pairs") << ", "
             << Plural(f.params_found, "parameter", "parameters") << "), shrunk to "
             << Plural(f.as_case.input.size(), "pair", "pairs") << " and "
             << Plural(f.as_case.params.size(), "parameter", "parameters") << " in "
@@ -137,40 +198,73 @@ void PrintFinding(const progfuzz::Finding& f, const std::string& path, const Fuz
   if (!f.also.empty())
     std::cout << "       the first failing conversation also FAILED " << absl::StrJoin(f.also, ", ")
               << "\n";
-  std::cout
-            << "       written: " << path << " (+ .stdin .stdout .stderr)\n";
-  std::string replay = absl::StrCat("dxt check --script ", path,
-                                    a.timeout_seconds != 2 || true ? "" : "", " ", a.program);
-  if (f.replayed) {
-    std::cout << "       replay:  " << replay << "\n";
-  } else {
-    std::cout << "       replay:  " << replay << "  -- did NOT reproduce: " << f.replay_note
-              << "\n";
-  }
+  std::cout << "       written: " << path << " (+ .stdin .stdout .stderr)\n"
+            << "       replay:  " << ReplayCommand(path, a);
+  if (!f.replayed) std::cout << "  -- did NOT reproduce: " << f.replay_note;
+  std::cout << "\n";
 }
 
-int RunFuzz(const FuzzArgs& a) {
-  auto o = Configure(a);
-  if (!o.ok()) return Usage(std::string(o.status().message()));
-  const bool tty = ::isatty(STDERR_FILENO);
-  std::cout << "dxt fuzz " << o->trial.program.path << " (mode " << a.mode << ", seed " << a.seed
-            << ", " << (a.runs ? absl::StrCat("at most ", a.runs, " conversations, ") : "")
-            << a.seconds << " s, " << o->generator.tokens.size() << " dictionary tokens, "
-            << a.jobs << " jobs)\n";
-  std::cout.flush();
-  auto last_print = harness::Clock::now() - std::chrono::seconds(1);
-  auto progress = [&](const progfuzz::Progress& p) {
-    if (!tty || harness::Clock::now() - last_print < std::chrono::milliseconds(250)) return;
-    last_print = harness::Clock::now();
+// As `dxt check` says of the catalogue's values: findings whose stderr names the case's own input
+// are likely the program refusing bytes it never accepts, and a declared domain is the cure.
+void PrintRejectedInput(const std::vector<progfuzz::Finding>& findings) {
+  const progfuzz::Finding* example = nullptr;
+  size_t n = 0;
+  for (const auto& f : findings) {
+    if (f.rejected_input.empty()) continue;
+    if (!example) example = &f;
+    ++n;
+  }
+  if (!example) return;
+  std::cout << "root problem: the program rejects the fuzzer's input values: " << n << " of "
+            << findings.size()
+            << " finding(s) fail with a stderr line that names an input key or value, e.g. "
+            << example->kind.check << " (" << example->kind.rule << ") ["
+            << harness::ModeName(example->kind.mode)
+            << "]: " << judge::EscapeBytes(example->rejected_input, 160)
+            << "\n  dxt fuzz sends arbitrary bytes. If the program accepts only some inputs, "
+               "declare them and run again:\n    --values decimal|words|lines   (what its values "
+               "are)\n    --input-sample FILE            (a sample of its real input: JSON lines "
+               "as `dxt decode` writes them, or pair frames)\n";
+}
+
+// The TTY progress line, redrawn in place at most four times a second.
+std::function<void(const progfuzz::Progress&)> ProgressLine(bool tty) {
+  if (!tty) return nullptr;
+  auto last = std::make_shared<harness::Clock::time_point>(harness::Clock::now() -
+                                                          std::chrono::seconds(1));
+  return [last](const progfuzz::Progress& p) {
+    if (harness::Clock::now() - *last < std::chrono::milliseconds(250)) return;
+    *last = harness::Clock::now();
     std::fprintf(stderr, "\r%6.1f s  conversations %llu  pairs %llu  findings %llu  corpus %llu ",
                  p.elapsed_s, static_cast<unsigned long long>(p.conversations),
                  static_cast<unsigned long long>(p.pairs),
                  static_cast<unsigned long long>(p.findings),
                  static_cast<unsigned long long>(p.corpus));
   };
-  auto report = progfuzz::Fuzz(*o, progress);
+}
+
+int RunFuzz(const FuzzArgs& a) {
+  auto o = Configure(a);
+  if (!o.ok()) return Usage(std::string(o.status().message()));
+  // Before any thread exists (they inherit the blocked stop signals) and before any program runs.
+  harness::InstallStopSignals();
+  harness::RemoveDeadProcessDirs();
+  auto level = harness::ResolveIsolation(o->trial.isolation);
+  if (!level.ok()) return Usage(std::string(level.status().message()));
+  o->trial.isolation = *level;
+  const bool tty = ::isatty(STDERR_FILENO);
+  std::cout << "dxt fuzz " << o->trial.program.path << " (mode " << a.mode << ", seed " << a.seed
+            << ", " << (a.runs ? absl::StrCat("at most ", a.runs, " conversations, ") : "")
+            << a.seconds << " s, " << o->generator.tokens.size() << " dictionary tokens, "
+            << a.jobs << " jobs, isolation " << harness::IsolationName(*level);
+  conformance::InputDomain domain{o->generator.keys, o->generator.values};
+  if (domain.declared()) std::cout << "; " << domain.Describe();
+  std::cout << ")\n";
+  std::cout.flush();
+  auto report = progfuzz::Fuzz(*o, ProgressLine(tty));
   if (tty) std::fprintf(stderr, "\r%80s\r", "");
   if (!report.ok()) {
+    if (harness::StopRequested()) harness::FinishStopped();
     std::cerr << "dxt fuzz: harness error: " << report.status().message() << "\n";
     return kExitUsage;
   }
@@ -189,10 +283,19 @@ int RunFuzz(const FuzzArgs& a) {
     if (!path.ok()) return Usage(std::string(path.status().message()));
     PrintFinding(f, *path, a);
   }
+  PrintRejectedInput(report->findings);
   std::cout << (report->findings.empty() ? "no failure found\n"
                                          : absl::StrCat(report->findings.size(),
                                                         " distinct failure(s) written to ", a.out,
                                                         "\n"));
+  if (report->interrupted) {
+    const char* name = ::sigabbrev_np(harness::StopSignal());
+    std::cout << "dxt fuzz: interrupted by SIG" << (name ? name : "?") << " after "
+              << report->conversations
+              << " conversation(s); the findings complete by then are written above\n";
+    std::cout.flush();
+    harness::FinishStopped();
+  }
   return report->findings.empty() ? kExitOk : kExitFailed;
 }
 
@@ -217,7 +320,8 @@ CommandRegistrar registrar({
       sub.add_option("--env", a->env, "K=V added to the program's minimal environment (repeatable)")
           ->allow_extra_args(false);
       sub.add_option("--timeout", a->timeout_seconds,
-                     "reply and exit deadline in seconds (default 2)");
+                     "reply and exit deadline in seconds (default 2; the printed replay command "
+                     "passes it on)");
       sub.add_option("--expect", a->expect, "identity: the output must equal the input")
           ->check(CLI::IsMember({"identity"}));
       sub.add_option("--against", a->against,
@@ -229,6 +333,17 @@ CommandRegistrar registrar({
       sub.add_flag("--no-auto-dict", a->no_auto_dict,
                    "do not take tokens from the program's printable strings");
       sub.add_option("--jobs", a->jobs, "conversations run at once (default: one per core, at least 2)");
+      sub.add_option("--values", a->values,
+                     "what the program's input values are: bytes (default), decimal (counts), "
+                     "words, lines; every value sent (and shrunk) is one")
+          ->check(CLI::IsMember(conformance::DomainNames()));
+      sub.add_option("--input-sample", a->input_sample,
+                     "a sample of the program's real input (JSON lines as `dxt decode` writes, or "
+                     "pair frames): keys and values are drawn from it");
+      sub.add_option("--isolation", a->isolation,
+                     "auto (default: namespaces where bubblewrap works, else process-group), "
+                     "namespaces (fail if unavailable) or process-group")
+          ->check(CLI::IsMember({"auto", "namespaces", "process-group"}));
       return [a] {
         if (a->program.empty()) return Usage("PROGRAM is required");
         return RunFuzz(*a);

@@ -22,18 +22,6 @@ Json PairsJson(const std::vector<judge::OwnedPair>& pairs) {
   return a;
 }
 
-Json ParamsJson(const judge::Case& c) {
-  if (c.raw_params) return Json{{"raw", BytesToJson(*c.raw_params)}};
-  std::set<std::string> keys;
-  bool as_object = true;
-  for (const auto& [k, v] : c.params)
-    as_object = as_object && IsValidUtf8(k) && keys.insert(k).second;
-  if (!as_object) return PairsJson(c.params);
-  Json o = Json::object();
-  for (const auto& [k, v] : c.params) o[k] = BytesToJson(v);
-  return o;
-}
-
 // A file stem: the check and rule with anything but [A-Za-z0-9.] as '_'.
 std::string Stem(const std::string& check, const std::string& rule) {
   std::string s = absl::StrCat(check, "-", rule.empty() ? "none" : rule);
@@ -44,13 +32,25 @@ std::string Stem(const std::string& check, const std::string& rule) {
 
 }  // namespace
 
+Json ScriptParamsJson(const codec::ParamDict& params, const std::optional<std::string>& raw) {
+  if (raw) return Json{{"raw", BytesToJson(*raw)}};
+  std::set<std::string> keys;
+  // A lone "raw" key would read back as a raw block: such a dictionary is written as a list.
+  bool as_object = !(params.size() == 1 && params[0].first == "raw");
+  for (const auto& [k, v] : params) as_object = as_object && IsValidUtf8(k) && keys.insert(k).second;
+  if (!as_object) return PairsJson(params);
+  Json o = Json::object();
+  for (const auto& [k, v] : params) o[k] = BytesToJson(v);
+  return o;
+}
+
 std::string ScriptOf(const judge::Case& c) {
   Json j = Json::object();
   j["id"] = c.id;
   if (!c.title.empty()) j["title"] = c.title;
   j["mode"] = harness::ModeName(c.mode);
   if (!c.rules.empty()) j["rules"] = c.rules;
-  if (!c.params.empty() || c.raw_params) j["params"] = ParamsJson(c);
+  if (!c.params.empty() || c.raw_params) j["params"] = ScriptParamsJson(c.params, c.raw_params);
   j["input"] = PairsJson(c.input);
   if (c.mode == harness::Mode::kMap)
     j["delivery"] = c.delivery == judge::Delivery::kPipeline ? "pipeline" : "lockstep";

@@ -9,13 +9,20 @@
 #ifndef DXT_TOOLS_FAILURE_FILES_H_
 #define DXT_TOOLS_FAILURE_FILES_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "codec/jsonl.h"
 #include "judge/case.h"
 #include "fuzz/program/trial.h"
 
 namespace dxt::tools {
+
+// A case's "params" as a script writes them: {"raw": BYTES} for a raw block (R2.4), an object
+// when every key is valid UTF-8 and unique, else a list of {"key", "value"} pairs.
+codec::Json ScriptParamsJson(const codec::ParamDict& params,
+                             const std::optional<std::string>& raw = std::nullopt);
 
 // The script text of one case (the inverse of harness::ParseScript): params as an object when
 // every key is valid UTF-8 and unique, else as a list of {"key", "value"} pairs.

@@ -5,7 +5,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "conformance/diagnose.h"
 #include "conformance/runner.h"
+#include "harness/lifetime.h"
 
 namespace dxt::progfuzz {
 namespace {
@@ -39,10 +42,13 @@ class Search {
       conformance::ParallelFor(order, o_.jobs, nullptr, [&](size_t i) {
         results[i] = RunTrial(batch[i], o_.trial, false);
       });
-      for (size_t i = 0; i < n; ++i) {
-        if (!results[i].ok()) return results[i].status();
+      for (size_t i = 0; i < n && !report_.interrupted; ++i) {
+        if (!results[i].ok()) {
+          if (Stopped()) break;
+          return results[i].status();
+        }
         auto t0 = harness::Clock::now();
-        if (auto s = Learn(batch[i], *results[i]); !s.ok()) return s;
+        if (auto s = Learn(batch[i], *results[i]); !s.ok() && !Stopped()) return s;
         shrink_s += SecondsSince(t0);
       }
       if (progress) progress(Snapshot());
@@ -54,7 +60,14 @@ class Search {
   }
 
  private:
-  bool Done() const {
+  // A stop signal: no program starts any more; the search ends with what it has.
+  bool Stopped() {
+    if (harness::StopRequested()) report_.interrupted = true;
+    return report_.interrupted;
+  }
+
+  bool Done() {
+    if (Stopped()) return true;
     if (o_.max_conversations && report_.conversations >= o_.max_conversations) return true;
     return harness::Clock::now() - start_ >= o_.time_budget;
   }
@@ -115,6 +128,7 @@ class Search {
     Finding f;
     f.kind = kind;
     f.found_at = index;
+    f.found_after_s = SecondsSince(start_);
     f.hits = 1;
     f.pairs_found = c.pairs.size();
     f.params_found = c.params.size();
@@ -129,11 +143,13 @@ class Search {
     f.raw = std::move(*last->raw);
     for (const auto& r : last->failed)
       if (r.check == kind.check && r.rule == kind.rule) f.detail = r.detail;
-    // And as `dxt check --script FILE PROGRAM` runs it: quiet periods, check's deadline.
+    // And as the printed `dxt check --script FILE --timeout T PROGRAM` runs it: check's quiet
+    // periods, the fuzz deadline and isolation.
     judge::RunOptions replay;
     replay.program = o_.trial.program;
-    replay.timeout = std::max(o_.replay_timeout, o_.trial.timeout);
+    replay.timeout = o_.trial.timeout;
     replay.max_item_size = o_.trial.max_item_size;
+    replay.isolation = o_.trial.isolation;
     auto check = ReplayCase(f.as_case, replay);
     if (!check.ok()) return check.status();
     f.replayed = kind.Matches(*check);
@@ -148,7 +164,15 @@ class Search {
                                   : absl::StrCat("dxt check --script failed differently: ",
                                                  absl::StrJoin(got, ", "));
     }
+    if (!o_.generator.keys && !o_.generator.values) f.rejected_input = RejectedInput(f);
     return f;
+  }
+
+  static std::string RejectedInput(const Finding& f) {
+    std::vector<std::string> lines = absl::StrSplit(f.raw.stderr_bytes, '\n', absl::SkipEmpty());
+    std::vector<std::string> items;
+    for (const auto& [k, v] : f.as_case.input) items.insert(items.end(), {k, v});
+    return conformance::LineNamingItem(lines, items).value_or("");
   }
 
   const FuzzOptions& o_;

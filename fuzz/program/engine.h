@@ -31,7 +31,6 @@ struct FuzzOptions {
   uint64_t max_conversations = 0;  // 0 = no cap
   int jobs = 8;
   ShrinkBudget shrink;
-  std::chrono::milliseconds replay_timeout{10000};  // the `dxt check` default the replay uses
 };
 
 struct Progress {
@@ -48,6 +47,7 @@ struct Finding {
   judge::Case as_case;          // the shrunk case, as `dxt check --script` reads it
   RawExchange raw;                // its exchange
   uint64_t found_at = 0;          // conversation index that first failed this way
+  double found_after_s = 0;       // seconds into the run (of the --seconds budget) it was found
   uint64_t pairs_found = 0;       // pairs of that conversation
   uint64_t params_found = 0;
   uint64_t shrink_runs = 0;
@@ -55,6 +55,10 @@ struct Finding {
   bool replayed = false;          // `dxt check --script` on the case fails the same way
   std::string replay_note;        // why not, when !replayed
   std::vector<std::string> also;  // other checks the first failing conversation FAILED
+  // No input domain declared, and a stderr line of the shrunk case names one of its own keys or
+  // values (conformance::LineNamingItem): the program likely rejects the bytes it was sent, as
+  // `dxt check` reports of the catalogue's values. That line, else empty.
+  std::string rejected_input;
 };
 
 struct FuzzReport {
@@ -67,10 +71,15 @@ struct FuzzReport {
   uint64_t against_failed = 0;    // differential: conversations the other program failed
   double search_seconds = 0;      // search only (shrinking excluded)
   double seconds = 0;
+  // A stop signal (harness/lifetime.h) ended the search early; `findings` holds those that were
+  // complete (shrunk and replayed) by then.
+  bool interrupted = false;
 };
 
-// Runs the search. `progress` (may be empty) is called after every batch. Errors are harness
-// errors (the program cannot be started, a sandbox cannot be made).
+// Runs the search. `progress` (may be empty) is called after every batch. Each finding is
+// replayed as `dxt check --script FILE --timeout <trial.timeout> PROGRAM` runs it (Finding::replayed).
+// Errors are harness errors (the program cannot be started, a sandbox cannot be made); after a
+// stop signal the report so far, with `interrupted` set.
 absl::StatusOr<FuzzReport> Fuzz(const FuzzOptions& options,
                                 const std::function<void(const Progress&)>& progress);
 

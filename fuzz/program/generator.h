@@ -18,11 +18,14 @@
 #include <vector>
 
 #include "codec/param_block.h"
+#include "conformance/domain.h"
 #include "harness/transcript.h"
-#include "fuzz/program/rng.h"
 
 namespace dxt::progfuzz {
 
+// One random stream and one notion of an input domain for `dxt check` and `dxt fuzz`.
+using conformance::Domain;
+using conformance::Rng;
 using Pair = std::pair<std::string, std::string>;
 
 enum class Delivery { kLockstep, kPipeline, kChunked };
@@ -40,8 +43,9 @@ struct Conversation {
 
 struct GeneratorOptions {
   std::vector<std::string> tokens;  // dictionary: --dict plus the auto-dictionary
-  // Declared input domains (--values, --input-sample); null = any bytes. Every key and value
-  // the generator makes is then a member.
+  // Declared input domains (--values, --input-sample: conformance/domain.h, the same generators
+  // `dxt check` draws from); null = any bytes. Every key and value the generator makes, and every
+  // candidate the shrinker tries, is then a member.
   std::shared_ptr<const Domain> keys, values;
   bool fuzz_params = true;
   uint64_t max_map_bytes = uint64_t{1} << 20;      // per conversation

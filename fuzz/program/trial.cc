@@ -89,6 +89,7 @@ judge::RunOptions RunOptionsOf(const harness::ProgramSpec& program, const TrialC
   o.program = program;
   o.timeout = config.timeout;
   o.max_item_size = config.max_item_size;
+  o.isolation = config.isolation;
   return o;
 }
 

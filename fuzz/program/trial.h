@@ -29,6 +29,7 @@ struct TrialConfig {
   harness::ProgramSpec program;
   std::chrono::milliseconds timeout{2000};   // reply and exit deadline
   uint64_t max_item_size = uint64_t{64} << 20;
+  harness::Isolation isolation = harness::Isolation::kAuto;  // --isolation (resolved once)
   codec::ParamDict extra_params;             // --params: added to every dictionary (override)
   Oracle oracle = Oracle::kProtocol;
   harness::ProgramSpec against;              // kDifferential: the other program
