@@ -39,6 +39,7 @@ judge::CaseResult SkippedResult(const CaseRef& ref, std::string reason) {
 // Those cases run with that wait shortened; what they fail only through it is "blocked".
 struct Blocker {
   std::string by;                   // "1.1.1 map/flushing"
+  std::string smoke_id;             // "1.1.1"
   bool reply = false;               // a reply (or read-input) wait expired
   bool exit = false;                // the exit wait expired
   std::vector<std::string> checks;  // the smoke case's FAILED checks
@@ -61,6 +62,7 @@ Blocker BlockerOf(const judge::CaseResult& smoke) {
         std::find(judged_by_wait.begin(), judged_by_wait.end(), c.check) != judged_by_wait.end())
       b.checks.push_back(c.check);
   if (b.checks.empty()) b.reply = b.exit = false;
+  b.smoke_id = smoke.id;
   b.by =
       absl::StrCat(smoke.id, " ", harness::ModeName(smoke.mode), "/", absl::StrJoin(b.checks, ","));
   return b;
@@ -89,6 +91,7 @@ void ApplyBlocker(const Blocker& b, const Entry& e, bool strict, judge::CaseResu
     r->verdict = Verdict::kSkipped;
     r->skip_reason =
         absl::StrCat("blocked by ", b.by, ": it would only wait out the same deadline again");
+    r->blocked_by = b.smoke_id;
   }
 }
 
