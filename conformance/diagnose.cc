@@ -136,21 +136,19 @@ std::string FixHint(const RootProblem& p, Language lang) {
     return "Disco's C library (ext/disco.c) misreads keys and values that begin with whitespace "
            "(R2.5): parse the block by its lengths, or give the program no such parameters";
   if (c == judge::kCauseShortRead) {
+    const char* kFrame = "; a pair is <u32 key length><key><u32 value length><value>, little-endian";
     switch (lang) {
       case Language::kPython:
-        return "read in a loop until all n bytes of an item are in (a raw stream's read returns "
-               "what has arrived)";
+        return absl::StrCat("read in a loop until all n bytes of an item are in (a raw stream's "
+                            "read returns what has arrived)", kFrame);
       case Language::kJava:
-        return "InputStream.read returns what has arrived: read items with "
-               "DataInputStream.readFully";
+        return absl::StrCat("InputStream.read returns what has arrived: read items with "
+                            "DataInputStream.readFully", kFrame);
       default:
-        return "a read(2) from a pipe returns what has arrived: repeat it until all the bytes of "
-               "an item are in (or use fread)";
+        return absl::StrCat("a read(2) from a pipe returns what has arrived: repeat it until all "
+                            "the bytes of an item are in (or use fread)", kFrame);
     }
   }
-  if (c == judge::kCauseMisreadInput)
-    return "frame each pair by its lengths: <u32 key length><key><u32 value length><value>, "
-           "little-endian (R3.1)";
   if (c == judge::kCauseCouldNotStart)
     return "make the program start: it exited before reading any input (a shell's exit 127: the "
            "command it runs was not found; 126: not executable); its stderr says why";
@@ -251,8 +249,18 @@ RunDiagnosis Diagnose(const std::vector<CaseResult>& results,
   }
   for (size_t i = 0; i < results.size(); ++i) {
     if (results[i].verdict != Verdict::kFailed || explained[i]) continue;
-    for (const CheckResult& c : results[i].checks) {
-      if (!IsRoot(c)) continue;
+    // Its roots: FAILED checks no other explains; else the checks its failures point to.
+    std::vector<const CheckResult*> roots;
+    for (const CheckResult& c : results[i].checks)
+      if (IsRoot(c)) roots.push_back(&c);
+    for (const CheckResult& c : results[i].checks)
+      if (roots.empty() && c.verdict == Verdict::kFailed && c.caused_by)
+        for (const CheckResult& cause : results[i].checks)
+          if (cause.check == c.caused_by->check &&
+              std::find(roots.begin(), roots.end(), &cause) == roots.end())
+            roots.push_back(&cause);
+    for (const CheckResult* root : roots) {
+      const CheckResult& c = *root;
       auto same = [&](const RootProblem& p) {
         return p.check == c.check && p.rule == c.rule && p.cause == c.cause;
       };

@@ -74,9 +74,17 @@ Blocker BlockerOf(const judge::CaseResult& smoke) {
 void ApplyBlocker(const Blocker& b, const Entry& e, bool strict, judge::CaseResult* r) {
   if (!Expired(*r, {WaitKind::kReply, WaitKind::kInput, WaitKind::kExit})) return;
   bool blocked_any = false;
+  // A check that explains other failures of the case (judge/diagnosis.h) is not blocked: those
+  // failures would be left pointing at a cause that is not reported.
+  auto explains_others = [&](const judge::CheckResult& cause) {
+    return std::any_of(r->checks.begin(), r->checks.end(), [&](const judge::CheckResult& c) {
+      return c.verdict == Verdict::kFailed && c.caused_by && c.caused_by->check == cause.check;
+    });
+  };
   for (judge::CheckResult& c : r->checks) {
     if (c.verdict != Verdict::kFailed ||
-        std::find(b.checks.begin(), b.checks.end(), c.check) == b.checks.end())
+        std::find(b.checks.begin(), b.checks.end(), c.check) == b.checks.end() ||
+        explains_others(c))
       continue;
     c.verdict = Verdict::kSkipped;
     c.detail = absl::StrCat("blocked by ", b.by, " (wait shortened to ", kBlockedWait.count(),

@@ -20,13 +20,13 @@ using harness::ListRecord;
 using harness::LogRecord;
 
 CheckResult Ok(std::string_view name, std::string detail = "") {
-  return {std::string(name), Verdict::kOk, "", std::move(detail)};
+  return {std::string(name), Verdict::kOk, "", std::move(detail), "", std::nullopt};
 }
 CheckResult Skip(std::string_view name, std::string why) {
-  return {std::string(name), Verdict::kSkipped, "", std::move(why)};
+  return {std::string(name), Verdict::kSkipped, "", std::move(why), "", std::nullopt};
 }
 CheckResult Fail(std::string_view name, std::string rule, std::string detail) {
-  return {std::string(name), Verdict::kFailed, std::move(rule), std::move(detail)};
+  return {std::string(name), Verdict::kFailed, std::move(rule), std::move(detail), "", std::nullopt};
 }
 
 bool IsMap(const Transcript& t) { return t.mode == Mode::kMap; }
@@ -184,7 +184,8 @@ CheckResult CheckLog(const Transcript& t) {
   if (t.msg_lines > 100 && t.msg_lines / seconds > 10)
     return {std::string(kName), Verdict::kNonStrict, "R7.4",
             absl::StrCat(t.msg_lines, " messages in ", Ms(t.duration),
-                         ": more than 10 a second looks like a misbehaving worker")};
+                         ": more than 10 a second looks like a misbehaving worker"),
+            "", std::nullopt};
   return Ok(kName);
 }
 

@@ -29,6 +29,8 @@ namespace {
 constexpr uint64_t kMaxModelledInput = uint64_t{32} << 20;
 // Items at least this large reach a program in several read(2)s through a pipe.
 constexpr uint64_t kShortReadItem = 4096;
+// How many of a model's first lengths may match a claimed one.
+constexpr size_t kModelLengths = 2;
 // Linux's default pipe buffer: bytes written to a pipe, not necessarily read by anyone.
 constexpr uint64_t kPipeBuffer = 65536;
 
@@ -83,6 +85,7 @@ InputStream RebuildInput(const Case& c, const Transcript& t) {
 // ends waiting inside an item (a length the stream cannot satisfy).
 struct Reading {
   std::vector<std::pair<uint64_t, uint64_t>> lengths;  // (stdin offset, value)
+  uint64_t complete_pairs = 0;
   bool ends_inside = false;
 };
 
@@ -101,6 +104,7 @@ Reading ReadFrom(std::string_view s, uint64_t start) {
       break;
     }
     p += 4 + len;
+    if (r.lengths.size() % 2 == 0) ++r.complete_pairs;
   }
   return r;
 }
@@ -219,12 +223,23 @@ std::optional<Misread> FindInsideItem(const InputStream& in, const std::string& 
       m.item_size = m.in_value ? end - value_at : key_size;
       m.length_at = off;
       m.length_bytes = bytes;
+      m.more_in_item = frame.find(bytes, hit + 1) != std::string_view::npos;
       if (m.item_size >= kShortReadItem) return m;
       if (!first) first = m;
       break;  // the first hit of a small item is enough
     }
   }
   return first;
+}
+
+// In lockstep the driver sends pair k only after list k-1 arrived: a program that answered L
+// pairs read them from the bytes of the first L pairs. A model that cannot is not the program.
+bool AnswersFit(const InputStream& in, const Transcript& t, uint64_t start) {
+  const uint64_t answered = t.lists_completed;
+  if (t.mode != Mode::kMap || t.pipeline || answered == 0) return true;
+  const uint64_t end = answered < in.pair_at.size() ? in.pair_at[answered] : in.bytes.size();
+  const Reading r = ReadFrom(std::string_view(in.bytes).substr(0, end), start);
+  return r.complete_pairs >= answered;
 }
 
 Misread FromModel(const Model& m, const InputStream& in) {
@@ -256,8 +271,12 @@ std::optional<Misread> FindMisread(const Case& c, const Transcript& t) {
   // A length it read that no input satisfies: which model reads exactly it, else where it lies.
   for (const Claim& claim : AbsurdClaims(t, in.total)) {
     for (const Model& model : models) {
+      if (!AnswersFit(in, t, model.start)) continue;
+      // A misread block shows in the first lengths read after it; later ones, read from
+      // garbage, can land anywhere and match by chance.
       const Reading r = ReadFrom(in.bytes, model.start);
-      for (const auto& [at, len] : r.lengths) {
+      for (size_t k = 0; k < r.lengths.size() && k < kModelLengths; ++k) {
+        const auto [at, len] = r.lengths[k];
         if (len != claim.value) continue;
         Misread m = FromModel(model, in);
         m.evidence = claim.source;
@@ -287,7 +306,7 @@ std::optional<Misread> FindMisread(const Case& c, const Transcript& t) {
   if (auto line = RanOutLine(t); line && read_all && !ReadFrom(in.bytes, in.block_size).ends_inside &&
                                  in.bytes.size() == in.total) {
     for (const Model& model : models) {
-      if (!ReadFrom(in.bytes, model.start).ends_inside) continue;
+      if (!AnswersFit(in, t, model.start) || !ReadFrom(in.bytes, model.start).ends_inside) continue;
       Misread m = FromModel(model, in);
       m.evidence = Misread::Evidence::kRanOut;
       m.line = *line;
@@ -323,9 +342,9 @@ std::string DescribeMisread(const Misread& m) {
     case Misread::Where::kInsidePair:
       what = absl::StrCat("misread its input: lost its place inside pair ", m.pair_index, " (its ",
                           m.item_size, "-byte ", m.in_value ? "value" : "key",
-                          " at stdin offset ", m.item_at, "): took its bytes \"",
-                          EscapeBytes(m.length_bytes, 8), "\" at stdin offset ", m.length_at,
-                          " for a length");
+                          " at stdin offset ", m.item_at, "): took 4 of its bytes, \"",
+                          EscapeBytes(m.length_bytes, 8), "\" (", m.more_in_item ? "first " : "",
+                          "at stdin offset ", m.length_at, "), for a length");
       if (m.item_size >= kShortReadItem)
         absl::StrAppend(&what, " (it did not wait for the rest of the item: a read(2) from a pipe "
                                "returns what has arrived; read until all ",
@@ -377,8 +396,7 @@ const char* MisreadCause(const Misread& m) {
     case Misread::Where::kSkipsBlock: return kCauseSkipsParams;
     case Misread::Where::kDiscoC: return kCauseDiscoCParams;
     case Misread::Where::kPastBlock: return kCausePastParams;
-    case Misread::Where::kInsidePair:
-      return m.item_size >= kShortReadItem ? kCauseShortRead : kCauseMisreadInput;
+    case Misread::Where::kInsidePair: return kCauseShortRead;
   }
   return "";
 }
@@ -397,7 +415,9 @@ bool WaitedForInput(const Transcript& t) {
   for (const harness::ExpiredWait& w : t.expired)
     if (w.kind == harness::ExpiredWait::Kind::kReply) budget = w.budget;
   const Millis quiet = t.stall->at - t.stall->last_stdout_at.value_or(Millis{0});
-  return quiet.count() * 2 >= static_cast<double>(budget.count());
+  // A full output buffer goes out in whole blocks: a stall on such a boundary is one too.
+  const bool on_block = t.stall->stdout_bytes > 0 && t.stall->stdout_bytes % 4096 == 0;
+  return on_block || quiet.count() >= std::min(budget.count() / 2.0, 200.0);
 }
 
 // The list of the stalled pair: cut short at the stall, completed once stdin was closed.

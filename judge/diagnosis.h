@@ -32,8 +32,8 @@ namespace dxt::judge {
 inline constexpr char kCauseSkipsParams[] = "skips-params";      // params R2.1
 inline constexpr char kCauseDiscoCParams[] = "disco-c-params";   // params R2.5
 inline constexpr char kCausePastParams[] = "past-params";        // params R2.3
-inline constexpr char kCauseShortRead[] = "short-read";          // framing R3.1, a large item
-inline constexpr char kCauseMisreadInput[] = "misread-input";    // framing R3.1
+// framing R3.1: lost its place inside a pair (most often a short read(2) not repeated)
+inline constexpr char kCauseShortRead[] = "short-read";
 inline constexpr char kCauseBuffered[] = "buffered";             // flushing R5.2
 inline constexpr char kCauseWaitsForInput[] = "waits-for-input"; // flushing R5.2
 inline constexpr char kCauseCouldNotStart[] = "could-not-start"; // exit R8.1
@@ -63,6 +63,7 @@ struct Misread {
   bool in_value = true;      // kInsidePair: in its value (else its key)
   uint64_t item_at = 0;      // kInsidePair: stdin offset of that item's first byte
   uint64_t item_size = 0;    // kInsidePair: its size
+  bool more_in_item = false; // kInsidePair: the same 4 bytes occur later in that item too
   uint64_t stdout_offset = 0;  // kStdoutLength: where it wrote the length
   std::string line;          // the program's stderr line that is the evidence (raw)
 };
