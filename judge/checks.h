@@ -37,10 +37,10 @@ struct CheckResult {
   std::string detail;  // why; always set for FAILED / NON-STRICT
   // What went wrong, as a stable name the report groups and gives fix hints by (judge/diagnosis.h,
   // kCauses): "buffered", "skips-params", ...; empty when the check names nothing more precise.
-  std::string cause;
+  std::string cause = "";
   // Set on a FAILED check that is a consequence of another FAILED check: it is still a failure,
   // but not a root problem of its own.
-  std::optional<CauseRef> caused_by;
+  std::optional<CauseRef> caused_by = std::nullopt;
 };
 
 // Judges every check of kCheckNames, in that order. Checks that do not apply to the case's mode

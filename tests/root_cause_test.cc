@@ -94,7 +94,9 @@ TEST_P(RootCauseTest, NamesTheRootCauseFirst) {
   const json& first = problems[0];
   EXPECT_EQ(first.value("check", ""), s.check) << text.substr(0, 4000);
   EXPECT_EQ(first.value("rule", ""), s.rule) << text.substr(0, 4000);
-  if (*s.cause) EXPECT_EQ(first.value("cause", ""), s.cause);
+  if (*s.cause) {
+    EXPECT_EQ(first.value("cause", ""), s.cause);
+  }
   EXPECT_GE(first.value("cases", 0), 1);
   EXPECT_THAT(first.value("detail", ""), HasSubstr(s.text));
   EXPECT_FALSE(first.value("fix", "").empty()) << "no fix hint for " << s.name;
@@ -123,12 +125,17 @@ TEST_P(RootCauseTest, NamesTheRootCauseFirst) {
       EXPECT_THAT(text, HasSubstr(marker));
     }
   }
-  if (s.consequences) EXPECT_GT(consequences, 0) << text.substr(0, 4000);
-  for (const json& p : problems)
-    for (const json& other : problems)
-      if (&p != &other)
-        EXPECT_FALSE(p["check"] == other["check"] && p["rule"] == other["rule"] &&
-                     p["cause"] == other["cause"]);
+  if (s.consequences) {
+    EXPECT_GT(consequences, 0) << text.substr(0, 4000);
+  }
+  for (size_t i = 0; i < problems.size(); ++i) {
+    for (size_t j = i + 1; j < problems.size(); ++j) {
+      EXPECT_FALSE(problems[i]["check"] == problems[j]["check"] &&
+                   problems[i]["rule"] == problems[j]["rule"] &&
+                   problems[i]["cause"] == problems[j]["cause"])
+          << "one root problem listed twice";
+    }
+  }
 
   // Text: the header line, then the root problems; the summary line is last.
   const size_t header_end = text.find('\n');
