@@ -50,8 +50,8 @@ struct RootProblem {
 
 struct RunDiagnosis {
   std::vector<RootProblem> problems;  // the most cases first
-  // "looks reduce-only: rerun with `--mode reduce`" (or map-only) when every case of one mode
-  // FAILED (or was blocked) and none of the other did; "" otherwise.
+  // "looks reduce-only: rerun with `--mode reduce`" (or map-only) when at least 90% of the cases
+  // of one mode FAILED (or were blocked) and none of the other did; "" otherwise.
   std::string mode_hint;
 };
 

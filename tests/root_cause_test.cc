@@ -102,7 +102,8 @@ TEST_P(RootCauseTest, NamesTheRootCauseFirst) {
   EXPECT_FALSE(first.value("fix", "").empty()) << "no fix hint for " << s.name;
   const auto keys = [&] {
     std::vector<std::string> k;
-    for (auto it = report.begin(); it != report.end(); ++it) k.push_back(it.key());
+    const auto ordered = nlohmann::ordered_json::parse(ReadFile(report_path));  // file order
+    for (auto it = ordered.begin(); it != ordered.end(); ++it) k.push_back(it.key());
     return k;
   }();
   const auto at = [&](const char* key) {

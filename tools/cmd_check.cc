@@ -65,7 +65,7 @@ struct CheckArgs {
   std::string save_failures;  // --save-failures DIR
   bool verbose = false;
   bool no_color = false;
-  bool quiet = false;    // -q: no line per case, only the summary
+  bool quiet = false;    // -q: only the root problems, the cases that did not pass, the summary
   bool version = false;
   // The conformance catalogue (issue 4).
   std::string suite = "full";
@@ -471,7 +471,8 @@ CommandRegistrar registrar({
                      "(<check>-<rule>-<n>.json, .stdin, .stdout, .stderr)");
       sub.add_flag("--verbose", a->verbose, "print each conversation's transcript");
       sub.add_flag("--no-color", a->no_color, "no ANSI colours (also when NO_COLOR is set)");
-      sub.add_flag("-q,--quiet", a->quiet, "no line per case: only the summary and the failures");
+      sub.add_flag("-q,--quiet", a->quiet,
+                   "only the root problems, the cases that did not pass and the summary");
       sub.add_flag("--version", a->version, "print dxt's version and exit");
       sub.add_option("--suite", a->suite,
                      "full = the conformance catalogue (default), core = its quick selection of 13 entries")
