@@ -240,8 +240,8 @@ std::string RunOnPty(const std::string& args, const std::vector<std::string>& en
 TEST_F(CheckDiagnosticsTest, ProgressLineOnATerminalIsErasedBeforeTheSummary) {
   std::string echo = ShellQuote(std::string(kPrograms) + "good_echo");
   std::string tty = RunOnPty("--suite core " + echo);
-  EXPECT_THAT(tty, ::testing::ContainsRegex("[0-9]+/18, ETA [0-9?]"));
-  EXPECT_THAT(tty, HasSubstr("18 case(s): 18 OK"));
+  EXPECT_THAT(tty, ::testing::ContainsRegex("[0-9]+/[0-9]+, ETA [0-9?]"));
+  EXPECT_THAT(tty, HasSubstr(" OK, 0 NON-STRICT, 0 INFORMATIONAL, 0 FAILED, 0 SKIPPED"));
   // Erased: after the last progress line comes "\r<spaces>\r" and then only the final output.
   size_t last = tty.rfind(", ETA ");
   ASSERT_NE(last, std::string::npos);
@@ -251,14 +251,14 @@ TEST_F(CheckDiagnosticsTest, ProgressLineOnATerminalIsErasedBeforeTheSummary) {
   size_t back = after.find('\r', erase + 1);
   ASSERT_NE(back, std::string::npos);
   EXPECT_EQ(after.substr(erase + 1, back - erase - 1).find_first_not_of(' '), std::string::npos);
-  EXPECT_THAT(after.substr(back), HasSubstr("18 case(s)"));
+  EXPECT_THAT(after.substr(back), HasSubstr(" case(s): "));
   // No escape sequence, so NO_COLOR holds with the line too.
   std::string no_color = RunOnPty("--suite core " + echo, {"NO_COLOR=1"});
-  EXPECT_THAT(no_color, HasSubstr("/18, ETA "));
+  EXPECT_THAT(no_color, HasSubstr(", ETA "));
   EXPECT_THAT(no_color, Not(HasSubstr("\033")));
   // -q: nothing but the summary, no progress.
   std::string quiet = RunOnPty("-q --suite core " + echo);
-  EXPECT_THAT(quiet, HasSubstr("18 case(s): 18 OK"));
+  EXPECT_THAT(quiet, HasSubstr(" OK, 0 NON-STRICT, 0 INFORMATIONAL, 0 FAILED, 0 SKIPPED"));
   EXPECT_THAT(quiet, Not(HasSubstr("ETA")));
 }
 
@@ -284,7 +284,8 @@ TEST_F(CheckDiagnosticsTest, CoreSuiteHonoursCasesListAndParams) {
                       ShellQuote((dir_ / "params.json").string()), "good_echo");
   EXPECT_EQ(run.exit_code, 0) << run.out;
   ASSERT_TRUE(run.report.is_object());
-  EXPECT_EQ(run.report["cases"].size(), 1u) << run.out;  // 2.1.8 (map only), nothing else
+  ASSERT_FALSE(run.report["cases"].empty()) << run.out;
+  for (const json& c : run.report["cases"]) EXPECT_EQ(c["id"], "2.1.8") << run.out;  // nothing else
   EXPECT_EQ(run.report["summary"]["SKIPPED"], 0) << run.out;
 }
 
