@@ -289,6 +289,27 @@ absl::StatusOr<bool> FramedReader::ReadString(std::string* out, const char* what
 }
 
 absl::StatusOr<bool> FramedReader::Next(std::string* key, std::string* value) {
+  // Fast path: the whole frame is in the read buffer and within the limits. Anything else (a
+  // frame across a refill, a length over the limit, the end of the file) takes the path below,
+  // which says what is wrong and where.
+  const std::string_view buf = in_->Buffered();
+  if (buf.size() >= 2 * codec::kLengthPrefixSize) {
+    const uint64_t klen = codec::LoadU32(buf.data());
+    const uint64_t value_at = codec::kLengthPrefixSize + klen + codec::kLengthPrefixSize;
+    if (klen <= limits_.max_item_size && buf.size() >= value_at) {
+      const uint64_t vlen = codec::LoadU32(buf.data() + value_at - codec::kLengthPrefixSize);
+      if (vlen <= limits_.max_item_size && buf.size() >= value_at + vlen) {
+        key->assign(buf.data() + codec::kLengthPrefixSize, klen);
+        value->assign(buf.data() + value_at, vlen);
+        const uint64_t size = value_at + vlen;
+        if (md_ctx_ != nullptr) EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_ctx_), buf.data(), size);
+        in_->Skip(size);
+        offset_ += size;
+        ++pairs_;
+        return true;
+      }
+    }
+  }
   absl::StatusOr<bool> k = ReadString(key, "key", /*at_pair_start=*/true);
   if (k.ok() && !*k) {
     if (absl::Status s = VerifyAtEnd(); !s.ok()) return s;
