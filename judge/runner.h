@@ -45,6 +45,12 @@ struct CaseResult {
   // only there says so: "fails only under LANG=C.UTF-8 (passes under LANG=C): ...").
   std::string locale;
   bool ran_under_text_locale = false;  // the case also ran under RunOptions::text_locale
+  // The program's last stderr lines, any kind (Transcript::last_logs): a traceback or an ERR text
+  // ends there. Shown with each failure.
+  std::vector<std::string> stderr_tail;
+  // SKIPPED because it shares the expired wait of this smoke case of its mode (conformance/suite.h):
+  // the smoke case's root problem explains it too. Empty otherwise.
+  std::string blocked_by;
 };
 
 // Default largest key or value a checked program may write (R3.2; `dxt check --max-item-size`).
