@@ -27,6 +27,10 @@ const char* Colour(Verdict v) {
   }
 }
 
+// "map", or "map, LANG=C.UTF-8" for a case judged under the text locale (CaseResult::locale).
+std::string ModeTag(const CaseResult& c) {
+  return c.locale.empty() ? ModeName(c.mode) : absl::StrCat(ModeName(c.mode), ", LANG=", c.locale);
+}
 // Last stderr lines shown with a failing case.
 constexpr size_t kTailShown = 3;
 
@@ -57,6 +61,13 @@ std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& ca
   report["version"] = info.version;
   report["program"] = info.program;
   report["isolation"] = info.isolation;
+  if (!info.text_locale.empty()) {
+    report["text_locale"] = info.text_locale;
+    // How many cases held non-ASCII text and so ran under it too.
+    report["text_locale_runs"] = std::count_if(cases.begin(), cases.end(), [](const CaseResult& c) {
+      return c.ran_under_text_locale;
+    });
+  }
   Json summary = Json::object();
   auto counts = CountVerdicts(cases);
   for (const char* k : {"OK", "NON-STRICT", "INFORMATIONAL", "FAILED", "SKIPPED"})
@@ -93,6 +104,7 @@ std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& ca
     jc["rules"] = c.rules;
     jc["verdict"] = VerdictName(c.verdict);
     jc["flaky"] = c.flaky;
+    if (!c.locale.empty()) jc["locale"] = c.locale;
     Json checks = Json::array();
     for (const auto& r : c.checks) {
       Json jr = {{"check", r.check}, {"verdict", VerdictName(r.verdict)}, {"rule", r.rule},
@@ -199,7 +211,7 @@ std::string RenderCaseLine(const CaseResult& c, bool color) {
   std::string padded = verdict + std::string(verdict.size() < 13 ? 13 - verdict.size() : 1, ' ');
   std::string line = color ? absl::StrCat(Colour(c.verdict), padded, "\033[0m") : padded;
   if (c.flaky) absl::StrAppend(&line, color ? "\033[33mFLAKY\033[0m " : "FLAKY ");
-  absl::StrAppend(&line, c.id, " [", ModeName(c.mode), "] ", c.title, " (",
+  absl::StrAppend(&line, c.id, " [", ModeTag(c), "] ", c.title, " (",
                   static_cast<int64_t>(c.duration_ms + 0.5), " ms)\n");
   if (c.flaky)
     absl::StrAppend(&line, "             ",

@@ -4,8 +4,10 @@
 // which tests/report_schema_test.cc checks real reports against; a field added here without the
 // schema fails that test. Its shape:
 //   {"format_version":1,"tool":"dxt","version":V,"program":P,"isolation":"namespaces"|"process-group",
+//    "text_locale":"C.UTF-8","text_locale_runs":n (when the text cases also ran under it: n cases),
 //    "summary":{"OK":n,"NON-STRICT":n,"INFORMATIONAL":n,"FAILED":n,"SKIPPED":n,"flaky":n},
 //    "cases":[{"id","mode","title","rules":[..],"verdict","flaky":bool,
+//              "locale"? (only when judged under text_locale: it failed only there),
 //              "checks":[{"check","verdict","rule","detail"}],"skip_reason"?,"duration_ms"}]}
 // "flaky" (CaseResult::flaky): FAILED on the first run, passed on the retry; such a case is
 // FAILED (INFORMATIONAL with --allow-flaky), and summary.flaky counts it beside its verdict.
@@ -34,6 +36,8 @@ struct ReportInfo {
   std::string version;
   std::string program;
   std::string isolation;  // IsolationName() of the level the programs ran under
+  // The second locale of the cases with non-ASCII text (RunOptions::text_locale); empty = none.
+  std::string text_locale;
 };
 
 // Case verdict counts, every verdict name present.

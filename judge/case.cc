@@ -15,6 +15,20 @@ namespace dxt::judge {
 
 using codec::Json;
 
+namespace {
+bool IsNonAsciiText(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }) &&
+         codec::IsValidUtf8(s);
+}
+}  // namespace
+
+bool HasNonAsciiText(const Case& c) {
+  auto pair_has = [](const auto& p) { return IsNonAsciiText(p.first) || IsNonAsciiText(p.second); };
+  return (c.raw_params && IsNonAsciiText(*c.raw_params)) ||
+         std::any_of(c.params.begin(), c.params.end(), pair_has) ||
+         std::any_of(c.input.begin(), c.input.end(), pair_has);
+}
+
 std::string ParamBlockOf(const Case& c) {
   return c.raw_params ? codec::EncodeParamRaw(*c.raw_params) : codec::EncodeParamDict(c.params);
 }

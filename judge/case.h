@@ -79,6 +79,11 @@ struct Case {
 // The parameter block the case sends.
 std::string ParamBlockOf(const Case& c);
 
+// Whether the case sends non-ASCII text: some parameter key or value, raw parameter string, input
+// key or value that is valid UTF-8 and holds a byte >= 0x80 ("clé", "☕"). Arbitrary bytes that are
+// not valid UTF-8 are not text. Such cases also run under a UTF-8 locale (RunOptions::text_locale).
+bool HasNonAsciiText(const Case& c);
+
 // Parses a script (format above). InvalidArgument naming `source`, the case index/id and the
 // field, e.g. "cases.json: cases[2] (id \"x\"): input[0].value: expected a string or
 // {\"base64\": ...}"; JSON syntax errors carry the parser's byte position.

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "codec/disco_c_params.h"
 #include "codec/kv_frame.h"
+#include "judge/content_diff.h"
 #include "judge/diagnosis.h"
 
 namespace dxt::judge {
@@ -282,45 +283,43 @@ CheckResult CheckSandbox(const Transcript& t) {
                            absl::StrJoin(parts, "; ")));
 }
 
-std::string PairText(const OwnedPair& p) {
-  return absl::StrCat("(\"", EscapeBytes(p.first, 32), "\", \"", EscapeBytes(p.second, 32), "\")");
-}
-
+// Every difference is reported at once: the output's (content_diff.h) and each log pattern that
+// matched nothing, so fixing one does not reveal the next only on the following run.
 CheckResult CheckContent(const Case& c, const Transcript& t) {
   constexpr std::string_view kName = "content";
   const Expectation& e = c.expect;
   if (!e.output && e.log_patterns.empty()) return Skip(kName, "no expectation in the case");
-  if (e.output) {
-    if (t.output_truncated) return Skip(kName, "output too large to keep for comparison");
-    std::vector<OwnedPair> want = *e.output, got = t.output;
-    if (e.multiset) {
-      std::sort(want.begin(), want.end());
-      std::sort(got.begin(), got.end());
+  std::vector<std::string> rules, problems;
+  if (e.output && t.output_truncated) {
+    if (e.log_patterns.empty()) return Skip(kName, "output too large to keep for comparison");
+  } else if (e.output) {
+    std::string diff = e.multiset ? DescribeMultisetMismatch(*e.output, t.output)
+                                  : DescribeExactMismatch(*e.output, t.output);
+    if (!diff.empty()) {
+      rules.push_back("expect.output");
+      problems.push_back(std::move(diff));
     }
-    for (size_t i = 0; i < std::min(want.size(), got.size()); ++i)
-      if (want[i] != got[i])
-        return Fail(kName, "expect.output",
-                    absl::StrCat(e.multiset ? "sorted output pair " : "output pair ", i,
-                                 ": expected ", PairText(want[i]), ", got ", PairText(got[i])));
-    if (want.size() != got.size())
-      return Fail(kName, "expect.output",
-                  absl::StrCat("expected ", want.size(), " output pair(s), got ", got.size()));
   }
+  std::vector<std::string> unmatched;
   for (const auto& pattern : e.log_patterns) {
     std::regex re;
     try {
       re = std::regex(pattern);
     } catch (const std::regex_error& err) {
-      return Fail(kName, "expect.logs", absl::StrCat("bad regex /", pattern, "/: ", err.what()));
+      unmatched.push_back(absl::StrCat("bad regex /", pattern, "/: ", err.what()));
+      continue;
     }
     bool found = std::any_of(t.all_log_text.begin(), t.all_log_text.end(),
                              [&](const std::string& s) { return std::regex_search(s, re); });
-    if (!found)
-      return Fail(kName, "expect.logs",
-                  absl::StrCat("no **<MSG>/**<ERR> line matched /", pattern, "/ (",
-                               t.all_log_text.size(), " lines seen)"));
+    if (!found) unmatched.push_back(absl::StrCat("no **<MSG>/**<ERR> line matched /", pattern, "/"));
   }
-  return Ok(kName);
+  if (!unmatched.empty()) {
+    rules.push_back("expect.logs");
+    problems.push_back(absl::StrCat(absl::StrJoin(unmatched, "; "), " (",
+                                    t.all_log_text.size(), " line(s) seen)"));
+  }
+  if (problems.empty()) return Ok(kName);
+  return Fail(kName, absl::StrJoin(rules, ", "), absl::StrJoin(problems, "; also "));
 }
 
 std::string DiscoCPrediction(const Transcript& t) {
@@ -533,18 +532,19 @@ std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t) {
   return out;
 }
 
+int VerdictRank(Verdict v) {
+  switch (v) {
+    case Verdict::kFailed: return 3;
+    case Verdict::kNonStrict: return 2;
+    case Verdict::kInformational: return 1;
+    default: return 0;
+  }
+}
+
 Verdict CaseVerdict(const Case& c, const std::vector<CheckResult>& checks) {
-  auto rank = [](Verdict v) {
-    switch (v) {
-      case Verdict::kFailed: return 3;
-      case Verdict::kNonStrict: return 2;
-      case Verdict::kInformational: return 1;
-      default: return 0;
-    }
-  };
   Verdict worst = Verdict::kOk;
   for (const auto& r : checks)
-    if (rank(r.verdict) > rank(worst)) worst = r.verdict;
+    if (VerdictRank(r.verdict) > VerdictRank(worst)) worst = r.verdict;
   if (worst == Verdict::kFailed && c.policy == Policy::kNonStrict) return Verdict::kNonStrict;
   if (worst != Verdict::kOk && c.policy == Policy::kInformational) return Verdict::kInformational;
   return worst;

@@ -48,6 +48,9 @@ struct CheckResult {
 // signal of a program the driver killed) is not counted twice.
 std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t);
 
+// How bad a verdict is: FAILED 3 > NON-STRICT 2 > INFORMATIONAL 1 > OK = SKIPPED 0.
+int VerdictRank(Verdict v);
+
 // The case verdict: the worst check verdict (FAILED > NON-STRICT > INFORMATIONAL > OK), FAILED
 // softened by the case policy; SKIPPED checks do not count.
 Verdict CaseVerdict(const Case& c, const std::vector<CheckResult>& checks);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "harness/lifetime.h"
+#include "harness/locale.h"
 
 namespace dxt::judge {
 
@@ -42,17 +43,15 @@ DriverOptions CheckDriverOptions(const Case& c, const RunOptions& options) {
   return o;
 }
 
-absl::StatusOr<CaseResult> RunCase(const Case& c, const RunOptions& options) {
+namespace {
+
+// One run of the case under the environment options.program gives.
+absl::StatusOr<CaseResult> RunOnce(const Case& c, const RunOptions& options) {
   CaseResult r;
   r.id = c.id;
   r.title = c.title;
   r.mode = c.mode;
   r.rules = c.rules;
-  if (c.fixed_params && options.extra_params_given) {
-    r.verdict = Verdict::kSkipped;
-    r.skip_reason = "needs its exact parameter block; --params was given";
-    return r;
-  }
   DriverOptions o = CheckDriverOptions(c, options);
   o.spawn = options.spawn;
   size_t next = 0;
@@ -72,6 +71,53 @@ absl::StatusOr<CaseResult> RunCase(const Case& c, const RunOptions& options) {
   for (const harness::LogRecord& l : t->logs) r.stderr_lines.push_back(l.raw);
   for (const harness::LogRecord& l : t->last_logs) r.stderr_tail.push_back(l.raw);
   return r;
+}
+
+// The run under the text locale did worse than the one under LANG=C: it is the one reported, and
+// each check that failed only there names the locale it needs.
+CaseResult UnderLocale(CaseResult in_c, CaseResult in_locale, const std::string& locale) {
+  for (CheckResult& check : in_locale.checks) {
+    auto same = std::find_if(in_c.checks.begin(), in_c.checks.end(),
+                             [&](const CheckResult& x) { return x.check == check.check; });
+    if (VerdictRank(check.verdict) == 0 ||
+        (same != in_c.checks.end() && VerdictRank(same->verdict) >= VerdictRank(check.verdict)))
+      continue;
+    check.detail = absl::StrCat("fails only under LANG=", locale, " (passes under LANG=",
+                                harness::kDefaultLocale, "): ", check.detail);
+  }
+  in_locale.locale = locale;
+  in_locale.duration_ms += in_c.duration_ms;
+  return in_locale;
+}
+
+}  // namespace
+
+absl::StatusOr<CaseResult> RunCase(const Case& c, const RunOptions& options) {
+  if (c.fixed_params && options.extra_params_given) {
+    CaseResult r;
+    r.id = c.id;
+    r.title = c.title;
+    r.mode = c.mode;
+    r.rules = c.rules;
+    r.verdict = Verdict::kSkipped;
+    r.skip_reason = "needs its exact parameter block; --params was given";
+    return r;
+  }
+  auto r = RunOnce(c, options);
+  if (!r.ok() || options.text_locale.empty() || !HasNonAsciiText(c) || harness::StopRequested())
+    return r;
+  RunOptions under = options;
+  under.program.env.push_back(absl::StrCat("LANG=", options.text_locale));
+  auto u = RunOnce(c, under);
+  if (!u.ok()) return u.status();
+  r->ran_under_text_locale = true;
+  if (VerdictRank(u->verdict) <= VerdictRank(r->verdict)) {
+    r->duration_ms += u->duration_ms;
+    return r;
+  }
+  CaseResult worse = UnderLocale(std::move(*r), std::move(*u), options.text_locale);
+  worse.ran_under_text_locale = true;
+  return worse;
 }
 
 absl::StatusOr<std::vector<CaseResult>> RunCases(const std::vector<Case>& cases,

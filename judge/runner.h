@@ -40,6 +40,11 @@ struct CaseResult {
   // MSG/ERR texts and other stderr lines, as the program wrote them (capped like the transcript):
   // what a report needs to say why a program rejected its input.
   std::vector<std::string> stderr_lines;
+  // The locale the checks above were judged under: empty = the default (LANG=C); a name when the
+  // case passed under LANG=C and did worse under RunOptions::text_locale (each check that failed
+  // only there says so: "fails only under LANG=C.UTF-8 (passes under LANG=C): ...").
+  std::string locale;
+  bool ran_under_text_locale = false;  // the case also ran under RunOptions::text_locale
   // The program's last stderr lines, any kind (Transcript::last_logs): a traceback or an ERR text
   // ends there. Shown with each failure.
   std::vector<std::string> stderr_tail;
@@ -65,6 +70,10 @@ struct RunOptions {
   uint64_t max_item_size = kDefaultCheckMaxItemSize;
   bool extra_params_given = false;           // --params was given (cases with fixed_params skip)
   bool verbose = false;
+  // A second locale (harness/locale.h; e.g. "C.UTF-8") for the cases with non-ASCII text
+  // (HasNonAsciiText): they run under LANG=C, then again with LANG=text_locale, and a case that
+  // does worse there is reported from that run (CaseResult::locale). Empty = LANG=C only.
+  std::string text_locale;
   harness::Isolation isolation = harness::Isolation::kAuto;  // --isolation (resolved per run when kAuto)
   ProcessFactory spawn;                      // empty = real processes
   std::function<void(const CaseResult&)> on_case;  // progress, called after each case
@@ -89,7 +98,8 @@ inline constexpr std::chrono::milliseconds kMaxTimeout{24LL * 3600 * 1000};
 // InvalidArgument naming the value for NaN, infinity, zero, negative or out-of-range values.
 absl::StatusOr<std::chrono::milliseconds> TimeoutFromSeconds(double seconds);
 
-// Runs one case. Errors are harness errors only (program missing or not executable, sandbox or
+// Runs one case (twice when it has non-ASCII text and options.text_locale is set, see there).
+// Errors are harness errors only (program missing or not executable, sandbox or
 // spawn failure); program misbehaviour is in the result.
 absl::StatusOr<CaseResult> RunCase(const Case& c, const RunOptions& options);
 

@@ -243,7 +243,7 @@ TEST_F(CheckOptionsTest, WordcountPassesTheCatalogueWithDecimalValues) {
   if (!fs::exists(kWordcount)) GTEST_SKIP() << "reference wordcount is not built";
   CheckRun r = Check("--values decimal " + ShellQuote(kWordcount));
   EXPECT_EQ(r.exit_code, 0) << r.out.substr(r.out.size() > 3000 ? r.out.size() - 3000 : 0);
-  EXPECT_THAT(r.out, HasSubstr("; values decimal)"));
+  EXPECT_THAT(r.out, HasSubstr("; values decimal; "));
   ASSERT_TRUE(r.report.is_object());
   EXPECT_EQ(r.report["summary"]["FAILED"], 0);
   EXPECT_GT(r.report["summary"]["OK"].get<int>(), 100);

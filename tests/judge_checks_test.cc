@@ -227,7 +227,8 @@ TEST(ChecksTest, ContentExactAndMultiset) {
   c.expect.multiset = true;
   EXPECT_EQ(Find(JudgeCase(c, t), "content").verdict, Verdict::kOk);
   t.output = {{"a", "1"}};
-  EXPECT_THAT(Find(JudgeCase(c, t), "content").detail, HasSubstr("expected 2 output pair(s), got 1"));
+  EXPECT_THAT(Find(JudgeCase(c, t), "content").detail,
+              HasSubstr("(expected 2 pair(s), got 1): 1 missing: (\"b\", \"2\")"));
   Case logs;
   logs.expect.log_patterns = {"^done [0-9]+$"};
   Transcript tl = CleanMap();
@@ -471,7 +472,7 @@ std::vector<CaseResult> SampleResults() {
 }
 
 TEST(ReportTest, JsonHasTheDocumentedShape) {
-  auto j = nlohmann::json::parse(RenderJson({"0.1.0", "/p", "namespaces"}, SampleResults()));
+  auto j = nlohmann::json::parse(RenderJson({"0.1.0", "/p", "namespaces", ""}, SampleResults()));
   EXPECT_EQ(j["tool"], "dxt");
   EXPECT_EQ(j["version"], "0.1.0");
   EXPECT_EQ(j["program"], "/p");
@@ -500,7 +501,7 @@ TEST(ReportTest, JsonHasTheDocumentedShape) {
 }
 
 TEST(ReportTest, JUnitIsWellFormedWhateverTheBytes) {
-  std::string x = RenderJUnit({"0.1.0", "/p", "process-group"}, SampleResults());
+  std::string x = RenderJUnit({"0.1.0", "/p", "process-group", ""}, SampleResults());
   EXPECT_THAT(x, HasSubstr("<testsuites"));
   EXPECT_THAT(x, HasSubstr("<failure message=\"log (R7.1)\""));
   EXPECT_THAT(x, HasSubstr("bad &lt;&amp;&gt; &quot;q&quot;"));

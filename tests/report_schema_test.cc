@@ -258,6 +258,9 @@ std::vector<RunSpec> Runs() {
       {"failing_exit3_script",
        "--script " + ShellQuote(scripts + "echo_reduce.json") + " " + Program("exit3"), 1, ""},
       {"skipped_outside_domain", "--values decimal --cases 1.1.1,3.1.5 " + echo, 0, ""},
+      // Fails only under the UTF-8 locale (text_locale, a case's "locale"; Debian has C.UTF-8).
+      {"failing_only_under_utf8", "--mode reduce --cases 3.1.13 " + Program("utf8_char_lengths"),
+       1, ""},
       // FAILED on its first run (exit 3), conforming on the retry: a marker file outside its
       // sandbox remembers the first run (process-group isolation lets the program write there).
       {"flaky",

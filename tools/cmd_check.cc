@@ -16,6 +16,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "conformance/baseline.h"
 #include "conformance/catalogue.h"
@@ -27,6 +28,7 @@
 #include "conformance/select.h"
 #include "conformance/suite.h"
 #include "harness/lifetime.h"
+#include "harness/locale.h"
 #include "harness/process.h"
 #include "harness/sandbox.h"
 #include "judge/case.h"
@@ -36,6 +38,7 @@
 #include "tools/command_registry.h"
 #include "tools/failure_files.h"
 #include "tools/input_domain.h"
+#include "tools/progress_line.h"
 
 namespace dxt::tools {
 namespace {
@@ -78,6 +81,7 @@ struct CheckArgs {
   std::string input_sample;  // --input-sample FILE
   int jobs = conformance::DefaultJobs();
   std::string isolation = "auto";
+  std::string locale = "auto";  // --locale: auto, none or a locale name
 };
 
 bool UsesCatalogue(const CheckArgs& a) { return a.script.empty(); }
@@ -100,6 +104,10 @@ absl::StatusOr<std::vector<conformance::CaseRef>> PlanCatalogue(const CheckArgs&
   std::erase_if(*plan, [&](const conformance::CaseRef& r) {
     return std::find(core.begin(), core.end(), r.entry->id) == core.end();
   });
+  if (plan->empty() && !sel.include.empty())
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--cases ", absl::StrJoin(sel.include, ","), " selects no case of --suite core (",
+        absl::StrJoin(core, " "), ")"));
   return plan;
 }
 
@@ -153,6 +161,28 @@ int UsageError(const std::string& message) {
   return kExitUsage;
 }
 
+// --locale: the second locale of the cases with non-ASCII text (judge::RunOptions::text_locale).
+// auto = a UTF-8 locale this machine has (none when it has none, or when --env already sets the
+// program's locale); none = LANG=C only; a name = that locale, which must exist here.
+absl::StatusOr<std::string> TextLocale(const CheckArgs& a) {
+  if (a.locale == "none") return std::string();
+  if (a.locale != "auto") {
+    auto codeset = harness::LocaleCodeset(a.locale);
+    if (!codeset.ok()) return absl::InvalidArgumentError(absl::StrCat("--locale: ", codeset.status().message()));
+    return a.locale;
+  }
+  for (const auto& kv : a.env)
+    for (const char* name : {"LANG=", "LC_ALL=", "LC_CTYPE="})
+      if (kv.starts_with(name)) return std::string();
+  return harness::FindUtf8Locale().value_or("");
+}
+
+// How the header line names the locales: "text cases also under LANG=C.UTF-8".
+std::string LocaleNote(const judge::RunOptions& run) {
+  if (!run.text_locale.empty()) return absl::StrCat("text cases also under LANG=", run.text_locale);
+  return "LANG=C only";
+}
+
 // The cases of --script FILE.
 absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
   auto text = ReadWholeFile(a.script, "script");
@@ -167,9 +197,29 @@ absl::StatusOr<std::vector<Case>> LoadCases(const CheckArgs& a) {
     if (!dict.ok()) return dict.status();
     judge::MergeParams(*dict, &cases);
   }
+  // --cases / --exclude select script cases by the same patterns as catalogue ones (their IDs
+  // and "rules"); a pattern that selects none is an error, as for the catalogue.
+  const std::vector<std::string> include = SplitPatterns(a.cases), exclude = SplitPatterns(a.exclude);
+  auto selects = [](const std::string& pattern, const Case& c) {
+    conformance::Entry e;
+    e.id = c.id;
+    e.rules = c.rules;
+    return conformance::Selects(pattern, e);
+  };
+  for (const auto* list : {&include, &exclude})
+    for (const std::string& p : *list)
+      if (std::none_of(cases.begin(), cases.end(), [&](const Case& c) { return selects(p, c); }))
+        return absl::InvalidArgumentError(
+            absl::StrCat(list == &include ? "--cases" : "--exclude", " pattern \"", p,
+                         "\" selects no case of ", a.script));
   std::vector<Case> selected;
   for (auto& c : cases) {
     bool want = a.mode == "both" || (a.mode == "map") == (c.mode == harness::Mode::kMap);
+    auto any = [&](const std::vector<std::string>& ps) {
+      return std::any_of(ps.begin(), ps.end(), [&](const std::string& p) { return selects(p, c); });
+    };
+    if (!include.empty() && !any(include)) want = false;
+    if (any(exclude)) want = false;
     if (want) selected.push_back(std::move(c));
   }
   return selected;
@@ -240,12 +290,14 @@ int Finish(const CheckArgs& a, const std::string& program,
            const std::vector<judge::CaseResult>& results,
            const std::vector<conformance::SuiteResult>* suite,
            const conformance::Baseline* baseline, bool color, harness::Isolation level,
-           const std::optional<conformance::RejectedValues>& rejected = std::nullopt) {
+           const std::optional<conformance::RejectedValues>& rejected = std::nullopt,
+           const std::string& text_locale = "") {
   std::ostream& out = Out(a);
   const conformance::RunDiagnosis diagnosis =
       conformance::Diagnose(results, rejected, conformance::DetectLanguage(program, results));
   out << conformance::RenderRootProblems(diagnosis, results) << CaseLines(a, results, color);
-  conformance::ReportInfo info{DXT_VERSION, program, harness::IsolationName(level)};
+  conformance::ReportInfo info{DXT_VERSION, program, harness::IsolationName(level),
+                               text_locale};
   if (a.report_json == "-") {
     std::cout << conformance::RenderJson(info, results, &diagnosis);
     std::cout.flush();
@@ -274,7 +326,8 @@ int Finish(const CheckArgs& a, const std::string& program,
   return code;
 }
 
-int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
+int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color,
+                 ProgressLine& progress) {
   auto plan = PlanCatalogue(a);
   if (!plan.ok()) return UsageError(std::string(plan.status().message()));
   if (plan->empty()) return UsageError(absl::StrCat("no case for --mode ", a.mode));
@@ -297,8 +350,10 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
          << " conformance case(s), " << a.jobs << " job(s), isolation "
          << harness::IsolationName(o.run.isolation);
   if (o.materialise.domain.declared()) Out(a) << "; " << o.materialise.domain.Describe();
-  Out(a) << ")\n";
+  Out(a) << "; " << LocaleNote(o.run) << ")\n";
+  progress.Start(plan->size());
   auto results = conformance::RunSuite(*plan, o);
+  progress.Stop();
   if (harness::StopRequested() && results.ok())
     FinishInterrupted(a, conformance::CaseResultsOf(*results), plan->size(), color);
   if (harness::StopRequested()) harness::FinishStopped();
@@ -329,7 +384,7 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
   }
   return Finish(a, o.run.program.path, conformance::CaseResultsOf(*results), &*results,
                 baseline->has_value() ? &**baseline : nullptr, color, o.run.isolation,
-                rejected);
+                rejected, o.run.text_locale);
 }
 
 int RunCheck(const CheckArgs& a) {
@@ -378,35 +433,45 @@ int RunCheck(const CheckArgs& a) {
   harness::RemoveDeadProcessDirs();
   auto level = harness::ResolveIsolation(*requested);
   if (!level.ok()) return UsageError(std::string(level.status().message()));
+  auto text_locale = TextLocale(a);
+  if (!text_locale.ok()) return UsageError(std::string(text_locale.status().message()));
   const bool color = UseColor(a);
   judge::RunOptions options;
+  options.text_locale = *text_locale;
   options.isolation = *level;
   options.program = {program.string(), a.args, a.files, a.env};
   options.timeout = *timeout;
   options.max_item_size = max_item_size;
   options.extra_params_given = !a.params.empty();
   options.verbose = a.verbose;
-  // The case lines are written at the end, after the root problems they are explained by.
-  options.on_case = [](const judge::CaseResult&) {};
-  if (UsesCatalogue(a)) return RunCatalogue(a, std::move(options), color);
+  // The case lines are written at the end, after the root problems they are explained by; on a
+  // terminal (not with -q) a progress line counts the cases meanwhile.
+  const int text_fd = a.report_json == "-" ? STDERR_FILENO : STDOUT_FILENO;
+  ProgressLine progress(Out(a), ::isatty(text_fd) && !a.quiet);
+  options.on_case = [&progress](const judge::CaseResult&) { progress.Advance(); };
+  if (UsesCatalogue(a)) return RunCatalogue(a, std::move(options), color, progress);
   auto cases = LoadCases(a);
   if (!cases.ok()) return UsageError(std::string(cases.status().message()));
   if (cases->empty()) return UsageError(absl::StrCat("no case for --mode ", a.mode));
   Out(a) << "dxt check " << program.string() << " (" << cases->size()
-         << " case(s), isolation " << harness::IsolationName(*level) << ")\n";
+         << " case(s), isolation " << harness::IsolationName(*level) << "; "
+         << LocaleNote(options) << ")\n";
   std::vector<judge::CaseResult> finished;  // for the partial summary after a stop signal
   options.on_case = [&, print = options.on_case](const judge::CaseResult& r) {
     finished.push_back(r);
     print(r);
   };
   absl::StatusOr<std::vector<judge::CaseResult>> results;
+  progress.Start(cases->size());
   if (a.save_failures.empty()) {
     results = judge::RunCases(*cases, options);
   } else {
     results.emplace();
     for (const judge::Case& c : *cases) {
       if (harness::StopRequested()) break;
-      auto r = RunAndSave(c, options, a.save_failures, Out(a));
+      std::ostringstream saved;
+      auto r = RunAndSave(c, options, a.save_failures, saved);
+      progress.Print(saved.str());
       if (!r.ok()) {
         results = r.status();
         break;
@@ -415,12 +480,14 @@ int RunCheck(const CheckArgs& a) {
       results->push_back(std::move(*r));
     }
   }
+  progress.Stop();
   if (harness::StopRequested()) FinishInterrupted(a, finished, cases->size(), color);
   if (!results.ok()) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
   }
-  return Finish(a, program.string(), *results, nullptr, nullptr, color, *level);
+  return Finish(a, program.string(), *results, nullptr, nullptr, color, *level, std::nullopt,
+                options.text_locale);
 }
 
 CommandRegistrar registrar({
@@ -486,6 +553,9 @@ CommandRegistrar registrar({
       sub.add_flag("--no-retry", a->no_retry, "do not retry a FAILED case (no FLAKY detection)");
       sub.add_flag("--allow-flaky", a->allow_flaky,
                    "a case that FAILED and passed on its retry (FLAKY) is INFORMATIONAL, not FAILED");
+      sub.add_option("--locale", a->locale,
+                     "second locale for the cases with non-ASCII text: auto (default: a UTF-8 "
+                     "locale when the machine has one), none (LANG=C only) or a locale name");
       sub.add_option("--isolation", a->isolation,
                      "auto (default: namespaces where bubblewrap works, else process-group), "
                      "namespaces (fail if unavailable) or process-group")

@@ -1,0 +1,316 @@
+// `dxt check` end to end on what a failure tells a person (issue 11 §4-§6), through the real
+// executable: the locale a failure needs (utf8_char_lengths), diffs that say what to fix
+// (drops_third, wrong_content), the progress line on a terminal (through a pty) and never
+// elsewhere, and the --suite core selection.
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "harness/locale.h"
+#include "nlohmann/json.hpp"
+#include "tests/cli_test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using dxt::testing::ReadFile;
+using dxt::testing::ShellQuote;
+
+constexpr char kDxt[] = DXT_BINARY_DIR "/tools/dxt";
+constexpr char kPrograms[] = DXT_BINARY_DIR "/tests/programs/";
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out, err;
+  json report;
+};
+
+class CheckDiagnosticsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(kDxt)) GTEST_SKIP() << "dxt is not built: " << kDxt;
+    char pattern[] = "/tmp/dxt_check_diagnostics.XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    if (!dir_.empty()) fs::remove_all(dir_, ignored);
+  }
+
+  // `dxt check --no-color --report-json R ARGS PROGRAM` with PROGRAM a subject.
+  Outcome Check(const std::string& args, const std::string& subject) {
+    Outcome r;
+    fs::path report = dir_ / "report.json", out = dir_ / "out.txt", err = dir_ / "err.txt";
+    fs::remove(report);
+    std::string command = "timeout -k 5 120 " + ShellQuote(kDxt) + " check --no-color --report-json " +
+                          ShellQuote(report) + " " + args + " " +
+                          ShellQuote(std::string(kPrograms) + subject) + " >" + ShellQuote(out) +
+                          " 2>" + ShellQuote(err);
+    int status = std::system(command.c_str());
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadFile(out);
+    r.err = ReadFile(err);
+    if (fs::exists(report)) r.report = json::parse(ReadFile(report), nullptr, false);
+    return r;
+  }
+
+  std::string WriteScript(const json& script) {
+    fs::path path = dir_ / ("script" + std::to_string(scripts_++) + ".json");
+    std::ofstream(path) << script.dump();
+    return ShellQuote(path.string());
+  }
+
+  // The FAILED check `name` of case `id` (mode `mode`) in the report, or null.
+  static json FailedCheck(const json& report, const std::string& id, const std::string& mode,
+                          const std::string& name) {
+    for (const json& c : report.value("cases", json::array()))
+      if (c.value("id", "") == id && c.value("mode", "") == mode)
+        for (const json& check : c.value("checks", json::array()))
+          if (check.value("check", "") == name && check.value("verdict", "") == "FAILED")
+            return check;
+    return nullptr;
+  }
+
+  fs::path dir_;
+  int scripts_ = 0;
+};
+
+// --- §4: the locale a failure needs -------------------------------------------------------------
+
+TEST_F(CheckDiagnosticsTest, CharacterLengthsFailOnlyUnderAUtf8LocaleAndTheReportSaysSo) {
+  auto locale = dxt::harness::FindUtf8Locale();
+  if (!locale) GTEST_SKIP() << "this machine has no UTF-8 locale";
+  // 3.1.13 sends "clé" and "naïve café ☕": under UTF-8 their lengths in characters are short.
+  Outcome r = Check("--timeout 2 --cases 3.1.13", "utf8_char_lengths");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  ASSERT_TRUE(r.report.is_object()) << r.out << r.err;
+  EXPECT_EQ(r.report["text_locale"], *locale);
+  for (const char* mode : {"map", "reduce"}) {
+    json framing = FailedCheck(r.report, "3.1.13", mode, "framing");
+    ASSERT_FALSE(framing.is_null()) << mode << "\n" << r.out;
+    EXPECT_THAT(framing["detail"].get<std::string>(),
+                HasSubstr("fails only under LANG=" + *locale + " (passes under LANG=C): "));
+  }
+  for (const json& c : r.report["cases"]) EXPECT_EQ(c.value("locale", ""), *locale);
+  EXPECT_THAT(r.out, HasSubstr("FAILED       3.1.13 [map, LANG=" + *locale + "]"));
+  EXPECT_THAT(r.out, HasSubstr("text cases also under LANG=" + *locale));
+}
+
+TEST_F(CheckDiagnosticsTest, CharacterLengthsPassTheWholeCatalogueUnderLangC) {
+  Outcome r = Check("--locale none -q", "utf8_char_lengths");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("LANG=C only"));
+  ASSERT_TRUE(r.report.is_object());
+  EXPECT_EQ(r.report["summary"]["FAILED"], 0);
+  EXPECT_FALSE(r.report.contains("text_locale"));
+}
+
+TEST_F(CheckDiagnosticsTest, TheWholeCatalogueFailsTheSubjectOnlyInItsTextCases) {
+  auto locale = dxt::harness::FindUtf8Locale();
+  if (!locale) GTEST_SKIP() << "this machine has no UTF-8 locale";
+  Outcome r = Check("-q --timeout 2", "utf8_char_lengths");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  ASSERT_TRUE(r.report.is_object());
+  int failed = 0;
+  for (const json& c : r.report["cases"]) {
+    if (c.value("verdict", "") != "FAILED") continue;
+    ++failed;
+    EXPECT_EQ(c.value("locale", ""), *locale) << c.dump();
+  }
+  EXPECT_GE(failed, 2);
+}
+
+TEST_F(CheckDiagnosticsTest, AnUnknownLocaleIsAUsageError) {
+  Outcome r = Check("--locale xx_NOPE.UTF-8", "good_echo");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--locale: locale xx_NOPE.UTF-8 is not available"));
+  // A locale the user set with --env is the program's locale: no second run (auto).
+  Outcome env = Check("--env LANG=C --cases 3.1.13", "utf8_char_lengths");
+  EXPECT_EQ(env.exit_code, 0) << env.out;
+  EXPECT_THAT(env.out, HasSubstr("LANG=C only"));
+}
+
+// --- §5: diffs people can act on ---------------------------------------------------------------
+
+json Pairs(int n) {
+  json out = json::array();
+  for (int i = 0; i < n; ++i)
+    out.push_back({{"key", "k" + std::to_string(i)}, {"value", "v" + std::to_string(i)}});
+  return out;
+}
+
+TEST_F(CheckDiagnosticsTest, ExactMismatchShowsTheFirstDifferingIndexWithContext) {
+  json input = Pairs(5);
+  std::string script = WriteScript(
+      {{"cases", {{{"id", "d.1"}, {"mode", "reduce"}, {"input", input},
+                   {"expect", {{"output", input}, {"logs", {"^finished"}}}}}}}});
+  Outcome r = Check("--script " + script, "drops_third");
+  EXPECT_EQ(r.exit_code, 1);
+  json content = FailedCheck(r.report, "d.1", "reduce", "content");
+  ASSERT_FALSE(content.is_null()) << r.out;
+  std::string d = content["detail"];
+  EXPECT_THAT(d, HasSubstr("output pair 2 differs: expected (\"k2\", \"v2\"), got (\"k3\", \"v3\")"));
+  EXPECT_THAT(d, HasSubstr("expected 5 output pair(s), got 4, pairs 0-1 match"));
+  EXPECT_THAT(d, HasSubstr("around it expected [0] (\"k0\", \"v0\")"));
+  // The log expectation is reported too, not hidden behind the output's.
+  EXPECT_THAT(d, HasSubstr("also no **<MSG>/**<ERR> line matched /^finished/"));
+  EXPECT_EQ(content["rule"], "expect.output, expect.logs");
+}
+
+TEST_F(CheckDiagnosticsTest, MultisetMismatchListsEveryMissingAndUnexpectedPairBounded) {
+  json input = Pairs(5);
+  std::string dropped = WriteScript(
+      {{"cases", {{{"id", "m.1"}, {"mode", "map"}, {"input", input},
+                   {"expect", {{"output", input}, {"order", "multiset"}}}}}}});
+  Outcome r = Check("--script " + dropped, "drops_third");
+  json content = FailedCheck(r.report, "m.1", "map", "content");
+  ASSERT_FALSE(content.is_null()) << r.out;
+  EXPECT_THAT(content["detail"].get<std::string>(),
+              HasSubstr("output differs as a multiset (expected 5 pair(s), got 4): 1 missing: "
+                        "(\"k2\", \"v2\")"));
+  // 30 pairs whose values all come back changed: 30 missing, 30 unexpected, 10 of each shown.
+  json many = Pairs(30);
+  std::string changed = WriteScript(
+      {{"cases", {{{"id", "m.2"}, {"mode", "reduce"}, {"input", many},
+                   {"expect", {{"output", many}, {"order", "multiset"}}}}}}});
+  Outcome w = Check("--script " + changed, "wrong_content");
+  json c2 = FailedCheck(w.report, "m.2", "reduce", "content");
+  ASSERT_FALSE(c2.is_null()) << w.out;
+  std::string d = c2["detail"];
+  EXPECT_THAT(d, HasSubstr("30 missing: (\"k0\", \"v0\")"));
+  EXPECT_THAT(d, HasSubstr("30 unexpected: (\"k0\", \"w0\")"));
+  size_t shown = 0;
+  for (size_t at = d.find("(\"k"); at != std::string::npos; at = d.find("(\"k", at + 1)) ++shown;
+  EXPECT_EQ(shown, 20u);
+  EXPECT_THAT(d, HasSubstr("... and 20 more; 30 unexpected"));
+  EXPECT_THAT(d, ::testing::EndsWith("... and 20 more"));
+}
+
+TEST_F(CheckDiagnosticsTest, IdentityModeShowsTheFirstDifferingByteWhereExcerptsLookAlike) {
+  // 3.1.16: one pair with a 64 KiB value (far longer than the 32 bytes an excerpt prints).
+  Outcome r = Check("--expect identity --mode reduce --cases 3.1.16", "drops_third");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  json content = FailedCheck(r.report, "3.1.16", "reduce", "content");
+  ASSERT_FALSE(content.is_null()) << r.out;
+  std::string d = content["detail"];
+  EXPECT_THAT(d, HasSubstr("value differs at byte 100 ("));
+  EXPECT_THAT(d, ::testing::MatchesRegex(".*expected \\.\\.\\. ([0-9a-f]{2} ){8}\\[[0-9a-f]{2}\\].*"));
+}
+
+// --- §6: the progress line --------------------------------------------------------------------
+
+// Runs `dxt check ARGS` with stdout and stderr on a pseudo-terminal; returns all it wrote.
+std::string RunOnPty(const std::string& args, const std::vector<std::string>& env = {}) {
+  int master = -1;
+  pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+  if (pid < 0) return "forkpty failed";
+  if (pid == 0) {
+    for (const auto& kv : env) putenv(const_cast<char*>(kv.c_str()));
+    std::string command = std::string("exec timeout -k 5 120 ") + kDxt + " check " + args;
+    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(master, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // EIO once the child side is closed
+    out.append(buf, static_cast<size_t>(n));
+  }
+  close(master);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return out;
+}
+
+TEST_F(CheckDiagnosticsTest, ProgressLineOnATerminalIsErasedBeforeTheSummary) {
+  std::string echo = ShellQuote(std::string(kPrograms) + "good_echo");
+  std::string tty = RunOnPty("--suite core " + echo);
+  EXPECT_THAT(tty, ::testing::ContainsRegex("[0-9]+/[0-9]+, ETA [0-9?]"));
+  EXPECT_THAT(tty, HasSubstr(" OK, 0 NON-STRICT, 0 INFORMATIONAL, 0 FAILED, 0 SKIPPED"));
+  // Erased: after the last progress line comes "\r<spaces>\r" and then only the final output.
+  size_t last = tty.rfind(", ETA ");
+  ASSERT_NE(last, std::string::npos);
+  std::string after = tty.substr(last);
+  size_t erase = after.find("\r ");
+  ASSERT_NE(erase, std::string::npos) << after;
+  size_t back = after.find('\r', erase + 1);
+  ASSERT_NE(back, std::string::npos);
+  EXPECT_EQ(after.substr(erase + 1, back - erase - 1).find_first_not_of(' '), std::string::npos);
+  EXPECT_THAT(after.substr(back), HasSubstr(" case(s): "));
+  // No escape sequence, so NO_COLOR holds with the line too.
+  std::string no_color = RunOnPty("--suite core " + echo, {"NO_COLOR=1"});
+  EXPECT_THAT(no_color, HasSubstr(", ETA "));
+  EXPECT_THAT(no_color, Not(HasSubstr("\033")));
+  // -q: nothing but the summary, no progress.
+  std::string quiet = RunOnPty("-q --suite core " + echo);
+  EXPECT_THAT(quiet, HasSubstr(" OK, 0 NON-STRICT, 0 INFORMATIONAL, 0 FAILED, 0 SKIPPED"));
+  EXPECT_THAT(quiet, Not(HasSubstr("ETA")));
+}
+
+TEST_F(CheckDiagnosticsTest, NoProgressLineWhenTheOutputIsNotATerminal) {
+  Outcome r = Check("--suite core", "good_echo");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_THAT(r.out, Not(HasSubstr("ETA")));
+  EXPECT_EQ(r.out.find('\r'), std::string::npos);
+}
+
+// --- §6: --suite core honours the selection ---------------------------------------------------
+
+TEST_F(CheckDiagnosticsTest, CoreSuiteHonoursCasesListAndParams) {
+  Outcome list = Check("--suite core --cases 2.1 --list", "good_echo");
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_THAT(list.out, HasSubstr("2.1.1"));
+  EXPECT_THAT(list.out, HasSubstr("2.1.8"));
+  EXPECT_THAT(list.out, Not(HasSubstr("2.1.2")));  // in the catalogue, not in core
+  EXPECT_THAT(list.out, Not(HasSubstr("5.1.3")));  // in core, not selected
+  EXPECT_THAT(list.out, HasSubstr("map,reduce"));  // the modes
+  std::ofstream(dir_ / "params.json") << "{\"pattern\": \"a b\"}";
+  Outcome run = Check("--suite core --cases 2.1.8 --params " +
+                      ShellQuote((dir_ / "params.json").string()), "good_echo");
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  ASSERT_TRUE(run.report.is_object());
+  ASSERT_FALSE(run.report["cases"].empty()) << run.out;
+  for (const json& c : run.report["cases"]) EXPECT_EQ(c["id"], "2.1.8") << run.out;  // nothing else
+  EXPECT_EQ(run.report["summary"]["SKIPPED"], 0) << run.out;
+}
+
+TEST_F(CheckDiagnosticsTest, CasesAndExcludeSelectScriptCasesToo) {
+  json input = Pairs(2);
+  json one = {{"mode", "map"}, {"input", input}, {"expect", {{"output", input}}}};
+  json a = one, b = one;
+  a["id"] = "pick.1";
+  b["id"] = "other.1";
+  std::string script = WriteScript({{"cases", {a, b}}});
+  Outcome picked = Check("--script " + script + " --cases pick", "good_echo");
+  EXPECT_EQ(picked.exit_code, 0) << picked.out << picked.err;
+  ASSERT_TRUE(picked.report.is_object());
+  ASSERT_EQ(picked.report["cases"].size(), 1u);
+  EXPECT_EQ(picked.report["cases"][0]["id"], "pick.1");
+  Outcome excluded = Check("--script " + script + " --exclude pick", "good_echo");
+  ASSERT_TRUE(excluded.report.is_object());
+  ASSERT_EQ(excluded.report["cases"].size(), 1u);
+  EXPECT_EQ(excluded.report["cases"][0]["id"], "other.1");
+  Outcome typo = Check("--script " + script + " --cases pikc", "good_echo");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_THAT(typo.err, HasSubstr("--cases pattern \"pikc\" selects no case of"));
+  Outcome core = Check("--suite core --cases 2.2", "good_echo");
+  EXPECT_EQ(core.exit_code, 2);
+  EXPECT_THAT(core.err, HasSubstr("--cases 2.2 selects no case of --suite core"));
+}
+
+}  // namespace
