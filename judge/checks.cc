@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "codec/disco_c_params.h"
 #include "codec/kv_frame.h"
+#include "judge/content.h"
 
 namespace dxt::judge {
 namespace {
@@ -263,29 +264,32 @@ CheckResult CheckSandbox(const Transcript& t) {
                            absl::StrJoin(parts, "; ")));
 }
 
-std::string PairText(const OwnedPair& p) {
-  return absl::StrCat("(\"", EscapeBytes(p.first, 32), "\", \"", EscapeBytes(p.second, 32), "\")");
+// The output compared as it streamed (RunCase), or else the transcript's kept output fed to the
+// same comparer.
+absl::StatusOr<std::optional<ContentEvidence>> OutputEvidence(const Case& c, const Transcript& t,
+                                                              const ContentEvidence* streamed) {
+  if (streamed) return *streamed;
+  if (t.output_truncated) return std::nullopt;
+  absl::StatusOr<std::unique_ptr<OutputComparer>> cmp = OutputComparer::Create(c.expect);
+  if (!cmp.ok()) return cmp.status();
+  std::vector<codec::PairView> views;
+  for (const OwnedPair& p : t.output) views.push_back({p.first, p.second});
+  if (absl::Status s = (*cmp)->AddUnplaced(views); !s.ok()) return s;
+  absl::StatusOr<ContentEvidence> ev = (*cmp)->Finish();
+  if (!ev.ok()) return ev.status();
+  return *ev;
 }
 
-CheckResult CheckContent(const Case& c, const Transcript& t) {
+CheckResult CheckContent(const Case& c, const Transcript& t, const ContentEvidence* streamed) {
   constexpr std::string_view kName = "content";
   const Expectation& e = c.expect;
-  if (!e.output && e.log_patterns.empty()) return Skip(kName, "no expectation in the case");
-  if (e.output) {
-    if (t.output_truncated) return Skip(kName, "output too large to keep for comparison");
-    std::vector<OwnedPair> want = *e.output, got = t.output;
-    if (e.multiset) {
-      std::sort(want.begin(), want.end());
-      std::sort(got.begin(), got.end());
-    }
-    for (size_t i = 0; i < std::min(want.size(), got.size()); ++i)
-      if (want[i] != got[i])
-        return Fail(kName, "expect.output",
-                    absl::StrCat(e.multiset ? "sorted output pair " : "output pair ", i,
-                                 ": expected ", PairText(want[i]), ", got ", PairText(got[i])));
-    if (want.size() != got.size())
-      return Fail(kName, "expect.output",
-                  absl::StrCat("expected ", want.size(), " output pair(s), got ", got.size()));
+  if (!e.output && !e.output_file && e.log_patterns.empty())
+    return Skip(kName, "no expectation in the case");
+  if (e.output || e.output_file) {
+    absl::StatusOr<std::optional<ContentEvidence>> ev = OutputEvidence(c, t, streamed);
+    if (!ev.ok()) return Fail(kName, "expect.output", std::string(ev.status().message()));
+    if (!*ev) return Skip(kName, "output too large to keep for comparison");
+    if (!(*ev)->equal()) return Fail(kName, "expect.output", DescribeDifference(**ev));
   }
   for (const auto& pattern : e.log_patterns) {
     std::regex re;
@@ -398,11 +402,12 @@ uint64_t PairsSeenBySkipper(std::string_view stream, uint64_t* first_length) {
   }
 }
 
-std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t) {
+std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t,
+                                   const ContentEvidence* streamed) {
   std::vector<CheckResult> out = {
       CheckParams(c, t),  CheckFraming(t), CheckFlushing(t),     CheckMapProtocol(t),
       CheckConsumption(t), CheckLog(t),     CheckErr(c, t),       CheckExit(c, t),
-      CheckCrash(t),      CheckHang(t),    CheckSandbox(t),      CheckContent(c, t),
+      CheckCrash(t),      CheckHang(t),    CheckSandbox(t),      CheckContent(c, t, streamed),
       CheckLimits(t)};
   if (out[0].verdict == Verdict::kFailed) {
     // A misread block desynchronises everything after it; report the cause once.
