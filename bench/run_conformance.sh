@@ -4,7 +4,7 @@
 # --jobs sweep and, as the in-run baseline, --jobs 1 (every case one after another: the summed
 # cost the concurrency has to hide). Builds Release into build-bench/ (the RelWithDebInfo build
 # of scripts/build.sh gives the same figures within noise).
-# Prints PASS/MISS; exits 1 on a miss or if any run is not 197 OK.
+# Prints PASS/MISS; exits 1 on a miss or if any run is not all OK (198 cases).
 # Usage: bench/run_conformance.sh [runs]   Environment: DXT_BENCH_BUILD_DIR (default build-bench).
 set -euo pipefail
 

@@ -47,10 +47,11 @@ std::map<std::string, int> CountVerdicts(const std::vector<CaseResult>& cases) {
 
 std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& cases) {
   Json report = Json::object();
+  report["format_version"] = kReportFormatVersion;
   report["tool"] = "dxt";
   report["version"] = info.version;
   report["program"] = info.program;
-  if (!info.isolation.empty()) report["isolation"] = info.isolation;
+  report["isolation"] = info.isolation;
   Json summary = Json::object();
   auto counts = CountVerdicts(cases);
   for (const char* k : {"OK", "NON-STRICT", "INFORMATIONAL", "FAILED", "SKIPPED"})
@@ -120,7 +121,10 @@ std::string RenderJUnit(const ReportInfo& info, const std::vector<CaseResult>& c
                     XmlEscape(absl::StrCat(c.id, " ", c.title)), "\" time=\"",
                     c.duration_ms / 1000, "\">\n");
     if (c.verdict == Verdict::kFailed) {
-      std::string message, body;
+      std::string message;
+      std::string body = c.flaky ? "FLAKY: FAILED on its first run, then passed on retry (the "
+                                   "program behaves differently from run to run)\n"
+                                 : "";
       for (const auto& r : c.checks) {
         if (r.verdict != Verdict::kFailed) continue;
         if (message.empty()) message = absl::StrCat(r.check, " (", r.rule, ")");

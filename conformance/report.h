@@ -1,14 +1,16 @@
 // The three renderings of a `dxt check` run: human text, the JSON report and JUnit XML.
 //
-// JSON report (stable; documented in harness/README.md):
-//   {"tool":"dxt","version":V,"program":P,"isolation":"namespaces"|"process-group",
+// JSON report: every field, its type and meaning is in docs/report.schema.json (JSON Schema),
+// which tests/report_schema_test.cc checks real reports against; a field added here without the
+// schema fails that test. Its shape:
+//   {"format_version":1,"tool":"dxt","version":V,"program":P,"isolation":"namespaces"|"process-group",
 //    "summary":{"OK":n,"NON-STRICT":n,"INFORMATIONAL":n,"FAILED":n,"SKIPPED":n,"flaky":n},
 //    "cases":[{"id","mode","title","rules":[..],"verdict","flaky":bool,
-//              "checks":[{"check","verdict","rule","detail"}],"duration_ms"}]}
+//              "checks":[{"check","verdict","rule","detail"}],"skip_reason"?,"duration_ms"}]}
 // "flaky" (CaseResult::flaky): FAILED on the first run, passed on the retry; such a case is
-// INFORMATIONAL, so summary.flaky counts some of the INFORMATIONAL cases. JUnit reports a flaky
-// case as passed with a <system-out> beginning "FLAKY"; the text line shows "FLAKY" after the
-// verdict and the summary line "INFORMATIONAL (n FLAKY)".
+// FAILED (INFORMATIONAL with --allow-flaky), and summary.flaky counts it beside its verdict.
+// JUnit (RenderJUnit; mapping in judge/README.md): one <testcase> per case, <failure> for FAILED,
+// <skipped> for SKIPPED, <system-out> for NON-STRICT, INFORMATIONAL and FLAKY details.
 #ifndef DXT_CONFORMANCE_REPORT_H_
 #define DXT_CONFORMANCE_REPORT_H_
 
@@ -22,6 +24,10 @@
 namespace dxt::conformance {
 
 using judge::CaseResult;
+
+// The version of the JSON report format ("format_version"): raised when a field is removed,
+// renamed or changes meaning (docs/report.schema.json says what a consumer may rely on).
+inline constexpr int kReportFormatVersion = 1;
 
 struct ReportInfo {
   std::string version;

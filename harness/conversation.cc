@@ -32,6 +32,7 @@ constexpr milliseconds kReapGrace{2000};
 constexpr size_t kMaxLogLine = 4096;
 constexpr size_t kMaxLogTexts = 1000;
 constexpr uint64_t kMaxKeptOutputBytes = uint64_t{64} << 20;
+constexpr int64_t kMaxOverallStretch = 10;  // see OverallDeadline
 
 void AppendCapped(std::string* dst, std::string_view src, size_t cap = kMaxExcerptBytes) {
   if (dst->size() < cap) dst->append(src.substr(0, cap - dst->size()));
@@ -63,7 +64,7 @@ std::string ExpiredWaitText(const ExpiredWait& w) {
     case ExpiredWait::Kind::kReply: what = absl::StrCat("reply to pair ", w.pair_index); break;
     case ExpiredWait::Kind::kProgramRead: what = "program to read its input"; break;
     case ExpiredWait::Kind::kExit: what = "exit after stdin was closed"; break;
-    case ExpiredWait::Kind::kWholeConversation: what = "the whole conversation"; break;
+    case ExpiredWait::Kind::kWholeConversation: what = "whole conversation"; break;
   }
   return absl::StrCat(what, " (", w.budget.count(), " ms)");
 }
@@ -88,6 +89,7 @@ class Conversation {
   };
 
   Millis Elapsed() const { return io_.Now() - start_; }
+  std::optional<Clock::time_point> OverallDeadline() const;
   bool Stopped() const { return aborted_ || !status_.ok(); }
   // The program can no longer answer.
   bool Gone() const { return Stopped() || io_.exited() || io_.out_eof(); }
@@ -124,7 +126,6 @@ class Conversation {
   bool keep_pairs_;
 
   Clock::time_point start_;
-  std::optional<Clock::time_point> overall_deadline_;
   absl::Status status_;
   bool aborted_ = false;
   bool frozen_ = false;  // stdout no longer decoded after an abort
@@ -143,8 +144,10 @@ Conversation::Wait Conversation::PumpUntil(const std::function<bool()>& done, mi
     if (done()) return Wait::kDone;
     if (Stopped()) return Wait::kStopped;
     auto now = io_.Now();
-    if (overall_deadline_ && now >= *overall_deadline_) {
-      Expire(ExpiredWait::Kind::kWholeConversation, opts_.overall_timeout);
+    const auto overall = OverallDeadline();
+    if (overall && now >= *overall) {
+      Expire(ExpiredWait::Kind::kWholeConversation,
+             std::chrono::duration_cast<milliseconds>(*overall - start_));
       Abort();
       return Wait::kStopped;
     }
@@ -153,7 +156,7 @@ Conversation::Wait Conversation::PumpUntil(const std::function<bool()>& done, mi
                  (io_.input_closed() || io_.PendingInput() == 0);
     if (quiet) return Wait::kStopped;  // nothing can change any more
     PumpEvents ev;
-    auto until = overall_deadline_ ? std::min(deadline, *overall_deadline_) : deadline;
+    auto until = overall ? std::min(deadline, *overall) : deadline;
     absl::Status s = io_.Pump(until, &ev);
     if (!s.ok()) {
       status_ = s;
@@ -162,6 +165,17 @@ Conversation::Wait Conversation::PumpUntil(const std::function<bool()>& done, mi
     }
     if (Absorb(ev) && extend_on_progress) deadline = io_.Now() + budget;
   }
+}
+
+// The whole conversation's deadline: overall_timeout, stretched by overall_per_mib for every MiB
+// that has moved through stdin and stdout (at most by overall_timeout * kMaxOverallStretch), so a
+// program that is slow but keeps moving bytes is limited by its rate, not by the size of its case.
+std::optional<Clock::time_point> Conversation::OverallDeadline() const {
+  if (opts_.overall_timeout.count() <= 0) return std::nullopt;
+  const uint64_t mib = (t_->stdin_bytes_written + t_->stdout_bytes) >> 20;
+  const auto stretch = std::min(opts_.overall_per_mib * static_cast<int64_t>(mib),
+                                opts_.overall_timeout * kMaxOverallStretch);
+  return start_ + opts_.overall_timeout + stretch;
 }
 
 // Returns whether the conversation progressed (stdin accepted or stdout delivered bytes);
@@ -433,7 +447,11 @@ void Conversation::SendPairs() {
     QueuePair(**next);
     const uint64_t i = t_->pairs_queued - 1;
     if (IsMap() && !opts_.pipeline) {
-      if (PumpUntil([&] { return t_->lists_completed > i || Gone(); }, reply, false) ==
+      // The reply wait is renewed while the pair is taken or its list arrives: it expires only
+      // after `reply` with no byte moving, so a program that is slow but answering (a 16 MiB list
+      // written a byte at a time, on a busy machine) is not cut off mid-list and then blamed for
+      // the list it was still writing. The overall deadline bounds the whole conversation.
+      if (PumpUntil([&] { return t_->lists_completed > i || Gone(); }, reply, true) ==
           Wait::kExpired) {
         t_->stalled_pair = i;
         Expire(ExpiredWait::Kind::kReply, reply, i);
@@ -526,7 +544,6 @@ void Conversation::Finish() {
 
 absl::Status Conversation::Run(std::string_view param_block) {
   start_ = io_.Now();
-  if (opts_.overall_timeout.count() > 0) overall_deadline_ = start_ + opts_.overall_timeout;
   t_->mode = mode_;
   t_->pipeline = opts_.pipeline;
   t_->param_block = std::string(param_block.substr(0, kMaxExcerptBytes));

@@ -39,7 +39,9 @@ struct ProgramSpec {
 };
 
 struct DriverOptions {
-  std::chrono::milliseconds reply_timeout{10000};  // map: per result list; reduce: per progress
+  // Map lockstep: per result list, renewed while the pair is taken or its list arrives (no byte
+  // moving for this long expires it); pipelined map and reduce: per progress of the conversation.
+  std::chrono::milliseconds reply_timeout{10000};
   std::chrono::milliseconds exit_timeout{5000};    // after stdin is closed, until exit + stdout EOF
   // reduce waits max(reply_timeout, exit_timeout) for the exit (work after end-of-input is
   // normal there) unless this is set: then exit_timeout alone, as in map.
@@ -56,7 +58,11 @@ struct DriverOptions {
   // before any input (R5.3); both modes: quiet time after the last pair before stdin is closed, to
   // catch an extra list (map) or an exit with input unread (reduce).
   std::chrono::milliseconds settle{0};
-  std::chrono::milliseconds overall_timeout{0};  // whole conversation; 0 = none
+  // The whole conversation may take overall_timeout (0 = no limit) plus overall_per_mib for every
+  // MiB moved through stdin and stdout, the stretch at most 10 * overall_timeout: a slow but
+  // steady program is bounded by its throughput, a trickle by overall_timeout.
+  std::chrono::milliseconds overall_timeout{0};
+  std::chrono::milliseconds overall_per_mib{0};
   // Lockstep map: at each list start, ask the kernel (FIONREAD) whether the newest pair is still
   // wholly unread; then the list cannot answer it and is named at once as a second list for the
   // previous pair (R5.2) or a list before input (R5.3). The executor turns it off (one system call

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <regex>
 
 #include "absl/strings/str_cat.h"
@@ -82,12 +83,18 @@ CheckResult CheckFraming(const Transcript& t) {
                              "; ", Exchange(t)));
   }
   if (PartialListAtStall(t)) {
+    // The reply wait is renewed by every byte (harness/driver.h), so it expired only after a
+    // whole wait with none: the list stopped, it was not merely slow.
     const ListRecord& r = t.lists[*t.stalled_pair];
+    const std::string rest =
+        r.complete_at ? absl::StrCat("; the rest came ", Ms(*r.complete_at - *t.stdin_closed_at),
+                                     " after stdin was closed: it waited for more input mid-list")
+                      : "; it never completed";
     return Fail(kName, "R4.1",
                 absl::StrCat("result list ", r.index, " (stdout offset ", r.stdout_offset,
-                             ") announced ", r.count,
-                             " pair(s) but stopped short while the program waited for input; ",
-                             Exchange(t)));
+                             ") announced ", r.count, " pair(s) but stopped short: no byte within ",
+                             "the wait for ", t.expired_waits.empty() ? "" : t.expired_waits.front(),
+                             " while stdin was open", rest, "; ", Exchange(t)));
   }
   return Ok(kName);
 }
@@ -238,12 +245,19 @@ CheckResult CheckHang(const Transcript& t) {
                              " descendant process(es) running (a daemon, or a child in its own "
                              "session or process group); the driver killed them"));
   using W = harness::ExpiredWait::Kind;
+  // A list still arriving when the driver gave up: the program was slow, not stuck.
+  std::string arriving;
+  if (t.lists_started > t.lists_completed && t.lists_started <= t.lists.size()) {
+    const ListRecord& r = t.lists[t.lists_started - 1];
+    arriving = absl::StrCat("; result list ", r.index, " was still arriving (",
+                            t.stdout_bytes - r.stdout_offset, " bytes of it so far)");
+  }
   for (W kind : {W::kExit, W::kWholeConversation, W::kProgramRead}) {
     if (Expired(t, kind))
       return Fail(kName, kind == W::kExit && IsMap(t) ? "R5.4" : "R8.2",
                   absl::StrCat("the driver stopped waiting for the ",
                                absl::StrJoin(t.expired_waits, ", "),
-                               " and killed the process group"));
+                               " and killed the process group", arriving));
   }
   return Ok(kName);
 }
@@ -323,9 +337,10 @@ std::string DiscoCPrediction(const Transcript& t) {
                       " parameter(s)", extra);
 }
 
-CheckResult CheckParams(const Case& c, const Transcript& t) {
+// Map: a program's list count is tied to the pairs it read (one list per pair, R5.1), so a
+// block-skipper is recognised by producing exactly the lists its misreading predicts.
+CheckResult CheckMapParams(const Transcript& t) {
   constexpr std::string_view kName = "params";
-  if (!c.params_probe || !IsMap(t)) return Skip(kName, "not a parameter-block probe");
   bool clean = t.lists_completed == t.pairs_total && t.stdout_error.ok() && !t.extra_list;
   if (clean) return Ok(kName);
   // Only a program that otherwise behaved (no framing error, no extra list, no crash) and
@@ -350,6 +365,74 @@ CheckResult CheckParams(const Case& c, const Transcript& t) {
                   "takes \"",
                   EscapeBytes(t.stdin_head.substr(0, 4)), "\" as a key length of ", first_length,
                   " and reads ", skipper, " pair(s)); ", DiscoCPrediction(t)));
+}
+
+// Whether `item` is a key or value of some input pair (the case's pairs as framed on stdin).
+bool IsInputItem(const std::vector<SkipperPair>& input, std::string_view item) {
+  return std::any_of(input.begin(), input.end(), [&](const SkipperPair& p) {
+    return p.first == item || p.second == item;
+  });
+}
+
+// Evidence of a misread block in what the program wrote and said, for both modes (a reduce may
+// answer with anything, R6.2, so its list count proves nothing): an output key or value that only
+// a program reading stdin from byte 0 sees (it holds bytes of the input's framing), or a failure
+// whose stderr names the first key length such a program reads.
+std::optional<CheckResult> MisreadInOutputOrLog(const Transcript& t) {
+  constexpr std::string_view kName = "params";
+  const SkipperView skipper = ReadLikeSkipper(t.stdin_head);
+  const SkipperView conforming = ReadLikeSkipper(std::string_view(t.stdin_head)
+                                                     .substr(std::min<uint64_t>(
+                                                         t.param_block_size, t.stdin_head.size())));
+  const std::string skipper_is =
+      absl::StrCat("a program that does not read the ", t.param_block_size,
+                   "-byte parameter block \"", EscapeBytes(t.param_block, 32), "\" (it takes \"",
+                   EscapeBytes(t.stdin_head.substr(0, 4)), "\" as a key length of ",
+                   skipper.first_length, ")");
+  const std::string fix = "read the `<len>\\n` parameter block before the first pair";
+  constexpr size_t kMinTelling = 8;  // shorter items match input bytes by chance
+  const auto skipper_item = [&](const std::string& item) {
+    return std::any_of(skipper.pairs.begin(), skipper.pairs.end(),
+                       [&](const SkipperPair& p) { return p.first == item || p.second == item; });
+  };
+  for (size_t i = 0; i < t.output.size(); ++i) {
+    for (const std::string* item : {&t.output[i].first, &t.output[i].second}) {
+      if (item->size() < kMinTelling || IsInputItem(conforming.pairs, *item) ||
+          !skipper_item(*item))
+        continue;
+      return Fail(kName, "R2.1",
+                  absl::StrCat("output pair ", i, " holds \"", EscapeBytes(*item, 24), "\" (",
+                               item->size(), " bytes), no key or value of the input but one that ",
+                               skipper_is, " reads: ", fix, "; ", DiscoCPrediction(t)));
+    }
+  }
+  const bool failed = (t.exit.exited && t.exit.exit_code != 0) || t.err_lines > 0 ||
+                      (t.exit.term_signal > 0 && !t.killed_by_driver);
+  constexpr uint64_t kMinTellingLength = 1000;  // four digits or more: not a count by chance
+  if (!failed || skipper.first_length < kMinTellingLength) return std::nullopt;
+  const std::string length = absl::StrCat(skipper.first_length);
+  const auto digit = [](const std::string& s, size_t k) {
+    return k < s.size() && s[k] >= '0' && s[k] <= '9';
+  };
+  for (const harness::LogRecord& l : t.logs) {
+    const size_t at = l.raw.find(length);  // the program's own words, not another module's
+    if (at == std::string::npos || (at > 0 && digit(l.raw, at - 1)) ||
+        digit(l.raw, at + length.size()))
+      continue;
+    return Fail(kName, "R2.1",
+                absl::StrCat("the program failed naming ", length, " (stderr offset ", l.offset,
+                             ": \"", EscapeBytes(l.raw, 80), "\"), the first key length of ",
+                             skipper_is, ": ", fix, "; ", DiscoCPrediction(t)));
+  }
+  return std::nullopt;
+}
+
+CheckResult CheckParams(const Case& c, const Transcript& t) {
+  if (!c.params_probe) return Skip("params", "not a parameter-block probe");
+  CheckResult by_count = IsMap(t) ? CheckMapParams(t) : Ok("params");
+  if (by_count.verdict == Verdict::kFailed) return by_count;
+  if (auto misread = MisreadInOutputOrLog(t)) return *misread;
+  return by_count;
 }
 
 }  // namespace
@@ -391,15 +474,21 @@ std::string EscapeBytes(std::string_view bytes, size_t max) {
   return out;
 }
 
-uint64_t PairsSeenBySkipper(std::string_view stream, uint64_t* first_length) {
-  if (stream.size() >= 4) *first_length = codec::LoadU32(stream.data());
-  uint64_t n = 0;
+SkipperView ReadLikeSkipper(std::string_view stream) {
+  SkipperView v;
+  if (stream.size() >= 4) v.first_length = codec::LoadU32(stream.data());
   for (;;) {
     auto d = codec::DecodePair(stream);
-    if (!d.ok()) return n;
-    ++n;
+    if (!d.ok()) return v;
+    v.pairs.emplace_back(std::string(d.value.key), std::string(d.value.value));
     stream.remove_prefix(d.consumed);
   }
+}
+
+uint64_t PairsSeenBySkipper(std::string_view stream, uint64_t* first_length) {
+  const SkipperView v = ReadLikeSkipper(stream);
+  if (stream.size() >= 4) *first_length = v.first_length;
+  return v.pairs.size();
 }
 
 std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t,

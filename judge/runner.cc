@@ -27,6 +27,9 @@ DriverOptions CheckDriverOptions(const Case& c, const RunOptions& options) {
   // enough to keep a full run quick.
   o.settle = c.settle.value_or(milliseconds(100));
   o.overall_timeout = std::max(milliseconds(60000), timeout * 20);
+  // A program must move at least 100 KiB/s through its pipes once its case outlasts the base:
+  // slow enough for a 16 MiB list written a byte per write(2) on a loaded machine.
+  o.overall_per_mib = milliseconds(10000);
   o.limits.max_item_size = options.max_item_size;
   o.limits.max_pairs_per_list = uint64_t{1} << 24;  // "hell" as a count is text, not a list
   // Lists reach the content comparison in parts of about 1 MiB (a larger pair alone, uncopied):

@@ -205,6 +205,74 @@ TEST(ConversationTest, ReplyPastTheDeadlineIsAStallNamingThePair) {
   EXPECT_EQ(t.expired_waits[0], "reply to pair 0 (10000 ms)");
 }
 
+// Answers each pair with its one-pair list, a byte every 3 s (45 s for a list of "k0").
+void AnswerAByteEvery3s(FakeProgram& f, uint64_t, const std::string& key) {
+  std::string list;
+  codec::AppendListHeader(&list, 1);
+  (void)codec::AppendPair(&list, key, "v");
+  for (size_t b = 0; b < list.size(); ++b)
+    f.EmitAt(f.now() + milliseconds(3000 * static_cast<int>(b + 1)), list.substr(b, 1));
+}
+
+// A list written a few bytes at a time over longer than the reply deadline: the wait is renewed
+// by every byte, so a slow but answering program is not cut off (the byte_writes subject under
+// load, 16 MiB in 5.1.9).
+TEST(ConversationTest, ReplyWaitIsRenewedWhileTheListArrives) {
+  FakeProgram p;
+  p.on_pair = AnswerAByteEvery3s;
+  Fixture fx(2);
+  Transcript t = fx.Run(p);
+  EXPECT_EQ(t.lists_completed, 2u);
+  EXPECT_TRUE(t.expired_waits.empty()) << t.expired_waits.front();
+  EXPECT_GT(t.duration.count(), 60000.0);
+}
+
+// ...but not forever: the whole conversation has a deadline, stretched by the bytes it moved.
+TEST(ConversationTest, OverallDeadlineStopsATrickleAndIsStretchedByThroughput) {
+  FakeProgram p;
+  p.on_pair = AnswerAByteEvery3s;
+  Fixture fx(2);
+  fx.options.overall_timeout = milliseconds(20000);
+  fx.options.overall_per_mib = milliseconds(10000);
+  Transcript t = fx.Run(p);
+  ASSERT_EQ(t.expired.size(), 1u);
+  EXPECT_EQ(t.expired[0].kind, ExpiredWait::Kind::kWholeConversation);
+  EXPECT_EQ(t.expired_waits[0], "whole conversation (20000 ms)");  // too few bytes to stretch it
+  EXPECT_TRUE(t.killed_by_driver);
+  EXPECT_EQ(t.lists_completed, 0u);
+  Case c;
+  auto checks = JudgeCase(c, t);
+  EXPECT_EQ(Find(checks, "hang").verdict, Verdict::kFailed);
+  EXPECT_THAT(Find(checks, "hang").detail, HasSubstr("result list 0 was still arriving"));
+  EXPECT_EQ(Find(checks, "framing").verdict, Verdict::kOk);
+  EXPECT_EQ(Find(checks, "flushing").verdict, Verdict::kOk);
+}
+
+// A list that stops mid-way while stdin is open and is finished only after stdin closes.
+TEST(ConversationTest, ListStoppingMidWayIsFramingAfterAWholeWaitWithoutBytes) {
+  FakeProgram p;
+  std::string rest;
+  p.on_pair = [&](FakeProgram& f, uint64_t, const std::string& k) {
+    std::string list;
+    codec::AppendListHeader(&list, 1);
+    (void)codec::AppendPair(&list, k, "v");
+    f.EmitAt(f.now() + milliseconds(1), list.substr(0, 3));
+    rest = list.substr(3);
+  };
+  p.on_eof = [&](FakeProgram& f) {
+    f.EmitAt(f.now() + milliseconds(1), rest);
+    f.ExitAt(f.now() + milliseconds(2), 0);
+  };
+  Fixture fx(2);
+  Transcript t = fx.Run(p);
+  ASSERT_TRUE(t.stalled_pair.has_value());
+  Case c;
+  auto framing = Find(JudgeCase(c, t), "framing");
+  EXPECT_EQ(framing.verdict, Verdict::kFailed);
+  EXPECT_THAT(framing.detail, HasSubstr("stopped short: no byte within the wait for reply to pair 0"));
+  EXPECT_THAT(framing.detail, HasSubstr("after stdin was closed: it waited for more input mid-list"));
+}
+
 TEST(ConversationTest, BufferedProgramIsToldApartFromOneWaitingForInput) {
   // Buffered: all lists come at end of input.
   FakeProgram buffered;

@@ -178,6 +178,94 @@ TEST(ChecksTest, ParamsProbeBlamesOnlyASkipperShapedOutcome) {
   EXPECT_EQ(Find(JudgeCase(probe, t), "params").verdict, Verdict::kOk);
 }
 
+// A reduce's lists prove nothing about what it read (R6.2); what it wrote and said does.
+TEST(ChecksTest, ReduceParamsProbeBlamesOutputOrWordsOnlyABlockSkipperHas) {
+  const conformance::Entry* entry = nullptr;
+  for (const conformance::Entry& e : conformance::Catalogue())
+    if (e.id == "2.1.8") entry = &e;
+  ASSERT_NE(entry, nullptr);
+  ASSERT_EQ(entry->modes, conformance::Modes::kBoth);
+  Case probe = conformance::Materialise(*entry, Mode::kReduce, {});
+  Transcript t = CleanMap();
+  t.mode = Mode::kReduce;
+  t.param_block = ParamBlockOf(probe);
+  t.param_block_size = t.param_block.size();
+  t.stdin_head = t.param_block;
+  for (const auto& [k, v] : probe.input) (void)codec::AppendPair(&t.stdin_head, k, v);
+  t.stdin_bytes_queued = t.stdin_head.size();
+  t.pairs_queued = t.pairs_total = probe.input.size();
+  // A conforming echo: its output is the input.
+  t.output = probe.input;
+  EXPECT_EQ(Find(JudgeCase(probe, t), "params").verdict, Verdict::kOk);
+  // A block-skipping echo writes what it reads: a first pair made of framing bytes.
+  SkipperView skipper = ReadLikeSkipper(t.stdin_head);
+  ASSERT_EQ(skipper.pairs.size(), probe.input.size() - 1);
+  t.output = skipper.pairs;
+  auto r = Find(JudgeCase(probe, t), "params");
+  EXPECT_EQ(r.verdict, Verdict::kFailed);
+  EXPECT_EQ(r.rule, "R2.1");
+  EXPECT_THAT(r.detail, HasSubstr("output pair 0 holds"));
+  EXPECT_THAT(r.detail, HasSubstr("as a key length of 2608"));
+  EXPECT_THAT(r.detail, HasSubstr("parameter block before the first pair"));
+  // A program that failed naming that length, with no output.
+  t.output.clear();
+  t.exit = {true, 1, 0};
+  t.err_lines = 1;
+  t.logs = {LogRecord{codec::LogKind::kErr, "**<ERR> key length 2608: input ended after 9 bytes",
+                      0, Millis(1)}};
+  r = Find(JudgeCase(probe, t), "params");
+  EXPECT_EQ(r.verdict, Verdict::kFailed);
+  EXPECT_THAT(r.detail, HasSubstr("failed naming 2608"));
+  auto checks = JudgeCase(probe, t);
+  EXPECT_EQ(Find(checks, "err").verdict, Verdict::kSkipped) << "a consequence of the misread block";
+  // The same words from a program that did not fail, or a longer number, are no evidence.
+  t.logs[0].raw = "**<ERR> read 26080 bytes";
+  EXPECT_EQ(Find(JudgeCase(probe, t), "params").verdict, Verdict::kOk);
+  t.logs[0].raw = "**<MSG> key length 2608";
+  t.exit = {true, 0, 0};
+  t.err_lines = 0;
+  EXPECT_EQ(Find(JudgeCase(probe, t), "params").verdict, Verdict::kOk);
+}
+
+// A framing failure after a reply wait expired says what the wait saw: no byte for a whole wait.
+TEST(ChecksTest, ListCutShortAtAStallNamesTheWaitAndWhatFollowed) {
+  Transcript t = CleanMap();
+  t.stalled_pair = 0;
+  t.expired = {{harness::ExpiredWait::Kind::kReply, 0, std::chrono::milliseconds(10000)}};
+  t.expired_waits = {"reply to pair 0 (10000 ms)"};
+  t.lists = {ListRecord{0, 0, 2, Millis(1), Millis(10020), 1, false}};
+  t.stdin_closed_at = Millis(10010);
+  Case c;
+  auto r = Find(JudgeCase(c, t), "framing");
+  EXPECT_EQ(r.verdict, Verdict::kFailed);
+  EXPECT_THAT(r.detail, HasSubstr("no byte within the wait for reply to pair 0 (10000 ms)"));
+  EXPECT_THAT(r.detail, HasSubstr("the rest came 10 ms after stdin was closed"));
+  t.lists[0].complete_at.reset();
+  EXPECT_THAT(Find(JudgeCase(c, t), "framing").detail, HasSubstr("it never completed"));
+}
+
+// The whole-conversation deadline while a list is still arriving: hang names it, framing is OK.
+TEST(ChecksTest, OverallDeadlineMidListIsHangNamingTheListStillArriving) {
+  Transcript t = CleanMap();
+  t.lists_started = 1;
+  t.lists_completed = 0;
+  t.lists = {ListRecord{0, 0, 1, Millis(1), std::nullopt, 1, false}};
+  t.stdout_bytes = 5000;
+  t.killed_by_driver = true;
+  t.exit = {false, -1, 9};
+  t.expired = {{harness::ExpiredWait::Kind::kWholeConversation, 0,
+                std::chrono::milliseconds(60000)}};
+  t.expired_waits = {"whole conversation (60000 ms)"};
+  Case c;
+  auto checks = JudgeCase(c, t);
+  auto hang = Find(checks, "hang");
+  EXPECT_EQ(hang.verdict, Verdict::kFailed);
+  EXPECT_EQ(hang.rule, "R8.2");
+  EXPECT_THAT(hang.detail, HasSubstr("waiting for the whole conversation (60000 ms)"));
+  EXPECT_THAT(hang.detail, HasSubstr("result list 0 was still arriving (5000 bytes of it so far)"));
+  EXPECT_EQ(Find(checks, "framing").verdict, Verdict::kOk);
+}
+
 TEST(ScriptTest, ParsesTheDocumentedFormat) {
   auto cases = ParseScript(R"({"cases":[{"id":"my.1","title":"t","mode":"map",
       "params":{"a":"b"},"input":[{"key":"k","value":{"base64":"AP8="}},"plain line"],
