@@ -293,8 +293,13 @@ class PipeProcess : public ProcessIo {
     if (in_fd_ < 0 || bytes.empty()) return;
     pending_ += bytes.size();
     in_queue_.emplace_back().borrowed = bytes;
+    ++borrowed_;
   }
   void OwnQueuedInput() override {
+    // Called before every input pair: nothing to walk when nothing is borrowed (a reduce keeps
+    // up to 1 MiB of small frames queued).
+    if (borrowed_ == 0) return;
+    borrowed_ = 0;
     for (auto it = in_queue_.begin(); it != in_queue_.end(); ++it) {
       if (it->borrowed.empty()) continue;
       const size_t skip = it == in_queue_.begin() ? in_pos_ : 0;  // what is written is gone
@@ -315,6 +320,7 @@ class PipeProcess : public ProcessIo {
     }
     CloseFd(&in_fd_);
     in_queue_.clear();
+    borrowed_ = 0;
     in_pos_ = 0;
     pending_ = 0;
   }
@@ -528,6 +534,7 @@ class PipeProcess : public ProcessIo {
         return;
       }
       n -= left;
+      if (!in_queue_.front().borrowed.empty()) --borrowed_;
       in_queue_.pop_front();
       in_pos_ = 0;
     }
@@ -577,6 +584,7 @@ class PipeProcess : public ProcessIo {
     std::string_view bytes() const { return borrowed.empty() ? std::string_view(owned) : borrowed; }
   };
   std::deque<Chunk> in_queue_;
+  size_t borrowed_ = 0;  // chunks of in_queue_ still borrowed
   size_t in_pos_ = 0;  // bytes of in_queue_.front() already written
   uint64_t pending_ = 0;
   bool in_broken_ = false;
