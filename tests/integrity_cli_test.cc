@@ -464,8 +464,9 @@ TEST_F(IntegrityCli, RunMaxItemSizeLimitsWhatProgramsWrite) {
 // The example: a map answering a pair holding a 1 MiB key with 300 pairs repeating it, a
 // 300 MiB list, judged against an expected output of the same size given as a file. It was
 // "limits: result list 0 exceeds 134217740 buffered bytes (driver limit)", then content SKIPPED
-// beyond 64 MiB ("output too large to keep"); now the list is compared as it streams, in memory
-// of a few items of 1 MiB, and one wrong byte 200 MiB in is found and placed.
+// beyond 64 MiB ("output too large to keep"); now the list is compared as it streams and one wrong
+// byte 200 MiB in is found and placed. Memory: dxt, the kept 64 MiB sample of the params check, a
+// few 1 MiB items; never the list.
 TEST_F(IntegrityCli, CheckComparesA300MiBListAsItStreams) {
   std::string key(1 << 20, 'k');
   for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<char>('a' + i % 26);
@@ -486,7 +487,7 @@ TEST_F(IntegrityCli, CheckComparesA300MiBListAsItStreams) {
   EXPECT_EQ(m.exit_code, 0) << out << testing::ReadFile(dir_ / "stderr");
   EXPECT_THAT(out, HasSubstr("1 OK"));
   EXPECT_THAT(out, Not(HasSubstr("driver limit")));
-  EXPECT_LT(m.peak_bytes, uint64_t{64} << 20) << "peak " << (m.peak_bytes >> 20) << " MiB";
+  EXPECT_LT(m.peak_bytes, uint64_t{128} << 20) << "peak " << (m.peak_bytes >> 20) << " MiB";
 
   m = DxtMeasured(dir_, {"check", "--timeout", "120", "--script", "cases.json", "--report-json",
                          "r.json", programs + "repeat_map_flip"});
@@ -496,7 +497,7 @@ TEST_F(IntegrityCli, CheckComparesA300MiBListAsItStreams) {
                                 "209717004): key differs at byte 10537 (stdout offset "
                                 "209727545)"));
   EXPECT_THAT(failed, HasSubstr("expected 300 output pair(s), got 300"));
-  EXPECT_LT(m.peak_bytes, uint64_t{64} << 20) << "peak " << (m.peak_bytes >> 20) << " MiB";
+  EXPECT_LT(m.peak_bytes, uint64_t{128} << 20) << "peak " << (m.peak_bytes >> 20) << " MiB";
 }
 
 // --- smaller items ---
