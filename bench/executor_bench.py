@@ -7,7 +7,9 @@
   rss         peak RSS of the sort job at 1x and 10x input with a fixed sort buffer (target <= 1.2x).
   pipeline    a map-only wordcount, lockstep vs --pipeline (target >= 10x).
 
-Usage: executor_bench.py DXT WORKDIR [--scale F]   (--scale 0.1 for a quick look)
+Usage: executor_bench.py DXT WORKDIR [--scale F] [--only SECTIONS] [--busy]
+  --scale 0.1 for a quick look; --busy: one CPU hog per core while the timed commands run
+  (bench/busy.py; inputs are generated before the hogs start).
 Prints a Markdown table; exits 1 when a target is missed.
 """
 import argparse
@@ -20,6 +22,8 @@ import struct
 import subprocess
 import sys
 import time
+
+from busy import Hogs, load
 
 WORDS_PER_LINE = 10
 
@@ -113,23 +117,30 @@ def main():
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--only", default="wordcount,sort,rss,pipeline",
                     help="comma-separated sections to run")
+    ap.add_argument("--busy", action="store_true", help="one CPU hog per core during the timings")
     args = ap.parse_args()
     dxt, work, scale = os.path.abspath(args.dxt), os.path.abspath(args.work), args.scale
     os.makedirs(work, exist_ok=True)
     env = dict(os.environ, LC_ALL="C")
     rows, misses = [], []
     only = set(args.only.split(","))
-    print("load average before the run: " + " ".join(open("/proc/loadavg").read().split()[:3]))
-
-    if "wordcount" in only:
-        wordcount(dxt, work, scale, env, rows, misses)
+    busy = Hogs(args.busy)
     n = int(10**7 * scale)
+    if "wordcount" in only:
+        texts = make_text(f"{work}/text-", int(200 * 2**20 * scale) + 2**20, 8, 1)
     if "sort" in only or "rss" in only:
-        sort_and_rss(dxt, work, n, only, rows, misses, env)
-    if "pipeline" in only:
-        pipeline(dxt, work, scale, rows, misses)
-
-    print("load average after the run: " + " ".join(open("/proc/loadavg").read().split()[:3]))
+        make_pairs(f"{work}/pairs-{n}.kv", f"{work}/pairs-{n}.txt", n, 2)
+        if "rss" in only:
+            make_pairs(f"{work}/pairs-{n // 10}.kv", f"{work}/pairs-{n // 10}.txt", n // 10, 3)
+    with busy:
+        print(f"{busy.describe()}; load average before the run: {load()}", flush=True)
+        if "wordcount" in only:
+            wordcount(dxt, work, texts, env, rows, misses)
+        if "sort" in only or "rss" in only:
+            sort_and_rss(dxt, work, n, only, rows, misses, env)
+        if "pipeline" in only:
+            pipeline(dxt, work, scale, rows, misses)
+        print(f"load average after the run: {load()}")
     print("| benchmark | dxt | baseline | baseline/dxt time | note |")
     print("|---|---|---|---|---|")
     for row in rows:
@@ -139,9 +150,7 @@ def main():
     return 1 if misses else 0
 
 
-def wordcount(dxt, work, scale, env, rows, misses):
-    text_bytes = int(200 * 2**20 * scale) + 2**20
-    texts = make_text(f"{work}/text-", text_bytes, 8, 1)
+def wordcount(dxt, work, texts, env, rows, misses):
     total_mb = sum(os.path.getsize(p) for p in texts) / 2**20
     write_job(f"{work}/wc.json", {
         "name": "bench-wordcount", "input": texts, "map": {"program": "@dxt/wordcount"},

@@ -10,7 +10,10 @@ same pair frames; the outputs must be byte-identical. Rounds are interleaved (pl
 plain, ...) so load changes hit every variant; medians of the wall times are compared.
 Targets: dxt >= 1.0x the plain loop and >= 2x Disco (ratio = anchor time / dxt time).
 
-Usage: lockstep_bench.py DXT PLAIN PROGRAM WORKDIR [--entries N] [--rounds R]
+--busy makes the machine busy inside the run (bench/busy.py: one CPU hog per core, started
+before the first round, killed after the last), so a busy-machine figure is reproducible.
+
+Usage: lockstep_bench.py DXT PLAIN PROGRAM WORKDIR [--entries N] [--rounds R] [--busy]
 Exits 1 on a missed target or differing output.
 """
 import argparse
@@ -21,16 +24,14 @@ import subprocess
 import sys
 import time
 
-
-def load():
-    return " ".join(open("/proc/loadavg").read().split()[:3])
+from busy import Hogs, load
 
 
-def timed(cmd):
+def timed(cmd, env=None):
     """Wall seconds and CPU seconds (user + sys of the whole process tree)."""
     before = os.times()
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
     wall = time.perf_counter() - start
     after = os.times()
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
@@ -45,6 +46,12 @@ def main():
     ap.add_argument("work")
     ap.add_argument("--entries", type=int, default=100000)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--busy", action="store_true", help="one CPU hog per core during the run")
+    ap.add_argument("--dxt-env", action="append", default=[], metavar="NAME:K=V[,K=V]",
+                    help="also time `dxt run` with this environment added (e.g. "
+                         "'pg:DXT_BWRAP=' for process-group isolation); shown, not gated")
+    ap.add_argument("--other-dxt", action="append", default=[], metavar="NAME=PATH",
+                    help="also time another dxt binary (an older build, say); shown, not gated")
     args = ap.parse_args()
     work = os.path.abspath(args.work)
     os.makedirs(work, exist_ok=True)
@@ -63,22 +70,35 @@ def main():
         "dxt": [args.dxt, "run", "-q", "--force", job],
         "disco": [sys.executable, disco, program, lines, f"{work}/disco.out"],
     }
-    print(f"{args.entries} entries, {args.rounds} interleaved rounds, load average before: {load()}")
+    envs = {}
+    for spec in args.dxt_env:
+        name, _, assignments = spec.partition(":")
+        envs[name] = dict(os.environ)
+        for kv in filter(None, assignments.split(",")):
+            k, _, v = kv.partition("=")
+            envs[name][k] = v
+        variants[name] = variants["dxt"]
+    for spec in args.other_dxt:
+        name, _, path = spec.partition("=")
+        variants[name] = [path] + variants["dxt"][1:]
     times = {name: [] for name in variants}
     cpus = {name: [] for name in variants}
-    for r in range(args.rounds):
-        row = []
-        for name, cmd in variants.items():
-            wall, cpu = timed(cmd)
-            times[name].append(wall)
-            cpus[name].append(cpu)
-            row.append(f"{name} {wall:.2f} s")
-        print(f"round {r + 1}: " + ", ".join(row) + f"  (load {load()})")
+    with Hogs(args.busy) as hogs:
+        print(f"{args.entries} entries, {args.rounds} interleaved rounds, {hogs.describe()}, "
+              f"load average before: {load()}", flush=True)
+        for r in range(args.rounds):
+            row = []
+            for name, cmd in variants.items():
+                wall, cpu = timed(cmd, envs.get(name))
+                times[name].append(wall)
+                cpus[name].append(cpu)
+                row.append(f"{name} {wall:.2f} s")
+            print(f"round {r + 1}: " + ", ".join(row) + f"  (load {load()})", flush=True)
+        print(f"load average after: {load()}")
     ref = open(f"{work}/plain.out", "rb").read()
     same = all(open(p, "rb").read() == ref
                for p in (f"{work}/disco.out", f"{work}/dxt-out/part-00000"))
     med = {name: statistics.median(t) for name, t in times.items()}
-    print(f"load average after: {load()}")
     print("| variant | median wall | entries/s | CPU (user+sys) | dxt speed vs it |")
     print("|---|---:|---:|---:|---:|")
     for name in variants:

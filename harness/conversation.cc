@@ -11,6 +11,7 @@
 #include "harness/conversation.h"
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <utility>
 #include <vector>
@@ -109,6 +110,9 @@ class Conversation {
   void OnEvent(const codec::StreamEvent& e, uint64_t chunk_start);
   void OnPair(uint64_t index, const codec::PairView& pair);
   bool DeliverPart(uint64_t index);
+  void Buffer(const codec::PairView& pair);
+  void OwnBufferedPart();
+  void ClearPart();
   void KeepForTranscript();
   void OnListEnd(uint64_t index);
   bool NewestPairUnread() const;
@@ -131,8 +135,16 @@ class Conversation {
   bool frozen_ = false;  // stdout no longer decoded after an abort
   bool closed_by_us_ = false;
   Snapshot boundary_;
-  std::vector<std::pair<std::string, std::string>> cur_pairs_;  // of the open list, not yet handed on
+  // The open list's pairs not yet handed on. A pair decoded straight from the stdout chunk being
+  // fed is kept as a view into it (the common case: a whole list in one read, handed on without a
+  // copy); a pair from the decoder's own buffer, and every buffered pair when the chunk ends with
+  // the list still open, is copied into part_owned_ (a deque: its strings never move).
+  std::vector<codec::PairView> part_;
+  std::deque<std::string> part_owned_;
+  std::string_view chunk_;  // the stdout bytes being decoded, during OnStdout
   uint64_t cur_bytes_ = 0;
+  std::string frame_;  // scratch for QueuePair
+  PumpEvents events_;  // scratch for PumpUntil
   uint64_t kept_output_bytes_ = 0;
   uint64_t last_pair_frame_ = 0;  // size of the newest pair's frame
 };
@@ -155,7 +167,11 @@ Conversation::Wait Conversation::PumpUntil(const std::function<bool()>& done, mi
     bool quiet = io_.exited() && io_.out_eof() && io_.err_eof() &&
                  (io_.input_closed() || io_.PendingInput() == 0);
     if (quiet) return Wait::kStopped;  // nothing can change any more
-    PumpEvents ev;
+    PumpEvents& ev = events_;  // reused: its buffers keep their capacity
+    ev.out.clear();
+    ev.err.clear();
+    ev.in_written = 0;
+    ev.changed = false;
     auto until = overall ? std::min(deadline, *overall) : deadline;
     absl::Status s = io_.Pump(until, &ev);
     if (!s.ok()) {
@@ -258,18 +274,18 @@ void Conversation::QueuePair(const codec::PairView& pair) {
   last_pair_frame_ = size;
   if (t_->pairs.size() < kMaxListRecords) t_->pairs.push_back(w);
   ++t_->pairs_queued;
-  std::string frame;
+  frame_.clear();
   if (size < kMaxPendingInput) {
-    (void)codec::AppendPair(&frame, pair.key, pair.value);  // sizes checked above
-    QueueBytes(frame);
+    (void)codec::AppendPair(&frame_, pair.key, pair.value);  // sizes checked above
+    QueueBytes(frame_);
     return;
   }
   // A large pair is queued as its four pieces, the items borrowed from the source (valid until
   // its next call, NextInput): a 1 GiB item is held once, by the source.
   for (std::string_view item : {pair.key, pair.value}) {
-    frame.clear();
-    codec::AppendU32(&frame, static_cast<uint32_t>(item.size()));
-    QueueBytes(frame);
+    frame_.clear();
+    codec::AppendU32(&frame_, static_cast<uint32_t>(item.size()));
+    QueueBytes(frame_);
     QueueBytes(item, /*borrow=*/true);
   }
 }
@@ -282,8 +298,11 @@ void Conversation::OnStdout(std::string_view bytes) {
   if (!t_->stdout_decode.ok() || frozen_) return;  // after a violation only count
   uint64_t chunk_start = decoder_.offset();
   if (decoder_.at_boundary()) boundary_ = {Elapsed(), t_->pairs_queued, closed_by_us_};
+  chunk_ = bytes;
   absl::Status s =
       decoder_.Feed(bytes, [&](const codec::StreamEvent& e) { OnEvent(e, chunk_start); });
+  OwnBufferedPart();  // the list goes on in a later chunk: its views must not outlive this one
+  chunk_ = {};
   if (!s.ok() && t_->stdout_decode.ok()) {
     t_->stdout_decode = s;
     t_->stdout_error = decoder_.error();
@@ -305,8 +324,7 @@ void Conversation::OnEvent(const codec::StreamEvent& e, uint64_t chunk_start) {
     ListRecord r{t_->lists_started++, e.offset, e.count, at.at, std::nullopt, at.pairs_queued,
                  at.stdin_closed};
     if (t_->lists.size() < kMaxListRecords) t_->lists.push_back(r);
-    cur_pairs_.clear();
-    cur_bytes_ = 0;
+    ClearPart();
     // A list that cannot answer any pair the program has read.
     using K = ListViolation::Kind;
     if (IsMap() && r.index >= r.pairs_queued_at_start) {
@@ -358,29 +376,60 @@ void Conversation::OnPair(uint64_t index, const codec::PairView& pair) {
       return;
     }
     cur_bytes_ += size;
-    cur_pairs_.emplace_back(std::string(pair.key), std::string(pair.value));
+    Buffer(pair);
     return;
   }
   // Transcript only: keep what the caps allow, count the rest.
   if (t_->output_truncated) return;
-  if (t_->output.size() + cur_pairs_.size() >= opts_.keep_output_pairs ||
+  if (t_->output.size() + part_.size() >= opts_.keep_output_pairs ||
       kept_output_bytes_ + cur_bytes_ > kMaxKeptOutputBytes) {
     t_->output_truncated = true;
-    cur_pairs_.clear();
-    cur_bytes_ = 0;
+    ClearPart();
     return;
   }
   cur_bytes_ += size;
-  cur_pairs_.emplace_back(std::string(pair.key), std::string(pair.value));
+  Buffer(pair);
+}
+
+// Whether `part` lies within `whole` (an empty view needs no backing).
+bool Inside(std::string_view part, std::string_view whole) {
+  const auto p = reinterpret_cast<uintptr_t>(part.data());
+  const auto w = reinterpret_cast<uintptr_t>(whole.data());
+  return part.empty() || (p >= w && p + part.size() <= w + whole.size());
+}
+
+void Conversation::Buffer(const codec::PairView& pair) {
+  if (Inside(pair.key, chunk_) && Inside(pair.value, chunk_)) {
+    part_.push_back(pair);
+    return;
+  }
+  // From the decoder's buffer: valid only during this event.
+  part_owned_.emplace_back(pair.key);
+  std::string_view key = part_owned_.back();
+  part_owned_.emplace_back(pair.value);
+  part_.push_back({key, part_owned_.back()});
+}
+
+void Conversation::OwnBufferedPart() {
+  for (codec::PairView& p : part_) {
+    for (std::string_view* item : {&p.key, &p.value}) {
+      if (item->empty() || !Inside(*item, chunk_)) continue;
+      part_owned_.emplace_back(*item);
+      *item = part_owned_.back();
+    }
+  }
+}
+
+void Conversation::ClearPart() {
+  part_.clear();
+  part_owned_.clear();
+  cur_bytes_ = 0;
 }
 
 // Hands the buffered pairs of list `index` to on_list_. False (and the conversation aborted) when
 // it refuses them.
 bool Conversation::DeliverPart(uint64_t index) {
-  std::vector<codec::PairView> views;
-  views.reserve(cur_pairs_.size());
-  for (const auto& [k, v] : cur_pairs_) views.push_back({k, v});
-  absl::Status s = on_list_(index, views);
+  absl::Status s = on_list_(index, part_);
   KeepForTranscript();
   if (s.ok()) return true;
   status_ = s;
@@ -390,17 +439,16 @@ bool Conversation::DeliverPart(uint64_t index) {
 
 // Moves the buffered pairs into the transcript's output, within its caps.
 void Conversation::KeepForTranscript() {
-  for (auto& kv : cur_pairs_) {
+  for (const codec::PairView& kv : part_) {
     if (t_->output_truncated) break;
     if (t_->output.size() >= opts_.keep_output_pairs || kept_output_bytes_ > kMaxKeptOutputBytes) {
       t_->output_truncated = opts_.keep_output_pairs > 0;
       break;
     }
-    kept_output_bytes_ += kv.first.size() + kv.second.size();
-    t_->output.push_back(std::move(kv));
+    kept_output_bytes_ += kv.key.size() + kv.value.size();
+    t_->output.emplace_back(kv.key, kv.value);
   }
-  cur_pairs_.clear();
-  cur_bytes_ = 0;
+  ClearPart();
 }
 
 void Conversation::OnListEnd(uint64_t index) {

@@ -164,6 +164,56 @@ CheckResult Find(const std::vector<CheckResult>& checks, std::string_view name) 
   return {};
 }
 
+// The ListSink gets each list's pairs as views into the chunk being read when the list is whole
+// in it, and as owned copies when it is cut across reads (or decoded from the decoder's own
+// buffer): both must deliver exactly the bytes the program wrote, whatever the cuts, and the
+// transcript keeps its copies too.
+TEST(ConversationTest, ListsCutAcrossReadsReachTheSinkIntact) {
+  for (size_t piece : {size_t{1}, size_t{3}, size_t{7}, size_t{40}, size_t{1000}}) {
+    FakeProgram p;
+    p.on_pair = [piece](FakeProgram& f, uint64_t i, const std::string& k) {
+      std::string list;
+      codec::AppendListHeader(&list, 3);
+      for (int j = 0; j < 3; ++j) {
+        (void)codec::AppendPair(&list, k + "-" + std::to_string(j),
+                                std::string(static_cast<size_t>(5 * j + i % 7), 'x' + j));
+      }
+      milliseconds at = f.now();
+      for (size_t o = 0; o < list.size(); o += piece) {  // each piece is one read
+        at += milliseconds(1);
+        f.EmitAt(at, list.substr(o, piece));
+      }
+    };
+    Fixture fx(20);
+    fx.options.keep_output_pairs = 1000;
+    std::vector<std::pair<std::string, std::string>> got;
+    std::vector<uint64_t> indices;
+    ListSink sink = [&](uint64_t index, std::span<const codec::PairView> pairs) {
+      for (const codec::PairView& kv : pairs) {
+        got.emplace_back(kv.key, kv.value);
+        indices.push_back(index);
+      }
+      return absl::OkStatus();
+    };
+    PairSource src = [&]() -> absl::StatusOr<std::optional<codec::PairView>> {
+      if (fx.next == fx.pairs.size()) return std::nullopt;
+      return codec::PairView{fx.pairs[fx.next].first, fx.pairs[fx.next++].second};
+    };
+    Transcript t;
+    ASSERT_TRUE(Converse(p, Mode::kMap, "0\n", src, sink, nullptr, fx.options, &t).ok());
+    ASSERT_EQ(got.size(), 60u) << "piece " << piece;
+    for (uint64_t i = 0; i < 20; ++i) {
+      for (int j = 0; j < 3; ++j) {
+        const size_t n = 3 * i + j;
+        EXPECT_EQ(got[n].first, "k" + std::to_string(i) + "-" + std::to_string(j)) << piece;
+        EXPECT_EQ(got[n].second, std::string(static_cast<size_t>(5 * j + i % 7), 'x' + j)) << piece;
+        EXPECT_EQ(indices[n], i);
+      }
+    }
+    EXPECT_EQ(t.output, got) << "piece " << piece;
+  }
+}
+
 TEST(ConversationTest, LockstepWritesEachPairOnlyAfterThePreviousList) {
   FakeProgram p;
   p.on_pair = [](FakeProgram& f, uint64_t, const std::string& k) {

@@ -317,6 +317,27 @@ absl::StatusOr<bool> FramedReader::ReadString(std::string* out, const char* what
 }
 
 absl::StatusOr<bool> FramedReader::Next(std::string* key, std::string* value) {
+  // Fast path: the whole frame is in the read buffer and within the limits. Anything else (a
+  // frame across a refill, a length over the limit, the end of the file) takes the path below,
+  // which says what is wrong and where.
+  const std::string_view buf = in_->Buffered();
+  if (buf.size() >= 2 * codec::kLengthPrefixSize) {
+    const uint64_t klen = codec::LoadU32(buf.data());
+    const uint64_t value_at = codec::kLengthPrefixSize + klen + codec::kLengthPrefixSize;
+    if (klen <= limits_.max_item_size && buf.size() >= value_at) {
+      const uint64_t vlen = codec::LoadU32(buf.data() + value_at - codec::kLengthPrefixSize);
+      if (vlen <= limits_.max_item_size && buf.size() >= value_at + vlen) {
+        key->assign(buf.data() + codec::kLengthPrefixSize, klen);
+        value->assign(buf.data() + value_at, vlen);
+        const uint64_t size = value_at + vlen;
+        if (verifier_) verifier_->Update(std::string_view(buf.data(), size));
+        in_->Skip(size);
+        offset_ += size;
+        ++pairs_;
+        return true;
+      }
+    }
+  }
   absl::StatusOr<bool> more = ReadString(key, "key", /*at_pair_start=*/true);
   if (more.ok() && *more) {
     absl::StatusOr<bool> v = ReadString(value, "value", /*at_pair_start=*/false);

@@ -39,6 +39,9 @@ class ByteReader {
   // Replaces `line` with the next line including its "\n" (the last line may lack it); false at
   // end of file. Lines may hold any byte, NUL included.
   absl::StatusOr<bool> ReadLine(std::string* line);
+  // The bytes read ahead and not yet taken (no read happens), and taking `n` of them.
+  std::string_view Buffered() const { return {buffer_.get() + begin_, end_ - begin_}; }
+  void Skip(size_t n) { begin_ += n; }
 
  private:
   ByteReader() = default;

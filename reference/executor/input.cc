@@ -69,8 +69,26 @@ absl::StatusOr<bool> EntryReader::Next(std::string* key, std::string* value) {
   return true;
 }
 
+namespace {
+
+// Up to 18 ASCII digits and nothing else (the "1" of every word a word count emits): the value
+// ParseIntegerKey gives them, without its whitespace trimming and general conversion.
+bool PlainDigits(std::string_view s, int64_t* out) {
+  if (s.empty() || s.size() > 18) return false;
+  int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
 absl::Status SumAccumulator::Add(std::string_view key, std::string_view value) {
-  absl::StatusOr<int64_t> v = ParseIntegerKey(value);
+  int64_t plain = 0;
+  absl::StatusOr<int64_t> v = PlainDigits(value, &plain) ? plain : ParseIntegerKey(value);
   if (!v.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("value \"", absl::CHexEscape(Av(value.substr(0, 64))),
                                                    "\" of key \"", absl::CHexEscape(Av(key.substr(0, 64))),
