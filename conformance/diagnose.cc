@@ -1,9 +1,12 @@
 #include "conformance/diagnose.h"
 
 #include <algorithm>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
+#include "judge/diagnosis.h"
 
 namespace dxt::conformance {
 namespace {
@@ -93,32 +96,224 @@ std::optional<RejectedValues> FindRejectedValues(const std::vector<CaseRef>& pla
   return out;
 }
 
-std::string FormatRejectedValues(const RejectedValues& r, const std::vector<CaseRef>& plan,
-                                 const std::vector<SuiteResult>& results) {
-  size_t failed = 0;
-  for (const SuiteResult& s : results) failed += s.result.verdict == Verdict::kFailed;
-  const CaseRef& ex = plan[r.example];
-  std::vector<std::string> ids;
-  constexpr size_t kShown = 8;
-  for (size_t i : r.cases) {
-    if (ids.size() == kShown) {
-      ids.push_back(absl::StrCat("and ", r.cases.size() - kShown, " more"));
-      break;
+namespace {
+
+using judge::CaseResult;
+using judge::CheckResult;
+
+std::string CaseName(const CaseResult& r) {
+  return absl::StrCat(r.id, " [", harness::ModeName(r.mode), "]");
+}
+
+bool IsRoot(const CheckResult& c) { return c.verdict == Verdict::kFailed && !c.caused_by; }
+
+// What to change, by cause (or check and rule), in the program's language where dxt knows it.
+std::string FixHint(const RootProblem& p, Language lang) {
+  const std::string& c = p.cause;
+  const char* kParams =
+      "read the `<len>\\n` parameter block before the first pair: the decimal length up to its "
+      "\"\\n\", then exactly that many bytes";
+  if (c == judge::kCauseBuffered) {
+    switch (lang) {
+      case Language::kCStdio:
+        return "call fflush(stdout) after writing each list (or setvbuf(stdout, NULL, _IONBF, 0) "
+               "before the first)";
+      case Language::kPython:
+        return "call sys.stdout.buffer.flush() after writing each list, or run it with `python -u`";
+      case Language::kJava:
+        return "flush the output stream after writing each list (System.out.flush())";
+      default: return "flush stdout after writing each list";
     }
-    ids.push_back(absl::StrCat(plan[i].entry->id, " ", harness::ModeName(plan[i].mode)));
   }
+  if (c == judge::kCauseWaitsForInput)
+    return "write and flush the list for each pair before reading the next pair";
+  if (c == judge::kCauseSkipsParams) return kParams;
+  if (c == judge::kCausePastParams)
+    return absl::StrCat(kParams,
+                        " - and nothing more: scanf's \"%u\\n\" also eats whitespace bytes of the "
+                        "first pair (read the length line with fgets, or \"%u\" and one getchar)");
+  if (c == judge::kCauseDiscoCParams)
+    return "Disco's C library (ext/disco.c) misreads keys and values that begin with whitespace "
+           "(R2.5): parse the block by its lengths, or give the program no such parameters";
+  if (c == judge::kCauseShortRead) {
+    const char* kFrame = "; a pair is <u32 key length><key><u32 value length><value>, little-endian";
+    switch (lang) {
+      case Language::kPython:
+        return absl::StrCat("read in a loop until all n bytes of an item are in (a raw stream's "
+                            "read returns what has arrived)", kFrame);
+      case Language::kJava:
+        return absl::StrCat("InputStream.read returns what has arrived: read items with "
+                            "DataInputStream.readFully", kFrame);
+      default:
+        return absl::StrCat("a read(2) from a pipe returns what has arrived: repeat it until all "
+                            "the bytes of an item are in (or use fread)", kFrame);
+    }
+  }
+  if (c == judge::kCauseCouldNotStart)
+    return "make the program start: it exited before reading any input (a shell's exit 127: the "
+           "command it runs was not found; 126: not executable); its stderr says why";
+  if (c == kCauseRejectsValues)
+    return "the catalogue sends arbitrary bytes; if the program accepts only some inputs, declare "
+           "them and run again: --values decimal|words|lines (what its values are), or "
+           "--input-sample FILE (a sample of its real input: JSON lines as `dxt decode` writes "
+           "them, or pair frames)";
+  if (p.check == "framing" && p.rule == "R4.2")
+    return "write nothing but result lists on stdout; messages go to stderr as **<MSG> lines";
+  if (p.check == "log" && p.rule == "R7.1")
+    return "begin every stderr line with **<MSG> or **<ERR>";
+  if (p.check == "log" && p.rule == "R7.3") return "end every stderr line with \"\\n\"";
+  if (p.check == "hang" && p.rule == "R5.4")
+    return "exit promptly (status 0) when stdin reaches end-of-input";
+  if (p.check == "consumption" && p.rule == "R6.1") return "read stdin to end-of-input before exiting";
+  if (p.check == "map-protocol") return "write exactly one list per pair, after reading that pair";
+  if (p.check == "sandbox") return "write files nowhere but to stdout/stderr (R1.3)";
+  return "";
+}
+
+std::string RejectedDetail(const RejectedValues& r, const std::vector<CaseResult>& results) {
+  size_t failed = 0;
+  for (const CaseResult& c : results) failed += c.verdict == Verdict::kFailed;
   return absl::StrCat(
-      "root problem: the program rejects the catalogue's input values: ", r.cases.size(), " of ",
-      failed,
-      " FAILED case(s) fail with the same complaint on stderr, which names an input key or value, "
-      "e.g. ",
-      ex.entry->id, " [", harness::ModeName(ex.mode),
-      "]: ", judge::EscapeBytes(r.example_line, 160),
-      "\n  The catalogue sends arbitrary bytes. If the program accepts only some inputs, declare "
-      "them and run again:\n    --values decimal|words|lines   (what its values are)\n"
-      "    --input-sample FILE            (a sample of its real input: JSON lines as `dxt decode` "
-      "writes them, or pair frames)\n  Cases explained by this (not listed below): ",
-      absl::StrJoin(ids, ", "), "\n");
+      "the program rejects the catalogue's input values: ", r.cases.size(), " of ", failed,
+      " FAILED case(s) fail with the same complaint on stderr, which names an input key or value: ",
+      judge::EscapeBytes(r.example_line, 160));
+}
+
+std::string Tail(const std::vector<std::string>& lines, size_t n) {
+  std::string out;
+  const size_t from = lines.size() > n ? lines.size() - n : 0;
+  for (size_t i = from; i < lines.size(); ++i)
+    absl::StrAppend(&out, out.empty() ? "\"" : " / \"", judge::EscapeBytes(lines[i], 160), "\"");
+  return out;
+}
+
+std::string ModeHint(const std::vector<CaseResult>& results) {
+  size_t total[2] = {0, 0}, failing[2] = {0, 0}, failed[2] = {0, 0};
+  for (const CaseResult& r : results) {
+    const int m = r.mode == harness::Mode::kMap ? 0 : 1;
+    ++total[m];
+    failed[m] += r.verdict == Verdict::kFailed;
+    failing[m] += r.verdict == Verdict::kFailed || !r.blocked_by.empty();
+  }
+  for (int m : {0, 1}) {
+    const int other = 1 - m;
+    // (Nearly) every case: a case without input passes even a program for the other mode.
+    if (total[m] > 0 && failed[m] > 0 && failing[m] * 10 >= total[m] * 9 && total[other] > 0 &&
+        failed[other] == 0)
+      return m == 0 ? "looks reduce-only: rerun with `--mode reduce` (nearly every map case "
+                      "FAILED, no reduce case did)"
+                    : "looks map-only: rerun with `--mode map` (nearly every reduce case FAILED, "
+                      "no map case did)";
+  }
+  return "";
+}
+
+}  // namespace
+
+Language DetectLanguage(const std::string& program_path, const std::vector<CaseResult>& results) {
+  for (const CaseResult& r : results)
+    for (const std::string& l : r.stderr_tail)
+      if (l.starts_with("Traceback (most recent call last)")) return Language::kPython;
+  std::ifstream in(program_path, std::ios::binary);
+  std::string head(4 << 20, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  if (head.starts_with("#!")) {
+    const std::string line = head.substr(0, head.find('\n'));
+    if (absl::StrContains(line, "python")) return Language::kPython;
+    if (absl::StrContains(head.substr(0, 4096), "java")) return Language::kJava;
+    if (absl::StrContains(head.substr(0, 4096), "python")) return Language::kPython;
+    return Language::kShell;
+  }
+  if (head.starts_with("\x7f" "ELF")) {
+    for (const char* sym : {"fflush", "fwrite", "setvbuf", "_IO_putc", "fputs", "printf"})
+      if (head.find(std::string(sym) + '\0') != std::string::npos) return Language::kCStdio;
+  }
+  if (head.starts_with("PK\x03\x04")) return Language::kJava;
+  return Language::kUnknown;
+}
+
+RunDiagnosis Diagnose(const std::vector<CaseResult>& results,
+                      const std::optional<RejectedValues>& rejected, Language language) {
+  RunDiagnosis d;
+  std::vector<bool> explained(results.size(), false);
+  if (rejected && !rejected->cases.empty()) {
+    RootProblem p;
+    p.cause = kCauseRejectsValues;
+    p.cases = rejected->cases;
+    p.example = rejected->example;
+    for (size_t i : p.cases) explained[i] = true;
+    for (const CheckResult& c : results[p.example].checks)
+      if (IsRoot(c) && p.check.empty()) p.check = c.check, p.rule = c.rule;
+    p.detail = RejectedDetail(*rejected, results);
+    d.problems.push_back(std::move(p));
+  }
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].verdict != Verdict::kFailed || explained[i]) continue;
+    // Its roots: FAILED checks no other explains; else the checks its failures point to.
+    std::vector<const CheckResult*> roots;
+    for (const CheckResult& c : results[i].checks)
+      if (IsRoot(c)) roots.push_back(&c);
+    for (const CheckResult& c : results[i].checks)
+      if (roots.empty() && c.verdict == Verdict::kFailed && c.caused_by)
+        for (const CheckResult& cause : results[i].checks)
+          if (cause.check == c.caused_by->check &&
+              std::find(roots.begin(), roots.end(), &cause) == roots.end())
+            roots.push_back(&cause);
+    for (const CheckResult* root : roots) {
+      const CheckResult& c = *root;
+      auto same = [&](const RootProblem& p) {
+        return p.check == c.check && p.rule == c.rule && p.cause == c.cause;
+      };
+      auto it = std::find_if(d.problems.begin(), d.problems.end(), same);
+      if (it == d.problems.end()) {
+        RootProblem p{c.check, c.rule, c.cause, {}, {}, i, c.detail, ""};
+        d.problems.push_back(std::move(p));
+        it = d.problems.end() - 1;
+      }
+      if (it->cases.empty() || it->cases.back() != i) it->cases.push_back(i);
+    }
+  }
+  // Cases blocked by a smoke case count for that case's root problems.
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].blocked_by.empty()) continue;
+    for (RootProblem& p : d.problems) {
+      const CaseResult& ex = results[p.example];
+      if (ex.id == results[i].blocked_by && ex.mode == results[i].mode) p.blocked.push_back(i);
+    }
+  }
+  std::stable_sort(d.problems.begin(), d.problems.end(),
+                   [](const RootProblem& a, const RootProblem& b) {
+                     return a.cases.size() + a.blocked.size() > b.cases.size() + b.blocked.size();
+                   });
+  for (RootProblem& p : d.problems) p.fix = FixHint(p, language);
+  d.mode_hint = ModeHint(results);
+  return d;
+}
+
+std::string RenderRootProblems(const RunDiagnosis& d, const std::vector<CaseResult>& results) {
+  if (d.problems.empty()) return "";
+  const size_t shown = std::min(d.problems.size(), kShownRootProblems);
+  std::string s = absl::StrCat(d.problems.size() == 1 ? "Root problem" : "Root problems",
+                               " (fix first; the cases they explain are listed below):\n");
+  for (size_t n = 0; n < shown; ++n) {
+    const RootProblem& p = d.problems[n];
+    const CaseResult& ex = results[p.example];
+    absl::StrAppend(&s, "root problem ", n + 1, " of ", d.problems.size(), ": ");
+    if (p.cause != kCauseRejectsValues) absl::StrAppend(&s, p.check, " (", p.rule, "): ");
+    absl::StrAppend(&s, p.detail, "\n    explains ", p.cases.size(), " FAILED case(s)");
+    if (!p.blocked.empty())
+      absl::StrAppend(&s, " and ", p.blocked.size(), " case(s) SKIPPED as blocked by it");
+    absl::StrAppend(&s, "; e.g. ", CaseName(ex), " ", ex.title, "\n");
+    if (!p.fix.empty()) absl::StrAppend(&s, "    fix: ", p.fix, "\n");
+    if (!ex.stderr_tail.empty())
+      absl::StrAppend(&s, "    its stderr ends: ", Tail(ex.stderr_tail, 3), "\n");
+  }
+  if (d.problems.size() > shown)
+    absl::StrAppend(&s, "(", d.problems.size() - shown,
+                    " more independent problem(s) in the case lines below)\n");
+  if (!d.mode_hint.empty()) absl::StrAppend(&s, d.mode_hint, "\n");
+  return s + "\n";
 }
 
 }  // namespace dxt::conformance

@@ -1,4 +1,7 @@
-// Root problems a whole run shows at once, said once instead of in every case (issue 11 §1).
+// Root problems a whole run shows at once, said once, first, with what to fix (issue 10 §3,
+// issue 11 §1). The one mechanism: each FAILED case's root checks (FAILED and not the consequence
+// of another, judge/diagnosis.h) are grouped by check, rule and cause; a complaint that names the
+// catalogue's own input values (RejectedValues) groups the cases it explains instead.
 #ifndef DXT_CONFORMANCE_DIAGNOSE_H_
 #define DXT_CONFORMANCE_DIAGNOSE_H_
 
@@ -28,10 +31,41 @@ std::optional<RejectedValues> FindRejectedValues(const std::vector<CaseRef>& pla
                                                  const std::vector<SuiteResult>& results,
                                                  const MaterialiseOptions& options);
 
-// The text of the root problem, with the suggestion: "root problem: the program rejects ..."
-// followed by the declared-domain options to use instead.
-std::string FormatRejectedValues(const RejectedValues& r, const std::vector<CaseRef>& plan,
-                                 const std::vector<SuiteResult>& results);
+// What dxt can tell of the program's language or I/O library, for fix hints: from its first
+// bytes (a #! line, an ELF binary linking stdio) and its stderr (a Python traceback).
+enum class Language { kUnknown, kCStdio, kPython, kJava, kShell };
+Language DetectLanguage(const std::string& program_path, const std::vector<judge::CaseResult>& results);
+
+// The cause of root problems that RejectedValues explains.
+inline constexpr char kCauseRejectsValues[] = "rejects-values";
+
+struct RootProblem {
+  std::string check, rule, cause;  // cause: judge::CheckResult::cause, or kCauseRejectsValues
+  std::vector<size_t> cases;       // indices (into the results) of the FAILED cases it explains
+  std::vector<size_t> blocked;     // SKIPPED cases blocked by the wait of its example
+  size_t example = 0;              // a case of `cases`: the first
+  std::string detail;              // the example's text of it
+  std::string fix;                 // what to change; "" when dxt cannot tell
+};
+
+struct RunDiagnosis {
+  std::vector<RootProblem> problems;  // the most cases first
+  // "looks reduce-only: rerun with `--mode reduce`" (or map-only) when at least 90% of the cases
+  // of one mode FAILED (or were blocked) and none of the other did; "" otherwise.
+  std::string mode_hint;
+};
+
+// At most this many root problems lead the report.
+inline constexpr size_t kShownRootProblems = 3;
+
+// Groups the FAILED cases of a run by their root problems (see the top of this file).
+RunDiagnosis Diagnose(const std::vector<judge::CaseResult>& results,
+                      const std::optional<RejectedValues>& rejected, Language language);
+
+// The leading section of the text report: at most kShownRootProblems root problems, each with
+// its check and rule, the cases it explains, one representative case, the fix and the
+// representative's last stderr lines; then the mode hint. "" when nothing FAILED.
+std::string RenderRootProblems(const RunDiagnosis& d, const std::vector<judge::CaseResult>& results);
 
 }  // namespace dxt::conformance
 

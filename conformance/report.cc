@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "codec/jsonl.h"
+#include "judge/diagnosis.h"
 
 namespace dxt::conformance {
 namespace {
@@ -26,6 +27,9 @@ const char* Colour(Verdict v) {
   }
 }
 
+// Last stderr lines shown with a failing case.
+constexpr size_t kTailShown = 3;
+
 bool Counts(Verdict v) { return v == Verdict::kFailed || v == Verdict::kNonStrict; }
 
 int CountFlaky(const std::vector<CaseResult>& cases) {
@@ -45,7 +49,8 @@ std::map<std::string, int> CountVerdicts(const std::vector<CaseResult>& cases) {
   return counts;
 }
 
-std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& cases) {
+std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& cases,
+                       const RunDiagnosis* diagnosis) {
   Json report = Json::object();
   report["format_version"] = kReportFormatVersion;
   report["tool"] = "dxt";
@@ -57,6 +62,27 @@ std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& ca
   for (const char* k : {"OK", "NON-STRICT", "INFORMATIONAL", "FAILED", "SKIPPED"})
     summary[k] = counts[k];
   summary["flaky"] = CountFlaky(cases);  // FAILED ones, or INFORMATIONAL with --allow-flaky
+  if (diagnosis) {
+    Json problems = Json::array();
+    for (size_t n = 0; n < diagnosis->problems.size() && n < kShownRootProblems; ++n) {
+      const RootProblem& p = diagnosis->problems[n];
+      const CaseResult& ex = cases[p.example];
+      Json ids = Json::array();
+      for (size_t i : p.cases)
+        ids.push_back({{"id", cases[i].id}, {"mode", ModeName(cases[i].mode)}});
+      Json jp = {{"check", p.check}, {"rule", p.rule}, {"cause", p.cause}, {"detail", p.detail},
+                 {"cases", p.cases.size()}, {"blocked", p.blocked.size()},
+                 {"example", {{"id", ex.id}, {"mode", ModeName(ex.mode)}}}, {"case_ids", ids},
+                 {"fix", p.fix}};
+      Json tail = Json::array();
+      for (const std::string& l : ex.stderr_tail) tail.push_back(EscapeBytes(l, 4096));
+      jp["stderr_tail"] = tail;
+      problems.push_back(jp);
+    }
+    report["root_problems"] = problems;
+    report["root_problems_total"] = diagnosis->problems.size();
+    if (!diagnosis->mode_hint.empty()) report["mode_hint"] = diagnosis->mode_hint;
+  }
   report["summary"] = summary;
   Json arr = Json::array();
   for (const auto& c : cases) {
@@ -68,9 +94,22 @@ std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& ca
     jc["verdict"] = VerdictName(c.verdict);
     jc["flaky"] = c.flaky;
     Json checks = Json::array();
-    for (const auto& r : c.checks)
-      checks.push_back(
-          {{"check", r.check}, {"verdict", VerdictName(r.verdict)}, {"rule", r.rule}, {"detail", r.detail}});
+    for (const auto& r : c.checks) {
+      Json jr = {{"check", r.check}, {"verdict", VerdictName(r.verdict)}, {"rule", r.rule},
+                 {"detail", r.detail}};
+      if (!r.cause.empty()) jr["cause"] = r.cause;
+      if (r.caused_by)
+        jr["caused_by"] = {{"case", r.caused_by->case_id},
+                           {"mode", ModeName(r.caused_by->mode)},
+                           {"check", r.caused_by->check}};
+      checks.push_back(jr);
+    }
+    if (c.verdict == Verdict::kFailed) {
+      Json tail = Json::array();
+      for (const std::string& l : c.stderr_tail) tail.push_back(EscapeBytes(l, 4096));
+      jc["stderr_tail"] = tail;
+    }
+    if (!c.blocked_by.empty()) jc["blocked_by"] = c.blocked_by;
     if (c.verdict == Verdict::kSkipped && c.checks.empty() && !c.skip_reason.empty())
       jc["skip_reason"] = c.skip_reason;
     jc["checks"] = checks;
@@ -167,41 +206,41 @@ std::string RenderCaseLine(const CaseResult& c, bool color) {
                     "FAILED on its first run (checks below), passed on retry\n");
   for (const auto& r : c.checks)
     if (Counts(r.verdict))
-      absl::StrAppend(&line, "             ", r.check, " (", r.rule, "): ", r.detail, "\n");
+      absl::StrAppend(&line, "             ", r.check, " (", r.rule, "): ", r.detail,
+                      r.caused_by ? absl::StrCat(" (consequence of ",
+                                                 judge::CauseRefText(*r.caused_by), ")")
+                                  : "",
+                      "\n");
+  if ((c.verdict == Verdict::kFailed || c.flaky) && !c.stderr_tail.empty()) {
+    // The program's own last words (a traceback, an ERR text), escaped.
+    const size_t from = c.stderr_tail.size() > kTailShown ? c.stderr_tail.size() - kTailShown : 0;
+    absl::StrAppend(&line, "             its stderr ends:");
+    for (size_t i = from; i < c.stderr_tail.size(); ++i)
+      absl::StrAppend(&line, i == from ? " \"" : " / \"", EscapeBytes(c.stderr_tail[i], 160),
+                      "\"");
+    absl::StrAppend(&line, "\n");
+  }
   if (c.verdict == Verdict::kSkipped && !c.skip_reason.empty())
     absl::StrAppend(&line, "             ", c.skip_reason, "\n");
   return line;
 }
 
-std::string RenderSummary(const std::vector<CaseResult>& cases, bool color,
-                          const std::vector<bool>* unlisted) {
+std::string RenderSummary(const std::vector<CaseResult>& cases, bool color) {
+  (void)color;
   auto counts = CountVerdicts(cases);
   auto flaky_of = [&](Verdict v) {
     const auto n = std::count_if(cases.begin(), cases.end(),
                                  [&](const CaseResult& c) { return c.flaky && c.verdict == v; });
     return n > 0 ? absl::StrCat(" (", n, " FLAKY)") : std::string();
   };
-  std::string s = absl::StrCat("\n", cases.size(), " case(s): ", counts["OK"], " OK, ",
-                               counts["NON-STRICT"], " NON-STRICT, ", counts["INFORMATIONAL"],
-                               " INFORMATIONAL", flaky_of(Verdict::kInformational), ", ",
-                               counts["FAILED"], " FAILED", flaky_of(Verdict::kFailed), ", ",
-                               counts["SKIPPED"], " SKIPPED\n");
+  std::string s;
   if (!flaky_of(Verdict::kFailed).empty())
     absl::StrAppend(&s, "FLAKY: a case FAILED and then passed on retry; the program behaves "
                         "differently from run to run (--allow-flaky reports it INFORMATIONAL)\n");
-  size_t listed = 0;
-  for (size_t i = 0; i < cases.size(); ++i)
-    listed += cases[i].verdict == Verdict::kFailed && !(unlisted && (*unlisted)[i]);
-  if (listed == 0) return s;
-  absl::StrAppend(&s, color ? "\033[31mFailures:\033[0m\n" : "Failures:\n");
-  for (size_t i = 0; i < cases.size(); ++i) {
-    const CaseResult& c = cases[i];
-    if (c.verdict != Verdict::kFailed || (unlisted && (*unlisted)[i])) continue;
-    for (const auto& r : c.checks)
-      if (r.verdict == Verdict::kFailed)
-        absl::StrAppend(&s, "  ", c.id, " [", ModeName(c.mode), "] ", r.check, " (", r.rule,
-                        "): ", r.detail, "\n");
-  }
+  absl::StrAppend(&s, "\n", cases.size(), " case(s): ", counts["OK"], " OK, ",
+                  counts["NON-STRICT"], " NON-STRICT, ", counts["INFORMATIONAL"], " INFORMATIONAL",
+                  flaky_of(Verdict::kInformational), ", ", counts["FAILED"], " FAILED",
+                  flaky_of(Verdict::kFailed), ", ", counts["SKIPPED"], " SKIPPED\n");
   return s;
 }
 

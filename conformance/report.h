@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "conformance/diagnose.h"
 #include "judge/runner.h"
 
 namespace dxt::conformance {
@@ -38,15 +39,18 @@ struct ReportInfo {
 // Case verdict counts, every verdict name present.
 std::map<std::string, int> CountVerdicts(const std::vector<CaseResult>& cases);
 
-std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& cases);
+// With `diagnosis`, the report leads with "root_problems" (at most kShownRootProblems),
+// "root_problems_total" and "mode_hint".
+std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& cases,
+                       const RunDiagnosis* diagnosis = nullptr);
 std::string RenderJUnit(const ReportInfo& info, const std::vector<CaseResult>& cases);
 
-// One line per case (verdict coloured when `color`).
+// One line per case (verdict coloured when `color`), then its NON-STRICT and FAILED checks, a
+// consequence marked "(consequence of 3.1.9/params)", and for a FAILED case the program's last
+// stderr lines, escaped.
 std::string RenderCaseLine(const CaseResult& c, bool color);
-// Summary line and the failures repeated with their details. `unlisted[i]` (when given, one per
-// case) leaves case i's failures out of the list: a root problem reported once explains them.
-std::string RenderSummary(const std::vector<CaseResult>& cases, bool color,
-                          const std::vector<bool>* unlisted = nullptr);
+// The summary line (the last line of a report), after a FLAKY note when a case was FLAKY.
+std::string RenderSummary(const std::vector<CaseResult>& cases, bool color);
 
 // XML text content / attribute escaping that keeps the document well-formed whatever the
 // bytes: markup characters as entities, control bytes and invalid UTF-8 as "\xNN" text.

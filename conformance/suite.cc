@@ -39,6 +39,7 @@ judge::CaseResult SkippedResult(const CaseRef& ref, std::string reason) {
 // Those cases run with that wait shortened; what they fail only through it is "blocked".
 struct Blocker {
   std::string by;                   // "1.1.1 map/flushing"
+  std::string smoke_id;             // "1.1.1"
   bool reply = false;               // a reply (or read-input) wait expired
   bool exit = false;                // the exit wait expired
   std::vector<std::string> checks;  // the smoke case's FAILED checks
@@ -61,6 +62,7 @@ Blocker BlockerOf(const judge::CaseResult& smoke) {
         std::find(judged_by_wait.begin(), judged_by_wait.end(), c.check) != judged_by_wait.end())
       b.checks.push_back(c.check);
   if (b.checks.empty()) b.reply = b.exit = false;
+  b.smoke_id = smoke.id;
   b.by =
       absl::StrCat(smoke.id, " ", harness::ModeName(smoke.mode), "/", absl::StrJoin(b.checks, ","));
   return b;
@@ -72,9 +74,17 @@ Blocker BlockerOf(const judge::CaseResult& smoke) {
 void ApplyBlocker(const Blocker& b, const Entry& e, bool strict, judge::CaseResult* r) {
   if (!Expired(*r, {WaitKind::kReply, WaitKind::kInput, WaitKind::kExit})) return;
   bool blocked_any = false;
+  // A check that explains other failures of the case (judge/diagnosis.h) is not blocked: those
+  // failures would be left pointing at a cause that is not reported.
+  auto explains_others = [&](const judge::CheckResult& cause) {
+    return std::any_of(r->checks.begin(), r->checks.end(), [&](const judge::CheckResult& c) {
+      return c.verdict == Verdict::kFailed && c.caused_by && c.caused_by->check == cause.check;
+    });
+  };
   for (judge::CheckResult& c : r->checks) {
     if (c.verdict != Verdict::kFailed ||
-        std::find(b.checks.begin(), b.checks.end(), c.check) == b.checks.end())
+        std::find(b.checks.begin(), b.checks.end(), c.check) == b.checks.end() ||
+        explains_others(c))
       continue;
     c.verdict = Verdict::kSkipped;
     c.detail = absl::StrCat("blocked by ", b.by, " (wait shortened to ", kBlockedWait.count(),
@@ -89,6 +99,7 @@ void ApplyBlocker(const Blocker& b, const Entry& e, bool strict, judge::CaseResu
     r->verdict = Verdict::kSkipped;
     r->skip_reason =
         absl::StrCat("blocked by ", b.by, ": it would only wait out the same deadline again");
+    r->blocked_by = b.smoke_id;
   }
 }
 

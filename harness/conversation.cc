@@ -39,37 +39,6 @@ void AppendCapped(std::string* dst, std::string_view src, size_t cap = kMaxExcer
   if (dst->size() < cap) dst->append(src.substr(0, cap - dst->size()));
 }
 
-// The rendering of a list no pair asked for.
-std::string ListViolationText(const ListViolation& v) {
-  using K = ListViolation::Kind;
-  const std::string head = absl::StrCat(v.rule, ": result list ", v.list_index,
-                                        " (stdout offset ", v.stdout_offset, ") arrived ");
-  const std::string second =
-      v.list_index == 0 ? "" : absl::StrCat(": a second list for pair ", v.list_index - 1);
-  switch (v.kind) {
-    case K::kBeforeAnyPair: return head + "before any pair was written";
-    case K::kBeforePairWritten:
-      return absl::StrCat(head, "before pair ", v.list_index, " was written", second);
-    case K::kBeforePairRead:
-      return absl::StrCat(head, "before the program had read any of pair ", v.list_index, second);
-    case K::kMoreListsThanPairs:
-      return absl::StrCat(head, "when only ", v.pairs_written,
-                          " pairs had been written: more lists than pairs");
-  }
-  return head;
-}
-
-std::string ExpiredWaitText(const ExpiredWait& w) {
-  std::string what;
-  switch (w.kind) {
-    case ExpiredWait::Kind::kReply: what = absl::StrCat("reply to pair ", w.pair_index); break;
-    case ExpiredWait::Kind::kProgramRead: what = "program to read its input"; break;
-    case ExpiredWait::Kind::kExit: what = "exit after stdin was closed"; break;
-    case ExpiredWait::Kind::kWholeConversation: what = "whole conversation"; break;
-  }
-  return absl::StrCat(what, " (", w.budget.count(), " ms)");
-}
-
 class Conversation {
  public:
   Conversation(ProcessIo& io, Mode mode, const PairSource& input, const ListSink& on_list,
@@ -222,8 +191,11 @@ bool Conversation::Absorb(const PumpEvents& ev) {
 
 void Conversation::Expire(ExpiredWait::Kind kind, milliseconds budget, uint64_t pair) {
   ExpiredWait w{kind, pair, budget};
+  if (kind == ExpiredWait::Kind::kReply && !t_->stall) {
+    t_->stall = StallRecord{pair, io_.UnreadInput() + io_.PendingInput(), t_->stdout_bytes,
+                            t_->last_stdout_at, Elapsed()};
+  }
   t_->expired.push_back(w);
-  t_->expired_waits.push_back(ExpiredWaitText(w));
   using K = ExpiredWait::Kind;
   t_->expired_kinds.push_back(kind == K::kReply         ? WaitKind::kReply
                               : kind == K::kProgramRead ? WaitKind::kInput
@@ -234,7 +206,6 @@ void Conversation::Expire(ExpiredWait::Kind kind, milliseconds budget, uint64_t 
 void Conversation::Violate(ListViolation::Kind kind, uint64_t index, uint64_t offset,
                            uint64_t written) {
   ListViolation v{kind, index == 0 ? "R5.3" : "R5.2", index, offset, written};
-  t_->extra_list_violation = ListViolationText(v);
   t_->extra_list = v;
   Abort();
 }
@@ -292,6 +263,7 @@ void Conversation::QueuePair(const codec::PairView& pair) {
 
 void Conversation::OnStdout(std::string_view bytes) {
   if (!t_->first_stdout_at) t_->first_stdout_at = Elapsed();
+  t_->last_stdout_at = Elapsed();
   if (t_->pairs_queued == 0) t_->stdout_bytes_before_first_pair += bytes.size();
   t_->stdout_bytes += bytes.size();
   AppendCapped(&t_->stdout_head, bytes);
@@ -468,8 +440,10 @@ void Conversation::OnLog(const codec::LogLine& line) {
     case codec::LogKind::kOther: ++t_->other_lines; break;
     case codec::LogKind::kUnterminated: ++t_->unterminated_lines; break;
   }
-  if (t_->logs.size() < kMaxLogRecords)
-    t_->logs.push_back({line.kind, std::string(line.raw), line.offset, Elapsed()});
+  LogRecord record{line.kind, std::string(line.raw), line.offset, Elapsed()};
+  if (t_->logs.size() < kMaxLogRecords) t_->logs.push_back(record);
+  if (t_->last_logs.size() == kMaxTailLogRecords) t_->last_logs.erase(t_->last_logs.begin());
+  t_->last_logs.push_back(std::move(record));
   bool prefixed = line.kind == codec::LogKind::kMsg || line.kind == codec::LogKind::kErr;
   if (prefixed && t_->all_log_text.size() < kMaxLogTexts)
     t_->all_log_text.emplace_back(line.text);
@@ -537,14 +511,14 @@ void Conversation::Finish() {
   const bool extend = !IsMap();
   const milliseconds exit_budget = IsMap() || opts_.exact_exit_timeout ? opts_.exit_timeout
                                            : std::max(opts_.reply_timeout, opts_.exit_timeout);
-  if (t_->expired_waits.empty() && !Gone()) {
+  if (t_->expired.empty() && !Gone()) {
     if (IsMap() && opts_.pipeline &&
         PumpUntil([&] { return t_->lists_completed >= t_->pairs_queued || Gone(); }, reply,
                   true) == Wait::kExpired) {
       t_->stalled_pair = t_->lists_completed;
       Expire(ExpiredWait::Kind::kReply, reply, t_->lists_completed);
     }
-    if (t_->expired_waits.empty() &&
+    if (t_->expired.empty() &&
         PumpUntil([&] { return io_.PendingInput() == 0 || io_.input_closed() || Gone(); }, reply,
                   true) == Wait::kExpired) {
       Expire(ExpiredWait::Kind::kProgramRead, reply);

@@ -23,6 +23,7 @@ using Millis = std::chrono::duration<double, std::milli>;
 
 inline constexpr size_t kMaxListRecords = 4096;
 inline constexpr size_t kMaxLogRecords = 64;
+inline constexpr size_t kMaxTailLogRecords = 8;
 inline constexpr size_t kMaxExcerptBytes = 4096;
 inline constexpr size_t kMaxStdinHeadBytes = 16384;
 
@@ -49,7 +50,7 @@ struct ListRecord {
   bool started_after_stdin_closed = false;
 };
 
-// A map result list no pair asked for (R5.2/R5.3), as data; `text` is its rendering.
+// A map result list no pair asked for (R5.2/R5.3), as data (judge::ListViolationText renders it).
 struct ListViolation {
   enum class Kind {
     kBeforeAnyPair,       // list 0 before pair 0 was written (R5.3)
@@ -64,7 +65,7 @@ struct ListViolation {
   uint64_t pairs_written = 0;  // pairs the driver had queued when the list began
 };
 
-// A deadline that expired (R8.2), as data; Transcript::expired_waits holds its rendering.
+// A deadline that expired (R8.2), as data (judge::ExpiredWaitText renders it).
 struct ExpiredWait {
   enum class Kind {
     kReply,            // map: the result list for `pair_index`
@@ -75,6 +76,17 @@ struct ExpiredWait {
   Kind kind = Kind::kReply;
   uint64_t pair_index = 0;  // kReply only
   std::chrono::milliseconds budget{0};
+};
+
+// What the driver saw when a map reply wait expired (R8.2): enough to tell a program that has
+// taken the pair and waits for more input (it holds its answer, or misread the framing) from one
+// that is still working on it.
+struct StallRecord {
+  uint64_t pair_index = 0;     // the pair whose list did not come
+  uint64_t stdin_unread = 0;   // input bytes not yet read by the program (ours + the pipe's, FIONREAD)
+  uint64_t stdout_bytes = 0;   // stdout bytes received by then
+  std::optional<Millis> last_stdout_at;  // when the last of them arrived
+  Millis at{};
 };
 
 struct LogRecord {
@@ -113,6 +125,7 @@ struct Transcript {
   // stdout
   uint64_t stdout_bytes = 0;
   std::optional<Millis> first_stdout_at;
+  std::optional<Millis> last_stdout_at;
   uint64_t stdout_bytes_before_first_pair = 0;  // arrived before any pair was written (R5.3)
   std::vector<ListRecord> lists;   // capped at kMaxListRecords
   uint64_t lists_started = 0;
@@ -125,12 +138,12 @@ struct Transcript {
   std::vector<std::pair<std::string, std::string>> output;  // decoded pairs, capped
   bool output_truncated = false;
   std::optional<ListViolation> extra_list;  // map: a list no pair asked for (R5.2/R5.3)
-  std::string extra_list_violation;         // its rendering, "R5.2: result list 3 ..."
 
   // stderr
   uint64_t stderr_bytes = 0;
   uint64_t msg_lines = 0, err_lines = 0, other_lines = 0, unterminated_lines = 0;
   std::vector<LogRecord> logs;     // first kMaxLogRecords lines
+  std::vector<LogRecord> last_logs;  // the last kMaxTailLogRecords lines (a traceback ends there)
   std::vector<std::string> all_log_text;  // MSG/ERR payloads for expectation regexes (capped)
 
   // ending
@@ -138,9 +151,9 @@ struct Transcript {
   bool reaped = false;
   bool killed_by_driver = false;
   std::vector<ExpiredWait> expired;       // every deadline that expired, in order
-  std::vector<std::string> expired_waits;  // their renderings: "reply to pair 3 (10000 ms)"
-  std::vector<WaitKind> expired_kinds;   // the kind of each of expired_waits, same order
+  std::vector<WaitKind> expired_kinds;   // the kind of each of `expired`, same order
   std::optional<uint64_t> stalled_pair;  // map: the pair whose reply deadline expired
+  std::optional<StallRecord> stall;      // map: what the driver saw then
   bool descendant_held_pipes = false;    // stdout/stderr open after the program exited (R6.3)
   // Processes other than the program still running at the end of the case (a daemon, a child in
   // its own session or group), all killed then.

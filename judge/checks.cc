@@ -13,6 +13,7 @@
 #include "codec/disco_c_params.h"
 #include "codec/kv_frame.h"
 #include "judge/content.h"
+#include "judge/diagnosis.h"
 
 namespace dxt::judge {
 namespace {
@@ -21,13 +22,13 @@ using harness::ListRecord;
 using harness::LogRecord;
 
 CheckResult Ok(std::string_view name, std::string detail = "") {
-  return {std::string(name), Verdict::kOk, "", std::move(detail)};
+  return {std::string(name), Verdict::kOk, "", std::move(detail), "", std::nullopt};
 }
 CheckResult Skip(std::string_view name, std::string why) {
-  return {std::string(name), Verdict::kSkipped, "", std::move(why)};
+  return {std::string(name), Verdict::kSkipped, "", std::move(why), "", std::nullopt};
 }
 CheckResult Fail(std::string_view name, std::string rule, std::string detail) {
-  return {std::string(name), Verdict::kFailed, std::move(rule), std::move(detail)};
+  return {std::string(name), Verdict::kFailed, std::move(rule), std::move(detail), "", std::nullopt};
 }
 
 bool IsMap(const Transcript& t) { return t.mode == Mode::kMap; }
@@ -93,7 +94,7 @@ CheckResult CheckFraming(const Transcript& t) {
     return Fail(kName, "R4.1",
                 absl::StrCat("result list ", r.index, " (stdout offset ", r.stdout_offset,
                              ") announced ", r.count, " pair(s) but stopped short: no byte within ",
-                             "the wait for ", t.expired_waits.empty() ? "" : t.expired_waits.front(),
+                             "the wait for ", t.expired.empty() ? "" : ExpiredWaitText(t.expired.front()),
                              " while stdin was open", rest, "; ", Exchange(t)));
   }
   return Ok(kName);
@@ -113,7 +114,7 @@ CheckResult CheckFlushing(const Transcript& t) {
   if (!IsMap(t)) return Skip(kName, "reduce may write lists at any time (R6.2)");
   if (!t.stalled_pair || PartialListAtStall(t)) return Ok(kName);
   uint64_t k = *t.stalled_pair;
-  std::string wait = t.expired_waits.empty() ? "" : t.expired_waits.front();
+  std::string wait = t.expired.empty() ? "" : ExpiredWaitText(t.expired.front());
   if (k < t.lists.size() && t.lists[k].started_after_stdin_closed) {
     Millis late = t.lists[k].first_byte_at - t.stdin_closed_at.value_or(Millis{});
     return Fail(kName, "R5.2",
@@ -135,7 +136,7 @@ CheckResult CheckMapProtocol(const Transcript& t) {
   constexpr std::string_view kName = "map-protocol";
   if (!IsMap(t)) return Skip(kName, "map only");
   if (t.extra_list)
-    return Fail(kName, t.extra_list->rule, absl::StrCat(t.extra_list_violation, "; ", Exchange(t)));
+    return Fail(kName, t.extra_list->rule, absl::StrCat(ListViolationText(*t.extra_list), "; ", Exchange(t)));
   return Ok(kName);
 }
 
@@ -148,7 +149,7 @@ CheckResult CheckConsumption(const Transcript& t) {
                 absl::StrCat("expected the program to read all ", t.pairs_total,
                              " pairs; it closed stdin (EPIPE) after ", t.stdin_bytes_written,
                              " of ", t.stdin_bytes_queued, " bytes were written"));
-  bool driver_stopped = !t.expired_waits.empty() || t.killed_by_driver;
+  bool driver_stopped = !t.expired.empty() || t.killed_by_driver;
   if (!driver_stopped && t.pairs_total > t.pairs_queued)
     return Fail(kName, IsMap(t) ? "R5.1" : "R6.1",
                 absl::StrCat("expected the program to read all ", t.pairs_total,
@@ -191,7 +192,8 @@ CheckResult CheckLog(const Transcript& t) {
   if (t.msg_lines > 100 && t.msg_lines / seconds > 10)
     return {std::string(kName), Verdict::kNonStrict, "R7.4",
             absl::StrCat(t.msg_lines, " messages in ", Ms(t.duration),
-                         ": more than 10 a second looks like a misbehaving worker")};
+                         ": more than 10 a second looks like a misbehaving worker"),
+            "", std::nullopt};
   return Ok(kName);
 }
 
@@ -256,7 +258,10 @@ CheckResult CheckHang(const Transcript& t) {
     if (Expired(t, kind))
       return Fail(kName, kind == W::kExit && IsMap(t) ? "R5.4" : "R8.2",
                   absl::StrCat("the driver stopped waiting for the ",
-                               absl::StrJoin(t.expired_waits, ", "),
+                               absl::StrJoin(t.expired, ", ",
+                                             [](std::string* out, const harness::ExpiredWait& w) {
+                                               out->append(ExpiredWaitText(w));
+                                             }),
                                " and killed the process group", arriving));
   }
   return Ok(kName);
@@ -437,6 +442,36 @@ CheckResult CheckParams(const Case& c, const Transcript& t) {
 
 }  // namespace
 
+std::string ListViolationText(const harness::ListViolation& v) {
+  using K = harness::ListViolation::Kind;
+  const std::string head = absl::StrCat(v.rule, ": result list ", v.list_index,
+                                        " (stdout offset ", v.stdout_offset, ") arrived ");
+  const std::string second =
+      v.list_index == 0 ? "" : absl::StrCat(": a second list for pair ", v.list_index - 1);
+  switch (v.kind) {
+    case K::kBeforeAnyPair: return head + "before any pair was written";
+    case K::kBeforePairWritten:
+      return absl::StrCat(head, "before pair ", v.list_index, " was written", second);
+    case K::kBeforePairRead:
+      return absl::StrCat(head, "before the program had read any of pair ", v.list_index, second);
+    case K::kMoreListsThanPairs:
+      return absl::StrCat(head, "when only ", v.pairs_written,
+                          " pairs had been written: more lists than pairs");
+  }
+  return head;
+}
+
+std::string ExpiredWaitText(const harness::ExpiredWait& w) {
+  std::string what;
+  switch (w.kind) {
+    case harness::ExpiredWait::Kind::kReply: what = absl::StrCat("reply to pair ", w.pair_index); break;
+    case harness::ExpiredWait::Kind::kProgramRead: what = "program to read its input"; break;
+    case harness::ExpiredWait::Kind::kExit: what = "exit after stdin was closed"; break;
+    case harness::ExpiredWait::Kind::kWholeConversation: what = "whole conversation"; break;
+  }
+  return absl::StrCat(what, " (", w.budget.count(), " ms)");
+}
+
 const char* VerdictName(Verdict v) {
   switch (v) {
     case Verdict::kOk: return "OK";
@@ -498,12 +533,8 @@ std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t,
       CheckConsumption(t), CheckLog(t),     CheckErr(c, t),       CheckExit(c, t),
       CheckCrash(t),      CheckHang(t),    CheckSandbox(t),      CheckContent(c, t, streamed),
       CheckLimits(t)};
-  if (out[0].verdict == Verdict::kFailed) {
-    // A misread block desynchronises everything after it; report the cause once.
-    for (size_t i = 1; i < out.size(); ++i)
-      if (out[i].verdict == Verdict::kFailed && out[i].check != "sandbox")
-        out[i] = Skip(out[i].check, "consequence of the misread parameter block (see params)");
-  }
+  // One defect trips several checks: name it, and mark the rest as its consequences.
+  InferRootCause(c, t, &out);
   return out;
 }
 

@@ -5,6 +5,7 @@
 #define DXT_JUDGE_CHECKS_H_
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,11 +23,24 @@ inline constexpr std::array<std::string_view, 13> kCheckNames = {
     "params", "framing", "flushing", "map-protocol", "consumption", "log", "err",
     "exit",   "crash",   "hang",     "sandbox",      "content",     "limits"};
 
+// The FAILED check that explains another one (issue 10 §2): rendered "3.1.9/params".
+struct CauseRef {
+  std::string case_id;
+  Mode mode = Mode::kMap;
+  std::string check;
+};
+
 struct CheckResult {
   std::string check;   // one of kCheckNames
   Verdict verdict = Verdict::kOk;
   std::string rule;    // e.g. "R5.2"; empty when not applicable
   std::string detail;  // why; always set for FAILED / NON-STRICT
+  // What went wrong, as a stable name the report groups and gives fix hints by (judge/diagnosis.h,
+  // kCauses): "buffered", "skips-params", ...; empty when the check names nothing more precise.
+  std::string cause = "";
+  // Set on a FAILED check that is a consequence of another FAILED check: it is still a failure,
+  // but not a root problem of its own.
+  std::optional<CauseRef> caused_by = std::nullopt;
 };
 
 // Judges every check of kCheckNames, in that order. Checks that do not apply to the case's mode
@@ -42,6 +56,11 @@ std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t,
 // The case verdict: the worst check verdict (FAILED > NON-STRICT > INFORMATIONAL > OK), FAILED
 // softened by the case policy; SKIPPED checks do not count.
 Verdict CaseVerdict(const Case& c, const std::vector<CheckResult>& checks);
+
+// Renderings of the transcript's typed events: "R5.2: result list 3 (stdout offset 40) arrived
+// before pair 3 was written: a second list for pair 2"; "reply to pair 3 (10000 ms)".
+std::string ListViolationText(const harness::ListViolation& v);
+std::string ExpiredWaitText(const harness::ExpiredWait& w);
 
 // Printable ASCII as is, everything else as C escapes (\n, \t, \0, \xff); at most `max` input
 // bytes, "..." appended when cut.

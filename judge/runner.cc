@@ -88,6 +88,7 @@ absl::StatusOr<CaseResult> RunCase(const Case& c, const RunOptions& options) {
   if (options.verbose) r.transcript = DescribeTranscript(*t);
   r.expired = t->expired_kinds;
   for (const harness::LogRecord& l : t->logs) r.stderr_lines.push_back(l.raw);
+  for (const harness::LogRecord& l : t->last_logs) r.stderr_tail.push_back(l.raw);
   return r;
 }
 
@@ -173,14 +174,14 @@ std::string DescribeTranscript(const Transcript& t) {
                     l.started_after_stdin_closed ? " after stdin closed" : "", "\n");
   }
   if (!t.stdout_decode.ok()) absl::StrAppend(&s, "    stdout error: ", t.stdout_decode.message(), "\n");
-  if (!t.extra_list_violation.empty()) absl::StrAppend(&s, "    ", t.extra_list_violation, "\n");
+  if (t.extra_list) absl::StrAppend(&s, "    ", ListViolationText(*t.extra_list), "\n");
   absl::StrAppend(&s, "    stderr: ", t.stderr_bytes, " bytes; MSG ", t.msg_lines, ", ERR ",
                   t.err_lines, ", other ", t.other_lines, ", unterminated ", t.unterminated_lines,
                   "\n");
   for (size_t i = 0; i < t.logs.size() && i < 10; ++i)
     absl::StrAppend(&s, "      ", codec::LogKindName(t.logs[i].kind), ": \"",
                     EscapeBytes(t.logs[i].raw, 100), "\"\n");
-  for (const auto& w : t.expired_waits) absl::StrAppend(&s, "    expired: ", w, "\n");
+  for (const auto& w : t.expired) absl::StrAppend(&s, "    expired: ", ExpiredWaitText(w), "\n");
   absl::StrAppend(&s, "    end: ",
                   t.exit.exited ? absl::StrCat("exit ", t.exit.exit_code)
                                 : absl::StrCat("signal ", t.exit.term_signal),

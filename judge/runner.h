@@ -40,6 +40,12 @@ struct CaseResult {
   // MSG/ERR texts and other stderr lines, as the program wrote them (capped like the transcript):
   // what a report needs to say why a program rejected its input.
   std::vector<std::string> stderr_lines;
+  // The program's last stderr lines, any kind (Transcript::last_logs): a traceback or an ERR text
+  // ends there. Shown with each failure.
+  std::vector<std::string> stderr_tail;
+  // SKIPPED because it shares the expired wait of this smoke case of its mode (conformance/suite.h):
+  // the smoke case's root problem explains it too. Empty otherwise.
+  std::string blocked_by;
 };
 
 // Default largest key or value a checked program may write (R3.2; `dxt check --max-item-size`).

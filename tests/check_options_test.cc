@@ -231,7 +231,7 @@ TEST_F(CheckOptionsTest, WordcountFailsWithOneRootProblemWithoutADomain) {
   if (!fs::exists(kWordcount)) GTEST_SKIP() << "reference wordcount is not built";
   CheckRun r = Check(ShellQuote(kWordcount));
   EXPECT_EQ(r.exit_code, 1) << r.out.substr(0, 2000);
-  EXPECT_THAT(r.out, HasSubstr("root problem: the program rejects the catalogue's input values"));
+  EXPECT_THAT(r.out, HasSubstr(": the program rejects the catalogue's input values"));
   EXPECT_THAT(r.out, HasSubstr("--values decimal|words|lines"));
   EXPECT_THAT(r.out, HasSubstr("--input-sample FILE"));
   EXPECT_THAT(r.out, HasSubstr("is not a decimal number"));
@@ -258,7 +258,7 @@ TEST_F(CheckOptionsTest, PythonWordcountPassesWithASampleOfItsInput) {
   CheckRun bare = Check("--mode reduce --cases 1,6.1 " + ShellQuote(kPythonWordcount));
   EXPECT_EQ(bare.exit_code, 1);
   EXPECT_THAT(bare.out, HasSubstr("invalid literal for int()"));
-  EXPECT_THAT(bare.out, HasSubstr("root problem: the program rejects"));
+  EXPECT_THAT(bare.out, HasSubstr(": the program rejects the catalogue's input values"));
   std::string sample = WriteWordcountSample(dir_);
   CheckRun r = Check("--input-sample " + ShellQuote(sample) + " " + ShellQuote(kPythonWordcount));
   EXPECT_EQ(r.exit_code, 0) << r.out.substr(r.out.size() > 3000 ? r.out.size() - 3000 : 0);

@@ -202,8 +202,16 @@ TEST(ConformanceSuiteTest, NeverFlushingMapBlocksTheCasesAfterTheSmokeCase) {
     if (!r.result.expired.empty()) {
       EXPECT_FALSE(r.retried) << r.result.id;
     }
-    if (&r.result != smoke && CheckOf(r.result, "flushing")) {
-      EXPECT_NE(CheckOf(r.result, "flushing")->verdict, Verdict::kFailed) << r.result.id;
+    // A later case's flushing stays FAILED only where it explains another failure of that case
+    // (a list cut short by the buffer, judge/diagnosis.h): blocking it would orphan that one.
+    const judge::CheckResult* flushing = CheckOf(r.result, "flushing");
+    if (&r.result != smoke && flushing && flushing->verdict == Verdict::kFailed) {
+      EXPECT_TRUE(std::any_of(r.result.checks.begin(), r.result.checks.end(),
+                              [](const judge::CheckResult& c) {
+                                return c.verdict == Verdict::kFailed && c.caused_by &&
+                                       c.caused_by->check == "flushing";
+                              }))
+          << r.result.id;
     }
   }
   EXPECT_GT(blocked, 50) << Failures(run.results).substr(0, 2000);

@@ -222,7 +222,7 @@ TEST(ConversationTest, LockstepWritesEachPairOnlyAfterThePreviousList) {
   Fixture fx(5);
   Transcript t = fx.Run(p);
   ASSERT_EQ(t.lists_completed, 5u);
-  EXPECT_TRUE(t.expired_waits.empty());
+  EXPECT_TRUE(t.expired.empty());
   for (size_t i = 1; i < 5; ++i) {
     ASSERT_TRUE(t.lists[i - 1].complete_at.has_value());
     EXPECT_GE(t.pairs[i].queued_at.count(), t.lists[i - 1].complete_at->count());
@@ -251,8 +251,8 @@ TEST(ConversationTest, ReplyPastTheDeadlineIsAStallNamingThePair) {
   Transcript t = fx.Run(p);
   ASSERT_TRUE(t.stalled_pair.has_value());
   EXPECT_EQ(*t.stalled_pair, 0u);
-  ASSERT_EQ(t.expired_waits.size(), 1u);
-  EXPECT_EQ(t.expired_waits[0], "reply to pair 0 (10000 ms)");
+  ASSERT_EQ(t.expired.size(), 1u);
+  EXPECT_EQ(judge::ExpiredWaitText(t.expired[0]), "reply to pair 0 (10000 ms)");
 }
 
 // Answers each pair with its one-pair list, a byte every 3 s (45 s for a list of "k0").
@@ -273,7 +273,7 @@ TEST(ConversationTest, ReplyWaitIsRenewedWhileTheListArrives) {
   Fixture fx(2);
   Transcript t = fx.Run(p);
   EXPECT_EQ(t.lists_completed, 2u);
-  EXPECT_TRUE(t.expired_waits.empty()) << t.expired_waits.front();
+  EXPECT_TRUE(t.expired.empty()) << judge::ExpiredWaitText(t.expired.front());
   EXPECT_GT(t.duration.count(), 60000.0);
 }
 
@@ -287,7 +287,7 @@ TEST(ConversationTest, OverallDeadlineStopsATrickleAndIsStretchedByThroughput) {
   Transcript t = fx.Run(p);
   ASSERT_EQ(t.expired.size(), 1u);
   EXPECT_EQ(t.expired[0].kind, ExpiredWait::Kind::kWholeConversation);
-  EXPECT_EQ(t.expired_waits[0], "whole conversation (20000 ms)");  // too few bytes to stretch it
+  EXPECT_EQ(judge::ExpiredWaitText(t.expired[0]), "whole conversation (20000 ms)");  // too few bytes to stretch it
   EXPECT_TRUE(t.killed_by_driver);
   EXPECT_EQ(t.lists_completed, 0u);
   Case c;
@@ -382,8 +382,10 @@ TEST(ConversationTest, SecondListForAPairIsAttributedAndStopsTheRun) {
   };
   Fixture fx(3);
   Transcript t = fx.Run(p);
-  EXPECT_THAT(t.extra_list_violation, HasSubstr("R5.2"));
-  EXPECT_THAT(t.extra_list_violation, HasSubstr("second list for pair 0"));
+  ASSERT_TRUE(t.extra_list);
+  EXPECT_THAT(judge::ListViolationText(*t.extra_list), HasSubstr("R5.2"));
+  ASSERT_TRUE(t.extra_list);
+  EXPECT_THAT(judge::ListViolationText(*t.extra_list), HasSubstr("second list for pair 0"));
   EXPECT_TRUE(p.killed_);
   Case c;
   EXPECT_EQ(Find(JudgeCase(c, t), "map-protocol").verdict, Verdict::kFailed);
@@ -396,8 +398,8 @@ TEST(ConversationTest, NeverExitingReduceIsKilledAfterTheExitDeadline) {
   Fixture fx(2);
   Transcript t = fx.Run(p, Mode::kReduce);
   EXPECT_TRUE(t.killed_by_driver);
-  ASSERT_EQ(t.expired_waits.size(), 1u);
-  EXPECT_EQ(t.expired_waits[0], "exit after stdin was closed (10000 ms)");
+  ASSERT_EQ(t.expired.size(), 1u);
+  EXPECT_EQ(judge::ExpiredWaitText(t.expired[0]), "exit after stdin was closed (10000 ms)");
   Case c;
   c.mode = Mode::kReduce;
   auto checks = JudgeCase(c, t);
@@ -416,7 +418,7 @@ TEST(ConversationTest, PipelineWritesAheadOfSlowLists) {
   Transcript t = fx.Run(p);
   EXPECT_EQ(t.lists_completed, 20u);
   EXPECT_LT(t.pairs.back().queued_at.count(), 1000.0);  // all written before the first list
-  EXPECT_TRUE(t.expired_waits.empty());
+  EXPECT_TRUE(t.expired.empty());
 }
 
 TEST(ConversationTest, MapExitingBeforeTheLastPairIsConsumption) {
@@ -444,7 +446,8 @@ TEST(ConversationTest, ListBeforeInputNeedsTheSettleTime) {
   Fixture fx(1);
   fx.options.settle = milliseconds(100);
   Transcript t = fx.Run(p);
-  EXPECT_THAT(t.extra_list_violation, HasSubstr("R5.3"));
+  ASSERT_TRUE(t.extra_list);
+  EXPECT_THAT(judge::ListViolationText(*t.extra_list), HasSubstr("R5.3"));
 }
 
 }  // namespace

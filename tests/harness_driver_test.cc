@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "harness/driver.h"
+#include "judge/checks.h"
 #include "judge/task.h"
 
 namespace dxt::harness {
@@ -167,7 +168,8 @@ out.flush()
   EXPECT_EQ(*t.stalled_pair, 0u);
   ASSERT_FALSE(t.lists.empty());
   EXPECT_TRUE(t.lists[0].started_after_stdin_closed);
-  EXPECT_THAT(t.expired_waits.at(0), HasSubstr("reply to pair 0"));
+  ASSERT_FALSE(t.expired.empty());
+  EXPECT_THAT(judge::ExpiredWaitText(t.expired.at(0)), HasSubstr("reply to pair 0"));
   EXPECT_FALSE(TaskStatus(t).ok());
 }
 
@@ -181,7 +183,8 @@ while True:
     write_list([p]); write_list([p])
 )PY");
   auto t = RunProgram(Mode::kMap, prog, Input{{{"a", "1"}, {"b", "2"}, {"c", "3"}}});
-  EXPECT_THAT(t.extra_list_violation, HasSubstr("R5.2"));
+  ASSERT_TRUE(t.extra_list);
+  EXPECT_THAT(judge::ListViolationText(*t.extra_list), HasSubstr("R5.2"));
 }
 
 // The second list comes 50 ms after the first, in a write of its own, while pair 1 sits unread in
@@ -200,7 +203,8 @@ while True:
     write_list([p])
 )PY");
   auto t = RunProgram(Mode::kMap, prog, Input{{{"a", "1"}, {"b", "2"}, {"c", "3"}}});
-  EXPECT_THAT(t.extra_list_violation,
+  ASSERT_TRUE(t.extra_list);
+  EXPECT_THAT(judge::ListViolationText(*t.extra_list),
               HasSubstr("before the program had read any of pair 1: a second list for pair 0"));
   EXPECT_EQ(t.lists_completed, 1u);  // stopped at the violation
 }
@@ -225,12 +229,14 @@ while True:
 // read any of it: still R5.3.
 TEST(DriverTest, ListBeforeReadingIsSeenWithoutSettle) {
   auto t = RunListFirst("[]", "0.05", milliseconds(0));
-  EXPECT_THAT(t.extra_list_violation, HasSubstr("R5.3"));
+  ASSERT_TRUE(t.extra_list);
+  EXPECT_THAT(judge::ListViolationText(*t.extra_list), HasSubstr("R5.3"));
 }
 
 TEST(DriverTest, ListBeforeInputIsSeenWithSettle) {
   auto t = RunListFirst("[(b'x', b'y')]", "0", milliseconds(300));
-  EXPECT_THAT(t.extra_list_violation, HasSubstr("R5.3"));
+  ASSERT_TRUE(t.extra_list);
+  EXPECT_THAT(judge::ListViolationText(*t.extra_list), HasSubstr("R5.3"));
   EXPECT_GT(t.stdout_bytes_before_first_pair, 0u);
 }
 
@@ -264,8 +270,8 @@ TEST(DriverTest, NeverExitingProgramIsKilledWithItsGroup) {
   auto t = RunProgram(Mode::kReduce, prog, Input{{{"a", "1"}}}, options);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(8));
   EXPECT_TRUE(t.killed_by_driver);
-  ASSERT_FALSE(t.expired_waits.empty());
-  EXPECT_THAT(t.expired_waits[0], HasSubstr("exit after stdin was closed"));
+  ASSERT_FALSE(t.expired.empty());
+  EXPECT_THAT(judge::ExpiredWaitText(t.expired[0]), HasSubstr("exit after stdin was closed"));
   std::ifstream f(pidfile);
   int sleeper = 0;
   f >> sleeper;

@@ -250,6 +250,11 @@ std::vector<RunSpec> Runs() {
       {"failing_ignores_params", "--suite core --mode map --timeout 2 " + Program("ignores_params"),
        1, ""},
       {"failing_count_lies", "--suite core --timeout 2 " + Program("count_lies"), 1, ""},
+      // Both modes of a map that never flushes: every map case FAILED or blocked, reduce passes
+      // (mode_hint); a Python traceback (stderr_tail, root problems with consequences).
+      {"failing_no_flush_both_modes", "--suite core --timeout 1 " + Program("no_flush"), 1, ""},
+      {"failing_python_traceback",
+       "--mode reduce --cases 1.1.1 --timeout 5 " + Program("ignores_params_reduce.py"), 1, ""},
       {"failing_exit3_script",
        "--script " + ShellQuote(scripts + "echo_reduce.json") + " " + Program("exit3"), 1, ""},
       {"skipped_outside_domain", "--values decimal --cases 1.1.1,3.1.5 " + echo, 0, ""},

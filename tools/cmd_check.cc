@@ -65,7 +65,7 @@ struct CheckArgs {
   std::string save_failures;  // --save-failures DIR
   bool verbose = false;
   bool no_color = false;
-  bool quiet = false;    // -q: no line per case, only the summary
+  bool quiet = false;    // -q: only the root problems, the cases that did not pass, the summary
   bool version = false;
   // The conformance catalogue (issue 4).
   std::string suite = "full";
@@ -227,9 +227,23 @@ absl::StatusOr<judge::CaseResult> RunAndSave(const judge::Case& c, judge::RunOpt
 // runs only) only the new failures.
 // After a stop signal: the summary of the cases that finished, then the process ends with the
 // signal (lifetime.h; the programs were killed by then, the temporary directories go now).
-[[noreturn]] void FinishInterrupted(const std::vector<judge::CaseResult>& results, size_t planned,
+// The per-case lines, in case order: every case, or with -q only those that did not pass.
+std::string CaseLines(const CheckArgs& a, const std::vector<judge::CaseResult>& results,
+                      bool color) {
+  std::string out;
+  for (const judge::CaseResult& r : results) {
+    const bool passed = r.verdict == judge::Verdict::kOk || r.verdict == judge::Verdict::kSkipped;
+    if (a.quiet && !a.verbose && passed && !r.flaky) continue;
+    out += conformance::RenderCaseLine(r, color);
+    if (a.verbose) out += r.transcript;
+  }
+  return out;
+}
+
+[[noreturn]] void FinishInterrupted(const CheckArgs& a,
+                                    const std::vector<judge::CaseResult>& results, size_t planned,
                                     bool color) {
-  std::cout << conformance::RenderSummary(results, color);
+  std::cout << CaseLines(a, results, color) << conformance::RenderSummary(results, color);
   const char* name = ::sigabbrev_np(harness::StopSignal());
   std::cout << "dxt check: interrupted by SIG" << (name ? name : "?") << " after " << results.size()
             << " of " << planned
@@ -239,19 +253,26 @@ absl::StatusOr<judge::CaseResult> RunAndSave(const judge::Case& c, judge::RunOpt
   harness::FinishStopped();
 }
 
+// Writes the text (root problems first, then the case lines, the summary last) and the reports,
+// and returns the exit code: FAILED cases count, or with a baseline (suite runs only) only the
+// new failures.
 int Finish(const CheckArgs& a, const std::string& program,
            const std::vector<judge::CaseResult>& results,
            const std::vector<conformance::SuiteResult>* suite,
            const conformance::Baseline* baseline, bool color, harness::Isolation level,
-           const std::string& root_problems = "", const std::vector<bool>* unlisted = nullptr) {
+           const std::optional<conformance::RejectedValues>& rejected = std::nullopt) {
   std::ostream& out = Out(a);
-  out << conformance::RenderSummary(results, color, unlisted) << root_problems;
+  const conformance::RunDiagnosis diagnosis =
+      conformance::Diagnose(results, rejected, conformance::DetectLanguage(program, results));
+  out << conformance::RenderRootProblems(diagnosis, results) << CaseLines(a, results, color);
   conformance::ReportInfo info{DXT_VERSION, program, harness::IsolationName(level)};
   if (a.report_json == "-") {
-    std::cout << conformance::RenderJson(info, results);
+    std::cout << conformance::RenderJson(info, results, &diagnosis);
     std::cout.flush();
   } else if (!a.report_json.empty()) {
-    if (auto s = WriteFileAtomically(a.report_json, conformance::RenderJson(info, results)); !s.ok())
+    if (auto s = WriteFileAtomically(a.report_json,
+                                     conformance::RenderJson(info, results, &diagnosis));
+        !s.ok())
       return UsageError(std::string(s.message()));
   }
   if (!a.junit.empty()) {
@@ -263,12 +284,14 @@ int Finish(const CheckArgs& a, const std::string& program,
       out << "FLAKY " << r.id << " " << harness::ModeName(r.mode)
           << ": FAILED, then passed on retry (reported "
           << (r.verdict == judge::Verdict::kFailed ? "FAILED" : "INFORMATIONAL") << ")\n";
+  int code = conformance::CountVerdicts(results)["FAILED"] > 0 ? kExitFailed : kExitOk;
   if (baseline && suite) {
     auto report = conformance::CompareWithBaseline(conformance::OutcomesOf(*suite), *baseline);
     out << conformance::FormatBaselineReport(report, *baseline);
-    return report.ExitCode();
+    code = report.ExitCode();
   }
-  return conformance::CountVerdicts(results)["FAILED"] > 0 ? kExitFailed : kExitOk;
+  out << conformance::RenderSummary(results, color);
+  return code;
 }
 
 int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
@@ -297,18 +320,13 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
   Out(a) << ")\n";
   auto results = conformance::RunSuite(*plan, o);
   if (harness::StopRequested() && results.ok())
-    FinishInterrupted(conformance::CaseResultsOf(*results), plan->size(), color);
+    FinishInterrupted(a, conformance::CaseResultsOf(*results), plan->size(), color);
   if (harness::StopRequested()) harness::FinishStopped();
   if (!results.ok()) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
   }
-  std::string root_problems;
-  std::vector<bool> unlisted(results->size(), false);
-  if (auto rejected = conformance::FindRejectedValues(*plan, *results, o.materialise)) {
-    root_problems = conformance::FormatRejectedValues(*rejected, *plan, *results);
-    for (size_t i : rejected->cases) unlisted[i] = true;
-  }
+  auto rejected = conformance::FindRejectedValues(*plan, *results, o.materialise);
   if (!a.save_failures.empty()) {
     // Suite cases run concurrently and some with slow delivery; a FAILED one is run once more,
     // alone and recorded, for its files (its script replays it in lockstep or pipelined).
@@ -331,7 +349,7 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color) {
   }
   return Finish(a, o.run.program.path, conformance::CaseResultsOf(*results), &*results,
                 baseline->has_value() ? &**baseline : nullptr, color, o.run.isolation,
-                root_problems, &unlisted);
+                rejected);
 }
 
 int RunCheck(const CheckArgs& a) {
@@ -388,12 +406,8 @@ int RunCheck(const CheckArgs& a) {
   options.max_item_size = max_item_size;
   options.extra_params_given = !a.params.empty();
   options.verbose = a.verbose;
-  options.on_case = [&](const judge::CaseResult& r) {
-    if (a.quiet && !a.verbose) return;
-    Out(a) << conformance::RenderCaseLine(r, color);
-    if (a.verbose) Out(a) << r.transcript;
-    Out(a).flush();
-  };
+  // The case lines are written at the end, after the root problems they are explained by.
+  options.on_case = [](const judge::CaseResult&) {};
   if (UsesCatalogue(a)) return RunCatalogue(a, std::move(options), color);
   auto cases = LoadCases(a);
   if (!cases.ok()) return UsageError(std::string(cases.status().message()));
@@ -421,7 +435,7 @@ int RunCheck(const CheckArgs& a) {
       results->push_back(std::move(*r));
     }
   }
-  if (harness::StopRequested()) FinishInterrupted(finished, cases->size(), color);
+  if (harness::StopRequested()) FinishInterrupted(a, finished, cases->size(), color);
   if (!results.ok()) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
@@ -457,7 +471,8 @@ CommandRegistrar registrar({
                      "(<check>-<rule>-<n>.json, .stdin, .stdout, .stderr)");
       sub.add_flag("--verbose", a->verbose, "print each conversation's transcript");
       sub.add_flag("--no-color", a->no_color, "no ANSI colours (also when NO_COLOR is set)");
-      sub.add_flag("-q,--quiet", a->quiet, "no line per case: only the summary and the failures");
+      sub.add_flag("-q,--quiet", a->quiet,
+                   "only the root problems, the cases that did not pass and the summary");
       sub.add_flag("--version", a->version, "print dxt's version and exit");
       sub.add_option("--suite", a->suite,
                      "full = the conformance catalogue (default), core = its quick selection of 13 entries")

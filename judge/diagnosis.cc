@@ -1,0 +1,515 @@
+// Why the inference is shaped this way:
+//  - A misreading program shows itself by a number: the length it thinks it read. A length no
+//    input could satisfy, found on its stdout or in its stderr, is matched against what simple
+//    models of a misreading program would read (a model explains it only when it reads exactly
+//    that length), and otherwise looked for as 4 bytes of the input that are not a length field:
+//    the program took them for one. Small numbers are never evidence (they match anything).
+//  - Its own words that the input ended early count only when dxt sent complete, well-formed
+//    input, closed stdin and the program had read all of it; and then only a model that also
+//    runs out of input locates the misread.
+//  - Buffered output needs a stall the program caused by waiting for input (it had read the whole
+//    pair, and wrote nothing for half the wait) and a list completed after stdin closed.
+#include "judge/diagnosis.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <iterator>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "codec/disco_c_params.h"
+#include "codec/kv_frame.h"
+
+namespace dxt::judge {
+namespace {
+
+// Input rebuilt for the models: at most this much (a misread shows in the first bytes it took).
+constexpr uint64_t kMaxModelledInput = uint64_t{32} << 20;
+// Items at least this large reach a program in several read(2)s through a pipe.
+constexpr uint64_t kShortReadItem = 4096;
+// How many of a model's first lengths may match a claimed one.
+constexpr size_t kModelLengths = 2;
+// Linux's default pipe buffer: bytes written to a pipe, not necessarily read by anyone.
+constexpr uint64_t kPipeBuffer = 65536;
+
+// Words with which programs say their input ended early (their own text: ERR lines,
+// tracebacks). Lower case; matched case-insensitively.
+constexpr const char* kRanOutWords[] = {
+    "eof",          "end of file",      "end of input",  "end of stream",   "short read",
+    "unpack requires a buffer", "unexpected end", "premature end", "truncated",
+    "not enough data", "incomplete read", "couldn't read", "could not read"};
+
+bool IsFailed(const CheckResult& r) { return r.verdict == Verdict::kFailed; }
+
+CheckResult* Find(std::vector<CheckResult>* checks, std::string_view name) {
+  for (CheckResult& r : *checks)
+    if (r.check == name) return &r;
+  return nullptr;
+}
+
+// The stdin bytes the program was sent, from the case (its whole input, capped) or, for a task
+// of `dxt run` (no input in the case), from the transcript's head.
+struct InputStream {
+  std::string bytes;
+  uint64_t block_size = 0;
+  uint64_t total = 0;  // the whole stream's size, beyond the cap too
+  std::vector<uint64_t> pair_at;  // stdin offset of each pair (in `bytes`)
+};
+
+InputStream RebuildInput(const Case& c, const Transcript& t) {
+  InputStream s;
+  s.block_size = t.param_block_size;
+  if (c.input.empty()) {
+    s.bytes = t.stdin_head;
+    s.total = t.stdin_bytes_queued;
+    for (const harness::PairWrite& p : t.pairs)
+      if (p.stdin_offset < s.bytes.size()) s.pair_at.push_back(p.stdin_offset);
+    return s;
+  }
+  s.bytes = ParamBlockOf(c);
+  s.block_size = s.bytes.size();
+  s.total = s.bytes.size();
+  for (const auto& [k, v] : c.input) s.total += codec::PairFrameSize(k, v);
+  for (const auto& [k, v] : c.input) {
+    if (s.bytes.size() >= kMaxModelledInput) break;
+    s.pair_at.push_back(s.bytes.size());
+    (void)codec::AppendPair(&s.bytes, k, v);
+  }
+  if (s.bytes.size() > kMaxModelledInput) s.bytes.resize(kMaxModelledInput);
+  return s;
+}
+
+// A reader that frames pairs correctly from `start`: the lengths it reads, where, and whether it
+// ends waiting inside an item (a length the stream cannot satisfy).
+struct Reading {
+  std::vector<std::pair<uint64_t, uint64_t>> lengths;  // (stdin offset, value)
+  uint64_t complete_pairs = 0;
+  bool ends_inside = false;
+};
+
+Reading ReadFrom(std::string_view s, uint64_t start) {
+  Reading r;
+  uint64_t p = start;
+  while (p < s.size()) {
+    if (s.size() - p < 4) {
+      r.ends_inside = true;
+      break;
+    }
+    const uint64_t len = codec::LoadU32(s.data() + p);
+    r.lengths.emplace_back(p, len);
+    if (len > s.size() - p - 4) {
+      r.ends_inside = true;
+      break;
+    }
+    p += 4 + len;
+    if (r.lengths.size() % 2 == 0) ++r.complete_pairs;
+  }
+  return r;
+}
+
+bool IsSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+struct Model {
+  Misread::Where where;
+  uint64_t start;
+};
+
+// The misreading programs modelled, most common first.
+std::vector<Model> ModelsOf(const InputStream& in) {
+  std::vector<Model> models;
+  if (in.block_size > 0) models.push_back({Misread::Where::kSkipsBlock, 0});
+  const codec::DiscoCParamsReading disco = codec::ReadParamsLikeDiscoC(in.bytes);
+  if (disco.outcome == codec::DiscoCParamsReading::Outcome::kOk && disco.consumed != in.block_size)
+    models.push_back({Misread::Where::kDiscoC, disco.consumed});
+  uint64_t past = in.block_size;
+  while (past < in.bytes.size() && IsSpace(in.bytes[past])) ++past;
+  if (past > in.block_size) models.push_back({Misread::Where::kPastBlock, past});
+  return models;
+}
+
+std::string U32Bytes(uint64_t v) {
+  std::string b;
+  codec::AppendU32(&b, static_cast<uint32_t>(v));
+  return b;
+}
+
+// A length the program claims to have read, too large for any input it was sent.
+struct Claim {
+  uint64_t value = 0;
+  Misread::Evidence source = Misread::Evidence::kStdoutLength;
+  uint64_t stdout_offset = 0;
+  std::string line;
+};
+
+std::vector<const harness::LogRecord*> ProgramLines(const Transcript& t) {
+  std::vector<const harness::LogRecord*> out;
+  for (const harness::LogRecord& l : t.logs) out.push_back(&l);
+  for (const harness::LogRecord& l : t.last_logs)
+    if (std::none_of(out.begin(), out.end(),
+                     [&](const harness::LogRecord* o) { return o->offset == l.offset; }))
+      out.push_back(&l);
+  return out;
+}
+
+std::vector<Claim> AbsurdClaims(const Transcript& t, uint64_t input_size) {
+  std::vector<Claim> out;
+  const codec::StreamError& e = t.stdout_error;
+  // Only an item length inside a list: a count where a list should start is text or a wrong
+  // count, not a misread input length.
+  if (e.kind == codec::StreamError::Kind::kOverLimit && e.item == codec::StreamError::Item::kPair &&
+      e.claimed > input_size)
+    out.push_back({e.claimed, Misread::Evidence::kStdoutLength, e.offset, ""});
+  for (const harness::LogRecord* l : ProgramLines(t)) {
+    if (l->kind == codec::LogKind::kMsg) continue;
+    const std::string& s = l->raw;
+    for (size_t i = 0; i < s.size();) {
+      if (!absl::ascii_isdigit(s[i])) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      uint64_t v = 0;
+      while (j < s.size() && absl::ascii_isdigit(s[j]) && j - i < 11) v = v * 10 + (s[j++] - '0');
+      while (j < s.size() && absl::ascii_isdigit(s[j])) ++j;
+      if (v > input_size && v <= UINT32_MAX)
+        out.push_back({v, Misread::Evidence::kStderrNumber, 0, s});
+      i = j;
+    }
+  }
+  return out;
+}
+
+// The last stderr line of the program that says its input ended early.
+std::optional<std::string> RanOutLine(const Transcript& t) {
+  std::optional<std::string> found;
+  for (const harness::LogRecord* l : ProgramLines(t)) {
+    if (l->kind == codec::LogKind::kMsg) continue;
+    const std::string lower = absl::AsciiStrToLower(l->raw);
+    for (const char* w : kRanOutWords)
+      if (absl::StrContains(lower, w)) found = l->raw;
+  }
+  return found;
+}
+
+// The first place at or after `from` where `bytes` appear in the input but not as a length field
+// a correct reader reads, preferring an item large enough to need several reads.
+std::optional<Misread> FindInsideItem(const InputStream& in, const std::string& bytes,
+                                      uint64_t from) {
+  const Reading right = ReadFrom(in.bytes, in.block_size);
+  auto is_field = [&](uint64_t at) {  // overlaps a length field (sorted by offset)
+    auto it = std::lower_bound(right.lengths.begin(), right.lengths.end(), at + 4,
+                               [](const auto& f, uint64_t v) { return f.first < v; });
+    return it != right.lengths.begin() && std::prev(it)->first + 4 > at;
+  };
+  std::optional<Misread> first;
+  for (size_t i = 0; i < in.pair_at.size(); ++i) {
+    const uint64_t at = in.pair_at[i];
+    const uint64_t end = i + 1 < in.pair_at.size() ? in.pair_at[i + 1] : in.bytes.size();
+    if (end <= from || end - at < 8) continue;
+    const uint64_t key_size = codec::LoadU32(in.bytes.data() + at);
+    const uint64_t value_at = at + 8 + key_size;
+    std::string_view frame(in.bytes.data() + at, end - at);
+    for (size_t hit = frame.find(bytes); hit != std::string_view::npos;
+         hit = frame.find(bytes, hit + 1)) {
+      const uint64_t off = at + hit;
+      if (off < from || is_field(off)) continue;
+      Misread m;
+      m.where = Misread::Where::kInsidePair;
+      m.pair_index = i;
+      m.in_value = off >= value_at;
+      m.item_at = m.in_value ? value_at : at + 4;
+      m.item_size = m.in_value ? end - value_at : key_size;
+      m.length_at = off;
+      m.length_bytes = bytes;
+      m.more_in_item = frame.find(bytes, hit + 1) != std::string_view::npos;
+      if (m.item_size >= kShortReadItem) return m;
+      if (!first) first = m;
+      break;  // the first hit of a small item is enough
+    }
+  }
+  return first;
+}
+
+// In lockstep the driver sends pair k only after list k-1 arrived: a program that answered L
+// pairs read them from the bytes of the first L pairs. A model that cannot is not the program.
+bool AnswersFit(const InputStream& in, const Transcript& t, uint64_t start) {
+  const uint64_t answered = t.lists_completed;
+  if (t.mode != Mode::kMap || t.pipeline || answered == 0) return true;
+  const uint64_t end = answered < in.pair_at.size() ? in.pair_at[answered] : in.bytes.size();
+  const Reading r = ReadFrom(std::string_view(in.bytes).substr(0, end), start);
+  return r.complete_pairs >= answered;
+}
+
+Misread FromModel(const Model& m, const InputStream& in) {
+  Misread r;
+  r.where = m.where;
+  r.start = m.start;
+  r.block_size = in.block_size;
+  return r;
+}
+
+}  // namespace
+
+std::optional<Misread> FindMisread(const Case& c, const Transcript& t) {
+  if (t.exit.term_signal > 0 && !t.killed_by_driver) return std::nullopt;  // a crash says nothing
+  const InputStream in = RebuildInput(c, t);
+  if (in.bytes.size() < in.block_size) return std::nullopt;
+  const std::vector<Model> models = ModelsOf(in);
+  // Disco's C library died where dxt's model of it dies, with the same words.
+  const codec::DiscoCParamsReading disco = codec::ReadParamsLikeDiscoC(in.bytes);
+  if (disco.outcome == codec::DiscoCParamsReading::Outcome::kDied && !disco.die_message.empty()) {
+    for (const harness::LogRecord* l : ProgramLines(t))
+      if (l->kind == codec::LogKind::kErr && absl::StrContains(l->raw, disco.die_message)) {
+        Misread m = FromModel({Misread::Where::kDiscoC, disco.consumed}, in);
+        m.evidence = Misread::Evidence::kDiscoCDeath;
+        m.line = l->raw;
+        return m;
+      }
+  }
+  // A length it read that no input satisfies: which model reads exactly it, else where it lies.
+  for (const Claim& claim : AbsurdClaims(t, in.total)) {
+    for (const Model& model : models) {
+      if (!AnswersFit(in, t, model.start)) continue;
+      // A misread block shows in the first lengths read after it; later ones, read from
+      // garbage, can land anywhere and match by chance.
+      const Reading r = ReadFrom(in.bytes, model.start);
+      for (size_t k = 0; k < r.lengths.size() && k < kModelLengths; ++k) {
+        const auto [at, len] = r.lengths[k];
+        if (len != claim.value) continue;
+        Misread m = FromModel(model, in);
+        m.evidence = claim.source;
+        m.length = len;
+        m.length_at = at;
+        m.length_bytes = in.bytes.substr(at, 4);
+        m.stdout_offset = claim.stdout_offset;
+        m.line = claim.line;
+        return m;
+      }
+    }
+    uint64_t from = in.block_size;
+    if (t.mode == Mode::kMap && t.lists_completed > 0 && t.lists_completed - 1 < in.pair_at.size())
+      from = in.pair_at[t.lists_completed - 1];
+    if (auto m = FindInsideItem(in, U32Bytes(claim.value), from)) {
+      m->block_size = in.block_size;
+      m->evidence = claim.source;
+      m->length = claim.value;
+      m->stdout_offset = claim.stdout_offset;
+      m->line = claim.line;
+      return m;
+    }
+  }
+  // It says its input ended early, after all of it was sent, closed and read.
+  const bool read_all = t.stdin_closed_at && !t.stdin_broken && t.pairs_queued == t.pairs_total &&
+                        t.reaped && t.unread_input_at_exit == 0 && t.expired.empty();
+  if (auto line = RanOutLine(t); line && read_all && !ReadFrom(in.bytes, in.block_size).ends_inside &&
+                                 in.bytes.size() == in.total) {
+    for (const Model& model : models) {
+      if (!AnswersFit(in, t, model.start) || !ReadFrom(in.bytes, model.start).ends_inside) continue;
+      Misread m = FromModel(model, in);
+      m.evidence = Misread::Evidence::kRanOut;
+      m.line = *line;
+      return m;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string DescribeMisread(const Misread& m) {
+  std::string what;
+  switch (m.where) {
+    case Misread::Where::kSkipsBlock:
+      what = absl::StrCat("misread its input: it does not read the ", m.block_size,
+                          "-byte parameter block but reads stdin from byte 0 as pairs");
+      break;
+    case Misread::Where::kDiscoC:
+      what = absl::StrCat(
+          "reads the block as Disco's C library does — leading whitespace is skipped (dxt's model "
+          "of that parser, `dxt decode --format params --disco-c`, ",
+          m.evidence == Misread::Evidence::kDiscoCDeath
+              ? "dies with the same words)"
+              : absl::StrCat("ends the block at stdin offset ", m.start, ", not ", m.block_size,
+                             ")"));
+      break;
+    case Misread::Where::kPastBlock:
+      what = absl::StrCat("misread its input: read past the parameter block at stdin offset ",
+                          m.block_size, ": it also took the ", m.start - m.block_size,
+                          " whitespace byte(s) that begin pair 0, so every length it read from "
+                          "stdin offset ",
+                          m.start, " on is shifted (scanf's \"%u\\n\" skips such bytes)");
+      break;
+    case Misread::Where::kInsidePair:
+      what = absl::StrCat("misread its input: lost its place inside pair ", m.pair_index, " (its ",
+                          m.item_size, "-byte ", m.in_value ? "value" : "key",
+                          " at stdin offset ", m.item_at, "): took 4 of its bytes, \"",
+                          EscapeBytes(m.length_bytes, 8), "\" (", m.more_in_item ? "first " : "",
+                          "at stdin offset ", m.length_at, "), for a length");
+      if (m.item_size >= kShortReadItem)
+        absl::StrAppend(&what, " (it did not wait for the rest of the item: a read(2) from a pipe "
+                               "returns what has arrived; read until all ",
+                        m.item_size, " bytes are in)");
+      break;
+  }
+  switch (m.evidence) {
+    case Misread::Evidence::kStdoutLength:
+      absl::StrAppend(&what, "; it wrote that length, ", m.length, ", on stdout at offset ",
+                      m.stdout_offset);
+      if (m.where != Misread::Where::kInsidePair)
+        absl::StrAppend(&what, " (the bytes \"", EscapeBytes(m.length_bytes, 8),
+                        "\" at stdin offset ", m.length_at, ")");
+      break;
+    case Misread::Evidence::kStderrNumber:
+      absl::StrAppend(&what, "; its stderr names that length, ", m.length);
+      if (m.where != Misread::Where::kInsidePair)
+        absl::StrAppend(&what, " (the bytes \"", EscapeBytes(m.length_bytes, 8),
+                        "\" at stdin offset ", m.length_at, ")");
+      absl::StrAppend(&what, ": \"", EscapeBytes(m.line, 120), "\"");
+      break;
+    case Misread::Evidence::kRanOut:
+      absl::StrAppend(&what, "; after complete input it expected more: \"",
+                      EscapeBytes(m.line, 120), "\"");
+      break;
+    case Misread::Evidence::kDiscoCDeath:
+      absl::StrAppend(&what, ": \"", EscapeBytes(m.line, 120), "\"");
+      break;
+  }
+  return what;
+}
+
+std::string CauseRefText(const CauseRef& r) { return absl::StrCat(r.case_id, "/", r.check); }
+
+namespace {
+
+const char* MisreadRule(const Misread& m) {
+  switch (m.where) {
+    case Misread::Where::kSkipsBlock: return "R2.1";
+    case Misread::Where::kDiscoC: return "R2.5";
+    case Misread::Where::kPastBlock: return "R2.3";
+    case Misread::Where::kInsidePair: return "R3.1";
+  }
+  return "";
+}
+
+const char* MisreadCause(const Misread& m) {
+  switch (m.where) {
+    case Misread::Where::kSkipsBlock: return kCauseSkipsParams;
+    case Misread::Where::kDiscoC: return kCauseDiscoCParams;
+    case Misread::Where::kPastBlock: return kCausePastParams;
+    case Misread::Where::kInsidePair: return kCauseShortRead;
+  }
+  return "";
+}
+
+// Every other FAILED check of the case becomes a consequence of `root`.
+void MarkConsequences(const Case& c, std::string_view root, std::vector<CheckResult>* checks) {
+  for (CheckResult& r : *checks)
+    if (IsFailed(r) && r.check != root && r.check != "sandbox" && !r.caused_by)
+      r.caused_by = CauseRef{c.id, c.mode, std::string(root)};
+}
+
+// The stall of a program that had taken the whole pair and wrote nothing for half the wait.
+bool WaitedForInput(const Transcript& t) {
+  if (!t.stall || t.stall->stdin_unread != 0) return false;
+  std::chrono::milliseconds budget{0};
+  for (const harness::ExpiredWait& w : t.expired)
+    if (w.kind == harness::ExpiredWait::Kind::kReply) budget = w.budget;
+  const Millis quiet = t.stall->at - t.stall->last_stdout_at.value_or(Millis{0});
+  // A full output buffer goes out in whole blocks: a stall on such a boundary is one too.
+  const bool on_block = t.stall->stdout_bytes > 0 && t.stall->stdout_bytes % 4096 == 0;
+  return on_block || quiet.count() >= std::min(budget.count() / 2.0, 200.0);
+}
+
+// The list of the stalled pair: cut short at the stall, completed once stdin was closed.
+const harness::ListRecord* ListCompletedAfterClose(const Transcript& t) {
+  if (!t.stall || t.stall->pair_index >= t.lists.size() || !t.stdin_closed_at) return nullptr;
+  const harness::ListRecord& r = t.lists[t.stall->pair_index];
+  if (!r.complete_at || *r.complete_at < *t.stdin_closed_at) return nullptr;
+  return &r;
+}
+
+// A non-zero exit with stderr text before the program read any input.
+bool CouldNotStart(const Transcript& t) {
+  // After EPIPE the unread bytes cannot be measured: what a pipe buffer holds may all be unread.
+  const bool read_nothing =
+      t.stdin_bytes_written == 0 ||
+      (t.unread_input_at_exit > 0 && t.unread_input_at_exit >= t.stdin_bytes_written) ||
+      (t.stdin_broken && t.stdin_bytes_written <= kPipeBuffer);
+  const bool said_why = std::any_of(t.last_logs.begin(), t.last_logs.end(), [](const auto& l) {
+    return l.kind != codec::LogKind::kMsg;
+  });
+  return t.reaped && t.exit.exited && t.exit.exit_code != 0 && t.stdout_bytes == 0 &&
+         read_nothing && said_why;
+}
+
+std::string LastLines(const Transcript& t) {
+  std::string out;
+  for (const harness::LogRecord& l : t.last_logs) {
+    if (l.kind == codec::LogKind::kMsg) continue;
+    absl::StrAppend(&out, out.empty() ? "\"" : " / \"", EscapeBytes(l.raw, 160), "\"");
+  }
+  return out;
+}
+
+}  // namespace
+
+void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>* checks) {
+  if (std::none_of(checks->begin(), checks->end(), IsFailed)) return;
+  CheckResult* params = Find(checks, "params");
+  if (params && IsFailed(*params)) {
+    // The skipper probe (checks.h CheckParams) already located it.
+    if (params->cause.empty()) params->cause = kCauseSkipsParams;
+    MarkConsequences(c, "params", checks);
+    return;
+  }
+  if (auto m = FindMisread(c, t)) {
+    const bool in_params = m->where != Misread::Where::kInsidePair;
+    CheckResult* root = Find(checks, in_params ? "params" : "framing");
+    *root = {root->check, Verdict::kFailed, MisreadRule(*m), DescribeMisread(*m), MisreadCause(*m),
+             std::nullopt};
+    MarkConsequences(c, root->check, checks);
+    return;
+  }
+  CheckResult* exit = Find(checks, "exit");
+  if (exit && IsFailed(*exit) && CouldNotStart(t)) {
+    exit->cause = kCauseCouldNotStart;
+    exit->detail = absl::StrCat("the program ended before reading any input (exit ",
+                                t.exit.exit_code,
+                                t.exit.exit_code == 127   ? ": a shell's \"command not found\""
+                                : t.exit.exit_code == 126 ? ": a shell's \"not executable\""
+                                                          : "",
+                                "); its stderr: ", LastLines(t));
+    MarkConsequences(c, "exit", checks);
+    return;
+  }
+  CheckResult* flushing = Find(checks, "flushing");
+  CheckResult* framing = Find(checks, "framing");
+  if (flushing && framing && !IsFailed(*flushing) && IsFailed(*framing) && WaitedForInput(t)) {
+    if (const harness::ListRecord* r = ListCompletedAfterClose(t)) {
+      const uint64_t got = t.stall->stdout_bytes - r->stdout_offset;
+      *flushing = {
+          "flushing", Verdict::kFailed, "R5.2",
+          absl::StrCat("buffered its output: the result list for pair ", r->index,
+                       " (stdout offset ", r->stdout_offset, ") stopped after ", got,
+                       " byte(s) while the program waited for more input (it had read the whole "
+                       "pair), and was completed only after stdin was closed",
+                       t.stall->stdout_bytes % 512 == 0
+                           ? absl::StrCat(": stdout held a whole number of ",
+                                          t.stall->stdout_bytes % 4096 == 0 ? 4096 : 512,
+                                          "-byte blocks, as a full output buffer writes them")
+                           : "",
+                       " (flush after every list)"),
+          kCauseBuffered, std::nullopt};
+    }
+  }
+  if (flushing && IsFailed(*flushing)) {
+    if (flushing->cause.empty()) {
+      const uint64_t k = t.stalled_pair.value_or(0);
+      const bool late = k < t.lists.size() && t.lists[k].started_after_stdin_closed;
+      flushing->cause = late ? kCauseBuffered : kCauseWaitsForInput;
+    }
+    MarkConsequences(c, "flushing", checks);
+  }
+}
+
+}  // namespace dxt::judge

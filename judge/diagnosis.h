@@ -1,0 +1,89 @@
+// Root-cause inference for one case (issue 10 §2). Each check (checks.h) judges its own rule, so
+// one defect often trips several of them; this decides, from the typed evidence of the transcript
+// and the case's own input, which FAILED check is the defect and which are its consequences.
+//
+// Evidence combined (never message text of another module):
+//  - what the program wrote or said once its input went wrong: a length on stdout whose bytes are
+//    bytes of the input, a length in its own stderr (ERR text, traceback) that no input could
+//    satisfy, its own words that the input ended early, the die() text that dxt's model of Disco's
+//    C parser (codec/disco_c_params.h) predicts;
+//  - where its framing went wrong, from simple models of a misreading program: one that reads
+//    stdin from byte 0 (skips the block), one that reads the block as Disco's C library does, one
+//    that reads past the block's "\n" over whitespace (scanf's "%u\n"); or, failing those, the
+//    pair whose bytes it took as a length (a short read(2) not repeated, in a large item);
+//  - a map stall while the program had consumed its pair (FIONREAD) and its output was quiet,
+//    with the list cut short and completed only after stdin closed: buffered output;
+//  - a non-zero exit before reading any input, with text on stderr: it could not start.
+// A misread is never reported as buffering.
+#ifndef DXT_JUDGE_DIAGNOSIS_H_
+#define DXT_JUDGE_DIAGNOSIS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "judge/case.h"
+#include "judge/checks.h"
+
+namespace dxt::judge {
+
+// The stable names of CheckResult::cause set here.
+inline constexpr char kCauseSkipsParams[] = "skips-params";      // params R2.1
+inline constexpr char kCauseDiscoCParams[] = "disco-c-params";   // params R2.5
+inline constexpr char kCausePastParams[] = "past-params";        // params R2.3
+// framing R3.1: lost its place inside a pair (most often a short read(2) not repeated)
+inline constexpr char kCauseShortRead[] = "short-read";
+inline constexpr char kCauseBuffered[] = "buffered";             // flushing R5.2
+inline constexpr char kCauseWaitsForInput[] = "waits-for-input"; // flushing R5.2
+inline constexpr char kCauseCouldNotStart[] = "could-not-start"; // exit R8.1
+
+// Where a program's reading of its input went wrong, as data.
+struct Misread {
+  enum class Where {
+    kSkipsBlock,   // reads stdin from byte 0 as pairs (R2.1)
+    kDiscoC,       // reads the block as Disco's C library does (R2.5)
+    kPastBlock,    // read past the block's end over whitespace bytes of pair 0 (R2.3)
+    kInsidePair,   // lost its place inside a pair: took bytes of an item as a length (R3.1)
+  };
+  enum class Evidence {
+    kStdoutLength,  // it wrote that length on stdout
+    kStderrNumber,  // its stderr names that length
+    kRanOut,        // its stderr says the input ended early, after complete input
+    kDiscoCDeath,   // its **<ERR> is the C library's die() text the model predicts
+  };
+  Where where = Where::kSkipsBlock;
+  Evidence evidence = Evidence::kStdoutLength;
+  uint64_t block_size = 0;   // the parameter block's size: pair 0 starts there
+  uint64_t start = 0;        // params kinds: stdin offset where its pair reading began
+  uint64_t length = 0;       // the length it misread (kStdoutLength, kStderrNumber)
+  uint64_t length_at = 0;    // stdin offset of the bytes it took for that length
+  std::string length_bytes;  // those 4 bytes
+  uint64_t pair_index = 0;   // kInsidePair: the pair holding them
+  bool in_value = true;      // kInsidePair: in its value (else its key)
+  uint64_t item_at = 0;      // kInsidePair: stdin offset of that item's first byte
+  uint64_t item_size = 0;    // kInsidePair: its size
+  bool more_in_item = false; // kInsidePair: the same 4 bytes occur later in that item too
+  uint64_t stdout_offset = 0;  // kStdoutLength: where it wrote the length
+  std::string line;          // the program's stderr line that is the evidence (raw)
+};
+
+// The misread the evidence of a FAILED case points to; nullopt when there is none (a program
+// that reads its input right, or evidence too weak to say where it went wrong).
+std::optional<Misread> FindMisread(const Case& c, const Transcript& t);
+
+// "misread its input: read past the parameter block at stdin offset 2 ...", with the evidence.
+std::string DescribeMisread(const Misread& m);
+
+// Applies the inference to the checks of one case (JudgeCase calls it last): the check that names
+// the defect gets its rule, detail and cause (a FAILED verdict where the checks alone saw only
+// symptoms), and every other FAILED check it explains gets caused_by. `sandbox` is never a
+// consequence.
+void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>* checks);
+
+// "3.1.9/params".
+std::string CauseRefText(const CauseRef& r);
+
+}  // namespace dxt::judge
+
+#endif  // DXT_JUDGE_DIAGNOSIS_H_
