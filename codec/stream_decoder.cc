@@ -13,6 +13,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "codec/item_buffer.h"
 #include "codec/param_block.h"
 #include "codec/result_list.h"
 
@@ -268,7 +269,7 @@ struct StreamDecoder::State {
   Limits limits;
   StreamEvent scratch;
   Position at;
-  std::string buf;  // the one partial item, if any
+  ItemBuffer buf;  // the one partial item, if any (grown without copying, item_buffer.h)
   uint64_t offset = 0;
   absl::Status error;
   StreamError fact;
@@ -292,7 +293,7 @@ absl::Status StreamDecoder::Feed(std::string_view chunk, const Sink& sink) {
         return s.error = step.error;
       }
       if (step.status == DecodeStatus::kIncomplete) {
-        s.buf.assign(chunk);  // a proper prefix of one item
+        s.buf.Append(chunk, NextTarget(s.at.expect, chunk));  // a proper prefix of one item
         s.offset += chunk.size();
         return absl::OkStatus();
       }
@@ -300,17 +301,17 @@ absl::Status StreamDecoder::Feed(std::string_view chunk, const Sink& sink) {
       chunk.remove_prefix(step.consumed);
       continue;
     }
-    const uint64_t missing = NextTarget(s.at.expect, s.buf) - s.buf.size();
-    const size_t take = static_cast<size_t>(std::min<uint64_t>(missing, chunk.size()));
-    s.buf.append(chunk.substr(0, take));
+    const uint64_t target = NextTarget(s.at.expect, s.buf.view());
+    const size_t take = static_cast<size_t>(std::min<uint64_t>(target - s.buf.size(), chunk.size()));
+    s.buf.Append(chunk.substr(0, take), target);
     s.offset += take;
     chunk.remove_prefix(take);
-    Step step = DecodeItem(s.at, s.buf, s.limits, s.scratch, sink);
+    Step step = DecodeItem(s.at, s.buf.view(), s.limits, s.scratch, sink);
     if (step.status == DecodeStatus::kInvalid) {
       s.fact = step.fact;
       return s.error = step.error;
     }
-    if (step.status == DecodeStatus::kOk) s.buf.clear();
+    if (step.status == DecodeStatus::kOk) s.buf.Clear();
   }
   return absl::OkStatus();
 }
@@ -320,7 +321,7 @@ absl::Status StreamDecoder::Finish() {
   if (!s.error.ok()) return s.error;
   if (at_boundary()) return absl::OkStatus();
   s.fact = ErrorAt(s.at, StreamError::Kind::kTruncated, s.offset);
-  return s.error = Truncation(s.at, s.buf);
+  return s.error = Truncation(s.at, s.buf.view());
 }
 
 const StreamError& StreamDecoder::error() const { return state_->fact; }

@@ -70,7 +70,8 @@ class Conversation {
   void Expire(ExpiredWait::Kind kind, milliseconds budget, uint64_t pair = 0);
   void Violate(ListViolation::Kind kind, uint64_t index, uint64_t offset, uint64_t written);
   void Abort();
-  void QueueBytes(std::string_view bytes);
+  void QueueBytes(std::string_view bytes, bool borrow = false);
+  absl::StatusOr<std::optional<codec::PairView>> NextInput();
   void QueuePair(const codec::PairView& pair);
   void SendPairs();
   void Finish();
@@ -216,10 +217,21 @@ void Conversation::Abort() {
   io_.KillGroup();
 }
 
-void Conversation::QueueBytes(std::string_view bytes) {
+void Conversation::QueueBytes(std::string_view bytes, bool borrow) {
   t_->stdin_bytes_queued += bytes.size();
   AppendCapped(&t_->stdin_head, bytes, kMaxStdinHeadBytes);
-  io_.QueueInput(bytes);
+  if (borrow) {
+    io_.QueueInputBorrowed(bytes);
+  } else {
+    io_.QueueInput(bytes);
+  }
+}
+
+// The PairSource's views die at its next call: what is still queued of them is copied first
+// (at most kMaxPendingInput bytes, unless a program answered without reading its pair).
+absl::StatusOr<std::optional<codec::PairView>> Conversation::NextInput() {
+  io_.OwnQueuedInput();
+  return input_();
 }
 
 void Conversation::QueuePair(const codec::PairView& pair) {
@@ -239,12 +251,13 @@ void Conversation::QueuePair(const codec::PairView& pair) {
     QueueBytes(frame_);
     return;
   }
-  // A large pair is queued as its four pieces: a 1 GiB item is not copied into a frame too.
+  // A large pair is queued as its four pieces, the items borrowed from the source (valid until
+  // its next call, NextInput): a 1 GiB item is held once, by the source.
   for (std::string_view item : {pair.key, pair.value}) {
     frame_.clear();
     codec::AppendU32(&frame_, static_cast<uint32_t>(item.size()));
     QueueBytes(frame_);
-    QueueBytes(item);
+    QueueBytes(item, /*borrow=*/true);
   }
 }
 
@@ -443,7 +456,7 @@ void Conversation::SendPairs() {
   const milliseconds reply = opts_.reply_timeout;
   bool exhausted = false;
   while (!Gone()) {
-    auto next = input_();
+    auto next = NextInput();
     if (!next.ok()) {
       status_ = next.status();
       Abort();
@@ -486,7 +499,7 @@ void Conversation::SendPairs() {
   t_->pairs_total = t_->pairs_queued;
   if (!exhausted && status_.ok()) {
     for (;;) {  // count what the program never got, for the consumption check
-      auto next = input_();
+      auto next = NextInput();
       if (!next.ok() || !next->has_value()) break;
       ++t_->pairs_total;
     }

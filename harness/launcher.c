@@ -243,12 +243,18 @@ int main(int argc, char** argv) {
     return 127;
   }
 
+  const pid_t self = getpid();
   program = fork();
   if (program < 0) {
     Send('F', errno);
     return 127;
   }
   if (program == 0) {
+    /* If the launcher is killed from outside (kill -9, the OOM killer), the program dies with it
+     * instead of living on unsupervised; what it started is then reparented to dxt, a child
+     * subreaper, which kills it (process_boost.cc, SweepOrphans). */
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (getppid() != self) _exit(127); /* the launcher died before the prctl */
     setpgid(0, 0); /* its own group: dxt's process-group sandbox, and a target for the sweep */
     signal(SIGPIPE, SIG_DFL);
     sigprocmask(SIG_SETMASK, &none, NULL);

@@ -82,6 +82,13 @@ class ProcessIo {
   // Appends bytes to the stdin queue; they are written during Pump as the pipe accepts them.
   // Ignored once stdin is closed or broken.
   virtual void QueueInput(std::string_view bytes) = 0;
+  // Like QueueInput, without a copy: `bytes` must stay valid until they are written, the input is
+  // closed, or OwnQueuedInput() is called (so a 1 GiB item is never held twice). The default
+  // copies.
+  virtual void QueueInputBorrowed(std::string_view bytes) { QueueInput(bytes); }
+  // Copies the borrowed bytes not yet written into the queue's own storage: the caller is about
+  // to invalidate them.
+  virtual void OwnQueuedInput() {}
   virtual uint64_t PendingInput() const = 0;
   // Closes stdin now (pending bytes are dropped; callers drain first if they care).
   virtual void CloseInput() = 0;

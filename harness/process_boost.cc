@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -21,8 +22,15 @@
 #include <cstring>
 #include <deque>
 #include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/process/v2/posix/vfork_launcher.hpp>
@@ -75,6 +83,94 @@ class ProcessRegistry {
 ProcessRegistry& LiveProcesses() {
   static ProcessRegistry* r = new ProcessRegistry;  // used by the signal thread during exit
   return *r;
+}
+
+// The children dxt started itself (launchers, bwrap), by pid. dxt is a child subreaper
+// (BecomeSubreaper): a program whose launcher was killed from outside (kill -9, the OOM killer)
+// and everything it started are reparented to dxt instead of init, and SweepOrphans kills every
+// child of dxt that is not in this set.
+class OwnChildren {
+ public:
+  void Add(int pid) {
+    std::lock_guard<std::mutex> lock(mu_);
+    pids_.insert(pid);
+  }
+  void Remove(int pid) {
+    std::lock_guard<std::mutex> lock(mu_);
+    pids_.erase(pid);
+  }
+  bool Has(int pid) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return pids_.count(pid) > 0;
+  }
+
+ private:
+  std::mutex mu_;
+  std::set<int> pids_;
+};
+
+OwnChildren& Children() {
+  static OwnChildren* c = new OwnChildren;
+  return *c;
+}
+
+void BecomeSubreaper() {
+  static std::once_flag once;
+  std::call_once(once, [] { ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); });
+}
+
+// waitpid for a child of ours, which then leaves OwnChildren.
+void ReapChild(int pid, int* status) {
+  int ignored = 0;
+  while (::waitpid(pid, status ? status : &ignored, 0) < 0 && errno == EINTR) {
+  }
+  Children().Remove(pid);
+}
+
+// Children of this process that it did not start: orphans reparented to us. Zombies included
+// (they must be reaped); `alive` counts the others.
+std::vector<int> Orphans(uint64_t* alive) {
+  std::vector<int> out;
+  const std::string self = std::to_string(::getpid());
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(it->path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const size_t paren = stat.rfind(')');
+    if (paren == std::string::npos) continue;
+    std::vector<std::string> f = absl::StrSplit(stat.substr(paren + 2), ' ');  // state ppid ...
+    if (f.size() < 2 || f[1] != self) continue;
+    const int pid = std::stoi(name);
+    if (Children().Has(pid)) continue;
+    out.push_back(pid);
+    if (f[0] != "Z") ++*alive;
+  }
+  return out;
+}
+
+// Kills and reaps every orphan until none has appeared for a few rounds (an orphan's own children
+// are reparented to us only once it dies). Returns how many were still running. Holds SpawnMutex,
+// so a child being started is registered before it could look like an orphan.
+uint64_t SweepOrphans() {
+  std::lock_guard<std::mutex> lock(SpawnMutex());
+  uint64_t killed = 0;
+  const auto deadline = Clock::now() + kSweepDeadline;
+  for (int quiet = 0; quiet < 3 && Clock::now() < deadline;) {
+    std::vector<int> orphans = Orphans(&killed);
+    if (orphans.empty()) {
+      ++quiet;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
+    quiet = 0;
+    for (int pid : orphans) {
+      ::kill(pid, SIGKILL);
+      ReapChild(pid, nullptr);
+    }
+  }
+  return killed;
 }
 
 // Nonblocking reads of stdout before sleeping in poll, when a colocated program owes a reply,
@@ -199,16 +295,36 @@ class PipeProcess : public ProcessIo {
     if (in_fd_ < 0 || bytes.empty()) return;
     pending_ += bytes.size();
     if (bytes.size() <= kSmallChunk) {
-      if (!in_queue_.empty() && in_queue_.back().size() + bytes.size() <= kSmallChunk) {
-        in_queue_.back().append(bytes);
+      if (!in_queue_.empty() && in_queue_.back().borrowed.empty() &&
+          in_queue_.back().owned.size() + bytes.size() <= kSmallChunk) {
+        in_queue_.back().owned.append(bytes);
         return;
       }
       spare_.assign(bytes);
-      in_queue_.push_back(std::move(spare_));
+      in_queue_.emplace_back().owned = std::move(spare_);
       spare_ = std::string();
       return;
     }
-    in_queue_.emplace_back(bytes);
+    in_queue_.emplace_back().owned.assign(bytes);
+  }
+  void QueueInputBorrowed(std::string_view bytes) override {
+    if (in_fd_ < 0 || bytes.empty()) return;
+    pending_ += bytes.size();
+    in_queue_.emplace_back().borrowed = bytes;
+    ++borrowed_;
+  }
+  void OwnQueuedInput() override {
+    // Called before every input pair: nothing to walk when nothing is borrowed (a reduce keeps
+    // up to 1 MiB of small frames queued).
+    if (borrowed_ == 0) return;
+    borrowed_ = 0;
+    for (auto it = in_queue_.begin(); it != in_queue_.end(); ++it) {
+      if (it->borrowed.empty()) continue;
+      const size_t skip = it == in_queue_.begin() ? in_pos_ : 0;  // what is written is gone
+      it->owned.assign(it->borrowed.substr(skip));
+      it->borrowed = {};
+      if (it == in_queue_.begin()) in_pos_ = 0;
+    }
   }
   uint64_t PendingInput() const override { return pending_; }
   void CloseInput() override {
@@ -222,6 +338,7 @@ class PipeProcess : public ProcessIo {
     }
     CloseFd(&in_fd_);
     in_queue_.clear();
+    borrowed_ = 0;
     in_pos_ = 0;
     pending_ = 0;
   }
@@ -342,7 +459,10 @@ class PipeProcess : public ProcessIo {
       std::memcpy(&value, records_.data() + 4, 4);
       records_.erase(0, kRecordSize);
       if (tag == 'E') ProgramEnded(value, ev);
-      if (tag == 'S') strays_ = static_cast<uint64_t>(std::max(value, 0));
+      if (tag == 'S') {
+        strays_ = static_cast<uint64_t>(std::max(value, 0));
+        swept_ = true;
+      }
     }
   }
 
@@ -350,14 +470,15 @@ class PipeProcess : public ProcessIo {
     LiveProcesses().Remove(this);  // before the close: the stop hook may be writing to it
     CloseFd(&control_fd_);
     ReapLauncher();
+    // The launcher died without its sweep (killed from outside): what it supervised is ours now.
+    if (!swept_) strays_ += SweepOrphans();
     if (!exited_) ProgramEnded(launcher_status_, ev);  // the launcher died without a word
   }
 
   void ReapLauncher() {
     if (launcher_reaped_) return;
     int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
+    ReapChild(pid_, &status);
     launcher_reaped_ = true;
     launcher_status_ = status;
   }
@@ -404,8 +525,9 @@ class PipeProcess : public ProcessIo {
       iovec iov[kMaxIov];
       int n = 0;
       for (auto it = in_queue_.begin(); it != in_queue_.end() && n < kMaxIov; ++it, ++n) {
+        const std::string_view bytes = it->bytes();
         size_t skip = n == 0 ? in_pos_ : 0;
-        iov[n] = {const_cast<char*>(it->data()) + skip, it->size() - skip};
+        iov[n] = {const_cast<char*>(bytes.data()) + skip, bytes.size() - skip};
       }
       ssize_t w = n == 1 ? ::write(in_fd_, iov[0].iov_base, iov[0].iov_len)
                          : ::writev(in_fd_, iov, n);
@@ -428,14 +550,16 @@ class PipeProcess : public ProcessIo {
   void Consume(size_t n) {
     pending_ -= n;
     while (n > 0) {
-      size_t left = in_queue_.front().size() - in_pos_;
+      size_t left = in_queue_.front().bytes().size() - in_pos_;
       if (n < left) {
         in_pos_ += n;
         return;
       }
       n -= left;
-      if (in_queue_.front().capacity() <= kSmallChunk) {
-        spare_ = std::move(in_queue_.front());
+      if (!in_queue_.front().borrowed.empty()) {
+        --borrowed_;
+      } else if (in_queue_.front().owned.capacity() <= kSmallChunk) {
+        spare_ = std::move(in_queue_.front().owned);
         spare_.clear();
       }
       in_queue_.pop_front();
@@ -476,11 +600,19 @@ class PipeProcess : public ProcessIo {
   bool launcher_reaped_ = false;
   int launcher_status_ = 0;
   uint64_t strays_ = 0;
+  bool swept_ = false;  // the launcher reported its sweep ('S')
   bool sigpipe_ignored_;  // then no SIGPIPE can arrive: writes need no signal mask
   std::unique_ptr<Colocation> colocation_;  // null unless LaunchSpec::colocate (and it worked)
   int peek_fd_ = -1;                // read end of stdin's pipe, held from CloseInput to the exit
   uint64_t unread_after_close_ = 0;  // what peek_fd_ held at the exit
-  std::deque<std::string> in_queue_;
+  // A queued chunk: our copy, or the caller's bytes (QueueInputBorrowed) until OwnQueuedInput.
+  struct Chunk {
+    std::string owned;
+    std::string_view borrowed;
+    std::string_view bytes() const { return borrowed.empty() ? std::string_view(owned) : borrowed; }
+  };
+  std::deque<Chunk> in_queue_;
+  size_t borrowed_ = 0;  // chunks of in_queue_ still borrowed
   std::string spare_;  // the buffer of a small chunk already written, for the next one
   size_t in_pos_ = 0;  // bytes of in_queue_.front() already written
   uint64_t pending_ = 0;
@@ -643,15 +775,13 @@ absl::Status AwaitStart(const LaunchSpec& spec, int pid, Fds* f) {
     if (tag == 'R') return absl::OkStatus();
     int status = 0;
     ::kill(pid, SIGKILL);
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    ReapChild(pid, &status);
     if (tag == 'F') return ErrnoStatus(value, absl::StrCat("cannot start ", spec.executable));
   }
   ::kill(-pid, SIGKILL);
   ::kill(pid, SIGKILL);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  ReapChild(pid, &status);
   CloseFd(&f->setup[1]);
   std::string why = ReadAvailable(f->setup[0]);
   return absl::InternalError(absl::StrCat(
@@ -710,6 +840,7 @@ absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec) 
 
   // Pinned before the spawn: the launcher, bwrap and the program inherit the thread's mask.
   std::unique_ptr<Colocation> colocation = spec.colocate ? Colocation::Pin() : nullptr;
+  BecomeSubreaper();
   int pid = -1;
   try {
     // The launcher returns once the child has exec'd (or failed to): no child of ours is then
@@ -732,6 +863,7 @@ absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec) 
       return ErrnoStatus(ec.value(), absl::StrCat("cannot start ", executable));
     }
     pid = proc.id();
+    Children().Add(pid);  // under SpawnMutex: never taken for an orphan
     proc.detach();  // we reap it ourselves, with the native status
   } catch (const std::exception& e) {
     return absl::InternalError(absl::StrCat("cannot start ", executable, ": ", e.what()));
@@ -745,8 +877,7 @@ absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec) 
   if (absl::Status s = sent.ok() ? AwaitStart(spec, pid, &f) : sent; !s.ok()) {
     if (!sent.ok()) {
       ::kill(pid, SIGKILL);
-      while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-      }
+      ReapChild(pid, nullptr);
     }
     return s;
   }

@@ -2,6 +2,7 @@
 #include "judge/case.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -148,14 +149,34 @@ class ScriptReader {
     return absl::OkStatus();
   }
 
+  // "output_file": a path relative to the script's folder; it must be there now (a case must not
+  // fail later for a typo), and it excludes "output".
+  absl::Status OutputFile(const Json& v, const std::string& where, Expectation* e) const {
+    const std::string at = where + ".output_file";
+    if (!v["output_file"].is_string() || v["output_file"].get<std::string>().empty())
+      return Error(at, "expected a file name");
+    if (v.contains("output")) return Error(at, "give \"output\" or \"output_file\", not both");
+    std::filesystem::path path = v["output_file"].get<std::string>();
+    if (path.is_relative()) path = std::filesystem::path(source_).parent_path() / path;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+      return Error(at, absl::StrCat(path.string(), ": no such regular file"));
+    e->output_file = path.string();
+    return absl::OkStatus();
+  }
+
   absl::Status Expect(const Json& v, const std::string& where, Expectation* e) const {
     if (!v.is_object()) return Error(where, "expected an object");
-    if (absl::Status s = KnownFields(v, where, {"output", "order", "logs", "exit"}); !s.ok())
+    if (absl::Status s = KnownFields(v, where, {"output", "output_file", "order", "logs", "exit"});
+        !s.ok())
       return s;
     if (v.contains("output")) {
       auto out = Pairs(v["output"], where + ".output");
       if (!out.ok()) return out.status();
       e->output = *out;
+    }
+    if (v.contains("output_file")) {
+      if (absl::Status s = OutputFile(v, where, e); !s.ok()) return s;
     }
     if (v.contains("order")) {
       std::string order = v["order"].is_string() ? v["order"].get<std::string>() : "";

@@ -17,6 +17,8 @@
 //      "policy": "strict" | "non-strict" | "informational",  optional, default strict
 //      "expect": {                         optional
 //        "output": [pair, ...],            expected output pairs, all lists concatenated
+//        "output_file": "PATH",            or: a file of pair frames holding them (`dxt encode`
+//                                          or `dxt run` output), relative to the script's folder
 //        "order": "exact" | "multiset",    default exact
 //        "logs": ["regex", ...],           each must match some **<MSG>/**<ERR> text
 //        "exit": 0                         expected exit status, default 0
@@ -51,6 +53,9 @@ enum class Policy { kStrict, kNonStrict, kInformational };
 
 struct Expectation {
   std::optional<std::vector<OwnedPair>> output;
+  // Or the expected output as a file of pair frames (script "output_file"), compared as it streams
+  // (judge/content.h): for outputs too large to write as JSON or to hold.
+  std::optional<std::string> output_file;
   bool multiset = false;
   std::vector<std::string> log_patterns;  // ECMAScript regexes, searched in MSG/ERR texts
   int exit_code = 0;

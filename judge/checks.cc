@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "codec/disco_c_params.h"
 #include "codec/kv_frame.h"
+#include "judge/content.h"
 #include "judge/content_diff.h"
 #include "judge/diagnosis.h"
 
@@ -283,19 +284,44 @@ CheckResult CheckSandbox(const Transcript& t) {
                            absl::StrJoin(parts, "; ")));
 }
 
-// Every difference is reported at once: the output's (content_diff.h) and each log pattern that
-// matched nothing, so fixing one does not reveal the next only on the following run.
-CheckResult CheckContent(const Case& c, const Transcript& t) {
+// The output compared as it streamed (RunCase), or else the transcript's kept output fed to the
+// same comparer.
+absl::StatusOr<std::optional<ContentEvidence>> OutputEvidence(const Case& c, const Transcript& t,
+                                                              const ContentEvidence* streamed) {
+  if (streamed) return *streamed;
+  if (t.output_truncated) return std::nullopt;
+  absl::StatusOr<std::unique_ptr<OutputComparer>> cmp = OutputComparer::Create(c.expect);
+  if (!cmp.ok()) return cmp.status();
+  std::vector<codec::PairView> views;
+  for (const OwnedPair& p : t.output) views.push_back({p.first, p.second});
+  if (absl::Status s = (*cmp)->AddUnplaced(views); !s.ok()) return s;
+  absl::StatusOr<ContentEvidence> ev = (*cmp)->Finish();
+  if (!ev.ok()) return ev.status();
+  return *ev;
+}
+
+// Every difference is reported at once: the output's and each log pattern that matched nothing,
+// so fixing one does not reveal the next only on the following run. Whether the output differs
+// is the streamed comparison's verdict (content.h: no list is held whole); when the transcript
+// kept the whole output, the difference is described pair by pair with context
+// (content_diff.h), else from the streamed evidence (offsets, digests, excerpts).
+CheckResult CheckContent(const Case& c, const Transcript& t, const ContentEvidence* streamed) {
   constexpr std::string_view kName = "content";
   const Expectation& e = c.expect;
-  if (!e.output && e.log_patterns.empty()) return Skip(kName, "no expectation in the case");
+  if (!e.output && !e.output_file && e.log_patterns.empty())
+    return Skip(kName, "no expectation in the case");
   std::vector<std::string> rules, problems;
-  if (e.output && t.output_truncated) {
-    if (e.log_patterns.empty()) return Skip(kName, "output too large to keep for comparison");
-  } else if (e.output) {
-    std::string diff = e.multiset ? DescribeMultisetMismatch(*e.output, t.output)
-                                  : DescribeExactMismatch(*e.output, t.output);
-    if (!diff.empty()) {
+  if (e.output || e.output_file) {
+    absl::StatusOr<std::optional<ContentEvidence>> ev = OutputEvidence(c, t, streamed);
+    if (!ev.ok()) return Fail(kName, "expect.output", std::string(ev.status().message()));
+    if (!*ev) {
+      if (e.log_patterns.empty()) return Skip(kName, "output too large to keep for comparison");
+    } else if (!(*ev)->equal()) {
+      std::string diff;
+      if (e.output && !t.output_truncated)
+        diff = e.multiset ? DescribeMultisetMismatch(*e.output, t.output)
+                          : DescribeExactMismatch(*e.output, t.output);
+      if (diff.empty()) diff = DescribeDifference(**ev);
       rules.push_back("expect.output");
       problems.push_back(std::move(diff));
     }
@@ -521,11 +547,12 @@ uint64_t PairsSeenBySkipper(std::string_view stream, uint64_t* first_length) {
   return v.pairs.size();
 }
 
-std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t) {
+std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t,
+                                   const ContentEvidence* streamed) {
   std::vector<CheckResult> out = {
       CheckParams(c, t),  CheckFraming(t), CheckFlushing(t),     CheckMapProtocol(t),
       CheckConsumption(t), CheckLog(t),     CheckErr(c, t),       CheckExit(c, t),
-      CheckCrash(t),      CheckHang(t),    CheckSandbox(t),      CheckContent(c, t),
+      CheckCrash(t),      CheckHang(t),    CheckSandbox(t),      CheckContent(c, t, streamed),
       CheckLimits(t)};
   // One defect trips several checks: name it, and mark the rest as its consequences.
   InferRootCause(c, t, &out);

@@ -46,7 +46,12 @@ struct CheckResult {
 // Judges every check of kCheckNames, in that order. Checks that do not apply to the case's mode
 // or expectations are SKIPPED with a reason; a failure that is a consequence of another (e.g. the
 // signal of a program the driver killed) is not counted twice.
-std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t);
+// `content` is judged from `streamed`, what an OutputComparer (content.h) saw while the output
+// streamed past (RunCase); without it, from the transcript's kept output (SKIPPED when that was
+// cut short).
+struct ContentEvidence;
+std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t,
+                                   const ContentEvidence* streamed = nullptr);
 
 // How bad a verdict is: FAILED 3 > NON-STRICT 2 > INFORMATIONAL 1 > OK = SKIPPED 0.
 int VerdictRank(Verdict v);

@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "harness/lifetime.h"
 #include "harness/locale.h"
+#include "judge/content.h"
 
 namespace dxt::judge {
 
@@ -32,10 +33,10 @@ DriverOptions CheckDriverOptions(const Case& c, const RunOptions& options) {
   o.overall_per_mib = milliseconds(10000);
   o.limits.max_item_size = options.max_item_size;
   o.limits.max_pairs_per_list = uint64_t{1} << 24;  // "hell" as a count is text, not a list
-  // A legal list of one pair of two maximal items must fit, or --max-item-size would be a lie.
-  o.max_list_bytes =
-      std::max(uint64_t{64} << 20,
-               codec::kListHeaderSize + 2 * (codec::kLengthPrefixSize + options.max_item_size));
+  // Lists reach the content comparison in parts of about 1 MiB (a larger pair alone, uncopied):
+  // the comparison streams (content.h), never holding a list (R3.2 limits items). The transcript
+  // still keeps the first pairs (at most 64 MiB) for the params check's misread-input evidence.
+  o.max_list_bytes = kCheckListPartBytes;
   o.keep_output_pairs = 100000;
   o.pipeline = c.delivery == Delivery::kPipeline;
   o.keep_transcript = true;
@@ -60,11 +61,28 @@ absl::StatusOr<CaseResult> RunOnce(const Case& c, const RunOptions& options) {
     const auto& p = c.input[next++];
     return codec::PairView{p.first, p.second};
   };
+  // An output expectation is compared while the output streams past.
+  std::unique_ptr<OutputComparer> comparer;
+  harness::ListSink on_list;
+  if (c.expect.output || c.expect.output_file) {
+    absl::StatusOr<std::unique_ptr<OutputComparer>> made = OutputComparer::Create(c.expect);
+    if (!made.ok()) return made.status();
+    comparer = std::move(*made);
+    on_list = [&comparer](uint64_t list, std::span<const codec::PairView> pairs) {
+      return comparer->Add(list, pairs);
+    };
+  }
   auto start = Clock::now();
-  auto t = RunRecorded(c.mode, options.program, ParamBlockOf(c), source, nullptr, nullptr, o);
+  auto t = RunRecorded(c.mode, options.program, ParamBlockOf(c), source, on_list, nullptr, o);
   if (!t.ok()) return t.status();
   r.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-  r.checks = JudgeCase(c, *t);
+  std::optional<ContentEvidence> evidence;
+  if (comparer) {
+    absl::StatusOr<ContentEvidence> ev = comparer->Finish();
+    if (!ev.ok()) return ev.status();
+    evidence = std::move(*ev);
+  }
+  r.checks = JudgeCase(c, *t, evidence ? &*evidence : nullptr);
   r.verdict = CaseVerdict(c, r.checks);
   if (options.verbose) r.transcript = DescribeTranscript(*t);
   r.expired = t->expired_kinds;

@@ -79,9 +79,14 @@ struct RunOptions {
   std::function<void(const CaseResult&)> on_case;  // progress, called after each case
 };
 
+// Size of the list parts `dxt check` hands on to the content comparison (a pair larger than this
+// goes on alone, straight from the decoder).
+inline constexpr uint64_t kCheckListPartBytes = uint64_t{1} << 20;
+
 // The driver options `dxt check` uses for a case (exposed for the benchmark and tests): deadlines
-// from options.timeout, limits.max_item_size = options.max_item_size, and max_list_bytes large
-// enough for a list holding one pair of two maximal items (at least 64 MiB).
+// from options.timeout, limits.max_item_size = options.max_item_size, max_list_bytes =
+// kCheckListPartBytes whatever the item limit (lists stream), the first 100 000 output pairs
+// (at most 64 MiB) kept in the transcript for the params check.
 DriverOptions CheckDriverOptions(const Case& c, const RunOptions& options);
 
 // Parses a `--max-item-size` value: a byte count with an optional binary suffix K, M or G (also

@@ -1,6 +1,7 @@
 // Drivers against real programs (small Python and shell scripts written per test): lockstep map,
 // streaming reduce, and the seam's guarantees (deadlines kill the group, grandchildren holding
 // stdout do not hang us, floods stay bounded).
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -420,6 +421,39 @@ TEST(DriverTest, ProgramRewritingItselfReachesNeitherTheOriginalNorTheNextRun) {
   struct stat st;
   ASSERT_EQ(::stat(prog.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0755u);
+}
+
+// A large item costs the driver one item: the request is written from the source's own bytes
+// (borrowed, never copied into the stdin queue), and the answer is decoded into one buffer that
+// grows without copying (codec/item_buffer.h). Before, the queue copy and std::string's last
+// doubling made it two items more than the source's own.
+TEST(DriverMemoryTest, AnEchoedLargeItemCostsTheDriverAboutOneItem) {
+  constexpr uint64_t kItem = uint64_t{64} << 20;
+  ScriptDir d;
+  std::string prog = d.Write("echo.py", kEchoMap);
+  Input in{{{"k", std::string(kItem, 'v')}}};  // the source's item, resident before we measure
+  DriverOptions o = FastOptions();
+  o.reply_timeout = milliseconds(60000);
+  o.keep_output_pairs = 0;
+  o.limits.max_item_size = 2 * kItem;
+  uint64_t got = 0;
+  rusage before{}, after{};
+  ::getrusage(RUSAGE_SELF, &before);
+  ProgramSpec spec{prog, {}, {}, {}};
+  auto t = RunRecorded(
+      Mode::kMap, spec, "0\n", in.Source(),
+      [&](uint64_t, std::span<const codec::PairView> pairs) {
+        for (const auto& p : pairs) got += p.value.size();
+        return absl::OkStatus();
+      },
+      nullptr, o);
+  ::getrusage(RUSAGE_SELF, &after);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_TRUE(TaskStatus(*t).ok()) << TaskStatus(*t);
+  EXPECT_EQ(got, kItem);
+  const uint64_t growth = static_cast<uint64_t>(after.ru_maxrss - before.ru_maxrss) * 1024;
+  EXPECT_LT(growth, kItem + kItem / 2) << "peak grew by " << (growth >> 20) << " MiB for a "
+                                       << (kItem >> 20) << " MiB item";
 }
 
 }  // namespace

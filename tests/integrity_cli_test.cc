@@ -54,6 +54,37 @@ std::string Frame(std::string_view k, std::string_view v) {
   return s;
 }
 
+// Runs `dxt ARGS` (stdout to dir/stdout, stderr to dir/stderr) and measures the peak resident
+// memory of dxt and everything it ran (wait4's ru_maxrss: the largest of them).
+struct Measured {
+  int exit_code = -1;
+  uint64_t peak_bytes = 0;
+};
+Measured DxtMeasured(const TempDir& dir, const std::vector<std::string>& args) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (chdir(dir.path().c_str()) != 0) _exit(126);
+    const int out = open("stdout", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = open("stderr", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(out, 1);
+    dup2(err, 2);
+    std::vector<std::string> argv = {"dxt"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> cargv;
+    for (std::string& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    execv(DxtPath().c_str(), cargv.data());
+    _exit(127);
+  }
+  Measured m;
+  int status = 0;
+  rusage usage{};
+  if (pid < 0 || wait4(pid, &status, 0, &usage) != pid) return m;
+  m.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  m.peak_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;
+  return m;
+}
+
 class IntegrityCli : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -160,6 +191,51 @@ TEST_F(IntegrityCli, TruncatedOrFlippedPartFailsNamingTheFile) {
   o = Dxt(dir_, "run -q chain.json");
   EXPECT_EQ(o.exit_code, 1);
   EXPECT_THAT(o.err, HasSubstr("part-00000: sha256 "));
+}
+
+TEST_F(IntegrityCli, DiscoFormatPartsAreVerifiedAgainstTheIndexToo) {
+  // output_format "disco": the index promises size, pair count and sha256 as for pair frames.
+  // A truncated part, a flipped byte inside a hunk (CRC-32 still to be checked) and a flipped
+  // byte that the hunk decoder cannot see (its last, the terminator hunk's) were read silently
+  // or failed without naming the index; dxt cat and chained inputs now say what differs.
+  testing::WriteFile(dir_ / "out.json",
+                     R"({"input": ["raw://a\nb\nc\n"], "map": "nop_map", "partitions": 1,
+                         "output_format": "disco", "output": "out"})");
+  ASSERT_EQ(Dxt(dir_, "run -q out.json").exit_code, 0);
+  const std::string part = dir_ / "out/part-00000";
+  const std::string good = testing::ReadFile(part);
+  ASSERT_EQ(static_cast<unsigned char>(good[0]), 0x81) << "not a Disco hunk";
+  testing::WriteFile(dir_ / "chain.json",
+                     R"({"input": ["out"], "map": "nop_map", "output": "next"})");
+  ASSERT_EQ(Dxt(dir_, "cat out").exit_code, 0);
+  ASSERT_EQ(Dxt(dir_, "run -q chain.json").exit_code, 0);
+  fs::remove_all(dir_ / "next");
+
+  testing::WriteFile(part, good.substr(0, good.size() - 5));
+  Outcome o = Dxt(dir_, "cat out");
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_THAT(o.err, HasSubstr("out/part-00000: size " + std::to_string(good.size() - 5) +
+                               " bytes, its index says " + std::to_string(good.size())));
+  o = Dxt(dir_, "run -q chain.json");
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_THAT(o.err, HasSubstr("part-00000: size "));
+  EXPECT_FALSE(fs::exists(dir_ / "next"));
+
+  for (size_t at : {size_t{14}, good.size() - 1}) {  // inside the first hunk's payload; the last byte
+    SCOPED_TRACE(at);
+    std::string flipped = good;
+    flipped[at] ^= 0x01;
+    testing::WriteFile(part, flipped);
+    o = Dxt(dir_, "cat out");
+    EXPECT_EQ(o.exit_code, 1);
+    EXPECT_THAT(o.err, HasSubstr("out/part-00000"));
+    EXPECT_THAT(o.err, HasSubstr("its index says"));
+    EXPECT_THAT(o.err, HasSubstr("the file was changed after dxt run wrote it"));
+    o = Dxt(dir_, "run -q chain.json");
+    EXPECT_EQ(o.exit_code, 1);
+    EXPECT_THAT(o.err, HasSubstr("its index says"));
+    EXPECT_FALSE(fs::exists(dir_ / "next"));
+  }
 }
 
 // --- encode / decode ---
@@ -346,7 +422,8 @@ TEST_F(IntegrityCli, CheckJudgesA300MiBListWithoutALimit) {
 
 TEST_F(IntegrityCli, RunCarriesA300MiBItemInBoundedMemory) {
   // One 300 MiB value through an external echo map and a partition writer. It was refused with
-  // "exceeds 268435456 buffered bytes"; now the list streams on, and dxt holds about two items.
+  // "exceeds 268435456 buffered bytes", then peaked at 2.7 items; now dxt holds two (the input
+  // pair it reads, the answer it decodes) and so does the echo (its input, its list).
   const uint64_t kItem = uint64_t{300} << 20;
   {
     std::string frame;
@@ -362,23 +439,65 @@ TEST_F(IntegrityCli, RunCarriesA300MiBItemInBoundedMemory) {
   }
   testing::WriteFile(dir_ / "job.json", R"({"input": ["in.kv"], "map_reader": "kv",
     "map": {"program": "@dxt/echo"}, "partitions": 1, "output": "out"})");
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    const int null = open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    dup2(null, 2);
-    execl(DxtPath().c_str(), "dxt", "run", "-q", "--reply-timeout-ms", "120000",
-          (dir_ / "job.json").c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  int status = 0;
-  rusage usage{};
-  ASSERT_EQ(wait4(pid, &status, 0, &usage), pid);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  Measured m = DxtMeasured(dir_, {"run", "-q", "--reply-timeout-ms", "120000", "job.json"});
+  ASSERT_EQ(m.exit_code, 0) << testing::ReadFile(dir_ / "stderr");
   EXPECT_EQ(fs::file_size(dir_ / "out/part-00000"), fs::file_size(dir_ / "in.kv"));
-  // Two items and the buffers: well under three items.
-  EXPECT_LT(static_cast<uint64_t>(usage.ru_maxrss) * 1024, 3 * kItem) << "peak RSS KiB " << usage.ru_maxrss;
+  EXPECT_LT(m.peak_bytes, kItem * 9 / 4) << "peak " << (m.peak_bytes >> 20) << " MiB";
+}
+
+TEST_F(IntegrityCli, RunMaxItemSizeLimitsWhatProgramsWrite) {
+  // --max-item-size as in dxt check: the largest key or value a program may write (R3.2).
+  testing::WriteFile(dir_ / "in.kv", Frame("k", std::string(2 << 20, 'v')));
+  testing::WriteFile(dir_ / "job.json", R"({"input": ["in.kv"], "map_reader": "kv",
+    "map": {"program": "@dxt/echo"}, "output": "out"})");
+  Outcome o = Dxt(dir_, "run -q --max-item-size 1M job.json");
+  EXPECT_EQ(o.exit_code, 1) << o.err;
+  EXPECT_THAT(o.err, HasSubstr("exceeds limit 1048576"));
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+  o = Dxt(dir_, "run -q --max-item-size 2M job.json");  // the limit itself is allowed
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  o = Dxt(dir_, "run -q --force --max-item-size 0 job.json");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_THAT(o.err, HasSubstr("--max-item-size"));
+}
+
+// The issue's example: a map answering a pair holding a 1 MiB key with 300 pairs repeating it, a
+// 300 MiB list, judged against an expected output of the same size given as a file. It was
+// "limits: result list 0 exceeds 134217740 buffered bytes (driver limit)", then content SKIPPED
+// beyond 64 MiB ("output too large to keep"); now the list is compared as it streams and one wrong
+// byte 200 MiB in is found and placed. Memory: dxt, the kept 64 MiB sample of the params check, a
+// few 1 MiB items; never the list.
+TEST_F(IntegrityCli, CheckComparesA300MiBListAsItStreams) {
+  std::string key(1 << 20, 'k');
+  for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<char>('a' + i % 26);
+  {
+    const std::string frame = Frame(key, "v");
+    std::FILE* f = std::fopen((dir_ / "expected.kv").c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    for (int i = 0; i < 300; ++i) std::fwrite(frame.data(), 1, frame.size(), f);
+    std::fclose(f);
+  }
+  testing::WriteFile(dir_ / "cases.json", R"({"cases": [{"id": "big", "mode": "map",
+    "input": [{"key": ")" + key + R"(", "value": "v"}],
+    "expect": {"output_file": "expected.kv"}}]})");
+  const std::string programs = std::string(DXT_BINARY_DIR) + "/tests/programs/";
+  Measured m = DxtMeasured(dir_, {"check", "--timeout", "120", "--script", "cases.json",
+                                  "--report-json", "r.json", programs + "repeat_map"});
+  const std::string out = testing::ReadFile(dir_ / "stdout");
+  EXPECT_EQ(m.exit_code, 0) << out << testing::ReadFile(dir_ / "stderr");
+  EXPECT_THAT(out, HasSubstr("1 OK"));
+  EXPECT_THAT(out, Not(HasSubstr("driver limit")));
+  EXPECT_LT(m.peak_bytes, uint64_t{128} << 20) << "peak " << (m.peak_bytes >> 20) << " MiB";
+
+  m = DxtMeasured(dir_, {"check", "--timeout", "120", "--script", "cases.json", "--report-json",
+                         "r.json", programs + "repeat_map_flip"});
+  const std::string failed = testing::ReadFile(dir_ / "stdout");
+  EXPECT_EQ(m.exit_code, 1) << failed;
+  EXPECT_THAT(failed, HasSubstr("content (expect.output): output pair 200 (stdout offset "
+                                "209717004): key differs at byte 10537 (stdout offset "
+                                "209727545)"));
+  EXPECT_THAT(failed, HasSubstr("expected 300 output pair(s), got 300"));
+  EXPECT_LT(m.peak_bytes, uint64_t{128} << 20) << "peak " << (m.peak_bytes >> 20) << " MiB";
 }
 
 // --- smaller items ---

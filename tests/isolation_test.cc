@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -57,6 +58,56 @@ int ProcessesWith(const std::string& needle) {
     if (cmd.find(needle) != std::string::npos) ++n;
   }
   return n;
+}
+
+// Pids of the processes whose argv[0] contains `needle`: the program and what it forked (not the
+// launcher or bwrap, whose later arguments name it too), zombies left out.
+std::vector<int> ProgramPids(const std::string& needle) {
+  std::vector<int> pids;
+  std::error_code ec;
+  for (fs::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
+    std::string pid = it->path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmd = dxt::testing::ReadFile(it->path() / "cmdline");
+    std::string stat = dxt::testing::ReadFile(it->path() / "stat");
+    auto paren = stat.rfind(')');
+    if (paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z') continue;
+    if (std::string(cmd.c_str()).find(needle) != std::string::npos) pids.push_back(std::stoi(pid));
+  }
+  return pids;
+}
+
+// The pid of the dxt-launch process whose arguments name `needle`, or -1.
+int LauncherOf(const std::string& needle) {
+  std::error_code ec;
+  for (fs::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
+    std::string pid = it->path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmd = dxt::testing::ReadFile(it->path() / "cmdline");
+    std::string argv0 = cmd.c_str();
+    if (argv0.size() >= 10 && argv0.compare(argv0.size() - 10, 10, "dxt-launch") == 0 &&
+        cmd.find(needle) != std::string::npos)
+      return std::stoi(pid);
+  }
+  return -1;
+}
+
+// Session id (/proc/PID/stat field 6) of `pid`, or -1.
+int SessionOf(int pid) {
+  std::string stat = dxt::testing::ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  auto paren = stat.rfind(')');
+  if (paren == std::string::npos) return -1;
+  std::istringstream rest(stat.substr(paren + 2));
+  std::string state, ppid, pgrp, session;
+  rest >> state >> ppid >> pgrp >> session;
+  return session.empty() ? -1 : std::stoi(session);
+}
+
+// ignores_term's two processes are running, and the child has escaped into a session of its own
+// (what a process-group kill cannot reach).
+bool ProgramAndEscapedChildRun(const std::string& name) {
+  std::vector<int> pids = ProgramPids(name);
+  return pids.size() == 2 && SessionOf(pids[0]) != SessionOf(pids[1]);
 }
 
 // Waits up to `limit` for `done`.
@@ -306,7 +357,7 @@ TEST_P(IsolationTest, StopSignalsLeaveNothing) {
     std::string name = fs::path(p).filename().string();
     pid_t dxt = w.Start({"check", "--suite", "core", "--mode", "map", "--timeout", "60",
                          "--isolation", GetParam(), p});
-    ASSERT_TRUE(WaitFor([&] { return ProcessesWith(name) >= 2; }, milliseconds(20000)));
+    ASSERT_TRUE(WaitFor([&] { return ProgramAndEscapedChildRun(name); }, milliseconds(20000)));
     kill(dxt, sig);
     int status = w.Wait(dxt);
     ASSERT_TRUE(WIFSIGNALED(status)) << status << w.Stdout() << w.Stderr();
@@ -329,6 +380,29 @@ TEST_P(IsolationTest, StopSignalsLeaveNothing) {
       EXPECT_TRUE(Entries(w.tmp()).empty()) << Entries(w.tmp()).front();
     }
   }
+}
+
+// The launcher killed from outside (kill -9, the OOM killer) while the program and its setsid
+// child, both ignoring SIGTERM, run: the program dies with it (PR_SET_PDEATHSIG), the child is
+// reparented to dxt (a child subreaper), which kills it, and dxt reports the case and goes on.
+// In process-group mode both used to live on under init.
+TEST_P(IsolationTest, KilledLauncherLeavesNothing) {
+  World w;
+  std::string p = w.Program("ignores_term");
+  std::string name = fs::path(p).filename().string();
+  pid_t dxt = w.Start({"check", "--mode", "map", "--cases", "1.1.1", "--timeout", "60",
+                       "--no-retry", "--isolation", GetParam(), "--report-json", w.ReportPath(), p});
+  ASSERT_TRUE(WaitFor([&] { return ProgramAndEscapedChildRun(name); }, milliseconds(20000)));
+  const int launcher = LauncherOf(name);
+  ASSERT_GT(launcher, 0);
+  kill(launcher, SIGKILL);
+  EXPECT_TRUE(WaitFor([&] { return ProgramPids(name).empty(); }, milliseconds(5000)))
+      << ProgramPids(name).size() << " process(es) left";
+  int status = w.Wait(dxt);
+  ASSERT_TRUE(WIFEXITED(status)) << status << w.Stdout() << w.Stderr();
+  EXPECT_EQ(WEXITSTATUS(status), 1) << w.Stdout() << w.Stderr();
+  EXPECT_NE(w.Stdout().find("FAILED"), std::string::npos) << w.Stdout();
+  ExpectNothingLeft(w, p);
 }
 
 // `dxt run` stopped while its map program ignores SIGTERM: no process, no OUT.tmp-*.

@@ -606,21 +606,21 @@ TEST(ItemSizeTest, RejectsZeroGarbageAndSizesAbove4GiBMinus1) {
   }
 }
 
-TEST(ItemSizeTest, DriverOptionsFollowTheLimitAndFitAMaximalPair) {
-  // One list holding one pair of two maximal items: count, two lengths, the bytes.
-  auto maximal_list = [](uint64_t item) { return 4 + 2 * (4 + item); };
+TEST(ItemSizeTest, DriverOptionsFollowTheLimitAndStreamLists) {
+  // Lists are handed on in parts of kCheckListPartBytes whatever the item limit (a larger pair goes
+  // on alone, uncopied); the content check streams, the transcript keeps only the params check's
+  // sample.
   RunOptions options;
   DriverOptions d = CheckDriverOptions(Case{}, options);
   EXPECT_EQ(d.limits.max_item_size, uint64_t{64} << 20);
-  EXPECT_EQ(d.max_list_bytes, maximal_list(uint64_t{64} << 20));
+  EXPECT_EQ(d.max_list_bytes, kCheckListPartBytes);
+  EXPECT_EQ(d.keep_output_pairs, 100000u);
   options.max_item_size = 1 << 20;
   EXPECT_EQ(CheckDriverOptions(Case{}, options).limits.max_item_size, uint64_t{1} << 20);
-  EXPECT_EQ(CheckDriverOptions(Case{}, options).max_list_bytes, uint64_t{64} << 20)
-      << "never below 64 MiB";
   options.max_item_size = kMaxCheckMaxItemSize;
   d = CheckDriverOptions(Case{}, options);
   EXPECT_EQ(d.limits.max_item_size, kMaxCheckMaxItemSize);
-  EXPECT_EQ(d.max_list_bytes, maximal_list(kMaxCheckMaxItemSize));
+  EXPECT_EQ(d.max_list_bytes, kCheckListPartBytes);
 }
 
 int Dxt(const std::string& args) {

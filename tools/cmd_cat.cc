@@ -93,12 +93,13 @@ struct PartReader {
   uint64_t pairs_read() const { return frames ? frames->pairs_read() : disco->pairs_read(); }
 };
 
-// Disco-format parts are not verified against the index (only pair-frame parts are).
+// With `digest` (a directory's part) the part is verified against its index, in either format.
 absl::StatusOr<PartReader> OpenPart(const std::string& path, bool disco,
                                     const std::optional<executor::FramedFileDigest>& digest) {
   PartReader r;
   if (disco) {
-    absl::StatusOr<std::unique_ptr<executor::DiscoFileReader>> d = executor::DiscoFileReader::Open(path);
+    absl::StatusOr<std::unique_ptr<executor::DiscoFileReader>> d =
+        executor::DiscoFileReader::Open(path, codec::DiscoLimits{}, digest);
     if (!d.ok()) return d.status();
     r.disco = std::move(*d);
   } else {

@@ -58,10 +58,9 @@ std::string ScriptOf(const judge::Case& c) {
     j["policy"] = c.policy == judge::Policy::kNonStrict ? "non-strict" : "informational";
   const judge::Expectation& e = c.expect;
   Json expect = Json::object();
-  if (e.output) {
-    expect["output"] = PairsJson(*e.output);
-    expect["order"] = e.multiset ? "multiset" : "exact";
-  }
+  if (e.output) expect["output"] = PairsJson(*e.output);
+  if (e.output_file) expect["output_file"] = std::filesystem::absolute(*e.output_file).string();
+  if (e.output || e.output_file) expect["order"] = e.multiset ? "multiset" : "exact";
   if (!e.log_patterns.empty()) expect["logs"] = e.log_patterns;
   if (e.exit_code != 0) expect["exit"] = e.exit_code;
   if (!expect.empty()) j["expect"] = expect;

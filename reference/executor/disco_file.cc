@@ -9,12 +9,17 @@ namespace {
 constexpr size_t kReadChunk = 1 << 20;
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<DiscoFileReader>> DiscoFileReader::Open(const std::string& path,
-                                                                       codec::DiscoLimits limits) {
+absl::StatusOr<std::unique_ptr<DiscoFileReader>> DiscoFileReader::Open(
+    const std::string& path, codec::DiscoLimits limits, std::optional<FramedFileDigest> expect) {
   absl::StatusOr<std::unique_ptr<ByteReader>> in = ByteReader::Open(path);
   if (!in.ok()) return in.status();
   std::unique_ptr<DiscoFileReader> r(new DiscoFileReader(path, limits));
   r->in_ = std::move(*in);
+  if (expect) {
+    absl::StatusOr<std::unique_ptr<IndexVerifier>> v = IndexVerifier::Start(path, std::move(*expect));
+    if (!v.ok()) return v.status();
+    r->verifier_ = std::move(*v);
+  }
   return r;
 }
 
@@ -29,6 +34,17 @@ std::unique_ptr<DiscoFileReader> DiscoFileReader::FromBytes(std::string name, st
 DiscoFileReader::~DiscoFileReader() = default;
 
 absl::StatusOr<bool> DiscoFileReader::Next(std::string* key, std::string* value) {
+  absl::StatusOr<bool> more = Decode(key, value);
+  if (!verifier_) return more;
+  if (!more.ok()) return verifier_->Explain(more.status());
+  if (*more) return true;
+  absl::Status verified = verifier_->Finish(decoder_.records(), bytes_read_);
+  verifier_.reset();  // verified once
+  if (!verified.ok()) return verified;
+  return false;
+}
+
+absl::StatusOr<bool> DiscoFileReader::Decode(std::string* key, std::string* value) {
   while (true) {
     codec::Decoded<codec::PairView> d = decoder_.Next();
     if (d.ok()) {
@@ -47,6 +63,8 @@ absl::StatusOr<bool> DiscoFileReader::Next(std::string* key, std::string* value)
     absl::StatusOr<size_t> n = in_->Append(&chunk_, kReadChunk);
     if (!n.ok()) return n.status();
     if (*n == 0) eof_ = true;
+    bytes_read_ += *n;
+    if (verifier_) verifier_->Update(chunk_);
     decoder_.Feed(chunk_);
   }
 }

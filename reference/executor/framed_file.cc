@@ -204,6 +204,55 @@ absl::Status FramedWriter::Close() {
   return s;
 }
 
+absl::StatusOr<std::unique_ptr<IndexVerifier>> IndexVerifier::Start(const std::string& path,
+                                                                     FramedFileDigest expect) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return Errno("cannot stat", path);
+  if (static_cast<uint64_t>(st.st_size) != expect.bytes) {
+    return absl::DataLossError(absl::StrCat(path, ": size ", st.st_size, " bytes, its index says ",
+                                            expect.bytes, " (truncated or changed)"));
+  }
+  std::unique_ptr<IndexVerifier> v(new IndexVerifier());
+  v->path_ = path;
+  v->expect_ = std::move(expect);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  v->md_ctx_ = ctx;
+  return v;
+}
+
+IndexVerifier::~IndexVerifier() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(md_ctx_)); }
+
+void IndexVerifier::Update(std::string_view bytes) {
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_ctx_), bytes.data(), bytes.size());
+}
+
+absl::Status IndexVerifier::Finish(uint64_t pairs, uint64_t bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(md_ctx_), digest, &len);
+  const std::string sha256 = Hex(digest, len);
+  std::string why;
+  if (pairs != expect_.pairs) {
+    why = absl::StrCat(pairs, " pairs, its index says ", expect_.pairs);
+  } else if (bytes != expect_.bytes) {
+    why = absl::StrCat(bytes, " bytes, its index says ", expect_.bytes);
+  } else if (sha256 != expect_.sha256) {
+    why = absl::StrCat("sha256 ", sha256, ", its index says ", expect_.sha256);
+  }
+  if (why.empty()) return absl::OkStatus();
+  return absl::DataLossError(
+      absl::StrCat(path_, ": ", why, " (the file was changed after dxt run wrote it)"));
+}
+
+absl::Status IndexVerifier::Explain(const absl::Status& error) const {
+  if (error.ok() || absl::IsInternal(error)) return error;  // a read error is not a changed file
+  return absl::DataLossError(absl::StrCat(error.message(), "; its index says ", expect_.pairs,
+                                          " pairs, ", expect_.bytes, " bytes, sha256 ",
+                                          expect_.sha256,
+                                          " (the file was changed after dxt run wrote it)"));
+}
+
 absl::StatusOr<std::unique_ptr<FramedReader>> FramedReader::Open(
     const std::string& path, size_t buffer_size, codec::Limits limits,
     std::optional<FramedFileDigest> expect) {
@@ -213,43 +262,19 @@ absl::StatusOr<std::unique_ptr<FramedReader>> FramedReader::Open(
   absl::StatusOr<std::unique_ptr<ByteReader>> in = ByteReader::Open(path, buffer_size);
   if (!in.ok()) return in.status();
   r->in_ = std::move(*in);
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+    r->file_size_ = static_cast<uint64_t>(st.st_size);
+  }
   if (expect) {
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) return Errno("cannot stat", path);
-    if (static_cast<uint64_t>(st.st_size) != expect->bytes) {
-      return absl::DataLossError(absl::StrCat(path, ": size ", st.st_size, " bytes, its index says ",
-                                              expect->bytes, " (truncated or changed)"));
-    }
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-    r->md_ctx_ = ctx;
-    r->expect_ = std::move(expect);
+    absl::StatusOr<std::unique_ptr<IndexVerifier>> v = IndexVerifier::Start(path, std::move(*expect));
+    if (!v.ok()) return v.status();
+    r->verifier_ = std::move(*v);
   }
   return r;
 }
 
-FramedReader::~FramedReader() {
-  if (md_ctx_ != nullptr) EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(md_ctx_));
-}
-
-absl::Status FramedReader::VerifyAtEnd() {
-  if (!expect_) return absl::OkStatus();
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(md_ctx_), digest, &len);
-  const std::string sha256 = Hex(digest, len);
-  std::string why;
-  if (pairs_ != expect_->pairs) {
-    why = absl::StrCat(pairs_, " pairs, its index says ", expect_->pairs);
-  } else if (offset_ != expect_->bytes) {
-    why = absl::StrCat(offset_, " bytes, its index says ", expect_->bytes);
-  } else if (sha256 != expect_->sha256) {
-    why = absl::StrCat("sha256 ", sha256, ", its index says ", expect_->sha256);
-  }
-  expect_.reset();  // verified once
-  if (why.empty()) return absl::OkStatus();
-  return absl::DataLossError(absl::StrCat(path_, ": ", why, " (the file was changed after dxt run wrote it)"));
-}
+FramedReader::~FramedReader() = default;
 
 absl::StatusOr<bool> FramedReader::ReadString(std::string* out, const char* what,
                                               bool at_pair_start) {
@@ -259,7 +284,7 @@ absl::StatusOr<bool> FramedReader::ReadString(std::string* out, const char* what
   absl::StatusOr<size_t> got = in_->Append(&prefix, codec::kLengthPrefixSize);
   if (!got.ok()) return got.status();
   offset_ += *got;
-  if (md_ctx_ != nullptr) EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_ctx_), prefix.data(), *got);
+  if (verifier_) verifier_->Update(std::string_view(prefix.data(), *got));
   if (*got == 0 && at_pair_start) return false;
   if (*got < codec::kLengthPrefixSize) {
     return absl::DataLossError(absl::StrCat(path_, ": offset ", start, ": file ends inside pair ",
@@ -272,13 +297,16 @@ absl::StatusOr<bool> FramedReader::ReadString(std::string* out, const char* what
                                               limits_.max_item_size, " (R3.2)"));
   }
   out->clear();
+  // The bytes are in the file: room for them at once, so the string never grows by copying (at
+  // its last doubling a 300 MiB item would be resident twice over).
+  if (file_size_ && offset_ <= *file_size_ && len <= *file_size_ - offset_) out->reserve(len);
   while (out->size() < len) {
     const size_t have = out->size();
     const size_t want = std::min<uint64_t>(kReadSlice, len - have);
     absl::StatusOr<size_t> n = in_->Append(out, want);
     if (!n.ok()) return n.status();
     offset_ += *n;
-    if (md_ctx_ != nullptr) EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_ctx_), out->data() + have, *n);
+    if (verifier_) verifier_->Update(std::string_view(out->data() + have, *n));
     if (*n < want) {
       return absl::DataLossError(absl::StrCat(path_, ": offset ", start, ": file ends inside pair ",
                                               pairs_, " (", what, ": have ", out->size(), " of ",
@@ -302,7 +330,7 @@ absl::StatusOr<bool> FramedReader::Next(std::string* key, std::string* value) {
         key->assign(buf.data() + codec::kLengthPrefixSize, klen);
         value->assign(buf.data() + value_at, vlen);
         const uint64_t size = value_at + vlen;
-        if (md_ctx_ != nullptr) EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(md_ctx_), buf.data(), size);
+        if (verifier_) verifier_->Update(std::string_view(buf.data(), size));
         in_->Skip(size);
         offset_ += size;
         ++pairs_;
@@ -310,15 +338,19 @@ absl::StatusOr<bool> FramedReader::Next(std::string* key, std::string* value) {
       }
     }
   }
-  absl::StatusOr<bool> k = ReadString(key, "key", /*at_pair_start=*/true);
-  if (k.ok() && !*k) {
-    if (absl::Status s = VerifyAtEnd(); !s.ok()) return s;
+  absl::StatusOr<bool> more = ReadString(key, "key", /*at_pair_start=*/true);
+  if (more.ok() && *more) {
+    absl::StatusOr<bool> v = ReadString(value, "value", /*at_pair_start=*/false);
+    if (v.ok()) ++pairs_;
+    more = v;
   }
-  if (!k.ok() || !*k) return k;
-  absl::StatusOr<bool> v = ReadString(value, "value", /*at_pair_start=*/false);
-  if (!v.ok()) return v.status();
-  ++pairs_;
-  return true;
+  if (!verifier_) return more;
+  if (!more.ok()) return verifier_->Explain(more.status());
+  if (*more) return true;
+  absl::Status verified = verifier_->Finish(pairs_, offset_);
+  verifier_.reset();  // verified once
+  if (!verified.ok()) return verified;
+  return false;
 }
 
 }  // namespace dxt::executor

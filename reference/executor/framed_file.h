@@ -101,6 +101,35 @@ struct FramedFileDigest {
   std::string sha256;  // lowercase hex
 };
 
+// Checks one part file against its FramedFileDigest while a reader goes through it, whatever the
+// part's format (pair frames or Disco's): the size when it starts, then every byte read is hashed,
+// and at the end the pair count, the byte count and the SHA-256 must agree. Each failure is
+// DataLoss "<file>: <what differs>, its index says <...> (the file was changed after dxt run
+// wrote it)".
+class IndexVerifier {
+ public:
+  // DataLoss when the file's size is not the index's (truncated or grown); Internal when it
+  // cannot be stat'ed.
+  static absl::StatusOr<std::unique_ptr<IndexVerifier>> Start(const std::string& path,
+                                                              FramedFileDigest expect);
+  ~IndexVerifier();
+  IndexVerifier(const IndexVerifier&) = delete;
+  IndexVerifier& operator=(const IndexVerifier&) = delete;
+
+  void Update(std::string_view bytes);  // the next bytes of the file, in order
+  // At the reader's clean end: `pairs` decoded from `bytes` read.
+  absl::Status Finish(uint64_t pairs, uint64_t bytes);
+  // A decoding error before the end of a file the index vouches for: the same error, saying the
+  // file no longer matches its index.
+  absl::Status Explain(const absl::Status& error) const;
+
+ private:
+  IndexVerifier() = default;
+  std::string path_;
+  FramedFileDigest expect_;
+  void* md_ctx_ = nullptr;  // EVP_MD_CTX*
+};
+
 // Reads pair frames back one at a time.
 class FramedReader {
  public:
@@ -126,7 +155,6 @@ class FramedReader {
  private:
   FramedReader() = default;
   absl::StatusOr<bool> ReadString(std::string* out, const char* what, bool at_pair_start);
-  absl::Status VerifyAtEnd();
 
   std::string path_;
   std::unique_ptr<ByteReader> in_;
@@ -134,8 +162,8 @@ class FramedReader {
   codec::Limits limits_;
   uint64_t offset_ = 0;
   uint64_t pairs_ = 0;
-  std::optional<FramedFileDigest> expect_;
-  void* md_ctx_ = nullptr;  // EVP_MD_CTX* hashing what was read, with expect_
+  std::optional<uint64_t> file_size_;  // a regular file's size at Open
+  std::unique_ptr<IndexVerifier> verifier_;  // with `expect`, until the end is verified
 };
 
 }  // namespace dxt::executor

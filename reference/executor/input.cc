@@ -17,7 +17,8 @@ absl::StatusOr<std::unique_ptr<EntryReader>> EntryReader::Open(const JobInput& i
     return r;
   }
   if (disco) {
-    absl::StatusOr<std::unique_ptr<DiscoFileReader>> d = DiscoFileReader::Open(input.path);
+    absl::StatusOr<std::unique_ptr<DiscoFileReader>> d =
+        DiscoFileReader::Open(input.path, codec::DiscoLimits{}, input.digest);
     if (!d.ok()) return d.status();
     r->disco_ = std::move(*d);
     return r;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -26,6 +27,8 @@ void WaitFor(int fd, short events) {
 
 InputBuffer::InputBuffer(int fd) : fd_(fd) {}
 
+InputBuffer::~InputBuffer() { std::free(buf_); }
+
 void InputBuffer::Consume(size_t n) {
   n = std::min(n, end_ - begin_);
   begin_ += n;
@@ -36,18 +39,25 @@ absl::StatusOr<size_t> InputBuffer::Fill(size_t max_bytes) {
   if (max_bytes == 0) max_bytes = 1;
   const size_t want_room = std::min(max_bytes, kMinReadRoom);
   if (begin_ == end_) begin_ = end_ = 0;
-  if (buf_.size() - end_ < want_room && begin_ > 0) {
+  if (cap_ - end_ < want_room && begin_ > 0) {
     // Compacting only here keeps the "views live until Fill()" promise.
-    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    std::memmove(buf_, buf_ + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
   }
-  if (buf_.size() - end_ < want_room) {
-    buf_.resize(std::max(buf_.size() * 2, end_ + want_room));
+  if (cap_ - end_ < want_room) {
+    const size_t cap = std::max(cap_ * 2, end_ + want_room);
+    void* grown = std::realloc(buf_, cap);
+    if (grown == nullptr) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("cannot grow the input buffer to ", cap, " bytes"));
+    }
+    buf_ = static_cast<char*>(grown);
+    cap_ = cap;
   }
-  const size_t room = std::min(max_bytes, buf_.size() - end_);
+  const size_t room = std::min(max_bytes, cap_ - end_);
   while (true) {
-    const ssize_t n = read(fd_, buf_.data() + end_, room);
+    const ssize_t n = read(fd_, buf_ + end_, room);
     if (n >= 0) {
       end_ += static_cast<size_t>(n);
       return static_cast<size_t>(n);

@@ -19,12 +19,13 @@ namespace dxt::program {
 class InputBuffer {
  public:
   explicit InputBuffer(int fd);
+  ~InputBuffer();
   InputBuffer(const InputBuffer&) = delete;
   InputBuffer& operator=(const InputBuffer&) = delete;
 
   // Bytes read and not yet consumed. The view (and views into it) stay valid until Fill().
   std::string_view available() const {
-    return std::string_view(buf_.data() + begin_, end_ - begin_);
+    return std::string_view(buf_ + begin_, end_ - begin_);
   }
   // Marks the first `n` (<= available().size()) bytes as used.
   void Consume(size_t n);
@@ -39,7 +40,10 @@ class InputBuffer {
 
  private:
   int fd_;
-  std::vector<char> buf_;
+  // Grown with realloc(3): a large block's pages move instead of being copied (and nothing is
+  // zero-filled), so a 1 GiB pair is resident once, not up to three times over.
+  char* buf_ = nullptr;
+  size_t cap_ = 0;
   size_t begin_ = 0;  // first unconsumed byte
   size_t end_ = 0;    // one past the last byte read
   uint64_t consumed_ = 0;
