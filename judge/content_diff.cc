@@ -45,16 +45,16 @@ std::string Range(const std::vector<OwnedPair>& v, size_t from, size_t to) {
   return out.empty() ? "none" : out;
 }
 
-// At most kMaxListedPairs of `pairs` (index into `v`, multiplicity), then "... and N more".
+// At most kMaxDiffPairs of `pairs` (index into `v`, multiplicity), then "... and N more".
 std::string Listing(const std::vector<OwnedPair>& v,
                     const std::vector<std::pair<size_t, size_t>>& pairs, size_t total) {
   std::string out;
-  for (size_t i = 0; i < pairs.size() && i < kMaxListedPairs; ++i) {
+  for (size_t i = 0; i < pairs.size() && i < kMaxDiffPairs; ++i) {
     absl::StrAppend(&out, i ? ", " : "", PairText(v[pairs[i].first]));
     if (pairs[i].second > 1) absl::StrAppend(&out, " x", pairs[i].second);
   }
   size_t listed = 0;
-  for (size_t i = 0; i < pairs.size() && i < kMaxListedPairs; ++i) listed += pairs[i].second;
+  for (size_t i = 0; i < pairs.size() && i < kMaxDiffPairs; ++i) listed += pairs[i].second;
   if (total > listed) absl::StrAppend(&out, " ... and ", total - listed, " more");
   return out;
 }

@@ -17,7 +17,7 @@
 namespace dxt::judge {
 
 // Pairs listed per kind (missing, unexpected) before "... and N more".
-inline constexpr size_t kMaxListedPairs = 10;
+inline constexpr size_t kMaxDiffPairs = 10;
 // Pairs shown on each side of the first differing index (exact order).
 inline constexpr size_t kContextPairs = 2;
 // Bytes of hex context shown on each side of the first differing byte.
@@ -35,13 +35,13 @@ std::string DescribeByteDifference(std::string_view want, std::string_view got);
 // Exact order: "" when equal; else the first differing index, both pairs there (with the byte
 // difference inside the key or value when only one of them differs), up to kContextPairs pairs
 // either side on both sides, and the counts; when one sequence is a prefix of the other, the
-// pairs missing or unexpected after it (at most kMaxListedPairs, then "... and N more").
+// pairs missing or unexpected after it (at most kMaxDiffPairs, then "... and N more").
 std::string DescribeExactMismatch(const std::vector<OwnedPair>& want,
                                   const std::vector<OwnedPair>& got);
 
 // Multiset (order ignored, multiplicity counted): "" when equal; else every missing pair (in
 // `want`, not in `got`) and every unexpected one, each with its multiplicity when above 1, at
-// most kMaxListedPairs of each kind, then "... and N more".
+// most kMaxDiffPairs of each kind, then "... and N more".
 std::string DescribeMultisetMismatch(const std::vector<OwnedPair>& want,
                                      const std::vector<OwnedPair>& got);
 

@@ -108,8 +108,8 @@ TEST(ContentDiffTest, MultisetOutputIsBoundedWithACount) {
   EXPECT_THAT(d, HasSubstr("25 unexpected: "));
   EXPECT_THAT(d, HasSubstr("... and 20 more"));
   EXPECT_THAT(d, HasSubstr("... and 15 more"));
-  EXPECT_EQ(Count(d, "(\"w"), kMaxListedPairs);
-  EXPECT_EQ(Count(d, "(\"g"), kMaxListedPairs);
+  EXPECT_EQ(Count(d, "(\"w"), kMaxDiffPairs);
+  EXPECT_EQ(Count(d, "(\"g"), kMaxDiffPairs);
 }
 
 TEST(ContentDiffTest, MultisetWithOneValueChangedShowsTheByte) {
