@@ -9,10 +9,11 @@
 // the first missing and unexpected pairs with their copies.
 //
 // Memory: the expected pair being compared (one pair, read from the case or from a file of pair
-// frames as the comparison goes); excerpts (kExcerptBytes of a key and of a value) of at most
-// 2 * kMaxListedPairs + 5 * kContextPairs + 2 pairs and 2 * (2 * kHexContextBytes + 1) bytes of
-// context; for a multiset one digest and one excerpt per distinct expected pair, and the first
-// unexpected pair whole when it is at most 16 MiB. Never a list.
+// frames as the comparison goes); excerpts (kExcerptBytes of a key and of a value) of a bounded
+// number of pairs (kContextPairs around the first difference, kMaxListedPairs per listing) and
+// 2 * kHexContextBytes + 1 bytes of context per side; for a multiset one digest and one excerpt
+// per distinct expected pair, and the first unexpected pair whole when it is at most 16 MiB.
+// Never a list.
 #ifndef DXT_JUDGE_CONTENT_H_
 #define DXT_JUDGE_CONTENT_H_
 
