@@ -6,15 +6,14 @@
 //    the JSON and "(consequence of ID/CHECK)" in the text;
 //  - the text starts with the root problems (after the header line) and ends with the summary;
 //  - the program's own last stderr lines appear with the failure, without --verbose.
-#include <sys/wait.h>
-
-#include <cstdlib>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "codec/jsonl.h"
 #include "codec/kv_frame.h"
@@ -34,7 +33,6 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 constexpr char kPrograms[] = DXT_BINARY_DIR "/tests/programs/";
-constexpr char kDxt[] = DXT_BINARY_DIR "/tools/dxt";
 // The parameters Disco's tests/test_external was run with (its ExternalJob.ext_params).
 constexpr char kDiscoParams[] = DXT_SOURCE_DIR "/tests/programs/scripts/disco_test_external_params.json";
 
@@ -69,39 +67,22 @@ const Subject kSubjects[] = {
 
 void PrintTo(const Subject& s, std::ostream* os) { *os << s.name; }
 
+using dxt::testing::DxtRun;
+using dxt::testing::kDxt;
 using dxt::testing::ReadFile;
 using dxt::testing::ShellQuote;
 
-class TempDirTest : public testing::Test {
- protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/dxt_root_cause.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-  fs::path dir_;
-};
-
-class RootCauseTest : public TempDirTest, public testing::WithParamInterface<Subject> {};
+class RootCauseTest : public dxt::testing::CliTest<testing::TestWithParam<Subject>> {};
 
 TEST_P(RootCauseTest, NamesTheRootCauseFirst) {
   const Subject& s = GetParam();
   const std::string program = std::string(kPrograms) + s.program;
   ASSERT_TRUE(fs::exists(program)) << program;
-  const fs::path report_path = dir_ / "report.json", text_path = dir_ / "out.txt";
-  const std::string command = "timeout -k 5 120 " + ShellQuote(kDxt) + " check --no-color " +
-                              s.args + " --report-json " + ShellQuote(report_path) + " " +
-                              ShellQuote(program) + " >" + ShellQuote(text_path) + " 2>&1";
-  const int status = std::system(command.c_str());
-  ASSERT_TRUE(WIFEXITED(status)) << command;
-  const std::string text = ReadFile(text_path);
-  ASSERT_EQ(WEXITSTATUS(status), 1) << command << "\n" << text;
-  const json report = json::parse(ReadFile(report_path), nullptr, false);
-  ASSERT_FALSE(report.is_discarded()) << text;
+  const DxtRun r = Check(s.args + (" " + ShellQuote(program)), {.merge_stderr = true});
+  const std::string& text = r.out;
+  ASSERT_EQ(r.exit_code, 1) << s.args << "\n" << text;
+  const json& report = r.report;
+  ASSERT_TRUE(report.is_object()) << text;
 
   // The JSON leads with the root problems; the first is the defect.
   ASSERT_TRUE(report.contains("root_problems")) << text;
@@ -119,7 +100,7 @@ TEST_P(RootCauseTest, NamesTheRootCauseFirst) {
   EXPECT_FALSE(first.value("fix", "").empty()) << "no fix hint for " << s.name;
   const auto keys = [&] {
     std::vector<std::string> k;
-    const auto ordered = nlohmann::ordered_json::parse(ReadFile(report_path));  // file order
+    const auto ordered = nlohmann::ordered_json::parse(ReadFile(dir_ / "report.json"));  // file order
     for (auto it = ordered.begin(); it != ordered.end(); ++it) k.push_back(it.key());
     return k;
   }();
@@ -188,7 +169,7 @@ TEST_P(RootCauseTest, NamesTheRootCauseFirst) {
 // ran its tests/test_external: with that test's parameters (--params). The parameter-block cases
 // whose bytes the library misreads fail, and the root problem is the library's reading, with the
 // ERR line, the exit status and the unread input as its consequences.
-class DiscoCLibraryTest : public TempDirTest {
+class DiscoCLibraryTest : public dxt::testing::CliTest<> {
  protected:
   std::string Run(const std::string& command) {
     const int status = std::system(command.c_str());
