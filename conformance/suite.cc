@@ -148,21 +148,28 @@ void ApplyBlocker(const Blocker& b, const Entry& e, bool strict, judge::CaseResu
   }
 }
 
+// The blockers of one mode: one per smoke case that showed a root failure (1.1.1 may block the
+// exit wait while the case with more input than a pipe holds blocks the wait for reading it).
+using Blockers = std::vector<Blocker>;
+
 absl::StatusOr<judge::CaseResult> RunOne(const CaseRef& ref, const SuiteOptions& options,
-                                           const Blocker& blocker) {
+                                           const Blockers& blockers) {
   if (auto outside = OutsideDomain(*ref.entry, ref.mode, options.materialise.domain))
     return SkippedResult(ref, std::move(*outside));
   judge::Case c = Materialise(*ref.entry, ref.mode, options.materialise);
   judge::RunOptions run = options.run;
   run.on_case = nullptr;
-  if (blocker.reply) run.reply_timeout = std::min(kBlockedWait, run.timeout);
-  if (blocker.exit) run.exit_timeout = std::min(kBlockedWait, run.timeout);
+  for (const Blocker& b : blockers) {
+    if (b.reply) run.reply_timeout = std::min(kBlockedWait, run.timeout);
+    if (b.exit) run.exit_timeout = std::min(kBlockedWait, run.timeout);
+  }
   // Concurrent spawns are safe: the harness serialises sandbox copies with forks (SpawnMutex).
   if (ref.entry->chunking.active()) run.spawn = TrickleFactory(ref.entry->chunking, run.spawn);
   auto r = judge::RunCase(c, run);
   if (r.ok()) r->chunked_stdin = ref.entry->chunking.max_chunk > 0;
-  if (r.ok() && blocker.active())
-    ApplyBlocker(blocker, *ref.entry, options.materialise.strict, &*r);
+  // Each blocker marks the checks its wait explains; a check is named after the first that does.
+  if (r.ok())
+    for (const Blocker& b : blockers) ApplyBlocker(b, *ref.entry, options.materialise.strict, &*r);
   return r;
 }
 
@@ -221,11 +228,11 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
   std::mutex mu;  // guards first_error and on_case
   absl::Status first_error;
   std::atomic<bool> stop{false};
-  Blocker blockers[2];
+  Blockers blockers[2];
   std::vector<bool> is_smoke(plan.size(), false);
   auto run_case = [&](size_t i) {
     if (stop || harness::StopRequested()) return;
-    const Blocker& blocker = blockers[ModeIndex(plan[i].mode)];
+    const Blockers& blocker = blockers[ModeIndex(plan[i].mode)];
     auto first = RunOne(plan[i], options, blocker);
     SuiteResult r;
     // A wait that expired (or was owed for long until the program left) is a deadline missed by
@@ -261,10 +268,12 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
   }
   if (options.smoke_first) {
     ParallelFor(smoke, options.jobs, heavy, run_case);
-    // The first smoke case of a mode (in plan order) that shows a root failure blocks.
+    // Every smoke case that shows a root failure blocks its mode's later cases (in plan order:
+    // the first one names the checks both explain).
     for (size_t i : smoke) {
-      Blocker& b = blockers[ModeIndex(plan[i].mode)];
-      if (slots[i] && !b.active()) b = BlockerOf(slots[i]->result);
+      if (!slots[i]) continue;
+      Blocker b = BlockerOf(slots[i]->result);
+      if (b.active()) blockers[ModeIndex(plan[i].mode)].push_back(std::move(b));
     }
   } else {
     std::fill(is_smoke.begin(), is_smoke.end(), false);

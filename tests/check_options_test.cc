@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -291,6 +292,32 @@ TEST_F(CheckOptionsTest, ReplyOwedUntilExitBlocksTheLaterCases) {
                     std::string::npos;
     EXPECT_TRUE(marked) << c.dump(2);
   }
+}
+
+// Each smoke case that shows a root failure blocks: a reduce that never answers and never exits
+// lets 1.1.1's exit wait expire, and only the case with more input than a pipe holds (3.1.15)
+// shows that it never reads either. A later case with as much input is blocked by 3.1.15 instead
+// of waiting out its input deadline again.
+TEST_F(CheckOptionsTest, EverySmokeCaseWithARootFailureBlocks) {
+  const std::string program = std::string(DXT_BINARY_DIR) + "/tests/programs/ignores_term";
+  if (!fs::exists(program)) GTEST_SKIP() << program << " not built";
+  CheckRun r =
+      Check("--mode reduce --timeout 3 --cases 1.1.1,3.1.15,6.2.1 " + ShellQuote(program));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  ASSERT_TRUE(r.report.contains("cases")) << r.out << r.err;
+  std::map<std::string, json> by_id;
+  for (const json& c : r.report["cases"]) by_id[c.value("id", "")] = c;
+  ASSERT_EQ(by_id.size(), 3u) << r.out;
+  EXPECT_EQ(by_id["1.1.1"].value("verdict", ""), "FAILED");
+  EXPECT_EQ(by_id["3.1.15"].value("verdict", ""), "FAILED");
+  const json& later = by_id["6.2.1"];
+  EXPECT_EQ(later.value("verdict", ""), "SKIPPED") << later.dump(2);
+  EXPECT_EQ(later.value("blocked_by", ""), "3.1.15") << later.dump(2);
+  bool input_blocked = false;  // its unread input is blocked by 3.1.15, not by 1.1.1's exit wait
+  for (const json& check : later["checks"])
+    input_blocked |= check.value("check", "") == "consumption" &&
+                     check.value("detail", "").find("blocked by 3.1.15 reduce/") != std::string::npos;
+  EXPECT_TRUE(input_blocked) << later.dump(2);
 }
 
 class CheckCliTest : public CheckOptionsTest {
