@@ -37,6 +37,8 @@ struct CaseResult {
   double duration_ms = 0;
   std::string transcript;           // DescribeTranscript(), when RunOptions::verbose
   std::vector<harness::WaitKind> expired;  // the driver's waits that expired (Transcript::expired_kinds)
+  // The wait the program ended without answering (Transcript::owed_at_end), when no wait expired.
+  std::optional<harness::OwedWait> owed_at_end;
   // MSG/ERR texts and other stderr lines, as the program wrote them (capped like the transcript):
   // what a report needs to say why a program rejected its input.
   std::vector<std::string> stderr_lines;
@@ -51,6 +53,9 @@ struct CaseResult {
   // SKIPPED because it shares the expired wait of this smoke case of its mode (conformance/suite.h):
   // the smoke case's root problem explains it too. Empty otherwise.
   std::string blocked_by;
+  // Its stdin was written in small pieces with pauses, items split across writes (the
+  // conformance catalogue's chunked delivery): a read(2) of the program returned part of an item.
+  bool chunked_stdin = false;
 };
 
 // Default largest key or value a checked program may write (R3.2; `dxt check --max-item-size`).
