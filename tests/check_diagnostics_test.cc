@@ -2,12 +2,6 @@
 // executable: the locale a failure needs (utf8_char_lengths), diffs that say what to fix
 // (drops_third, wrong_content), the progress line on a terminal (through a pty) and never
 // elsewhere, and the --suite core selection.
-#include <pty.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -25,46 +19,24 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using dxt::testing::DxtRun;
+using dxt::testing::kDxt;
 using dxt::testing::ReadFile;
+using dxt::testing::RunOnPty;
 using dxt::testing::ShellQuote;
 
-constexpr char kDxt[] = DXT_BINARY_DIR "/tools/dxt";
 constexpr char kPrograms[] = DXT_BINARY_DIR "/tests/programs/";
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out, err;
-  json report;
-};
-
-class CheckDiagnosticsTest : public ::testing::Test {
+class CheckDiagnosticsTest : public dxt::testing::CliTest<> {
  protected:
   void SetUp() override {
     if (!fs::exists(kDxt)) GTEST_SKIP() << "dxt is not built: " << kDxt;
-    char pattern[] = "/tmp/dxt_check_diagnostics.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    if (!dir_.empty()) fs::remove_all(dir_, ignored);
+    CliTest::SetUp();
   }
 
   // `dxt check --no-color --report-json R ARGS PROGRAM` with PROGRAM a subject.
-  Outcome Check(const std::string& args, const std::string& subject) {
-    Outcome r;
-    fs::path report = dir_ / "report.json", out = dir_ / "out.txt", err = dir_ / "err.txt";
-    fs::remove(report);
-    std::string command = "timeout -k 5 120 " + ShellQuote(kDxt) + " check --no-color --report-json " +
-                          ShellQuote(report) + " " + args + " " +
-                          ShellQuote(std::string(kPrograms) + subject) + " >" + ShellQuote(out) +
-                          " 2>" + ShellQuote(err);
-    int status = std::system(command.c_str());
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ReadFile(out);
-    r.err = ReadFile(err);
-    if (fs::exists(report)) r.report = json::parse(ReadFile(report), nullptr, false);
-    return r;
+  DxtRun Check(const std::string& args, const std::string& subject) {
+    return CliTest::Check(args + " " + ShellQuote(std::string(kPrograms) + subject));
   }
 
   std::string WriteScript(const json& script) {
@@ -84,7 +56,6 @@ class CheckDiagnosticsTest : public ::testing::Test {
     return nullptr;
   }
 
-  fs::path dir_;
   int scripts_ = 0;
 };
 
@@ -94,7 +65,7 @@ TEST_F(CheckDiagnosticsTest, CharacterLengthsFailOnlyUnderAUtf8LocaleAndTheRepor
   auto locale = dxt::harness::FindUtf8Locale();
   if (!locale) GTEST_SKIP() << "this machine has no UTF-8 locale";
   // 3.1.13 sends "clé" and "naïve café ☕": under UTF-8 their lengths in characters are short.
-  Outcome r = Check("--timeout 2 --cases 3.1.13", "utf8_char_lengths");
+  DxtRun r = Check("--timeout 2 --cases 3.1.13", "utf8_char_lengths");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   ASSERT_TRUE(r.report.is_object()) << r.out << r.err;
   EXPECT_EQ(r.report["text_locale"], *locale);
@@ -110,7 +81,7 @@ TEST_F(CheckDiagnosticsTest, CharacterLengthsFailOnlyUnderAUtf8LocaleAndTheRepor
 }
 
 TEST_F(CheckDiagnosticsTest, CharacterLengthsPassTheWholeCatalogueUnderLangC) {
-  Outcome r = Check("--locale none -q", "utf8_char_lengths");
+  DxtRun r = Check("--locale none -q", "utf8_char_lengths");
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("LANG=C only"));
   ASSERT_TRUE(r.report.is_object());
@@ -121,7 +92,7 @@ TEST_F(CheckDiagnosticsTest, CharacterLengthsPassTheWholeCatalogueUnderLangC) {
 TEST_F(CheckDiagnosticsTest, TheWholeCatalogueFailsTheSubjectOnlyInItsTextCases) {
   auto locale = dxt::harness::FindUtf8Locale();
   if (!locale) GTEST_SKIP() << "this machine has no UTF-8 locale";
-  Outcome r = Check("-q --timeout 2", "utf8_char_lengths");
+  DxtRun r = Check("-q --timeout 2", "utf8_char_lengths");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   ASSERT_TRUE(r.report.is_object());
   int failed = 0;
@@ -134,11 +105,11 @@ TEST_F(CheckDiagnosticsTest, TheWholeCatalogueFailsTheSubjectOnlyInItsTextCases)
 }
 
 TEST_F(CheckDiagnosticsTest, AnUnknownLocaleIsAUsageError) {
-  Outcome r = Check("--locale xx_NOPE.UTF-8", "good_echo");
+  DxtRun r = Check("--locale xx_NOPE.UTF-8", "good_echo");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("--locale: locale xx_NOPE.UTF-8 is not available"));
   // A locale the user set with --env is the program's locale: no second run (auto).
-  Outcome env = Check("--env LANG=C --cases 3.1.13", "utf8_char_lengths");
+  DxtRun env = Check("--env LANG=C --cases 3.1.13", "utf8_char_lengths");
   EXPECT_EQ(env.exit_code, 0) << env.out;
   EXPECT_THAT(env.out, HasSubstr("LANG=C only"));
 }
@@ -157,7 +128,7 @@ TEST_F(CheckDiagnosticsTest, ExactMismatchShowsTheFirstDifferingIndexWithContext
   std::string script = WriteScript(
       {{"cases", {{{"id", "d.1"}, {"mode", "reduce"}, {"input", input},
                    {"expect", {{"output", input}, {"logs", {"^finished"}}}}}}}});
-  Outcome r = Check("--script " + script, "drops_third");
+  DxtRun r = Check("--script " + script, "drops_third");
   EXPECT_EQ(r.exit_code, 1);
   json content = FailedCheck(r.report, "d.1", "reduce", "content");
   ASSERT_FALSE(content.is_null()) << r.out;
@@ -175,7 +146,7 @@ TEST_F(CheckDiagnosticsTest, MultisetMismatchListsEveryMissingAndUnexpectedPairB
   std::string dropped = WriteScript(
       {{"cases", {{{"id", "m.1"}, {"mode", "map"}, {"input", input},
                    {"expect", {{"output", input}, {"order", "multiset"}}}}}}});
-  Outcome r = Check("--script " + dropped, "drops_third");
+  DxtRun r = Check("--script " + dropped, "drops_third");
   json content = FailedCheck(r.report, "m.1", "map", "content");
   ASSERT_FALSE(content.is_null()) << r.out;
   EXPECT_THAT(content["detail"].get<std::string>(),
@@ -186,7 +157,7 @@ TEST_F(CheckDiagnosticsTest, MultisetMismatchListsEveryMissingAndUnexpectedPairB
   std::string changed = WriteScript(
       {{"cases", {{{"id", "m.2"}, {"mode", "reduce"}, {"input", many},
                    {"expect", {{"output", many}, {"order", "multiset"}}}}}}});
-  Outcome w = Check("--script " + changed, "wrong_content");
+  DxtRun w = Check("--script " + changed, "wrong_content");
   json c2 = FailedCheck(w.report, "m.2", "reduce", "content");
   ASSERT_FALSE(c2.is_null()) << w.out;
   std::string d = c2["detail"];
@@ -201,7 +172,7 @@ TEST_F(CheckDiagnosticsTest, MultisetMismatchListsEveryMissingAndUnexpectedPairB
 
 TEST_F(CheckDiagnosticsTest, IdentityModeShowsTheFirstDifferingByteWhereExcerptsLookAlike) {
   // 3.1.16: one pair with a 64 KiB value (far longer than the 32 bytes an excerpt prints).
-  Outcome r = Check("--expect identity --mode reduce --cases 3.1.16", "drops_third");
+  DxtRun r = Check("--expect identity --mode reduce --cases 3.1.16", "drops_third");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   json content = FailedCheck(r.report, "3.1.16", "reduce", "content");
   ASSERT_FALSE(content.is_null()) << r.out;
@@ -212,34 +183,14 @@ TEST_F(CheckDiagnosticsTest, IdentityModeShowsTheFirstDifferingByteWhereExcerpts
 
 // --- §6: the progress line --------------------------------------------------------------------
 
-// Runs `dxt check ARGS` with stdout and stderr on a pseudo-terminal; returns all it wrote.
-std::string RunOnPty(const std::string& args, const std::vector<std::string>& env = {}) {
-  int master = -1;
-  pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
-  if (pid < 0) return "forkpty failed";
-  if (pid == 0) {
-    for (const auto& kv : env) putenv(const_cast<char*>(kv.c_str()));
-    std::string command = std::string("exec timeout -k 5 120 ") + kDxt + " check " + args;
-    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = read(master, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // EIO once the child side is closed
-    out.append(buf, static_cast<size_t>(n));
-  }
-  close(master);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return out;
+// `dxt check ARGS` with stdout and stderr on a pseudo-terminal: all it wrote.
+std::string CheckOnPty(const std::string& args, const std::vector<std::string>& env = {}) {
+  return RunOnPty(std::string("exec timeout -k 5 120 ") + kDxt + " check " + args, env).out;
 }
 
 TEST_F(CheckDiagnosticsTest, ProgressLineOnATerminalIsErasedBeforeTheSummary) {
   std::string echo = ShellQuote(std::string(kPrograms) + "good_echo");
-  std::string tty = RunOnPty("--suite core " + echo);
+  std::string tty = CheckOnPty("--suite core " + echo);
   EXPECT_THAT(tty, ::testing::ContainsRegex("[0-9]+/[0-9]+, ETA [0-9?]"));
   EXPECT_THAT(tty, HasSubstr(" OK, 0 NON-STRICT, 0 INFORMATIONAL, 0 FAILED, 0 SKIPPED"));
   // Erased: after the last progress line comes "\r<spaces>\r" and then only the final output.
@@ -253,17 +204,17 @@ TEST_F(CheckDiagnosticsTest, ProgressLineOnATerminalIsErasedBeforeTheSummary) {
   EXPECT_EQ(after.substr(erase + 1, back - erase - 1).find_first_not_of(' '), std::string::npos);
   EXPECT_THAT(after.substr(back), HasSubstr(" case(s): "));
   // No escape sequence, so NO_COLOR holds with the line too.
-  std::string no_color = RunOnPty("--suite core " + echo, {"NO_COLOR=1"});
+  std::string no_color = CheckOnPty("--suite core " + echo, {"NO_COLOR=1"});
   EXPECT_THAT(no_color, HasSubstr(", ETA "));
   EXPECT_THAT(no_color, Not(HasSubstr("\033")));
   // -q: nothing but the summary, no progress.
-  std::string quiet = RunOnPty("-q --suite core " + echo);
+  std::string quiet = CheckOnPty("-q --suite core " + echo);
   EXPECT_THAT(quiet, HasSubstr(" OK, 0 NON-STRICT, 0 INFORMATIONAL, 0 FAILED, 0 SKIPPED"));
   EXPECT_THAT(quiet, Not(HasSubstr("ETA")));
 }
 
 TEST_F(CheckDiagnosticsTest, NoProgressLineWhenTheOutputIsNotATerminal) {
-  Outcome r = Check("--suite core", "good_echo");
+  DxtRun r = Check("--suite core", "good_echo");
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_THAT(r.out, Not(HasSubstr("ETA")));
   EXPECT_EQ(r.out.find('\r'), std::string::npos);
@@ -272,7 +223,7 @@ TEST_F(CheckDiagnosticsTest, NoProgressLineWhenTheOutputIsNotATerminal) {
 // --- §6: --suite core honours the selection ---------------------------------------------------
 
 TEST_F(CheckDiagnosticsTest, CoreSuiteHonoursCasesListAndParams) {
-  Outcome list = Check("--suite core --cases 2.1 --list", "good_echo");
+  DxtRun list = Check("--suite core --cases 2.1 --list", "good_echo");
   EXPECT_EQ(list.exit_code, 0);
   EXPECT_THAT(list.out, HasSubstr("2.1.1"));
   EXPECT_THAT(list.out, HasSubstr("2.1.8"));
@@ -280,7 +231,7 @@ TEST_F(CheckDiagnosticsTest, CoreSuiteHonoursCasesListAndParams) {
   EXPECT_THAT(list.out, Not(HasSubstr("5.1.3")));  // in core, not selected
   EXPECT_THAT(list.out, HasSubstr("map,reduce"));  // the modes
   std::ofstream(dir_ / "params.json") << "{\"pattern\": \"a b\"}";
-  Outcome run = Check("--suite core --cases 2.1.8 --params " +
+  DxtRun run = Check("--suite core --cases 2.1.8 --params " +
                       ShellQuote((dir_ / "params.json").string()), "good_echo");
   EXPECT_EQ(run.exit_code, 0) << run.out;
   ASSERT_TRUE(run.report.is_object());
@@ -296,19 +247,19 @@ TEST_F(CheckDiagnosticsTest, CasesAndExcludeSelectScriptCasesToo) {
   a["id"] = "pick.1";
   b["id"] = "other.1";
   std::string script = WriteScript({{"cases", {a, b}}});
-  Outcome picked = Check("--script " + script + " --cases pick", "good_echo");
+  DxtRun picked = Check("--script " + script + " --cases pick", "good_echo");
   EXPECT_EQ(picked.exit_code, 0) << picked.out << picked.err;
   ASSERT_TRUE(picked.report.is_object());
   ASSERT_EQ(picked.report["cases"].size(), 1u);
   EXPECT_EQ(picked.report["cases"][0]["id"], "pick.1");
-  Outcome excluded = Check("--script " + script + " --exclude pick", "good_echo");
+  DxtRun excluded = Check("--script " + script + " --exclude pick", "good_echo");
   ASSERT_TRUE(excluded.report.is_object());
   ASSERT_EQ(excluded.report["cases"].size(), 1u);
   EXPECT_EQ(excluded.report["cases"][0]["id"], "other.1");
-  Outcome typo = Check("--script " + script + " --cases pikc", "good_echo");
+  DxtRun typo = Check("--script " + script + " --cases pikc", "good_echo");
   EXPECT_EQ(typo.exit_code, 2);
   EXPECT_THAT(typo.err, HasSubstr("--cases pattern \"pikc\" selects no case of"));
-  Outcome core = Check("--suite core --cases 2.2", "good_echo");
+  DxtRun core = Check("--suite core --cases 2.2", "good_echo");
   EXPECT_EQ(core.exit_code, 2);
   EXPECT_THAT(core.err, HasSubstr("--cases 2.2 selects no case of --suite core"));
 }

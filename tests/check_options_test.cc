@@ -1,9 +1,6 @@
 // `dxt check` options end to end, through the real executable: `--max-item-size` (R3.2) on the
 // reference echo, and how a FLAKY case (FAILED, then passed on the retry) shows in the text
 // output, the JSON report and JUnit.
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,45 +19,18 @@ using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kDxt[] = DXT_BINARY_DIR "/tools/dxt";
 constexpr char kReferenceEcho[] = DXT_BINARY_DIR "/reference/programs/echo";
 
+using dxt::testing::kDxt;
 using dxt::testing::ReadFile;
 using dxt::testing::ShellQuote;
+using CheckRun = dxt::testing::DxtRun;  // the report is the --report-json file, when one was written
 
-struct CheckRun {
-  int exit_code = -1;
-  std::string out, err;
-  json report;  // the --report-json file, when one was written
-};
-
-class CheckOptionsTest : public testing::Test {
+class CheckOptionsTest : public dxt::testing::CliTest<> {
  protected:
   void SetUp() override {
     if (!fs::exists(kDxt)) GTEST_SKIP() << "dxt is not built: " << kDxt;
-    char pattern[] = "/tmp/dxt_check_options.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    if (!dir_.empty()) fs::remove_all(dir_, ignored);
-  }
-
-  // Runs `dxt check --no-color --report-json R ARGS` (ARGS already quoted as needed).
-  CheckRun Check(const std::string& args) {
-    CheckRun r;
-    fs::path report = dir_ / "report.json", out = dir_ / "out.txt", err = dir_ / "err.txt";
-    fs::remove(report);
-    std::string command = "timeout -k 5 120 " + ShellQuote(kDxt) +
-                          " check --no-color --report-json " + ShellQuote(report) + " " + args +
-                          " >" + ShellQuote(out) + " 2>" + ShellQuote(err);
-    int status = std::system(command.c_str());
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ReadFile(out);
-    r.err = ReadFile(err);
-    if (fs::exists(report)) r.report = json::parse(ReadFile(report), nullptr, false);
-    return r;
+    CliTest::SetUp();
   }
 
   // A map case sending one pair whose value is `value_size` bytes; an echo answers with it.
@@ -76,8 +46,6 @@ class CheckOptionsTest : public testing::Test {
     std::ofstream(path) << script.dump();
     return path.string();
   }
-
-  fs::path dir_;
 };
 
 // The check named `name` of the only case of a report.
@@ -295,17 +263,7 @@ TEST_F(CheckOptionsTest, ParamsAreMergedIntoTheExactBlockCases) {
 class CheckCliTest : public CheckOptionsTest {
  protected:
   // `dxt check ARGS` as given (no report option added).
-  CheckRun Raw(const std::string& args) {
-    CheckRun r;
-    fs::path out = dir_ / "raw_out.txt", err = dir_ / "raw_err.txt";
-    std::string command = "timeout -k 5 120 " + ShellQuote(kDxt) + " check " + args + " >" +
-                          ShellQuote(out) + " 2>" + ShellQuote(err);
-    int status = std::system(command.c_str());
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ReadFile(out);
-    r.err = ReadFile(err);
-    return r;
-  }
+  CheckRun Raw(const std::string& args) { return Dxt("check " + args); }
 };
 
 TEST_F(CheckCliTest, VersionPrintsTheVersion) {

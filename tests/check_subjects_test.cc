@@ -7,14 +7,9 @@
 //   {"summary":{"FAILED":n,...},"cases":[{"id","verdict","checks":[{"check","verdict","rule",
 //   "detail"}]}]}
 // Exit codes: 0 = no FAILED, 1 = at least one FAILED, 2 = usage or harness error.
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -30,7 +25,6 @@ using nlohmann::json;
 constexpr char kPrograms[] = DXT_BINARY_DIR "/tests/programs/";
 constexpr char kScripts[] = DXT_SOURCE_DIR "/tests/programs/scripts/";
 constexpr char kReferenceEcho[] = DXT_BINARY_DIR "/reference/programs/echo";
-constexpr char kDxt[] = DXT_BINARY_DIR "/tools/dxt";
 
 // A script generated at run time instead of read from tests/programs/scripts/: a reduce case whose
 // input (64 pairs of 64 KiB, 4 MiB in all) is far larger than a pipe buffer, expecting an echo.
@@ -118,7 +112,7 @@ std::string ProgramPath(const Subject& s) {
   return program.starts_with('/') ? program : kPrograms + program;
 }
 
-using dxt::testing::ReadFile;
+using dxt::testing::kDxt;
 using dxt::testing::ShellQuote;
 
 // Writes the kBigReduceScript case file into `dir` and returns its path.
@@ -153,50 +147,35 @@ std::string FailedChecks(const json& report) {
   return out.empty() ? "  (no FAILED check)\n" : out;
 }
 
-class CheckSubjectTest : public testing::TestWithParam<Subject> {
+class CheckSubjectTest : public dxt::testing::CliTest<testing::TestWithParam<Subject>> {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/dxt_check_subjects.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-
   // Runs dxt check on the subject; fills exit_code_, output_ (stdout+stderr) and report_.
   void RunCheck(const Subject& s) {
-    fs::path report_path = dir_ / "report.json";
-    fs::path output_path = dir_ / "output.txt";
-    std::string command = "timeout -k 5 " + std::to_string(kRunLimitSeconds) + " " +
-                          ShellQuote(kDxt) + " check --suite core --mode " + s.mode +
-                          " --report-json " +
-                          ShellQuote(report_path) + " --timeout " +
-                          std::to_string(s.timeout_seconds) + " " + s.extra;
+    std::string args = "--suite core --mode " + std::string(s.mode) + " --timeout " +
+                       std::to_string(s.timeout_seconds) + " " + s.extra;
     std::string script = s.script;
     if (script == kBigReduceScript) {
-      command += " --script " + ShellQuote(WriteBigReduceScript(dir_));
+      args += " --script " + ShellQuote(WriteBigReduceScript(dir_));
     } else if (!script.empty()) {
-      command += " --script " + ShellQuote(kScripts + script);
+      args += " --script " + ShellQuote(kScripts + script);
     }
-    command += " " + ShellQuote(ProgramPath(s)) + " >" + ShellQuote(output_path) + " 2>&1";
-    int status = std::system(command.c_str());
-    ASSERT_TRUE(WIFEXITED(status)) << command;
-    exit_code_ = WEXITSTATUS(status);
-    output_ = ReadFile(output_path);
+    args += " " + ShellQuote(ProgramPath(s));
+    dxt::testing::DxtRun r =
+        Check(args, {.limit_seconds = kRunLimitSeconds, .merge_stderr = true});
+    exit_code_ = r.exit_code;
+    output_ = r.out;
+    ASSERT_NE(exit_code_, -1) << "dxt check was killed: " << args << "\n" << output_;
     ASSERT_NE(exit_code_, 124) << "dxt check did not finish within " << kRunLimitSeconds
-                               << " s: " << command << "\n"
+                               << " s: " << args << "\n"
                                << output_;
-    ASSERT_TRUE(fs::exists(report_path)) << "no JSON report; exit " << exit_code_ << "\n"
-                                         << command << "\n"
-                                         << output_;
-    report_ = json::parse(ReadFile(report_path), nullptr, /*allow_exceptions=*/false);
-    ASSERT_FALSE(report_.is_discarded()) << "report is not JSON: " << report_path;
+    ASSERT_FALSE(r.report.is_null()) << "no JSON report; exit " << exit_code_ << "\n"
+                                     << args << "\n"
+                                     << output_;
+    report_ = r.report;
+    ASSERT_FALSE(report_.is_discarded()) << "report is not JSON:\n" << output_;
     ASSERT_TRUE(report_.contains("summary") && report_.contains("cases")) << report_.dump(2);
   }
 
-  fs::path dir_;
   int exit_code_ = -1;
   std::string output_;
   json report_;

@@ -2,12 +2,9 @@
 // defect of the fuzz_* subjects (tests/programs/README.md) within a bounded budget, the shrunk
 // case has at most three pairs and `dxt check --script` replays it (exit 1, same check FAILED);
 // two runs with one seed find the same failures; conforming programs give no finding.
-#include <pty.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -28,42 +25,25 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
+using dxt::testing::kDxt;
 using dxt::testing::ReadFile;
+using dxt::testing::RunOnPty;
 using dxt::testing::ShellQuote;
 
-constexpr char kDxt[] = DXT_BINARY_DIR "/tools/dxt";
 const fs::path kSubjects = fs::path(DXT_BINARY_DIR) / "tests" / "programs";
 const fs::path kReference = fs::path(DXT_BINARY_DIR) / "reference" / "programs";
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out, err;
-};
+using Outcome = dxt::testing::DxtRun;
 
-class FuzzCliTest : public testing::Test {
+class FuzzCliTest : public dxt::testing::CliTest<> {
  protected:
   void SetUp() override {
     if (!fs::exists(kDxt)) GTEST_SKIP() << "dxt is not built: " << kDxt;
-    char pattern[] = "/tmp/dxt_fuzz_cli.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    if (!dir_.empty()) fs::remove_all(dir_, ignored);
+    CliTest::SetUp();
   }
 
-  Outcome Dxt(const std::string& args) {
-    Outcome r;
-    fs::path out = dir_ / "out.txt", err = dir_ / "err.txt";
-    std::string command = "timeout -k 5 240 " + ShellQuote(kDxt) + " " + args + " >" +
-                          ShellQuote(out) + " 2>" + ShellQuote(err);
-    int status = std::system(command.c_str());
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ReadFile(out);
-    r.err = ReadFile(err);
-    return r;
-  }
+  // `dxt ARGS`, given longer than the default: a fuzz run searches for a while.
+  Outcome Dxt(const std::string& args) { return CliTest::Dxt(args, {.limit_seconds = 240}); }
 
   Outcome Fuzz(const fs::path& program, const std::string& options, const fs::path& out) {
     return Dxt("fuzz --seed 1 --out " + ShellQuote(out) + " " + options + " " +
@@ -81,13 +61,11 @@ class FuzzCliTest : public testing::Test {
 
   // `dxt check --script FILE PROGRAM`: exit code and the FAILED checks of its one case.
   std::pair<int, std::set<std::string>> Replay(const fs::path& file, const fs::path& program) {
-    fs::path report = dir_ / "replay.json";
-    Outcome r = Dxt("check --no-color --report-json " + ShellQuote(report) + " --script " +
-                ShellQuote(file) + " " + ShellQuote(program));
+    Outcome r = Check("--script " + ShellQuote(file) + " " + ShellQuote(program),
+                      {.limit_seconds = 240});
     std::set<std::string> failed;
-    json j = json::parse(ReadFile(report), nullptr, false);
-    if (j.is_object())
-      for (const auto& c : j["cases"])
+    if (r.report.is_object())
+      for (const auto& c : r.report["cases"])
         for (const auto& check : c["checks"])
           if (check["verdict"] == "FAILED")
             failed.insert(check["check"].get<std::string>() + "-" +
@@ -95,7 +73,6 @@ class FuzzCliTest : public testing::Test {
     return {r.exit_code, failed};
   }
 
-  fs::path dir_;
 };
 
 // The "(X s;" of the FAILED line of the finding `kind` ("<check>-<rule>"); 1e9 without one.
@@ -402,23 +379,11 @@ TEST_F(FuzzCliTest, PrintedReplayCommandReproduces) {
 // On a terminal, stderr carries a progress line redrawn in place: elapsed, conversations, pairs,
 // findings. Off a terminal (every other test here) there is none.
 TEST_F(FuzzCliTest, ProgressLineOnATerminal) {
-  int master = -1;
   const std::string command = std::string(kDxt) + " fuzz --seed 1 --runs 64 --mode map --out " +
                               ShellQuote(dir_ / "none") + " " + ShellQuote(kReference / "echo");
-  pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  std::string screen;
-  char buf[4096];
-  for (ssize_t n; (n = read(master, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR);)
-    if (n > 0) screen.append(buf, static_cast<size_t>(n));
-  close(master);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << screen;
+  const Outcome tty = RunOnPty(command);
+  const std::string& screen = tty.out;
+  EXPECT_EQ(tty.exit_code, 0) << screen;
   const std::regex line(R"(\r +[0-9]+\.[0-9] s  conversations [0-9]+  pairs [0-9]+  findings 0 )");
   EXPECT_TRUE(std::regex_search(screen, line)) << screen;
   EXPECT_THAT(screen, HasSubstr("no failure found"));

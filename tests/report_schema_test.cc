@@ -8,8 +8,6 @@
 // items, minimum, $ref into $defs) and refuses any other keyword, so the schema cannot rely on a
 // rule nobody checks. Where Python's jsonschema happens to be installed, it checks the same
 // reports too (an independent implementation of the full standard).
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -30,11 +28,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using dxt::testing::kDxt;
 using dxt::testing::ReadFile;
 using dxt::testing::ShellQuote;
 
 constexpr char kSchemaPath[] = DXT_SOURCE_DIR "/docs/report.schema.json";
-constexpr char kDxt[] = DXT_BINARY_DIR "/tools/dxt";
 constexpr char kPrograms[] = DXT_BINARY_DIR "/tests/programs/";
 constexpr char kScripts[] = DXT_SOURCE_DIR "/tests/programs/scripts/";
 constexpr char kReferenceEcho[] = DXT_BINARY_DIR "/reference/programs/echo";
@@ -271,45 +269,33 @@ std::vector<RunSpec> Runs() {
 }
 
 struct Outcome {
-  int exit_code = -1;
-  std::string output;
-  json report;
+  dxt::testing::DxtRun run;  // the command line and its text output in `out`, the report
   std::string junit;
 };
 
-Outcome RunCheck(const RunSpec& run, const fs::path& dir) {
+// Runs `run` with its files in `dir`: `dxt check --no-color --report-json R --junit J ARGS`.
+Outcome RunOne(const RunSpec& run, const fs::path& dir) {
   fs::create_directories(dir);
   if (!run.script.empty()) {
     std::ofstream(dir / "prog.sh") << run.script;
     fs::permissions(dir / "prog.sh", fs::perms::owner_all);
   }
-  const std::string args = std::regex_replace(run.args, std::regex("@DIR@"), dir.string());
-  const std::string command = "cd " + ShellQuote(dir) + " && timeout -k 5 120 " + ShellQuote(kDxt) +
-                              " check --no-color --report-json report.json --junit junit.xml " +
-                              args + " > output.txt 2>&1";
+  const std::string args = "--junit " + ShellQuote(dir / "junit.xml") + " " +
+                           std::regex_replace(run.args, std::regex("@DIR@"), dir.string());
   Outcome o;
-  int status = std::system(command.c_str());
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.output = command + "\n" + ReadFile(dir / "output.txt");
-  o.report = json::parse(ReadFile(dir / "report.json"), nullptr, false);
+  o.run = dxt::testing::RunCheck(dir, args, {.merge_stderr = true});
+  o.run.out = "dxt check " + args + "\n" + o.run.out;
   o.junit = ReadFile(dir / "junit.xml");
   return o;
 }
 
-class ReportSchemaRuns : public testing::Test {
+class ReportSchemaRuns : public dxt::testing::CliTest<> {
  protected:
   void SetUp() override {
     if (!fs::exists(kDxt)) GTEST_SKIP() << "dxt is not built";
     if (!fs::exists(kReferenceEcho)) GTEST_SKIP() << "the reference echo is not built";
-    char pattern[] = "/tmp/dxt_report_schema.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
+    CliTest::SetUp();
   }
-  void TearDown() override {
-    std::error_code ignored;
-    if (!dir_.empty()) fs::remove_all(dir_, ignored);
-  }
-  fs::path dir_;
 };
 
 // JUnit mapping (judge/README.md): a <testcase> per case, <failure> per FAILED case, <skipped>
@@ -327,17 +313,18 @@ TEST_F(ReportSchemaRuns, RealReportsValidateAndUseEveryDocumentedField) {
   // The runs are independent: run them at once (each `dxt check` is mostly waiting).
   std::vector<std::future<Outcome>> pending;
   for (const RunSpec& run : runs)
-    pending.push_back(std::async(std::launch::async, RunCheck, run, dir_ / run.name));
+    pending.push_back(std::async(std::launch::async, RunOne, run, dir_ / run.name));
   bool flaky_seen = false, skip_reason_seen = false;
   for (size_t i = 0; i < runs.size(); ++i) {
     const RunSpec& run = runs[i];
     Outcome o = pending[i].get();
     SCOPED_TRACE(run.name);
-    EXPECT_EQ(o.exit_code, run.exit_code) << o.output;
-    ASSERT_TRUE(o.report.is_object()) << "no JSON report\n" << o.output;
-    EXPECT_THAT(validator.Validate(o.report), testing::IsEmpty()) << o.report.dump(1);
-    ASSERT_FALSE(o.report["cases"].empty()) << o.output;
-    const json& cases = o.report["cases"];
+    const json& report = o.run.report;
+    EXPECT_EQ(o.run.exit_code, run.exit_code) << o.run.out;
+    ASSERT_TRUE(report.is_object()) << "no JSON report\n" << o.run.out;
+    EXPECT_THAT(validator.Validate(report), testing::IsEmpty()) << report.dump(1);
+    ASSERT_FALSE(report["cases"].empty()) << o.run.out;
+    const json& cases = report["cases"];
     EXPECT_EQ(Count(o.junit, "<testcase "), cases.size()) << o.junit;
     size_t failed = 0, skipped = 0;
     for (const json& c : cases) {

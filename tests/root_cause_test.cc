@@ -6,11 +6,10 @@
 //    the JSON and "(consequence of ID/CHECK)" in the text;
 //  - the text starts with the root problems (after the header line) and ends with the summary;
 //  - the program's own last stderr lines appear with the failure, without --verbose.
-#include <sys/wait.h>
-
-#include <cstdlib>
+#include <algorithm>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -25,7 +24,6 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 constexpr char kPrograms[] = DXT_BINARY_DIR "/tests/programs/";
-constexpr char kDxt[] = DXT_BINARY_DIR "/tools/dxt";
 
 struct Subject {
   const char* name;
@@ -54,37 +52,21 @@ const Subject kSubjects[] = {
 
 void PrintTo(const Subject& s, std::ostream* os) { *os << s.name; }
 
+using dxt::testing::DxtRun;
 using dxt::testing::ReadFile;
 using dxt::testing::ShellQuote;
 
-class RootCauseTest : public testing::TestWithParam<Subject> {
- protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/dxt_root_cause.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-  fs::path dir_;
-};
+class RootCauseTest : public dxt::testing::CliTest<testing::TestWithParam<Subject>> {};
 
 TEST_P(RootCauseTest, NamesTheRootCauseFirst) {
   const Subject& s = GetParam();
   const std::string program = std::string(kPrograms) + s.program;
   ASSERT_TRUE(fs::exists(program)) << program;
-  const fs::path report_path = dir_ / "report.json", text_path = dir_ / "out.txt";
-  const std::string command = "timeout -k 5 120 " + ShellQuote(kDxt) + " check --no-color " +
-                              s.args + " --report-json " + ShellQuote(report_path) + " " +
-                              ShellQuote(program) + " >" + ShellQuote(text_path) + " 2>&1";
-  const int status = std::system(command.c_str());
-  ASSERT_TRUE(WIFEXITED(status)) << command;
-  const std::string text = ReadFile(text_path);
-  ASSERT_EQ(WEXITSTATUS(status), 1) << command << "\n" << text;
-  const json report = json::parse(ReadFile(report_path), nullptr, false);
-  ASSERT_FALSE(report.is_discarded()) << text;
+  const DxtRun r = Check(s.args + (" " + ShellQuote(program)), {.merge_stderr = true});
+  const std::string& text = r.out;
+  ASSERT_EQ(r.exit_code, 1) << s.args << "\n" << text;
+  const json& report = r.report;
+  ASSERT_TRUE(report.is_object()) << text;
 
   // The JSON leads with the root problems; the first is the defect.
   ASSERT_TRUE(report.contains("root_problems")) << text;
@@ -102,7 +84,7 @@ TEST_P(RootCauseTest, NamesTheRootCauseFirst) {
   EXPECT_FALSE(first.value("fix", "").empty()) << "no fix hint for " << s.name;
   const auto keys = [&] {
     std::vector<std::string> k;
-    const auto ordered = nlohmann::ordered_json::parse(ReadFile(report_path));  // file order
+    const auto ordered = nlohmann::ordered_json::parse(ReadFile(dir_ / "report.json"));  // file order
     for (auto it = ordered.begin(); it != ordered.end(); ++it) k.push_back(it.key());
     return k;
   }();
