@@ -59,7 +59,6 @@ class Search {
     report_.seconds = SecondsSince(start_);
     report_.search_seconds = report_.seconds - shrink_s;
     report_.corpus = corpus_[0].size() + corpus_[1].size();
-    report_.search_timeout = search_.timeout;
     return std::move(report_);
   }
 

@@ -83,7 +83,6 @@ struct SlowFailure {
 struct FuzzReport {
   std::vector<Finding> findings;  // in the order found
   std::vector<SlowFailure> slow;  // not findings (FuzzOptions::search_timeout)
-  std::chrono::milliseconds search_timeout{0};  // the deadline the search ended with
   uint64_t conversations = 0;
   uint64_t pairs = 0;             // pairs sent in the search (not shrinking)
   uint64_t map_pairs = 0;
