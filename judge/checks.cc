@@ -301,10 +301,8 @@ absl::StatusOr<std::optional<ContentEvidence>> OutputEvidence(const Case& c, con
 }
 
 // Every difference is reported at once: the output's and each log pattern that matched nothing,
-// so fixing one does not reveal the next only on the following run. Whether the output differs
-// is the streamed comparison's verdict (content.h: no list is held whole); when the transcript
-// kept the whole output, the difference is described pair by pair with context
-// (content_diff.h), else from the streamed evidence (offsets, digests, excerpts).
+// so fixing one does not reveal the next only on the following run. One comparison (content.h)
+// both decides whether the output differs and collects what the text says (content_diff.h).
 CheckResult CheckContent(const Case& c, const Transcript& t, const ContentEvidence* streamed) {
   constexpr std::string_view kName = "content";
   const Expectation& e = c.expect;
@@ -317,13 +315,8 @@ CheckResult CheckContent(const Case& c, const Transcript& t, const ContentEviden
     if (!*ev) {
       if (e.log_patterns.empty()) return Skip(kName, "output too large to keep for comparison");
     } else if (!(*ev)->equal()) {
-      std::string diff;
-      if (e.output && !t.output_truncated)
-        diff = e.multiset ? DescribeMultisetMismatch(*e.output, t.output)
-                          : DescribeExactMismatch(*e.output, t.output);
-      if (diff.empty()) diff = DescribeDifference(**ev);
       rules.push_back("expect.output");
-      problems.push_back(std::move(diff));
+      problems.push_back(DescribeDifference(**ev));
     }
   }
   std::vector<std::string> unmatched;

@@ -8,6 +8,13 @@
 //    from "everything shifted" without rerunning.
 //  - Multiset order cannot compare pair by pair: the expectation becomes a table of per-pair
 //    SHA-256 digests with counts (one entry per distinct pair), and the output is checked off it.
+//    Hashing, not sorted runs: sorting needs both sides whole (or spilled to disk), a table needs
+//    only the expectation's distinct pairs, and the output still streams.
+//  - Everything the text needs is collected here, as the pairs go by, so one comparison both
+//    decides and describes: excerpts of the pairs around the first difference (a ring of the
+//    last kContextPairs before it, the next ones after it), the bytes around the first differing
+//    byte, and the first kMaxListedPairs pairs of each listing. All of it is bounded by those
+//    constants, whatever the size of the output.
 #include "judge/content.h"
 
 #include <fcntl.h>
@@ -15,22 +22,22 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "codec/wire_format.h"
-#include "judge/checks.h"
 
 namespace dxt::judge {
 namespace {
 
 constexpr size_t kReadChunk = 1 << 20;
-constexpr size_t kContextBefore = 16;
-constexpr size_t kContextBytes = 48;
-constexpr size_t kHexBytes = 8;
+// A multiset's first unexpected pair is kept whole up to this size: with one pair missing and
+// one unexpected under the same key, it is compared with the missing one for the differing byte.
+constexpr uint64_t kMaxKeptPairBytes = uint64_t{16} << 20;
 
 std::string Hex(const unsigned char* p, size_t n) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -75,23 +82,38 @@ class FrameHash {
   EVP_MD_CTX* ctx_;
 };
 
-PairExcerpt ExcerptOf(const codec::PairView& p, uint64_t index, std::optional<uint64_t> offset) {
-  return PairExcerpt{index,
-                     offset,
-                     p.key.size(),
-                     p.value.size(),
-                     std::string(p.key.substr(0, kExcerptBytes)),
-                     std::string(p.value.substr(0, kExcerptBytes)),
-                     1};
+// Sets `e` to `p`, reusing its strings' storage (the ring before a difference is refilled for
+// every pair of an output).
+void SetExcerpt(PairExcerpt* e, const codec::PairView& p, uint64_t index,
+                std::optional<uint64_t> offset) {
+  e->index = index;
+  e->stdout_offset = offset;
+  e->key_size = p.key.size();
+  e->value_size = p.value.size();
+  e->key.assign(p.key.substr(0, kExcerptBytes));
+  e->value.assign(p.value.substr(0, kExcerptBytes));
+  e->copies = 1;
 }
 
-// Where `a` and `b` first differ; nullopt when equal. A proper prefix differs at its end.
-std::optional<uint64_t> FirstMismatch(std::string_view a, std::string_view b) {
-  const size_t n = std::min(a.size(), b.size());
-  const auto [ia, ib] = std::mismatch(a.begin(), a.begin() + static_cast<ptrdiff_t>(n), b.begin());
-  const uint64_t at = static_cast<uint64_t>(ia - a.begin());
-  if (at == n && a.size() == b.size()) return std::nullopt;
-  return at;
+PairExcerpt ExcerptOf(const codec::PairView& p, uint64_t index, std::optional<uint64_t> offset) {
+  PairExcerpt e;
+  SetExcerpt(&e, p, index, offset);
+  return e;
+}
+
+ByteDifference ByteDifferenceOf(std::string_view want, std::string_view got, uint64_t byte,
+                                bool in_key) {
+  ByteDifference d;
+  d.in_key = in_key;
+  d.byte = byte;
+  d.expected_size = want.size();
+  d.got_size = got.size();
+  d.context_start = byte - std::min<uint64_t>(byte, kHexContextBytes);
+  const uint64_t length = byte + kHexContextBytes + 1 - d.context_start;
+  d.expected_context =
+      std::string(want.substr(std::min<uint64_t>(d.context_start, want.size()), length));
+  d.got_context = std::string(got.substr(std::min<uint64_t>(d.context_start, got.size()), length));
+  return d;
 }
 
 // The expected pairs, one at a time; a view lives until the next call.
@@ -100,6 +122,9 @@ class ExpectedSource {
   virtual ~ExpectedSource() = default;
   // true and `pair` set; false at the end; errors for a corrupt file.
   virtual absl::StatusOr<bool> Next(codec::PairView* pair) = 0;
+  // Back to the first pair (a second pass, to fetch one pair whole). Errors for a file that
+  // cannot be read again.
+  virtual absl::Status Rewind() = 0;
 };
 
 class VectorSource : public ExpectedSource {
@@ -110,6 +135,10 @@ class VectorSource : public ExpectedSource {
     const OwnedPair& p = pairs_[next_++];
     *pair = codec::PairView{p.first, p.second};
     return true;
+  }
+  absl::Status Rewind() override {
+    next_ = 0;
+    return absl::OkStatus();
   }
 
  private:
@@ -133,6 +162,19 @@ class FileSource : public ExpectedSource {
     return std::unique_ptr<FileSource>(new FileSource(path, fd));
   }
   ~FileSource() override { ::close(fd_); }
+
+  absl::Status Rewind() override {
+    if (::lseek(fd_, 0, SEEK_SET) != 0) {
+      return absl::DataLossError(absl::StrCat("expected output file ", path_,
+                                              ": cannot read it again: ", std::strerror(errno)));
+    }
+    buf_.clear();
+    pos_ = 0;
+    offset_ = 0;
+    pairs_ = 0;
+    eof_ = false;
+    return absl::OkStatus();
+  }
 
   absl::StatusOr<bool> Next(codec::PairView* pair) override {
     while (true) {
@@ -211,6 +253,14 @@ uint64_t FrameBytes(const codec::PairView& p) { return codec::PairFrameSize(p.ke
 
 }  // namespace
 
+std::optional<uint64_t> FirstDifferingByte(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  const auto [ia, ib] = std::mismatch(a.begin(), a.begin() + static_cast<ptrdiff_t>(n), b.begin());
+  const uint64_t at = static_cast<uint64_t>(ia - a.begin());
+  if (at == n && a.size() == b.size()) return std::nullopt;
+  return at;
+}
+
 struct OutputComparer::State {
   bool multiset = false;
   std::unique_ptr<ExpectedSource> expected;
@@ -221,12 +271,17 @@ struct OutputComparer::State {
   bool placed = true;
   std::optional<uint64_t> last_list;
   uint64_t offset = 0;
+  // Exact order, until the first difference: the last kContextPairs pairs (alike on both
+  // sides), pair i in slot i % kContextPairs.
+  std::array<PairExcerpt, kContextPairs> recent;
   // Multiset: digest of each distinct expected pair -> copies not yet seen in the output.
   struct Entry {
     uint64_t left = 0;
     PairExcerpt first;  // its first occurrence in the expectation
   };
   absl::flat_hash_map<std::string, Entry> table;
+  std::vector<std::string> unexpected_digests;  // of ev.unexpected, in the same order
+  std::optional<OwnedPair> first_unexpected;    // ev.unexpected[0] whole, when not too large
 
   // Pulls the next expected pair, counting and hashing it; false at its end.
   absl::StatusOr<bool> PullExpected(codec::PairView* p) {
@@ -243,27 +298,125 @@ struct OutputComparer::State {
     return true;
   }
 
-  void RecordDifference(const codec::PairView& want, const codec::PairView& got, uint64_t index,
-                        std::optional<uint64_t> at) {
-    std::optional<uint64_t> byte = FirstMismatch(want.key, got.key);
-    const bool in_key = byte.has_value();
-    if (!in_key) byte = FirstMismatch(want.value, got.value);
-    if (!byte) return;  // equal
+  // The kContextPairs pairs (or fewer) before pair `index`, oldest first.
+  std::vector<PairExcerpt> Before(uint64_t index) const {
+    std::vector<PairExcerpt> out;
+    for (uint64_t i = index - std::min<uint64_t>(index, kContextPairs); i < index; ++i)
+      out.push_back(recent[i % kContextPairs]);
+    return out;
+  }
+
+  void StartDifference(FirstDifference::Kind kind, uint64_t index) {
     FirstDifference d;
-    d.kind = in_key ? FirstDifference::Kind::kKey : FirstDifference::Kind::kValue;
+    d.kind = kind;
     d.index = index;
-    d.byte = *byte;
+    d.before = Before(index);
+    ev.first = std::move(d);
+  }
+
+  // Exact order: pair `index` of both sides, before any difference.
+  void Compare(const codec::PairView& want, const codec::PairView& got, uint64_t index,
+               std::optional<uint64_t> at) {
+    std::optional<uint64_t> byte = FirstDifferingByte(want.key, got.key);
+    const bool in_key = byte.has_value();
+    if (!in_key) byte = FirstDifferingByte(want.value, got.value);
+    if (!byte) {  // equal
+      SetExcerpt(&recent[index % kContextPairs], got, index, at);
+      return;
+    }
+    StartDifference(in_key ? FirstDifference::Kind::kKey : FirstDifference::Kind::kValue, index);
+    FirstDifference& d = *ev.first;
+    d.bytes = in_key ? ByteDifferenceOf(want.key, got.key, *byte, true)
+                     : ByteDifferenceOf(want.value, got.value, *byte, false);
     if (at) {
       d.stdout_offset = *at + codec::kLengthPrefixSize + *byte +
                         (in_key ? 0 : got.key.size() + codec::kLengthPrefixSize);
     }
-    d.context_start = *byte > kContextBefore ? *byte - kContextBefore : 0;
-    const std::string_view w = in_key ? want.key : want.value, g = in_key ? got.key : got.value;
-    d.expected_context = std::string(w.substr(std::min<uint64_t>(d.context_start, w.size()), kContextBytes));
-    d.got_context = std::string(g.substr(std::min<uint64_t>(d.context_start, g.size()), kContextBytes));
     d.expected = ExcerptOf(want, index, std::nullopt);
     d.got = ExcerptOf(got, index, at);
-    ev.first = std::move(d);
+  }
+
+  // Exact order, after the first difference: what the text still shows of later pairs. `want`
+  // is expected pair `index` (null when the expectation has ended), `got` output pair `index`
+  // (null when only the expectation goes on).
+  void AfterDifference(const codec::PairView* want, const codec::PairView* got, uint64_t index,
+                       std::optional<uint64_t> at) {
+    FirstDifference& d = *ev.first;
+    using K = FirstDifference::Kind;
+    std::vector<PairExcerpt>* rest = d.kind == K::kMissing      ? (want ? &d.rest : nullptr)
+                                     : d.kind == K::kUnexpected ? (got ? &d.rest : nullptr)
+                                                                : nullptr;
+    if (rest) {
+      if (rest->size() < kMaxListedPairs)
+        rest->push_back(d.kind == K::kMissing ? ExcerptOf(*want, index, std::nullopt)
+                                              : ExcerptOf(*got, index, at));
+      return;
+    }
+    if (d.kind != K::kKey && d.kind != K::kValue) return;
+    if (want && d.expected_after.size() < kContextPairs)
+      d.expected_after.push_back(ExcerptOf(*want, index, std::nullopt));
+    if (got && d.got_after.size() < kContextPairs)
+      d.got_after.push_back(ExcerptOf(*got, index, at));
+  }
+
+  // Multiset: an output pair the expectation has no copy left of.
+  void Unexpected(const codec::PairView& got, uint64_t index, std::optional<uint64_t> at,
+                  std::string digest) {
+    ++ev.unexpected_count;
+    for (size_t i = 0; i < unexpected_digests.size(); ++i) {
+      if (unexpected_digests[i] == digest) {
+        ++ev.unexpected[i].copies;
+        return;
+      }
+    }
+    if (ev.unexpected.size() == kMaxListedPairs) return;  // counted only
+    if (ev.unexpected.empty() && got.key.size() + got.value.size() <= kMaxKeptPairBytes)
+      first_unexpected = OwnedPair(got.key, got.value);
+    ev.unexpected.push_back(ExcerptOf(got, index, at));
+    unexpected_digests.push_back(std::move(digest));
+  }
+
+  // Multiset with one distinct pair missing (`missing`) and one unexpected: where their values
+  // differ when their keys are the same. The missing pair is read again from the expectation.
+  absl::StatusOr<std::optional<ByteDifference>> SameKey(const Entry& missing) {
+    if (!first_unexpected || missing.first.key_size != first_unexpected->first.size())
+      return std::nullopt;
+    if (absl::Status s = expected->Rewind(); !s.ok()) return s;
+    codec::PairView want;
+    for (uint64_t i = 0; i <= missing.first.index; ++i) {
+      absl::StatusOr<bool> more = expected->Next(&want);
+      if (!more.ok()) return more.status();
+      if (!*more) return std::nullopt;  // cannot happen: it was read before
+    }
+    const OwnedPair& got = *first_unexpected;
+    if (want.key != got.first) return std::nullopt;
+    std::optional<uint64_t> byte = FirstDifferingByte(want.value, got.second);
+    if (!byte) return std::nullopt;
+    return ByteDifferenceOf(want.value, got.second, *byte, false);
+  }
+
+  // Multiset, at the end: the expected pairs with copies left, in expectation order.
+  absl::Status ListMissing() {
+    std::vector<const Entry*> left;
+    for (const auto& [digest, entry] : table) {
+      if (entry.left == 0) continue;
+      ev.missing_count += entry.left;
+      left.push_back(&entry);
+    }
+    const size_t listed = std::min(left.size(), kMaxListedPairs);
+    std::partial_sort(left.begin(), left.begin() + static_cast<ptrdiff_t>(listed), left.end(),
+                      [](const Entry* a, const Entry* b) { return a->first.index < b->first.index; });
+    for (size_t i = 0; i < listed; ++i) {
+      PairExcerpt p = left[i]->first;
+      p.copies = left[i]->left;
+      ev.missing.push_back(std::move(p));
+    }
+    if (left.size() == 1 && ev.unexpected.size() == 1) {
+      absl::StatusOr<std::optional<ByteDifference>> same = SameKey(*left[0]);
+      if (!same.ok()) return same.status();
+      ev.same_key = std::move(*same);
+    }
+    return absl::OkStatus();
   }
 };
 
@@ -320,27 +473,24 @@ absl::Status OutputComparer::AddPair(const codec::PairView& got, std::optional<u
   s.got_hash.AddPair(got);
   if (s.multiset) {
     s.pair_hash.AddPair(got);
-    auto it = s.table.find(s.pair_hash.RawDigest());
+    std::string digest = s.pair_hash.RawDigest();
+    auto it = s.table.find(digest);
     if (it != s.table.end() && it->second.left > 0) {
       --it->second.left;
-    } else if (ev.unexpected_count++ < kMaxListedPairs) {
-      ev.unexpected.push_back(ExcerptOf(got, index, at));
+    } else {
+      s.Unexpected(got, index, at, std::move(digest));
     }
     return absl::OkStatus();
   }
   codec::PairView want;
   absl::StatusOr<bool> more = s.PullExpected(&want);
   if (!more.ok()) return more.status();
-  if (ev.first) return absl::OkStatus();  // both sides only counted and hashed from here on
-  if (!*more) {
-    FirstDifference d;
-    d.kind = FirstDifference::Kind::kUnexpected;
-    d.index = index;
-    d.got = ExcerptOf(got, index, at);
-    ev.first = std::move(d);
+  if (!ev.first && !*more) s.StartDifference(FirstDifference::Kind::kUnexpected, index);
+  if (ev.first) {  // from here on both sides are counted and hashed, and a few pairs kept
+    s.AfterDifference(*more ? &want : nullptr, &got, index, at);
     return absl::OkStatus();
   }
-  s.RecordDifference(want, got, index, at);
+  s.Compare(want, got, index, at);
   return absl::OkStatus();
 }
 
@@ -352,121 +502,16 @@ absl::StatusOr<ContentEvidence> OutputComparer::Finish() {
     absl::StatusOr<bool> more = s.PullExpected(&want);
     if (!more.ok()) return more.status();
     if (!*more) break;
-    if (!s.multiset && !ev.first) {
-      FirstDifference d;
-      d.kind = FirstDifference::Kind::kMissing;
-      d.index = ev.got_pairs;
-      d.expected = ExcerptOf(want, ev.expected_pairs - 1, std::nullopt);
-      ev.first = std::move(d);
-    }
+    if (s.multiset) continue;
+    if (!ev.first) s.StartDifference(FirstDifference::Kind::kMissing, ev.got_pairs);
+    s.AfterDifference(&want, nullptr, ev.expected_pairs - 1, std::nullopt);
   }
   if (s.multiset) {
-    std::vector<const State::Entry*> left;
-    for (const auto& [digest, entry] : s.table) {
-      if (entry.left == 0) continue;
-      ev.missing_count += entry.left;
-      left.push_back(&entry);
-    }
-    std::sort(left.begin(), left.end(), [](const State::Entry* a, const State::Entry* b) {
-      return a->first.index < b->first.index;
-    });
-    for (size_t i = 0; i < left.size() && i < kMaxListedPairs; ++i) {
-      PairExcerpt p = left[i]->first;
-      p.copies = left[i]->left;
-      ev.missing.push_back(std::move(p));
-    }
+    if (absl::Status st = s.ListMissing(); !st.ok()) return st;
   }
   ev.expected_sha256 = s.expected_hash.HexDigest();
   ev.got_sha256 = s.got_hash.HexDigest();
   return ev;
-}
-
-namespace {
-
-std::string ExcerptText(const PairExcerpt& p) {
-  auto item = [](const std::string& bytes, uint64_t size) {
-    std::string text = absl::StrCat("\"", EscapeBytes(bytes, kExcerptBytes),
-                                    size > bytes.size() ? "..." : "", "\"");
-    if (size > bytes.size()) absl::StrAppend(&text, " (", size, " bytes)");
-    return text;
-  };
-  std::string text = absl::StrCat("(", item(p.key, p.key_size), ", ", item(p.value, p.value_size), ")");
-  if (p.copies > 1) absl::StrAppend(&text, " x", p.copies);
-  return text;
-}
-
-std::string HexOf(std::string_view bytes) {
-  std::vector<std::string> parts;
-  for (unsigned char c : bytes.substr(0, kHexBytes)) {
-    parts.push_back(Hex(&c, 1));
-  }
-  return parts.empty() ? "(none)" : absl::StrJoin(parts, " ");
-}
-
-std::string ContextText(const FirstDifference& d, const std::string& context, uint64_t size) {
-  const uint64_t from = d.byte - std::min(d.byte, d.context_start);
-  const std::string_view at = std::string_view(context).substr(std::min<uint64_t>(from, context.size()));
-  return absl::StrCat(size, " bytes, from byte ", d.context_start, ": ",
-                      d.context_start > 0 ? "..." : "", "\"", EscapeBytes(context, kContextBytes),
-                      "\"; at byte ", d.byte, ": ", HexOf(at));
-}
-
-std::string ListText(const std::vector<PairExcerpt>& pairs, uint64_t count, bool got_side) {
-  std::vector<std::string> parts;
-  for (const PairExcerpt& p : pairs) {
-    std::string where = got_side ? absl::StrCat("output pair ", p.index) : absl::StrCat("expected pair ", p.index);
-    if (p.stdout_offset) absl::StrAppend(&where, ", stdout offset ", *p.stdout_offset);
-    parts.push_back(absl::StrCat(ExcerptText(p), " [", where, "]"));
-  }
-  if (count > pairs.size()) parts.push_back(absl::StrCat("and ", count - pairs.size(), " more"));
-  return absl::StrJoin(parts, ", ");
-}
-
-}  // namespace
-
-std::string DescribeDifference(const ContentEvidence& e) {
-  std::string head;
-  if (e.multiset) {
-    std::vector<std::string> parts;
-    if (e.missing_count > 0)
-      parts.push_back(absl::StrCat(e.missing_count, " expected pair(s) missing: ",
-                                   ListText(e.missing, e.missing_count, false)));
-    if (e.unexpected_count > 0)
-      parts.push_back(absl::StrCat(e.unexpected_count, " unexpected pair(s): ",
-                                   ListText(e.unexpected, e.unexpected_count, true)));
-    head = absl::StrCat("as a multiset, ", absl::StrJoin(parts, "; "));
-  } else if (e.first) {
-    const FirstDifference& d = *e.first;
-    using K = FirstDifference::Kind;
-    switch (d.kind) {
-      case K::kKey:
-      case K::kValue: {
-        const bool key = d.kind == K::kKey;
-        head = absl::StrCat(
-            "output pair ", d.index,
-            d.got && d.got->stdout_offset ? absl::StrCat(" (stdout offset ", *d.got->stdout_offset, ")") : "",
-            ": ", key ? "key" : "value", " differs at byte ", d.byte,
-            d.stdout_offset ? absl::StrCat(" (stdout offset ", *d.stdout_offset, ")") : "",
-            ": expected ", ContextText(d, d.expected_context, key ? d.expected->key_size : d.expected->value_size),
-            "; got ", ContextText(d, d.got_context, key ? d.got->key_size : d.got->value_size),
-            "; expected ", ExcerptText(*d.expected), ", got ", ExcerptText(*d.got));
-        break;
-      }
-      case K::kMissing:
-        head = absl::StrCat("the output ended after ", d.index, " pair(s); expected pair ", d.index,
-                            " is ", ExcerptText(*d.expected));
-        break;
-      case K::kUnexpected:
-        head = absl::StrCat("the expectation ends after ", d.index, " pair(s); output pair ",
-                            d.index,
-                            d.got->stdout_offset ? absl::StrCat(" (stdout offset ", *d.got->stdout_offset, ")") : "",
-                            " is ", ExcerptText(*d.got));
-        break;
-    }
-  }
-  return absl::StrCat(head, "; expected ", e.expected_pairs, " output pair(s), got ", e.got_pairs,
-                      " (pair frames: expected ", e.expected_bytes, " bytes, sha256 ",
-                      e.expected_sha256, "; got ", e.got_bytes, " bytes, sha256 ", e.got_sha256, ")");
 }
 
 }  // namespace dxt::judge

@@ -34,10 +34,11 @@ DriverOptions CheckDriverOptions(const Case& c, const RunOptions& options) {
   o.limits.max_item_size = options.max_item_size;
   o.limits.max_pairs_per_list = uint64_t{1} << 24;  // "hell" as a count is text, not a list
   // Lists reach the content comparison in parts of about 1 MiB (a larger pair alone, uncopied):
-  // the comparison streams (content.h), never holding a list (R3.2 limits items). The transcript
-  // still keeps the first pairs (at most 64 MiB) for the params check's misread-input evidence.
+  // the comparison streams and collects all its text needs (content.h), never holding a list
+  // (R3.2 limits items). Only a params probe's transcript keeps the first pairs (at most 64 MiB),
+  // the params check's misread-input evidence; no other check reads them.
   o.max_list_bytes = kCheckListPartBytes;
-  o.keep_output_pairs = 100000;
+  o.keep_output_pairs = c.params_probe ? 100000 : 0;
   o.pipeline = c.delivery == Delivery::kPipeline;
   o.keep_transcript = true;
   o.isolation = options.isolation;

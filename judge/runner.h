@@ -85,8 +85,8 @@ inline constexpr uint64_t kCheckListPartBytes = uint64_t{1} << 20;
 
 // The driver options `dxt check` uses for a case (exposed for the benchmark and tests): deadlines
 // from options.timeout, limits.max_item_size = options.max_item_size, max_list_bytes =
-// kCheckListPartBytes whatever the item limit (lists stream), the first 100 000 output pairs
-// (at most 64 MiB) kept in the transcript for the params check.
+// kCheckListPartBytes whatever the item limit (lists stream), and for a params probe the first
+// 100 000 output pairs (at most 64 MiB) kept in the transcript for the params check (none else).
 DriverOptions CheckDriverOptions(const Case& c, const RunOptions& options);
 
 // Parses a `--max-item-size` value: a byte count with an optional binary suffix K, M or G (also

@@ -133,7 +133,9 @@ TEST_F(CheckDiagnosticsTest, ExactMismatchShowsTheFirstDifferingIndexWithContext
   json content = FailedCheck(r.report, "d.1", "reduce", "content");
   ASSERT_FALSE(content.is_null()) << r.out;
   std::string d = content["detail"];
-  EXPECT_THAT(d, HasSubstr("output pair 2 differs: expected (\"k2\", \"v2\"), got (\"k3\", \"v3\")"));
+  EXPECT_THAT(d, HasSubstr("output pair 2 (stdout offset 36): key differs at byte 1 (stdout offset "
+                           "41): expected 6b [32] (2 bytes), got 6b [33] (2 bytes); expected "
+                           "(\"k2\", \"v2\"), got (\"k3\", \"v3\")"));
   EXPECT_THAT(d, HasSubstr("expected 5 output pair(s), got 4, pairs 0-1 match"));
   EXPECT_THAT(d, HasSubstr("around it expected [0] (\"k0\", \"v0\")"));
   // The log expectation is reported too, not hidden behind the output's.
@@ -168,6 +170,43 @@ TEST_F(CheckDiagnosticsTest, MultisetMismatchListsEveryMissingAndUnexpectedPairB
   EXPECT_EQ(shown, 20u);
   EXPECT_THAT(d, HasSubstr("... and 20 more; 30 unexpected"));
   EXPECT_THAT(d, ::testing::EndsWith("... and 20 more"));
+}
+
+// More output than a transcript keeps (64 MiB; 66 pairs with 1 MiB keys): the same diffs, from
+// the one streamed comparison, in both orders.
+TEST_F(CheckDiagnosticsTest, OutputsLargerThanATranscriptKeepsGetTheSameDiffs) {
+  json input = json::array();
+  for (int i = 0; i < 66; ++i) {
+    std::string key = "k" + std::to_string(i) + "-";
+    key.resize(1 << 20, static_cast<char>('a' + i % 26));
+    input.push_back({{"key", key}, {"value", "v" + std::to_string(i)}});
+  }
+  json exact = {{"id", "big.exact"}, {"mode", "reduce"}, {"input", input},
+                {"expect", {{"output", input}}}};
+  json multiset = exact;
+  multiset["id"] = "big.multiset";
+  multiset["expect"]["order"] = "multiset";
+  DxtRun r = Check("--no-retry --script " + WriteScript({{"cases", {exact, multiset}}}),
+                   "drops_third");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const auto pair = [](int i) {
+    const std::string n = std::to_string(i);
+    return "(\"k" + n + "-" + std::string(32 - 2 - n.size(), static_cast<char>('a' + i % 26)) +
+           "...\" (1048576 bytes), \"v" + n + "\")";
+  };
+  json e = FailedCheck(r.report, "big.exact", "reduce", "content");
+  ASSERT_FALSE(e.is_null()) << r.out;
+  std::string d = e["detail"];
+  EXPECT_THAT(d, HasSubstr("output pair 2 (stdout offset 2097184): key differs at byte 1"));
+  EXPECT_THAT(d, HasSubstr("around it expected [0] " + pair(0) + ", [1] " + pair(1) + ", [2] " +
+                           pair(2) + ", [3] " + pair(3) + ", [4] " + pair(4) + "; got [0] " +
+                           pair(0) + ", [1] " + pair(1) + ", [2] " + pair(3) + ", [3] " + pair(4) +
+                           ", [4] " + pair(5) + ";"));
+  EXPECT_THAT(d, HasSubstr("expected 66 output pair(s), got 65, pairs 0-1 match"));
+  json m = FailedCheck(r.report, "big.multiset", "reduce", "content");
+  ASSERT_FALSE(m.is_null()) << r.out;
+  EXPECT_EQ(m["detail"], "output differs as a multiset (expected 66 pair(s), got 65): 1 missing: " +
+                             pair(2) + " [expected pair 2]");
 }
 
 TEST_F(CheckDiagnosticsTest, IdentityModeShowsTheFirstDifferingByteWhereExcerptsLookAlike) {

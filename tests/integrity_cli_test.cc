@@ -465,8 +465,7 @@ TEST_F(IntegrityCli, RunMaxItemSizeLimitsWhatProgramsWrite) {
 // 300 MiB list, judged against an expected output of the same size given as a file. It was
 // "limits: result list 0 exceeds 134217740 buffered bytes (driver limit)", then content SKIPPED
 // beyond 64 MiB ("output too large to keep"); now the list is compared as it streams and one wrong
-// byte 200 MiB in is found and placed. Memory: dxt, the kept 64 MiB sample of the params check, a
-// few 1 MiB items; never the list.
+// byte 200 MiB in is found and placed. Memory: dxt and a few 1 MiB items; never the list.
 TEST_F(IntegrityCli, CheckComparesA300MiBListAsItStreams) {
   std::string key(1 << 20, 'k');
   for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<char>('a' + i % 26);

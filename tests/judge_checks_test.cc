@@ -609,12 +609,15 @@ TEST(ItemSizeTest, RejectsZeroGarbageAndSizesAbove4GiBMinus1) {
 TEST(ItemSizeTest, DriverOptionsFollowTheLimitAndStreamLists) {
   // Lists are handed on in parts of kCheckListPartBytes whatever the item limit (a larger pair goes
   // on alone, uncopied); the content check streams, the transcript keeps only the params check's
-  // sample.
+  // sample, in a params probe.
   RunOptions options;
   DriverOptions d = CheckDriverOptions(Case{}, options);
   EXPECT_EQ(d.limits.max_item_size, uint64_t{64} << 20);
   EXPECT_EQ(d.max_list_bytes, kCheckListPartBytes);
-  EXPECT_EQ(d.keep_output_pairs, 100000u);
+  EXPECT_EQ(d.keep_output_pairs, 0u);
+  Case probe;
+  probe.params_probe = true;
+  EXPECT_EQ(CheckDriverOptions(probe, options).keep_output_pairs, 100000u);
   options.max_item_size = 1 << 20;
   EXPECT_EQ(CheckDriverOptions(Case{}, options).limits.max_item_size, uint64_t{1} << 20);
   options.max_item_size = kMaxCheckMaxItemSize;

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "conformance/trickle_io.h"
 #include "harness/forwarding_io.h"
+#include "judge/content.h"
 
 namespace dxt::progfuzz {
 namespace {
@@ -96,7 +97,9 @@ absl::StatusOr<Judged> RunAndJudge(const Conversation& conv, const judge::Case& 
   harness::DriverOptions o = judge::CheckDriverOptions(c, RunOptionsOf(program, config));
   o.settle = config.settle;
   o.keep_transcript = false;
-  o.keep_output_pairs = c.expect.output || keep_output ? 100000 : 0;
+  // The output expectation is compared as the output streams (judge/content.h); the transcript
+  // keeps the output only for a differential run, whose output becomes the expectation.
+  o.keep_output_pairs = keep_output ? 100000 : 0;
   harness::ProcessFactory spawn = raw ? RecordingFactory(raw) : nullptr;
   if (conv.delivery == Delivery::kChunked) {
     conformance::Chunking chunking;
@@ -110,6 +113,13 @@ absl::StatusOr<Judged> RunAndJudge(const Conversation& conv, const judge::Case& 
   Judged j;
   std::set<uint64_t> features;
   const bool map = c.mode == Mode::kMap;
+  std::unique_ptr<judge::OutputComparer> comparer;
+  if (c.expect.output) {
+    absl::StatusOr<std::unique_ptr<judge::OutputComparer>> made =
+        judge::OutputComparer::Create(c.expect);
+    if (!made.ok()) return made.status();
+    comparer = std::move(*made);
+  }
   harness::ListSink on_list = [&](uint64_t index, std::span<const codec::PairView> pairs) {
     features.insert(Feature({2, std::min<uint64_t>(pairs.size(), 9)}));
     for (const auto& p : pairs) {
@@ -121,7 +131,7 @@ absl::StatusOr<Judged> RunAndJudge(const Conversation& conv, const judge::Case& 
       }
       features.insert(Feature({3, SizeClass(p.key.size()), SizeClass(p.value.size()), rel}));
     }
-    return absl::OkStatus();
+    return comparer ? comparer->Add(index, pairs) : absl::OkStatus();
   };
   harness::LogSink on_log = [&](const codec::LogLine& line) {
     features.insert(LineFeature(line));
@@ -136,7 +146,13 @@ absl::StatusOr<Judged> RunAndJudge(const Conversation& conv, const judge::Case& 
                                 on_log, o);
   if (!t.ok()) return t.status();
   j.transcript = std::move(*t);
-  j.checks = judge::JudgeCase(c, j.transcript);
+  std::optional<judge::ContentEvidence> evidence;
+  if (comparer) {
+    absl::StatusOr<judge::ContentEvidence> ev = comparer->Finish();
+    if (!ev.ok()) return ev.status();
+    evidence = std::move(*ev);
+  }
+  j.checks = judge::JudgeCase(c, j.transcript, evidence ? &*evidence : nullptr);
   const harness::Transcript& tr = j.transcript;
   features.insert(Feature({4, tr.exit.exited, static_cast<uint64_t>(tr.exit.exit_code),
                            static_cast<uint64_t>(tr.exit.term_signal)}));
