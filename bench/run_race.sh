@@ -8,20 +8,24 @@
 # FAILED or was FLAKY, 2 on a harness error.
 # Uses the binaries of a scripts/build.sh build. Run it under `nice`: the hogs and dxt then share
 # a low priority, and the rest of the machine still comes first.
-# Usage: bench/run_race.sh [--rounds N] [--jobs J] [--only NAME,NAME] [BUILD_DIR]
+# Usage: bench/run_race.sh [--rounds N] [--jobs J] [--only NAME,NAME] [--cases P,P] [BUILD_DIR]
+# --cases passes a case selection to every dxt check (e.g. the lockstep-heavy part of the
+# catalogue: --only byte_writes --cases 3.1.21,5 for many rounds of the program that raced).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds=10
 jobs=16
 only=""
+cases=""
 build="$repo/build"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --cases) cases="$2"; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) build="$1"; shift ;;
   esac
 done
@@ -43,7 +47,7 @@ for _ in $(seq "$(nproc)"); do
   sh -c 'while :; do :; done' &
   hogs+=("$!")
 done
-echo "$(nproc) CPU hog(s) started; --jobs $jobs; $rounds round(s); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$(nproc) CPU hog(s) started; --jobs $jobs; $rounds round(s)${cases:+; --cases $cases}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # name  program  flags (each good subject and reference program, with what it needs; README.md
 # and tests/programs/README.md say why)
@@ -76,8 +80,10 @@ for round in $(seq "$rounds"); do
     report="$work/$name.$round.json"
     start=$(date +%s.%N)
     rc=0
+    selection=()
+    [[ -n $cases ]] && selection=(--cases "$cases")
     # shellcheck disable=SC2086  # flags are words
-    "$dxt" check --no-color -q --jobs "$jobs" --report-json "$report" $flags "$program" \
+    "$dxt" check --no-color -q --jobs "$jobs" --report-json "$report" "${selection[@]}" $flags "$program" \
       > "$work/$name.$round.txt" 2>&1 || rc=$?
     end=$(date +%s.%N)
     load="$(cut -d' ' -f1 /proc/loadavg)"

@@ -224,6 +224,44 @@ std::string ModeHint(const std::vector<CaseResult>& results) {
   return "";
 }
 
+// A program that takes one read(2) for a whole item misreads whenever a read returns part of
+// one: in the run's large items, and in any case whose stdin arrived in small pieces. What it
+// then does varies (it waits for bytes it thinks are missing, reads a length from the middle of
+// an item, allocates for it), so those cases fail by other checks. A problem seen only in such
+// cases, in a run that has the short-read problem, is that problem: its cases join it.
+void FoldChunkedIntoShortReads(const std::vector<CaseResult>& results,
+                               std::vector<RootProblem>* problems) {
+  auto short_read = std::find_if(problems->begin(), problems->end(), [](const RootProblem& p) {
+    return p.cause == judge::kCauseShortRead;
+  });
+  if (short_read == problems->end()) return;
+  std::vector<size_t> folded;
+  std::vector<RootProblem> kept;
+  for (RootProblem& p : *problems) {
+    const bool only_chunked =
+        &p != &*short_read && !p.cases.empty() && p.blocked.empty() &&
+        std::all_of(p.cases.begin(), p.cases.end(),
+                    [&](size_t i) { return results[i].chunked_stdin; });
+    if (only_chunked) {
+      folded.insert(folded.end(), p.cases.begin(), p.cases.end());
+    } else {
+      kept.push_back(std::move(p));
+    }
+  }
+  if (folded.empty()) return;
+  RootProblem* into = nullptr;
+  for (RootProblem& p : kept)
+    if (p.cause == judge::kCauseShortRead) into = &p;
+  for (size_t i : folded)
+    if (std::find(into->cases.begin(), into->cases.end(), i) == into->cases.end())
+      into->cases.push_back(i);
+  std::sort(into->cases.begin(), into->cases.end());
+  absl::StrAppend(&into->detail, "; the same defect explains ", folded.size(),
+                  " case(s) whose stdin arrived in small pieces and that failed otherwise (e.g. ",
+                  CaseName(results[folded.front()]), ")");
+  *problems = std::move(kept);
+}
+
 }  // namespace
 
 Language DetectLanguage(const std::string& program_path, const std::vector<CaseResult>& results) {
@@ -298,6 +336,7 @@ RunDiagnosis Diagnose(const std::vector<CaseResult>& results,
       if (ex.id == results[i].blocked_by && ex.mode == results[i].mode) p.blocked.push_back(i);
     }
   }
+  FoldChunkedIntoShortReads(results, &d.problems);
   std::stable_sort(d.problems.begin(), d.problems.end(),
                    [](const RootProblem& a, const RootProblem& b) {
                      return a.cases.size() + a.blocked.size() > b.cases.size() + b.blocked.size();

@@ -115,6 +115,7 @@ absl::StatusOr<judge::CaseResult> RunOne(const CaseRef& ref, const SuiteOptions&
   // Concurrent spawns are safe: the harness serialises sandbox copies with forks (SpawnMutex).
   if (ref.entry->chunking.active()) run.spawn = TrickleFactory(ref.entry->chunking, run.spawn);
   auto r = judge::RunCase(c, run);
+  if (r.ok()) r->chunked_stdin = ref.entry->chunking.max_chunk > 0;
   if (r.ok() && blocker.active())
     ApplyBlocker(blocker, *ref.entry, options.materialise.strict, &*r);
   return r;

@@ -341,95 +341,90 @@ CheckResult CheckContent(const Case& c, const Transcript& t, const ContentEviden
   return Fail(kName, absl::StrJoin(rules, ", "), absl::StrJoin(problems, "; also "));
 }
 
-std::string DiscoCPrediction(const Transcript& t) {
-  auto r = codec::ReadParamsLikeDiscoC(t.stdin_head);
+// What Disco's C library would make of the same input (R2.5), for the detail.
+std::string DiscoCPrediction(const InputStream& in) {
+  auto r = codec::ReadParamsLikeDiscoC(in.bytes);
   using O = codec::DiscoCParamsReading::Outcome;
   if (r.outcome == O::kDied)
     return absl::StrCat("a program built on Disco's C library would die: \"", r.die_message, "\"");
   if (r.outcome == O::kStarved)
     return "a program built on Disco's C library would wait for more input inside the block";
-  std::string extra = r.consumed > t.param_block_size
-                          ? absl::StrCat(", eating ", r.consumed - t.param_block_size,
+  std::string extra = r.consumed > in.block_size
+                          ? absl::StrCat(", eating ", r.consumed - in.block_size,
                                          " byte(s) of the first pair (R2.5)")
                           : "";
   return absl::StrCat("a program built on Disco's C library would read ", r.dict.size(),
                       " parameter(s)", extra);
 }
 
+// "a program that does not read the 2-byte parameter block "0\n" (it takes ... as a key length
+// of 2608)".
+std::string SkipperIs(const InputStream& in, const PairReading& skipper) {
+  return absl::StrCat("a program that does not read the ", in.block_size,
+                      "-byte parameter block \"", EscapeBytes(in.bytes.substr(0, in.block_size), 32),
+                      "\" (it takes \"", EscapeBytes(in.bytes.substr(0, 4)),
+                      "\" as a key length of ", skipper.first_length(), ")");
+}
+
 // Map: a program's list count is tied to the pairs it read (one list per pair, R5.1), so a
 // block-skipper is recognised by producing exactly the lists its misreading predicts.
-CheckResult CheckMapParams(const Transcript& t) {
+CheckResult CheckMapParams(const Transcript& t, const InputStream& in, const PairReading& skipper) {
   constexpr std::string_view kName = "params";
   bool clean = t.lists_completed == t.pairs_total && t.stdout_error.ok() && !t.extra_list;
   if (clean) return Ok(kName);
   // Only a program that otherwise behaved (no framing error, no extra list, no crash) and
   // produced exactly the number of lists a block-skipping reader would produce is blamed.
-  if (t.stdin_bytes_queued > t.stdin_head.size() || t.pairs_queued != t.pairs_total)
+  if (!in.whole() || t.pairs_queued != t.pairs_total)
     return Ok(kName, "input too large or not all sent: cannot model a misread block");
-  uint64_t first_length = 0;
-  uint64_t skipper = PairsSeenBySkipper(t.stdin_head, &first_length);
+  const uint64_t seen = skipper.pairs.size();
   bool otherwise_failed = !t.stdout_error.ok() || t.extra_list ||
                           t.exit.term_signal > 0 || t.killed_by_driver;
-  bool silent_failure = skipper == 0 && (t.exit.exit_code != 0 || t.err_lines > 0);
-  if (otherwise_failed || silent_failure || skipper == t.pairs_total ||
-      t.lists_completed != skipper)
+  bool silent_failure = seen == 0 && (t.exit.exit_code != 0 || t.err_lines > 0);
+  if (otherwise_failed || silent_failure || seen == t.pairs_total || t.lists_completed != seen)
     return Ok(kName, absl::StrCat("got ", t.lists_completed, " lists for ", t.pairs_total,
                                   " pairs, not explained by a misread parameter block"));
   return Fail(kName, "R2.1",
-              absl::StrCat(
-                  "expected ", t.pairs_total, " result lists after a ", t.param_block_size,
-                  "-byte parameter block \"", EscapeBytes(t.param_block, 32), "\", got ",
-                  t.lists_completed,
-                  ": exactly what a program that does not read the parameter block sees (it "
-                  "takes \"",
-                  EscapeBytes(t.stdin_head.substr(0, 4)), "\" as a key length of ", first_length,
-                  " and reads ", skipper, " pair(s)); ", DiscoCPrediction(t)));
-}
-
-// Whether `item` is a key or value of some input pair (the case's pairs as framed on stdin).
-bool IsInputItem(const std::vector<SkipperPair>& input, std::string_view item) {
-  return std::any_of(input.begin(), input.end(), [&](const SkipperPair& p) {
-    return p.first == item || p.second == item;
-  });
+              absl::StrCat("expected ", t.pairs_total, " result lists after a ", in.block_size,
+                           "-byte parameter block \"",
+                           EscapeBytes(in.bytes.substr(0, in.block_size), 32), "\", got ",
+                           t.lists_completed,
+                           ": exactly what a program that does not read the parameter block "
+                           "sees (it takes \"",
+                           EscapeBytes(in.bytes.substr(0, 4)), "\" as a key length of ",
+                           skipper.first_length(), " and reads ", seen, " pair(s)); ",
+                           DiscoCPrediction(in)));
 }
 
 // Evidence of a misread block in what the program wrote and said, for both modes (a reduce may
 // answer with anything, R6.2, so its list count proves nothing): an output key or value that only
 // a program reading stdin from byte 0 sees (it holds bytes of the input's framing), or a failure
 // whose stderr names the first key length such a program reads.
-std::optional<CheckResult> MisreadInOutputOrLog(const Transcript& t) {
+std::optional<CheckResult> MisreadInOutputOrLog(const Transcript& t, const InputStream& in,
+                                                const PairReading& skipper) {
   constexpr std::string_view kName = "params";
-  const SkipperView skipper = ReadLikeSkipper(t.stdin_head);
-  const SkipperView conforming = ReadLikeSkipper(std::string_view(t.stdin_head)
-                                                     .substr(std::min<uint64_t>(
-                                                         t.param_block_size, t.stdin_head.size())));
-  const std::string skipper_is =
-      absl::StrCat("a program that does not read the ", t.param_block_size,
-                   "-byte parameter block \"", EscapeBytes(t.param_block, 32), "\" (it takes \"",
-                   EscapeBytes(t.stdin_head.substr(0, 4)), "\" as a key length of ",
-                   skipper.first_length, ")");
+  const PairReading conforming = ReadPairsFrom(in.bytes, in.block_size);
+  const std::string skipper_is = SkipperIs(in, skipper);
   const std::string fix = "read the `<len>\\n` parameter block before the first pair";
   constexpr size_t kMinTelling = 8;  // shorter items match input bytes by chance
-  const auto skipper_item = [&](const std::string& item) {
-    return std::any_of(skipper.pairs.begin(), skipper.pairs.end(),
-                       [&](const SkipperPair& p) { return p.first == item || p.second == item; });
+  const auto holds = [](const PairReading& r, const std::string& item) {
+    return std::any_of(r.pairs.begin(), r.pairs.end(),
+                       [&](const auto& p) { return p.first == item || p.second == item; });
   };
   for (size_t i = 0; i < t.output.size(); ++i) {
     for (const std::string* item : {&t.output[i].first, &t.output[i].second}) {
-      if (item->size() < kMinTelling || IsInputItem(conforming.pairs, *item) ||
-          !skipper_item(*item))
+      if (item->size() < kMinTelling || holds(conforming, *item) || !holds(skipper, *item))
         continue;
       return Fail(kName, "R2.1",
                   absl::StrCat("output pair ", i, " holds \"", EscapeBytes(*item, 24), "\" (",
                                item->size(), " bytes), no key or value of the input but one that ",
-                               skipper_is, " reads: ", fix, "; ", DiscoCPrediction(t)));
+                               skipper_is, " reads: ", fix, "; ", DiscoCPrediction(in)));
     }
   }
   const bool failed = (t.exit.exited && t.exit.exit_code != 0) || t.err_lines > 0 ||
                       (t.exit.term_signal > 0 && !t.killed_by_driver);
   constexpr uint64_t kMinTellingLength = 1000;  // four digits or more: not a count by chance
-  if (!failed || skipper.first_length < kMinTellingLength) return std::nullopt;
-  const std::string length = absl::StrCat(skipper.first_length);
+  if (!failed || skipper.first_length() < kMinTellingLength) return std::nullopt;
+  const std::string length = absl::StrCat(skipper.first_length());
   const auto digit = [](const std::string& s, size_t k) {
     return k < s.size() && s[k] >= '0' && s[k] <= '9';
   };
@@ -441,16 +436,20 @@ std::optional<CheckResult> MisreadInOutputOrLog(const Transcript& t) {
     return Fail(kName, "R2.1",
                 absl::StrCat("the program failed naming ", length, " (stderr offset ", l.offset,
                              ": \"", EscapeBytes(l.raw, 80), "\"), the first key length of ",
-                             skipper_is, ": ", fix, "; ", DiscoCPrediction(t)));
+                             skipper_is, ": ", fix, "; ", DiscoCPrediction(in)));
   }
   return std::nullopt;
 }
 
+// The block-skipper is diagnosis.h's model (ReadPairsFrom at kSkipperStart) on the same rebuilt
+// input the root-cause inference reads, so this verdict and the inferred cause cannot disagree.
 CheckResult CheckParams(const Case& c, const Transcript& t) {
   if (!c.params_probe) return Skip("params", "not a parameter-block probe");
-  CheckResult by_count = IsMap(t) ? CheckMapParams(t) : Ok("params");
+  const InputStream in = RebuildInput(c, t);
+  const PairReading skipper = ReadPairsFrom(in.bytes, kSkipperStart);
+  CheckResult by_count = IsMap(t) ? CheckMapParams(t, in, skipper) : Ok("params");
   if (by_count.verdict == Verdict::kFailed) return by_count;
-  if (auto misread = MisreadInOutputOrLog(t)) return *misread;
+  if (auto misread = MisreadInOutputOrLog(t, in, skipper)) return *misread;
   return by_count;
 }
 
@@ -521,23 +520,6 @@ std::string EscapeBytes(std::string_view bytes, size_t max) {
   }
   if (bytes.size() > max) out += "...";
   return out;
-}
-
-SkipperView ReadLikeSkipper(std::string_view stream) {
-  SkipperView v;
-  if (stream.size() >= 4) v.first_length = codec::LoadU32(stream.data());
-  for (;;) {
-    auto d = codec::DecodePair(stream);
-    if (!d.ok()) return v;
-    v.pairs.emplace_back(std::string(d.value.key), std::string(d.value.value));
-    stream.remove_prefix(d.consumed);
-  }
-}
-
-uint64_t PairsSeenBySkipper(std::string_view stream, uint64_t* first_length) {
-  const SkipperView v = ReadLikeSkipper(stream);
-  if (stream.size() >= 4) *first_length = v.first_length;
-  return v.pairs.size();
 }
 
 std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t,

@@ -69,20 +69,6 @@ std::string ExpiredWaitText(const harness::ExpiredWait& w);
 // bytes, "..." appended when cut.
 std::string EscapeBytes(std::string_view bytes, size_t max = 64);
 
-// What a program reading pair frames from the start of `stream` sees (stdin from byte 0: a
-// program that skipped the parameter block; stdin after the block: a conforming one): the
-// complete pairs in order, and the first key length it reads (0 when fewer than 4 bytes).
-using SkipperPair = std::pair<std::string, std::string>;
-struct SkipperView {
-  std::vector<SkipperPair> pairs;
-  uint64_t first_length = 0;
-};
-SkipperView ReadLikeSkipper(std::string_view stream);
-
-// How many complete pair frames a program that skipped the parameter block would read from
-// `stream` (stdin from byte 0); `first_length` gets the first key length it would see.
-uint64_t PairsSeenBySkipper(std::string_view stream, uint64_t* first_length);
-
 }  // namespace dxt::judge
 
 #endif  // DXT_JUDGE_CHECKS_H_

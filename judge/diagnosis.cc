@@ -41,22 +41,7 @@ constexpr const char* kRanOutWords[] = {
     "unpack requires a buffer", "unexpected end", "premature end", "truncated",
     "not enough data", "incomplete read", "couldn't read", "could not read"};
 
-bool IsFailed(const CheckResult& r) { return r.verdict == Verdict::kFailed; }
-
-CheckResult* Find(std::vector<CheckResult>* checks, std::string_view name) {
-  for (CheckResult& r : *checks)
-    if (r.check == name) return &r;
-  return nullptr;
-}
-
-// The stdin bytes the program was sent, from the case (its whole input, capped) or, for a task
-// of `dxt run` (no input in the case), from the transcript's head.
-struct InputStream {
-  std::string bytes;
-  uint64_t block_size = 0;
-  uint64_t total = 0;  // the whole stream's size, beyond the cap too
-  std::vector<uint64_t> pair_at;  // stdin offset of each pair (in `bytes`)
-};
+}  // namespace
 
 InputStream RebuildInput(const Case& c, const Transcript& t) {
   InputStream s;
@@ -81,16 +66,8 @@ InputStream RebuildInput(const Case& c, const Transcript& t) {
   return s;
 }
 
-// A reader that frames pairs correctly from `start`: the lengths it reads, where, and whether it
-// ends waiting inside an item (a length the stream cannot satisfy).
-struct Reading {
-  std::vector<std::pair<uint64_t, uint64_t>> lengths;  // (stdin offset, value)
-  uint64_t complete_pairs = 0;
-  bool ends_inside = false;
-};
-
-Reading ReadFrom(std::string_view s, uint64_t start) {
-  Reading r;
+PairReading ReadPairsFrom(std::string_view s, uint64_t start) {
+  PairReading r;
   uint64_t p = start;
   while (p < s.size()) {
     if (s.size() - p < 4) {
@@ -104,9 +81,23 @@ Reading ReadFrom(std::string_view s, uint64_t start) {
       break;
     }
     p += 4 + len;
-    if (r.lengths.size() % 2 == 0) ++r.complete_pairs;
+    if (r.lengths.size() % 2 == 0) {
+      const auto [key_at, key_size] = r.lengths[r.lengths.size() - 2];
+      const uint64_t value_at = r.lengths.back().first;
+      r.pairs.emplace_back(s.substr(key_at + 4, key_size), s.substr(value_at + 4, len));
+    }
   }
   return r;
+}
+
+namespace {
+
+bool IsFailed(const CheckResult& r) { return r.verdict == Verdict::kFailed; }
+
+CheckResult* Find(std::vector<CheckResult>* checks, std::string_view name) {
+  for (CheckResult& r : *checks)
+    if (r.check == name) return &r;
+  return nullptr;
 }
 
 bool IsSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
@@ -119,7 +110,7 @@ struct Model {
 // The misreading programs modelled, most common first.
 std::vector<Model> ModelsOf(const InputStream& in) {
   std::vector<Model> models;
-  if (in.block_size > 0) models.push_back({Misread::Where::kSkipsBlock, 0});
+  if (in.block_size > 0) models.push_back({Misread::Where::kSkipsBlock, kSkipperStart});
   const codec::DiscoCParamsReading disco = codec::ReadParamsLikeDiscoC(in.bytes);
   if (disco.outcome == codec::DiscoCParamsReading::Outcome::kOk && disco.consumed != in.block_size)
     models.push_back({Misread::Where::kDiscoC, disco.consumed});
@@ -197,7 +188,7 @@ std::optional<std::string> RanOutLine(const Transcript& t) {
 // a correct reader reads, preferring an item large enough to need several reads.
 std::optional<Misread> FindInsideItem(const InputStream& in, const std::string& bytes,
                                       uint64_t from) {
-  const Reading right = ReadFrom(in.bytes, in.block_size);
+  const PairReading right = ReadPairsFrom(in.bytes, in.block_size);
   auto is_field = [&](uint64_t at) {  // overlaps a length field (sorted by offset)
     auto it = std::lower_bound(right.lengths.begin(), right.lengths.end(), at + 4,
                                [](const auto& f, uint64_t v) { return f.first < v; });
@@ -238,8 +229,8 @@ bool AnswersFit(const InputStream& in, const Transcript& t, uint64_t start) {
   const uint64_t answered = t.lists_completed;
   if (t.mode != Mode::kMap || t.pipeline || answered == 0) return true;
   const uint64_t end = answered < in.pair_at.size() ? in.pair_at[answered] : in.bytes.size();
-  const Reading r = ReadFrom(std::string_view(in.bytes).substr(0, end), start);
-  return r.complete_pairs >= answered;
+  const PairReading r = ReadPairsFrom(std::string_view(in.bytes).substr(0, end), start);
+  return r.pairs.size() >= answered;
 }
 
 Misread FromModel(const Model& m, const InputStream& in) {
@@ -274,7 +265,7 @@ std::optional<Misread> FindMisread(const Case& c, const Transcript& t) {
       if (!AnswersFit(in, t, model.start)) continue;
       // A misread block shows in the first lengths read after it; later ones, read from
       // garbage, can land anywhere and match by chance.
-      const Reading r = ReadFrom(in.bytes, model.start);
+      const PairReading r = ReadPairsFrom(in.bytes, model.start);
       for (size_t k = 0; k < r.lengths.size() && k < kModelLengths; ++k) {
         const auto [at, len] = r.lengths[k];
         if (len != claim.value) continue;
@@ -303,10 +294,10 @@ std::optional<Misread> FindMisread(const Case& c, const Transcript& t) {
   // It says its input ended early, after all of it was sent, closed and read.
   const bool read_all = t.stdin_closed_at && !t.stdin_broken && t.pairs_queued == t.pairs_total &&
                         t.reaped && t.unread_input_at_exit == 0 && t.expired.empty();
-  if (auto line = RanOutLine(t); line && read_all && !ReadFrom(in.bytes, in.block_size).ends_inside &&
+  if (auto line = RanOutLine(t); line && read_all && !ReadPairsFrom(in.bytes, in.block_size).ends_inside &&
                                  in.bytes.size() == in.total) {
     for (const Model& model : models) {
-      if (!AnswersFit(in, t, model.start) || !ReadFrom(in.bytes, model.start).ends_inside) continue;
+      if (!AnswersFit(in, t, model.start) || !ReadPairsFrom(in.bytes, model.start).ends_inside) continue;
       Misread m = FromModel(model, in);
       m.evidence = Misread::Evidence::kRanOut;
       m.line = *line;
@@ -331,6 +322,11 @@ std::string DescribeMisread(const Misread& m) {
               ? "dies with the same words)"
               : absl::StrCat("ends the block at stdin offset ", m.start, ", not ", m.block_size,
                              ")"));
+      // Its whitespace skip after an empty last value went on into pair 0.
+      if (m.start > m.block_size)
+        absl::StrAppend(&what, "; after an empty last value it skipped ", m.start - m.block_size,
+                        " whitespace byte(s) of pair 0 too (it read up to stdin offset ", m.start,
+                        ", the block ends at ", m.block_size, ")");
       break;
     case Misread::Where::kPastBlock:
       what = absl::StrCat("misread its input: read past the parameter block at stdin offset ",

@@ -21,6 +21,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "judge/case.h"
@@ -37,6 +39,33 @@ inline constexpr char kCauseShortRead[] = "short-read";
 inline constexpr char kCauseBuffered[] = "buffered";             // flushing R5.2
 inline constexpr char kCauseWaitsForInput[] = "waits-for-input"; // flushing R5.2
 inline constexpr char kCauseCouldNotStart[] = "could-not-start"; // exit R8.1
+
+// The stdin bytes a case sent, for the models below: the parameter block and the case's pairs,
+// rebuilt from the case (at most 32 MiB of them), or, for a task of `dxt run` (no input in the
+// case), the transcript's head.
+struct InputStream {
+  std::string bytes;
+  uint64_t block_size = 0;        // pair 0 starts here
+  uint64_t total = 0;             // the whole stream's size, beyond the cap too
+  std::vector<uint64_t> pair_at;  // stdin offset of each pair (in `bytes`)
+  bool whole() const { return bytes.size() == total; }
+};
+InputStream RebuildInput(const Case& c, const Transcript& t);
+
+// What a reader that frames pairs correctly from stdin offset `start` of `stream` reads: every
+// length, with its stdin offset; the complete pairs (views into `stream`); whether it ends
+// waiting inside an item (a length the stream cannot satisfy). The models of a misreading program
+// differ only in where they start: a block-skipper at kSkipperStart (stdin byte 0), a conforming
+// reader at the block's size, the others where ModelsOf (diagnosis.cc) says. The `params` check
+// and the root-cause inference read the input through this one function.
+struct PairReading {
+  std::vector<std::pair<uint64_t, uint64_t>> lengths;  // (stdin offset, value)
+  std::vector<std::pair<std::string_view, std::string_view>> pairs;
+  bool ends_inside = false;
+  uint64_t first_length() const { return lengths.empty() ? 0 : lengths.front().second; }
+};
+inline constexpr uint64_t kSkipperStart = 0;
+PairReading ReadPairsFrom(std::string_view stream, uint64_t start);
 
 // Where a program's reading of its input went wrong, as data.
 struct Misread {

@@ -51,6 +51,9 @@ struct CaseResult {
   // SKIPPED because it shares the expired wait of this smoke case of its mode (conformance/suite.h):
   // the smoke case's root problem explains it too. Empty otherwise.
   std::string blocked_by;
+  // Its stdin was written in small pieces with pauses, items split across writes (the
+  // conformance catalogue's chunked delivery): a read(2) of the program returned part of an item.
+  bool chunked_stdin = false;
 };
 
 // Default largest key or value a checked program may write (R3.2; `dxt check --max-item-size`).

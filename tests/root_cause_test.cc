@@ -8,11 +8,20 @@
 //  - the program's own last stderr lines appear with the failure, without --verbose.
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "codec/jsonl.h"
+#include "codec/kv_frame.h"
+#include "codec/result_list.h"
+#include "conformance/catalogue.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "judge/case.h"
 #include "nlohmann/json.hpp"
 #include "tests/cli_test_util.h"
 
@@ -24,6 +33,8 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 constexpr char kPrograms[] = DXT_BINARY_DIR "/tests/programs/";
+// The parameters Disco's tests/test_external was run with (its ExternalJob.ext_params).
+constexpr char kDiscoParams[] = DXT_SOURCE_DIR "/tests/programs/scripts/disco_test_external_params.json";
 
 struct Subject {
   const char* name;
@@ -35,6 +46,7 @@ struct Subject {
   bool consequences;       // some FAILED check is marked as its consequence
   const char* stderr_text; // shown with the failure without --verbose ("" = none asserted)
   const char* text;        // in the root problem's text
+  const char* fix = "";    // in the fix hint, on the first screen ("" = any hint)
 };
 
 const Subject kSubjects[] = {
@@ -43,7 +55,10 @@ const Subject kSubjects[] = {
     {"one_read", "one_read", "--mode map --timeout 2", "framing", "R3.1", "short-read", true,
      "over 1 GiB", "misread its input: lost its place inside pair"},
     {"no_flush_large", "no_flush_large", "--mode map --timeout 1", "flushing", "R5.2", "buffered",
-     true, "", "buffered its output"},
+     true, "", "buffered its output", "fflush(stdout)"},
+    {"no_flush_python", "no_flush_python.py", "--mode map --timeout 1", "flushing", "R5.2",
+     "buffered", true, "", "buffered its output",
+     "sys.stdout.buffer.flush() after writing each list, or run it with `python -u`"},
     {"ignores_params_reduce", "ignores_params_reduce.py", "--mode reduce --timeout 5", "params",
      "R2.1", "skips-params", true, "struct.error", "does not read the"},
     {"exec_fails", "exec_fails.sh", "--mode map --timeout 2", "exit", "R8.1", "could-not-start",
@@ -53,6 +68,7 @@ const Subject kSubjects[] = {
 void PrintTo(const Subject& s, std::ostream* os) { *os << s.name; }
 
 using dxt::testing::DxtRun;
+using dxt::testing::kDxt;
 using dxt::testing::ReadFile;
 using dxt::testing::ShellQuote;
 
@@ -132,11 +148,190 @@ TEST_P(RootCauseTest, NamesTheRootCauseFirst) {
   EXPECT_LT(text.find(first_line), text.find("\nFAILED ")) << "root problems come first";
   const size_t last = text.rfind('\n', text.size() - 2);
   EXPECT_THAT(text.substr(last + 1), HasSubstr(" case(s): ")) << "the summary line is last";
+  if (*s.fix) {
+    // The first screen: the header, the root problems and their hints, within 24 lines.
+    size_t screen = 0;
+    for (int line = 0; line < 24 && screen != std::string::npos; ++line)
+      screen = text.find('\n', screen + 1);
+    const std::string first_screen = text.substr(0, screen);
+    EXPECT_THAT(first_screen, HasSubstr(std::string("    fix: ")));
+    EXPECT_THAT(first_screen, HasSubstr(s.fix)) << first_screen;
+    EXPECT_THAT(first.value("fix", ""), HasSubstr(s.fix));
+  }
   if (*s.stderr_text) {
     EXPECT_THAT(text, HasSubstr("its stderr ends:"));
     const size_t shown = text.find("its stderr ends:");
     EXPECT_THAT(text.substr(shown, text.find('\n', shown) - shown), HasSubstr(s.stderr_text));
   }
+}
+
+// SPEC R2.5 on a subject built as Disco's C library (ext/disco.c) builds programs, run as Disco
+// ran its tests/test_external: with that test's parameters (--params). The parameter-block cases
+// whose bytes the library misreads fail, and the root problem is the library's reading, with the
+// ERR line, the exit status and the unread input as its consequences.
+class DiscoCLibraryTest : public dxt::testing::CliTest<> {
+ protected:
+  std::string Run(const std::string& command) {
+    const int status = std::system(command.c_str());
+    EXPECT_TRUE(WIFEXITED(status)) << command;
+    return std::to_string(WEXITSTATUS(status));
+  }
+};
+
+TEST_F(DiscoCLibraryTest, CheckNamesTheLibrarysReadingOfTheBlockAsTheRootProblem) {
+  const std::string program = std::string(kPrograms) + "disco_c_params";
+  const fs::path report_path = dir_ / "report.json", text_path = dir_ / "out.txt";
+  const std::string command = "timeout -k 5 200 " + ShellQuote(kDxt) +
+                              " check --no-color --mode map --cases 2 --timeout 2 --params " +
+                              ShellQuote(kDiscoParams) + " --report-json " +
+                              ShellQuote(report_path) + " " + ShellQuote(program) + " >" +
+                              ShellQuote(text_path) + " 2>&1";
+  const std::string exit_code = Run(command);
+  const std::string text = ReadFile(text_path);
+  ASSERT_EQ(exit_code, "1") << text;
+  const json report = json::parse(ReadFile(report_path), nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << text;
+  ASSERT_FALSE(report["root_problems"].empty()) << text;
+  const json& first = report["root_problems"][0];
+  EXPECT_EQ(first.value("check", ""), "params") << text.substr(0, 4000);
+  EXPECT_EQ(first.value("rule", ""), "R2.5") << text.substr(0, 4000);
+  EXPECT_EQ(first.value("cause", ""), "disco-c-params");
+  EXPECT_THAT(first.value("detail", ""),
+              HasSubstr("reads the block as Disco's C library does — leading whitespace is "
+                        "skipped"));
+  EXPECT_THAT(text, HasSubstr("root problem 1 of " +
+                              std::to_string(report.value("root_problems_total", 0)) +
+                              ": params (R2.5): "));
+  EXPECT_LT(text.find(": params (R2.5): "), text.find("\nFAILED ")) << "root problems come first";
+
+  std::map<std::string, const json*> cases;
+  for (const json& c : report["cases"]) cases[c.value("id", "")] = &c;
+  const auto check_of = [](const json& c, const std::string& name) -> const json& {
+    for (const json& k : c["checks"])
+      if (k.value("check", "") == name) return k;
+    static const json kNone = json::object();
+    return kNone;
+  };
+  // Blocks the library reads right pass: the subject is otherwise a conforming echo.
+  for (const char* id : {"2.1.1", "2.1.2", "2.2.1", "2.3.12"}) {
+    ASSERT_TRUE(cases.count(id)) << id;
+    EXPECT_EQ(cases[id]->value("verdict", ""), "OK") << id << ": " << cases[id]->dump();
+  }
+  // What Disco saw: the misread cases fail by err, exit and consumption; all of them are now
+  // consequences of params (R2.5).
+  std::set<std::string> consequences;
+  int r25 = 0;
+  for (const json& c : report["cases"]) {
+    if (c.value("verdict", "") != "FAILED") continue;
+    const json& params = check_of(c, "params");
+    if (params.value("rule", "") != "R2.5") continue;
+    ++r25;
+    EXPECT_EQ(params.value("verdict", ""), "FAILED");
+    EXPECT_FALSE(params.contains("caused_by"));
+    for (const json& k : c["checks"])
+      if (k.contains("caused_by")) {
+        EXPECT_EQ(k["caused_by"].value("check", ""), "params") << c.value("id", "");
+        consequences.insert(k.value("check", ""));
+      }
+  }
+  EXPECT_GE(r25, 8) << text.substr(0, 4000);
+  EXPECT_GE(first.value("cases", 0), r25);
+  for (const char* symptom : {"err", "exit", "consumption"})
+    EXPECT_TRUE(consequences.count(symptom)) << symptom << " never marked a consequence";
+  // The leading-whitespace cases and the empty-last-value defect (the library's whitespace skip
+  // runs on into a first pair whose key length begins with 0x20, 0x0a, 0x09).
+  for (const char* id : {"2.5.1", "2.5.2", "2.5.3", "2.5.4"}) {
+    ASSERT_TRUE(cases.count(id)) << id;
+    EXPECT_EQ(check_of(*cases[id], "params").value("rule", ""), "R2.5") << cases[id]->dump();
+  }
+  for (const char* id : {"2.5.5", "2.5.6", "2.5.7"}) {
+    ASSERT_TRUE(cases.count(id)) << id;
+    const json& params = check_of(*cases[id], "params");
+    EXPECT_EQ(params.value("rule", ""), "R2.5") << cases[id]->dump();
+    EXPECT_THAT(params.value("detail", ""), HasSubstr("Invalid parameter set size")) << id;
+  }
+}
+
+// The subject lists the dictionary it read; dxt's model of the library (`dxt decode --format
+// params --disco-c`) must predict it, how it ends (died, with which words) and where the pairs
+// begin (the pairs the subject echoes are the pairs read from the model's end of the block), for
+// every parameter-block case of the catalogue as --params sends it.
+TEST_F(DiscoCLibraryTest, DecodeDiscoCAgreesWithWhatTheSubjectRead) {
+  const std::string program = std::string(kPrograms) + "disco_c_params";
+  dxt::conformance::MaterialiseOptions options;
+  options.extra_params = {{"test1", "1,2,3"}, {"one two three", "dim\ndam\n"}, {"dummy", "value"}};
+  int died = 0, read = 0;
+  for (const dxt::conformance::Entry& e : dxt::conformance::Catalogue()) {
+    if (!e.id.starts_with("2.")) continue;
+    const dxt::judge::Case c = dxt::conformance::Materialise(e, dxt::harness::Mode::kReduce, options);
+    std::string stdin_bytes = dxt::judge::ParamBlockOf(c);
+    for (const auto& [k, v] : c.input) (void)dxt::codec::AppendPair(&stdin_bytes, k, v);
+    const fs::path in = dir_ / "in.bin", out = dir_ / "out.bin", err = dir_ / "err.txt",
+                   model = dir_ / "model.json";
+    {
+      std::ofstream f(in, std::ios::binary);
+      f.write(stdin_bytes.data(), static_cast<std::streamsize>(stdin_bytes.size()));
+    }
+    Run(ShellQuote(program) + " reduce <" + ShellQuote(in) + " >" + ShellQuote(out) + " 2>" +
+        ShellQuote(err));
+    ASSERT_EQ(Run(ShellQuote(kDxt) + " decode --format params --disco-c -i " + ShellQuote(in) +
+                  " >" + ShellQuote(model)),
+              "0")
+        << e.id;
+    const json predicted = json::parse(ReadFile(model), nullptr, false);
+    ASSERT_FALSE(predicted.is_discarded()) << e.id;
+    // What the subject said it read.
+    std::string listed, error;
+    std::istringstream lines(ReadFile(err));
+    for (std::string line; std::getline(lines, line);) {
+      if (line.starts_with("**<MSG>param ")) listed += line.substr(13) + "\n";
+      if (line.starts_with("**<ERR>") && error.empty()) error = line.substr(7);
+    }
+    const auto hex = [](const std::string& b) {
+      std::string h;
+      for (unsigned char ch : b) h += "0123456789abcdef"[ch >> 4], h += "0123456789abcdef"[ch & 15];
+      return h;
+    };
+    const std::string outcome = predicted.value("outcome", "");
+    if (outcome == "ok") {
+      ++read;
+      std::string expected;
+      for (const json& kv : predicted["dict"]) {
+        auto k = dxt::codec::JsonToBytes(dxt::codec::Json::parse(kv["key"].dump()));
+        auto v = dxt::codec::JsonToBytes(dxt::codec::Json::parse(kv["value"].dump()));
+        ASSERT_TRUE(k.ok() && v.ok()) << e.id;
+        expected += hex(*k) + " = " + hex(*v) + "\n";
+      }
+      EXPECT_EQ(listed, expected) << e.id << " " << e.title;
+      // Where its pairs began: what it echoed are the pairs framed from the model's end.
+      if (error.empty() || !error.starts_with("parameter ")) {
+        const uint64_t consumed = predicted.value("consumed", uint64_t{0});
+        std::string_view rest = std::string_view(stdin_bytes).substr(consumed);
+        std::vector<std::pair<std::string, std::string>> framed;
+        for (auto d = dxt::codec::DecodePair(rest); d.ok(); d = dxt::codec::DecodePair(rest)) {
+          framed.emplace_back(std::string(d.value.key), std::string(d.value.value));
+          rest.remove_prefix(d.consumed);
+        }
+        std::vector<std::pair<std::string, std::string>> echoed;
+        const std::string all = ReadFile(out);
+        std::string_view view(all);
+        for (auto l = dxt::codec::DecodeResultList(view); l.ok(); l = dxt::codec::DecodeResultList(view)) {
+          for (const auto& p : l.value.pairs) echoed.emplace_back(std::string(p.key), std::string(p.value));
+          view.remove_prefix(l.consumed);
+        }
+        EXPECT_EQ(echoed, framed) << e.id << " " << e.title;
+      }
+    } else if (outcome.starts_with("died: ")) {
+      ++died;
+      EXPECT_EQ(error, outcome.substr(6)) << e.id << " " << e.title;
+      EXPECT_EQ(listed, "") << e.id;
+    } else {
+      EXPECT_EQ(outcome, "starved") << e.id;
+      EXPECT_EQ(error, "input ended inside the parameter block") << e.id << " " << e.title;
+    }
+  }
+  EXPECT_GE(died, 5) << "the misreadings are exercised";
+  EXPECT_GE(read, 10);
 }
 
 INSTANTIATE_TEST_SUITE_P(Subjects, RootCauseTest, testing::ValuesIn(kSubjects),
