@@ -6,10 +6,17 @@
 # baseline is the same catalogue against the reference echo (a fast conforming program).
 # Uses the binaries of a scripts/build.sh build (the subjects live in tests/programs/).
 # Prints PASS/MISS per subject; exits 1 on any miss.
-# Usage: bench/run_verdicts.sh [BUILD_DIR]   (default: build)
+# Usage: bench/run_verdicts.sh [--only NAME,NAME] [BUILD_DIR]   (default: build; --only: those
+# subjects of the list below, e.g. --only ignores_input,slow_pairs,@wordcount; the echo baseline
+# always runs)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+only=""
+if [[ ${1:-} == --only ]]; then
+  only="$2"
+  shift 2
+fi
 build="${1:-$repo/build}"
 ninja -C "$build" -j 2 dxt dxt_ref_echo dxt_ref_wordcount dxt_test_subjects >/dev/null
 dxt="$build/tools/dxt"
@@ -48,6 +55,7 @@ miss=0 total=0 worst=0
 # bundled programs with a declared domain.
 while IFS='|' read -r name want flags what; do
   [[ -z $name || $name == \#* ]] && continue
+  [[ -n $only && ",$only," != *",$name,"* ]] && continue
   case $name in
     @wordcount) program="$build/reference/programs/wordcount" ;;
     *) program="$subjects/$name" ;;

@@ -23,6 +23,21 @@ bool Expired(const judge::CaseResult& r, std::initializer_list<WaitKind> kinds) 
   });
 }
 
+// The program ended on its own while one of these waits was open, after keeping it open for at
+// least half its budget: as telling as an expired wait (it does not answer in time), and as
+// costly to repeat (a program that exits on its own timer just before the deadline).
+bool OwedLong(const judge::CaseResult& r, std::initializer_list<WaitKind> kinds) {
+  const auto& w = r.owed_at_end;
+  return w && std::find(kinds.begin(), kinds.end(), w->kind) != kinds.end() &&
+         w->waited * 2 >= w->budget;
+}
+
+// A wait that expired, or one owed for long until the program left: the outcome is known, and
+// running the case again would only wait it out again.
+bool OutcomeKnown(const judge::CaseResult& r) {
+  return !r.expired.empty() || OwedLong(r, {WaitKind::kReply, WaitKind::kInput});
+}
+
 judge::CaseResult SkippedResult(const CaseRef& ref, std::string reason) {
   judge::CaseResult r;
   r.id = ref.entry->id;
@@ -56,11 +71,24 @@ Blocker BlockerOf(const judge::CaseResult& smoke) {
   // (framing: a list cut short while the program waited for input, e.g. a count it wrote
   // big-endian, is judged when the reply wait expires.)
   if (b.reply) judged_by_wait = {"flushing", "consumption", "framing"};
-  if (b.exit) judged_by_wait.push_back("hang");
+  // (hang: judges an expired wait for the program to read its input, as for its exit.)
+  if (b.exit || Expired(smoke, {WaitKind::kInput})) judged_by_wait.push_back("hang");
   for (const judge::CheckResult& c : smoke.checks)
     if (c.verdict == Verdict::kFailed &&
         std::find(judged_by_wait.begin(), judged_by_wait.end(), c.check) != judged_by_wait.end())
       b.checks.push_back(c.check);
+  // The second trigger: no wait expired, but the program left with a reply (or the reading of its
+  // input) owed for most of the deadline. The later cases' shortened wait then expires where this
+  // one ended with the exit: what it judges (`flushing` for a reply not given) is blocked too.
+  if (!b.reply && OwedLong(smoke, {WaitKind::kReply, WaitKind::kInput})) {
+    for (const judge::CheckResult& c : smoke.checks)
+      if (c.verdict == Verdict::kFailed && (c.check == "consumption" || c.check == "framing"))
+        b.checks.push_back(c.check);
+    if (!b.checks.empty()) {
+      b.reply = true;
+      if (smoke.owed_at_end->kind == WaitKind::kReply) b.checks.push_back("flushing");
+    }
+  }
   if (b.checks.empty()) b.reply = b.exit = false;
   b.smoke_id = smoke.id;
   b.by =
@@ -72,20 +100,37 @@ Blocker BlockerOf(const judge::CaseResult& smoke) {
 // SKIPPED "blocked by ..."; a case left with no other failure is SKIPPED as a whole. Any other
 // failure stays FAILED: a blocked case still shows every other defect.
 void ApplyBlocker(const Blocker& b, const Entry& e, bool strict, judge::CaseResult* r) {
-  if (!Expired(*r, {WaitKind::kReply, WaitKind::kInput, WaitKind::kExit})) return;
+  if (!Expired(*r, {WaitKind::kReply, WaitKind::kInput, WaitKind::kExit}) &&
+      !OwedLong(*r, {WaitKind::kReply, WaitKind::kInput}))
+    return;
+  // A check that explains other failures of the case (judge/diagnosis.h) is not blocked while
+  // one of those stays FAILED: it would be left pointing at a cause that is not reported. The
+  // blocked set is shrunk until no blocked check explains a check left FAILED.
+  std::vector<bool> block(r->checks.size(), false);
+  for (size_t i = 0; i < r->checks.size(); ++i) {
+    const judge::CheckResult& c = r->checks[i];
+    block[i] = c.verdict == Verdict::kFailed &&
+               std::find(b.checks.begin(), b.checks.end(), c.check) != b.checks.end();
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < r->checks.size(); ++i) {
+      if (!block[i]) continue;
+      for (size_t j = 0; j < r->checks.size(); ++j) {
+        const judge::CheckResult& c = r->checks[j];
+        if (!block[j] && c.verdict == Verdict::kFailed && c.caused_by &&
+            c.caused_by->check == r->checks[i].check) {
+          block[i] = false;
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
   bool blocked_any = false;
-  // A check that explains other failures of the case (judge/diagnosis.h) is not blocked: those
-  // failures would be left pointing at a cause that is not reported.
-  auto explains_others = [&](const judge::CheckResult& cause) {
-    return std::any_of(r->checks.begin(), r->checks.end(), [&](const judge::CheckResult& c) {
-      return c.verdict == Verdict::kFailed && c.caused_by && c.caused_by->check == cause.check;
-    });
-  };
-  for (judge::CheckResult& c : r->checks) {
-    if (c.verdict != Verdict::kFailed ||
-        std::find(b.checks.begin(), b.checks.end(), c.check) == b.checks.end() ||
-        explains_others(c))
-      continue;
+  for (size_t i = 0; i < r->checks.size(); ++i) {
+    if (!block[i]) continue;
+    judge::CheckResult& c = r->checks[i];
     c.verdict = Verdict::kSkipped;
     c.detail = absl::StrCat("blocked by ", b.by, " (wait shortened to ", kBlockedWait.count(),
                             " ms): ", c.detail);
@@ -138,6 +183,36 @@ std::vector<size_t> LongestFirst(const std::vector<CaseRef>& plan,
 
 int ModeIndex(Mode m) { return m == Mode::kMap ? 0 : 1; }
 
+// More input than a pipe holds: the program must read while dxt writes (64 KiB on Linux).
+constexpr uint64_t kPipeBufferBytes = uint64_t{64} << 10;
+
+// The smoke cases of one mode: its first planned case (1.1.1 in the catalogue), and its first
+// planned light case whose input does not fit a pipe buffer (a program that never reads its input
+// shows that only there). Each case is materialised to be measured; the small ones are cheap.
+std::vector<size_t> SmokeCases(const std::vector<CaseRef>& plan, Mode m,
+                               const MaterialiseOptions& options) {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < plan.size(); ++i) {
+    const CaseRef& ref = plan[i];
+    if (ref.mode != m) continue;
+    if (out.empty()) {
+      out.push_back(i);
+      continue;
+    }
+    if (ref.entry->heavy || ref.entry->chunking.active() ||
+        OutsideDomain(*ref.entry, ref.mode, options.domain))
+      continue;
+    const judge::Case c = Materialise(*ref.entry, ref.mode, options);
+    uint64_t bytes = 0;
+    for (const auto& [key, value] : c.input) bytes += key.size() + value.size() + 8;
+    if (bytes > kPipeBufferBytes) {
+      out.push_back(i);
+      break;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& plan,
@@ -147,21 +222,23 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
   absl::Status first_error;
   std::atomic<bool> stop{false};
   Blocker blockers[2];
+  std::vector<bool> is_smoke(plan.size(), false);
   auto run_case = [&](size_t i) {
     if (stop || harness::StopRequested()) return;
     const Blocker& blocker = blockers[ModeIndex(plan[i].mode)];
     auto first = RunOne(plan[i], options, blocker);
     SuiteResult r;
-    // A wait that expired is a deadline missed by seconds, not a race: running it again would
-    // only wait it out again.
+    // A wait that expired (or was owed for long until the program left) is a deadline missed by
+    // seconds, not a race: running it again would only wait it out again.
     if (first.ok() && first->verdict == Verdict::kFailed && options.retry &&
-        first->expired.empty()) {
+        !OutcomeKnown(*first)) {
       auto again = RunOne(plan[i], options, blocker);
       if (!again.ok()) first = again.status();
       r.retried = true;
       if (again.ok()) first->verdict = AfterRetry(first->verdict, again->verdict, options.allow_flaky,
                                                  &first->flaky);
     }
+    r.smoke = is_smoke[i];
     std::lock_guard<std::mutex> lock(mu);
     if (harness::StopRequested()) return;  // its program was killed under it: no verdict
     if (!first.ok()) {
@@ -176,18 +253,19 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
   auto heavy = [&](size_t i) { return plan[i].entry->heavy; };
   // Stage 1, the smoke cases: the first planned case of each mode (1.1.1 in the catalogue).
   std::vector<size_t> smoke;
-  std::vector<bool> is_smoke(plan.size(), false);
   for (Mode m : {Mode::kMap, Mode::kReduce}) {
-    auto it = std::find_if(plan.begin(), plan.end(), [&](const CaseRef& r) { return r.mode == m; });
-    if (it == plan.end()) continue;
-    const size_t i = static_cast<size_t>(it - plan.begin());
-    smoke.push_back(i);
-    is_smoke[i] = true;
+    for (size_t i : SmokeCases(plan, m, options.materialise)) {
+      smoke.push_back(i);
+      is_smoke[i] = true;
+    }
   }
   if (options.smoke_first) {
     ParallelFor(smoke, options.jobs, heavy, run_case);
-    for (size_t i : smoke)
-      if (slots[i]) blockers[ModeIndex(plan[i].mode)] = BlockerOf(slots[i]->result);
+    // The first smoke case of a mode (in plan order) that shows a root failure blocks.
+    for (size_t i : smoke) {
+      Blocker& b = blockers[ModeIndex(plan[i].mode)];
+      if (slots[i] && !b.active()) b = BlockerOf(slots[i]->result);
+    }
   } else {
     std::fill(is_smoke.begin(), is_smoke.end(), false);
   }

@@ -24,8 +24,9 @@ struct SuiteOptions {
   // Retry a FAILED case once (FLAKY when the retry passes) -- unless one of its waits expired:
   // a missed deadline is seconds late, not a race, and a retry would only wait it out again.
   bool retry = true;
-  // Run the first planned case of each mode alone first (the smoke stage). When it FAILED with
-  // an expired wait, the later cases of that mode run with that wait shortened to kBlockedWait;
+  // Run the first planned case of each mode, and its first light case with more input than a
+  // pipe buffer holds, before the others (the smoke stage). When one FAILED with an expired wait
+  // (or a reply owed for most of the deadline until the program exited), the later cases of that mode run with that wait shortened to kBlockedWait;
   // a check they fail only through it is SKIPPED "blocked by <id> <mode>/<checks>", and a case
   // with no other failure is SKIPPED as a whole. Every other failure is still reported.
   bool smoke_first = true;
@@ -41,6 +42,7 @@ struct SuiteResult {
   // the catalogue has it).
   judge::CaseResult result;
   bool retried = false;
+  bool smoke = false;  // ran in the smoke stage (SmokeCases: full waits, may block later cases)
 };
 
 // Results in plan order. Like judge::RunCase, needs SIGPIPE ignored in the process (dxt's

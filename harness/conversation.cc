@@ -68,6 +68,8 @@ class Conversation {
   Wait PumpUntil(const std::function<bool()>& done, milliseconds budget, bool extend_on_progress);
   bool Absorb(const PumpEvents& ev);
   void Expire(ExpiredWait::Kind kind, milliseconds budget, uint64_t pair = 0);
+  void Owe(WaitKind kind, milliseconds budget, uint64_t pair = 0);
+  void OweIfUnanswered(milliseconds budget);
   void Violate(ListViolation::Kind kind, uint64_t index, uint64_t offset, uint64_t written);
   void Abort();
   void QueueBytes(std::string_view bytes, bool borrow = false);
@@ -116,11 +118,13 @@ class Conversation {
   PumpEvents events_;  // scratch for PumpUntil
   uint64_t kept_output_bytes_ = 0;
   uint64_t last_pair_frame_ = 0;  // size of the newest pair's frame
+  Clock::time_point wait_since_;  // when the last PumpUntil's wait began or was last renewed
 };
 
 Conversation::Wait Conversation::PumpUntil(const std::function<bool()>& done, milliseconds budget,
                                            bool extend_on_progress) {
-  auto deadline = io_.Now() + budget;
+  wait_since_ = io_.Now();
+  auto deadline = wait_since_ + budget;
   for (;;) {
     if (done()) return Wait::kDone;
     if (Stopped()) return Wait::kStopped;
@@ -148,7 +152,10 @@ Conversation::Wait Conversation::PumpUntil(const std::function<bool()>& done, mi
       Abort();
       return Wait::kStopped;
     }
-    if (Absorb(ev) && extend_on_progress) deadline = io_.Now() + budget;
+    if (Absorb(ev) && extend_on_progress) {
+      wait_since_ = io_.Now();
+      deadline = wait_since_ + budget;
+    }
   }
 }
 
@@ -201,6 +208,25 @@ void Conversation::Expire(ExpiredWait::Kind kind, milliseconds budget, uint64_t 
                               : kind == K::kProgramRead ? WaitKind::kInput
                               : kind == K::kExit        ? WaitKind::kExit
                                                         : WaitKind::kOverall);
+}
+
+// The wait just ended because the program went away (exited or closed stdout) with its answer
+// owed: how long it kept the wait open is recorded (the first such wait only).
+void Conversation::Owe(WaitKind kind, milliseconds budget, uint64_t pair) {
+  if (Stopped() || t_->owed_at_end || !t_->expired.empty()) return;
+  const auto waited = std::chrono::duration_cast<milliseconds>(io_.Now() - wait_since_);
+  t_->owed_at_end = OwedWait{kind, pair, waited, budget};
+}
+
+// After a write-ahead wait (pipelined map, reduce) that ended with the program gone: a list or
+// the reading of queued input was still owed.
+void Conversation::OweIfUnanswered(milliseconds budget) {
+  if (!Gone()) return;
+  if (IsMap() && t_->lists_completed < t_->pairs_queued) {
+    Owe(WaitKind::kReply, budget, t_->lists_completed);
+  } else if (!io_.input_closed() && io_.PendingInput() + io_.UnreadInput() > 0) {
+    Owe(WaitKind::kInput, budget);
+  }
 }
 
 void Conversation::Violate(ListViolation::Kind kind, uint64_t index, uint64_t offset,
@@ -479,6 +505,7 @@ void Conversation::SendPairs() {
         Expire(ExpiredWait::Kind::kReply, reply, i);
         break;
       }
+      if (t_->lists_completed <= i && Gone()) Owe(WaitKind::kReply, reply, i);
     } else {
       auto room = [&] {
         if (Gone()) return true;
@@ -494,6 +521,7 @@ void Conversation::SendPairs() {
         }
         break;
       }
+      OweIfUnanswered(reply);
     }
   }
   t_->pairs_total = t_->pairs_queued;
@@ -518,11 +546,13 @@ void Conversation::Finish() {
       t_->stalled_pair = t_->lists_completed;
       Expire(ExpiredWait::Kind::kReply, reply, t_->lists_completed);
     }
+    OweIfUnanswered(reply);
     if (t_->expired.empty() &&
         PumpUntil([&] { return io_.PendingInput() == 0 || io_.input_closed() || Gone(); }, reply,
                   true) == Wait::kExpired) {
       Expire(ExpiredWait::Kind::kProgramRead, reply);
     }
+    OweIfUnanswered(reply);
     if (opts_.settle.count() > 0)
       PumpUntil([&] { return io_.exited() || Stopped(); }, opts_.settle, false);
   }

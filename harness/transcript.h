@@ -78,6 +78,18 @@ struct ExpiredWait {
   std::chrono::milliseconds budget{0};
 };
 
+// A wait the program ended without answering (R8.2): it exited, or closed stdout, while the driver
+// still waited for a reply (map: the list for `pair_index`) or for it to read the input queued for
+// it. `waited` is how long it had kept that wait open since a byte last moved, of `budget`. A wait
+// owed for most of its budget until the program left shows what an expired one shows: the program
+// does not answer in time (a program that exits on its own timer just before the deadline).
+struct OwedWait {
+  WaitKind kind = WaitKind::kReply;  // kReply or kInput
+  uint64_t pair_index = 0;           // kReply only
+  std::chrono::milliseconds waited{0};
+  std::chrono::milliseconds budget{0};
+};
+
 // What the driver saw when a map reply wait expired (R8.2): enough to tell a program that has
 // taken the pair and waits for more input (it holds its answer, or misread the framing) from one
 // that is still working on it.
@@ -153,6 +165,7 @@ struct Transcript {
   std::vector<ExpiredWait> expired;       // every deadline that expired, in order
   std::vector<WaitKind> expired_kinds;   // the kind of each of `expired`, same order
   std::optional<uint64_t> stalled_pair;  // map: the pair whose reply deadline expired
+  std::optional<OwedWait> owed_at_end;   // the wait open when the program ended on its own
   std::optional<StallRecord> stall;      // map: what the driver saw then
   bool descendant_held_pipes = false;    // stdout/stderr open after the program exited (R6.3)
   // Processes other than the program still running at the end of the case (a daemon, a child in

@@ -87,6 +87,7 @@ absl::StatusOr<CaseResult> RunOnce(const Case& c, const RunOptions& options) {
   r.verdict = CaseVerdict(c, r.checks);
   if (options.verbose) r.transcript = DescribeTranscript(*t);
   r.expired = t->expired_kinds;
+  r.owed_at_end = t->owed_at_end;
   for (const harness::LogRecord& l : t->logs) r.stderr_lines.push_back(l.raw);
   for (const harness::LogRecord& l : t->last_logs) r.stderr_tail.push_back(l.raw);
   return r;

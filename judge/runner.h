@@ -37,6 +37,8 @@ struct CaseResult {
   double duration_ms = 0;
   std::string transcript;           // DescribeTranscript(), when RunOptions::verbose
   std::vector<harness::WaitKind> expired;  // the driver's waits that expired (Transcript::expired_kinds)
+  // The wait the program ended without answering (Transcript::owed_at_end), when no wait expired.
+  std::optional<harness::OwedWait> owed_at_end;
   // MSG/ERR texts and other stderr lines, as the program wrote them (capped like the transcript):
   // what a report needs to say why a program rejected its input.
   std::vector<std::string> stderr_lines;

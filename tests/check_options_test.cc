@@ -260,6 +260,39 @@ TEST_F(CheckOptionsTest, ParamsAreMergedIntoTheExactBlockCases) {
 }
 
 // Issue 11 §6: the command line people expect.
+// Verdicts in seconds (issue 11 §3), the second blocker trigger through `dxt check`: ignores_input
+// exits 0 on its own 10 s timer without reading a pair, so with --timeout 12 no wait expires. The
+// smoke case 1.1.1 FAILS `consumption` after a reply owed for most of the deadline, and the later
+// map cases are SKIPPED "blocked by 1.1.1 map/..." instead of each waiting out the timer again.
+TEST_F(CheckOptionsTest, ReplyOwedUntilExitBlocksTheLaterCases) {
+  const std::string program = std::string(DXT_BINARY_DIR) + "/tests/programs/ignores_input";
+  if (!fs::exists(program)) GTEST_SKIP() << program << " not built";
+  CheckRun r = Check("--mode map --timeout 12 --cases 1.1.1,1.2.1,1.4.1,5.1.1 " + ShellQuote(program));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  ASSERT_TRUE(r.report.contains("cases")) << r.out << r.err;
+  ASSERT_GE(r.report["cases"].size(), 3u);
+  for (const json& c : r.report["cases"]) {
+    const std::string id = c.value("id", "");
+    if (id == "1.1.1") {
+      EXPECT_EQ(c.value("verdict", ""), "FAILED");
+      bool consumption = false;
+      for (const json& check : c["checks"])
+        if (check.value("check", "") == "consumption")
+          consumption = check.value("verdict", "") == "FAILED";
+      EXPECT_TRUE(consumption) << c.dump(2);
+      continue;
+    }
+    EXPECT_EQ(c.value("verdict", ""), "SKIPPED") << c.dump(2);
+    EXPECT_EQ(c.value("blocked_by", ""), "1.1.1") << id;
+    bool marked = false;  // the blocked checks name the smoke case and the checks it failed
+    for (const json& check : c["checks"])
+      marked |= check.value("verdict", "") == "SKIPPED" &&
+                check.value("detail", "").find("blocked by 1.1.1 map/consumption") !=
+                    std::string::npos;
+    EXPECT_TRUE(marked) << c.dump(2);
+  }
+}
+
 class CheckCliTest : public CheckOptionsTest {
  protected:
   // `dxt check ARGS` as given (no report option added).

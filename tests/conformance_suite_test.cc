@@ -205,7 +205,7 @@ TEST(ConformanceSuiteTest, NeverFlushingMapBlocksTheCasesAfterTheSmokeCase) {
     // A later case's flushing stays FAILED only where it explains another failure of that case
     // (a list cut short by the buffer, judge/diagnosis.h): blocking it would orphan that one.
     const judge::CheckResult* flushing = CheckOf(r.result, "flushing");
-    if (&r.result != smoke && flushing && flushing->verdict == Verdict::kFailed) {
+    if (!r.smoke && flushing && flushing->verdict == Verdict::kFailed) {
       EXPECT_TRUE(std::any_of(r.result.checks.begin(), r.result.checks.end(),
                               [](const judge::CheckResult& c) {
                                 return c.verdict == Verdict::kFailed && c.caused_by &&
@@ -240,6 +240,37 @@ TEST(ConformanceSuiteTest, BlockedCasesStillShowOtherDefects) {
     EXPECT_THAT(CheckOf(r.result, "hang")->detail, HasSubstr("blocked by 1.1.1 map/hang"));
   }
   EXPECT_GE(run.results.size(), 4u);
+}
+
+// The second blocker trigger: ignores_input never reads a pair and exits 0 on its own 10 s timer,
+// so with a 12 s deadline no wait expires. Its smoke case kept the reply to pair 0 owed for most
+// of the deadline until it exited: that case is not retried (the outcome is known), and the
+// cases after it are SKIPPED "blocked by 1.1.1 map/consumption,flushing" like after an expired wait.
+TEST(ConformanceSuiteTest, ReplyOwedUntilTheProgramExitsBlocksLikeAnExpiredWait) {
+  std::string program = Subject("ignores_input");
+  if (!std::filesystem::exists(program)) GTEST_SKIP() << program << " not built";
+  Selection sel;
+  sel.mode = harness::Mode::kMap;
+  sel.include = {"1.1.1", "3.1.1", "4.1", "5.1.1", "5.1.2"};
+  SuiteRun run = RunOn(program, sel, false, std::chrono::milliseconds(12000));
+  const CaseResult* smoke = Find(run.results, "1.1.1", harness::Mode::kMap);
+  ASSERT_NE(smoke, nullptr);
+  EXPECT_EQ(smoke->verdict, Verdict::kFailed);
+  EXPECT_TRUE(smoke->expired.empty()) << "the 12 s deadline expired: the trigger is not shown";
+  ASSERT_TRUE(smoke->owed_at_end.has_value());
+  EXPECT_EQ(smoke->owed_at_end->kind, harness::WaitKind::kReply);
+  EXPECT_EQ(CheckOf(*smoke, "consumption")->verdict, Verdict::kFailed);
+  ASSERT_GE(run.results.size(), 4u);
+  for (const SuiteResult& r : run.results) {
+    if (&r.result == smoke) {
+      EXPECT_FALSE(r.retried) << "a reply owed until the exit was waited out again";
+      continue;
+    }
+    EXPECT_EQ(r.result.verdict, Verdict::kSkipped) << r.result.id << "\n" << Failures({r});
+    EXPECT_EQ(r.result.blocked_by, "1.1.1") << r.result.id;
+    EXPECT_THAT(r.result.skip_reason, HasSubstr("blocked by 1.1.1 map/consumption"))
+        << r.result.id;
+  }
 }
 
 // A reduce that fails its first run (exit 3) and conforms afterwards: the retry makes it FLAKY
