@@ -35,7 +35,3 @@ class Hogs:
 
     def describe(self):
         return f"busy: {self.count} CPU hog(s), one per core" if self.count else "no hogs"
-
-
-def load():
-    return " ".join(open("/proc/loadavg").read().split()[:3])

@@ -23,7 +23,8 @@ import subprocess
 import sys
 import time
 
-from busy import Hogs, load
+from bench_util import load
+from busy import Hogs
 
 WORDS_PER_LINE = 10
 

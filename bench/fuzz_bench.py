@@ -16,24 +16,19 @@ machine with the C reference echo: >= 5 000 map pairs/s judged and >= 100 conver
 Usage: fuzz_bench.py DXT PLAIN PROGRAM WORKDIR [--seconds S] [--rounds R] [--entries N]
 Exits 1 on a missed goal.
 """
-import argparse
 import concurrent.futures
-import os
 import re
 import statistics
 import subprocess
 import sys
 import time
 
-
-def load():
-    return " ".join(open("/proc/loadavg").read().split()[:3])
+from bench_util import driver_arguments, load, setup, timed, write_entries
 
 
 def plain_pairs(plain, program, lines, out, entries):
-    start = time.perf_counter()
-    subprocess.run([plain, program, lines, out], check=True)
-    return entries / (time.perf_counter() - start)
+    wall, _ = timed([plain, program, lines, out])
+    return entries / wall
 
 
 def plain_conversations(plain, program, one_line, out_dir, count):
@@ -65,23 +60,13 @@ def fuzz(dxt, program, work, mode, seconds):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("dxt")
-    ap.add_argument("plain")
-    ap.add_argument("program")
-    ap.add_argument("work")
+    ap = driver_arguments(entries=100000, rounds=3)
     ap.add_argument("--seconds", type=float, default=10)
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--entries", type=int, default=100000)
     ap.add_argument("--conversations", type=int, default=400)
     args = ap.parse_args()
-    work = os.path.abspath(args.work)
-    os.makedirs(work, exist_ok=True)
-    program = os.path.abspath(args.program)
+    work, program = setup(args)
     lines, one_line = f"{work}/lines.txt", f"{work}/one-line.txt"
-    with open(lines, "w") as f:
-        for i in range(args.entries):
-            f.write(f"entry {i} of the fuzz benchmark\n")
+    write_entries(lines, args.entries, "fuzz")
     with open(one_line, "w") as f:
         f.write("one entry\n")
     print(f"fuzz search rate: {program}, {args.rounds} round(s) of {args.seconds:g} s, "

@@ -16,36 +16,17 @@ before the first round, killed after the last), so a busy-machine figure is repr
 Usage: lockstep_bench.py DXT PLAIN PROGRAM WORKDIR [--entries N] [--rounds R] [--busy]
 Exits 1 on a missed target or differing output.
 """
-import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import time
 
-from busy import Hogs, load
-
-
-def timed(cmd, env=None):
-    """Wall seconds and CPU seconds (user + sys of the whole process tree)."""
-    before = os.times()
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
-    wall = time.perf_counter() - start
-    after = os.times()
-    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-    return wall, cpu
+from bench_util import driver_arguments, load, setup, timed, write_entries
+from busy import Hogs
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("dxt")
-    ap.add_argument("plain")
-    ap.add_argument("program")
-    ap.add_argument("work")
-    ap.add_argument("--entries", type=int, default=100000)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap = driver_arguments(entries=100000, rounds=3)
     ap.add_argument("--busy", action="store_true", help="one CPU hog per core during the run")
     ap.add_argument("--dxt-env", action="append", default=[], metavar="NAME:K=V[,K=V]",
                     help="also time `dxt run` with this environment added (e.g. "
@@ -53,13 +34,9 @@ def main():
     ap.add_argument("--other-dxt", action="append", default=[], metavar="NAME=PATH",
                     help="also time another dxt binary (an older build, say); shown, not gated")
     args = ap.parse_args()
-    work = os.path.abspath(args.work)
-    os.makedirs(work, exist_ok=True)
-    program = os.path.abspath(args.program)
+    work, program = setup(args)
     lines = f"{work}/lines-{args.entries}.txt"
-    with open(lines, "w") as f:
-        for i in range(args.entries):
-            f.write(f"entry {i} of the lockstep benchmark\n")
+    write_entries(lines, args.entries, "lockstep")
     job = f"{work}/lockstep.json"
     with open(job, "w") as f:
         json.dump({"name": "lockstep", "input": [lines], "map": {"program": program},

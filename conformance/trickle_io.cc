@@ -7,19 +7,19 @@
 namespace dxt::conformance {
 
 TrickleIo::TrickleIo(std::unique_ptr<harness::ProcessIo> inner, const Chunking& chunking)
-    : inner_(std::move(inner)), chunking_(chunking), rng_(chunking.seed) {}
+    : ForwardingProcessIo(std::move(inner)), chunking_(chunking), rng_(chunking.seed) {}
 
 void TrickleIo::QueueInput(std::string_view bytes) {
-  if (inner_->input_closed() || bytes.empty()) return;
+  if (inner().input_closed() || bytes.empty()) return;
   segments_.emplace_back(bytes);
   held_ += bytes.size();
 }
 
-uint64_t TrickleIo::PendingInput() const { return held_ + inner_->PendingInput(); }
+uint64_t TrickleIo::PendingInput() const { return held_ + inner().PendingInput(); }
 
 void TrickleIo::Release() {
-  if (segments_.empty() || inner_->PendingInput() > 0 || inner_->input_closed()) return;
-  auto now = inner_->Now();
+  if (segments_.empty() || inner().PendingInput() > 0 || inner().input_closed()) return;
+  auto now = inner().Now();
   if (front_offset_ == 0 && !first_segment_ && chunking_.pair_pause.count() > 0 &&
       not_before_ == harness::Clock::time_point{} &&
       !(chunking_.first_pause_only && paused_pairs_ > 0)) {
@@ -34,7 +34,7 @@ void TrickleIo::Release() {
     size_t pick = std::uniform_int_distribution<size_t>(lo, chunking_.max_chunk)(rng_);
     size = std::min(size, pick);
   }
-  inner_->QueueInput(std::string_view(seg).substr(front_offset_, size));
+  inner().QueueInput(std::string_view(seg).substr(front_offset_, size));
   front_offset_ += size;
   held_ -= size;
   not_before_ = {};
@@ -51,9 +51,9 @@ absl::Status TrickleIo::Pump(harness::Clock::time_point deadline, harness::PumpE
   Release();
   // Wake up for the next release even when the program is silent. Only for a pause still ahead
   // with nothing left to write: a deadline in the past would stop the inner pump from writing.
-  if (held_ > 0 && inner_->PendingInput() == 0 && not_before_ > inner_->Now())
+  if (held_ > 0 && inner().PendingInput() == 0 && not_before_ > inner().Now())
     deadline = std::min(deadline, not_before_);
-  absl::Status s = inner_->Pump(deadline, events);
+  absl::Status s = inner().Pump(deadline, events);
   Release();
   return s;
 }

@@ -14,36 +14,24 @@
 #include <string>
 
 #include "conformance/catalogue.h"
+#include "harness/forwarding_io.h"
 #include "harness/process.h"
 
 namespace dxt::conformance {
 
-class TrickleIo : public harness::ProcessIo {
+class TrickleIo : public harness::ForwardingProcessIo {
  public:
   TrickleIo(std::unique_ptr<harness::ProcessIo> inner, const Chunking& chunking);
 
   void QueueInput(std::string_view bytes) override;
   // Held-back bytes plus the inner queue: the conversation waits for 0 before closing stdin.
   uint64_t PendingInput() const override;
-  void CloseInput() override { inner_->CloseInput(); }
   absl::Status Pump(harness::Clock::time_point deadline, harness::PumpEvents* events) override;
-  bool input_closed() const override { return inner_->input_closed(); }
-  bool input_broken() const override { return inner_->input_broken(); }
-  bool out_eof() const override { return inner_->out_eof(); }
-  bool err_eof() const override { return inner_->err_eof(); }
-  bool exited() const override { return inner_->exited(); }
-  harness::ExitInfo exit_info() const override { return inner_->exit_info(); }
-  uint64_t UnreadInput() const override { return inner_->UnreadInput(); }
-  void KillGroup() override { inner_->KillGroup(); }
-  uint64_t KillAll() override { return inner_->KillAll(); }
-  void AbandonOutput() override { inner_->AbandonOutput(); }
-  harness::Clock::time_point Now() const override { return inner_->Now(); }
 
  private:
   // Moves the next chunk into the inner queue when it is empty and the pause has passed.
   void Release();
 
-  std::unique_ptr<harness::ProcessIo> inner_;
   Chunking chunking_;
   std::mt19937_64 rng_;
   std::deque<std::string> segments_;  // [0] = block, then one per pair; front partly released

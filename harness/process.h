@@ -63,7 +63,8 @@ struct LaunchSpec {
   std::string home_dir;
   // Pin the child and the calling thread to one CPU until the ProcessIo is destroyed (best
   // effort: nothing happens where affinity cannot be set). For one-at-a-time round trips (lockstep
-  // map); the ProcessIo then also reads a reply a few times before it sleeps in poll.
+  // map); the ProcessIo then awaits an owed reply asleep in read(2), woken every 10 ms by a timer
+  // signal (SIGRTMIN+4, to the pumping thread only) to poll stderr, the exit and the deadline.
   bool colocate = false;
 };
 

@@ -173,11 +173,10 @@ uint64_t SweepOrphans() {
   return killed;
 }
 
-// Nonblocking reads of stdout before sleeping in poll, when a colocated program owes a reply,
-// with a sched_yield between them: the program shares our CPU, so a read can only find its reply
-// once the program has run. Yielding hands the CPU to it (no poll registration, no wake-up of
-// this thread); reading 20 times without yielding burnt ~1.2 M failed reads per 100 000 entries
-// beside a CPU hog (bench/README.md, "Lockstep map").
+// Nonblocking reads of stdout before sleeping in poll, when a colocated program owes a reply but
+// no BlockingReplyRead could be had, with a sched_yield between them: the program shares our CPU,
+// so a read can only find its reply once the program has run. Reading 20 times without yielding
+// burnt ~1.2 M failed reads per 100 000 entries beside a CPU hog (bench/README.md, "Lockstep map").
 constexpr int kSpinReads = 3;
 
 bool SigpipeIgnored() {
@@ -271,18 +270,102 @@ class Colocation {
   int cpu_;
 };
 
+// The lockstep reply wait of a colocated conversation, asleep in read(2) as a plain blocking loop
+// sleeps. Beside CPU hogs a task that sleeps in read and is woken by the program's write runs
+// ahead of the hogs; one that yields, or sleeps in poll and then reads, waits behind them
+// (bench/README.md, "Lockstep map"). The stdout pipe is reopened through /proc/self/fd: the copy
+// is its own open file description, so it blocks while the original stays nonblocking for poll.
+// What the blocked read does not watch (stderr, the launcher's socket, the deadline) is looked
+// at every kTick: a POSIX timer of this thread's sends it kWakeSignal (handler without
+// SA_RESTART), which ends the read with EINTR, and the caller then polls everything once. So a
+// program writing stderr is drained at least every tick, and never blocks on it for longer.
+class BlockingReplyRead {
+ public:
+  static constexpr std::chrono::milliseconds kTick{10};
+
+  // Null when the copy, the signal handler or the timer cannot be had (the caller then polls).
+  static std::unique_ptr<BlockingReplyRead> Open(int out_fd) {
+    static const bool handler = [] {
+      struct sigaction sa {};
+      sa.sa_handler = [](int) {};  // only to interrupt read(2): no SA_RESTART
+      sigemptyset(&sa.sa_mask);
+      return ::sigaction(WakeSignal(), &sa, nullptr) == 0;
+    }();
+    if (!handler) return nullptr;
+    sigset_t mask;
+    if (::pthread_sigmask(SIG_BLOCK, nullptr, &mask) != 0 || sigismember(&mask, WakeSignal()))
+      return nullptr;
+    const int fd = ::open(absl::StrCat("/proc/self/fd/", out_fd).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return nullptr;
+    sigevent sev{};
+    sev.sigev_notify = SIGEV_THREAD_ID;
+    sev.sigev_signo = WakeSignal();
+    sev._sigev_un._tid = ThisThread();  // sigev_notify_thread_id, which glibc 2.36 does not name
+    timer_t timer;
+    if (::timer_create(CLOCK_MONOTONIC, &sev, &timer) != 0) {
+      ::close(fd);
+      return nullptr;
+    }
+    return std::unique_ptr<BlockingReplyRead>(new BlockingReplyRead(fd, timer));
+  }
+  ~BlockingReplyRead() {
+    ::timer_delete(timer_);
+    ::close(fd_);
+  }
+
+  // Reads stdout into `buf`, asleep until bytes arrive, the pipe has no writer, or the tick
+  // ends. Returns read(2)'s result; -1 with EAGAIN without reading when the caller must poll
+  // instead: a tick has passed since everything was last looked at (the timer is re-armed), the
+  // deadline comes before the tick does, or this is not the thread the timer wakes.
+  ssize_t Read(char* buf, size_t n, Clock::time_point deadline) {
+    const auto now = Clock::now();
+    if (now >= armed_until_ || ThisThread() != tid_) {
+      if (ThisThread() == tid_) Arm(now + kTick);
+      errno = EAGAIN;
+      return -1;
+    }
+    if (deadline <= armed_until_) {
+      errno = EAGAIN;
+      return -1;
+    }
+    return ::read(fd_, buf, n);
+  }
+
+ private:
+  BlockingReplyRead(int fd, timer_t timer) : fd_(fd), timer_(timer), tid_(ThisThread()) {}
+  static int WakeSignal() { return SIGRTMIN + 4; }
+  static pid_t ThisThread() {
+    static thread_local const pid_t tid = static_cast<pid_t>(::syscall(SYS_gettid));
+    return tid;
+  }
+  void Arm(Clock::time_point at) {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch());
+    itimerspec when{};
+    when.it_value.tv_sec = static_cast<time_t>(ns.count() / 1000000000);
+    when.it_value.tv_nsec = static_cast<long>(ns.count() % 1000000000);
+    if (::timer_settime(timer_, TIMER_ABSTIME, &when, nullptr) == 0) armed_until_ = at;
+  }
+
+  int fd_;
+  timer_t timer_;
+  pid_t tid_;  // the thread the timer wakes: the one that opened this
+  Clock::time_point armed_until_{};  // when the timer fires (in the past: it has)
+};
+
 class PipeProcess : public ProcessIo {
  public:
   PipeProcess(int pid, int control_fd, int in_fd, int out_fd, int err_fd,
               std::unique_ptr<Colocation> colocation)
       : pid_(pid), in_fd_(in_fd), out_fd_(out_fd), err_fd_(err_fd), control_fd_(control_fd),
         sigpipe_ignored_(SigpipeIgnored()), colocation_(std::move(colocation)) {
+    if (colocation_) reply_read_ = BlockingReplyRead::Open(out_fd_);
     LiveProcesses().Add(this);
   }
 
   ~PipeProcess() override {
     KillAll();
     LiveProcesses().Remove(this);
+    reply_read_.reset();
     CloseFd(&peek_fd_);
     CloseFd(&in_fd_);
     CloseFd(&out_fd_);
@@ -354,7 +437,7 @@ class PipeProcess : public ProcessIo {
       WriteInput(ev);
       if (ev->changed) return absl::OkStatus();
     }
-    if (in_fd_ >= 0 && pending_ == 0 && out_fd_ >= 0 && ReadBeforePoll(ev)) {
+    if (in_fd_ >= 0 && pending_ == 0 && out_fd_ >= 0 && AwaitReply(deadline, ev)) {
       return absl::OkStatus();
     }
     for (;;) {
@@ -433,6 +516,7 @@ class PipeProcess : public ProcessIo {
   }
 
   void AbandonOutput() override {
+    reply_read_.reset();
     CloseFd(&out_fd_);
     CloseFd(&err_fd_);
   }
@@ -581,6 +665,29 @@ class PipeProcess : public ProcessIo {
     }
   }
 
+  // The wait for a reply that is owed, before (or instead of) poll: asleep in read(2) when a
+  // BlockingReplyRead is there, else reading once (colocated: a few times, yielding between)
+  // before the caller sleeps in poll. False: nothing arrived, the caller polls.
+  bool AwaitReply(Clock::time_point deadline, PumpEvents* ev) {
+    if (reply_read_) {
+      char buf[kReadChunk];
+      ssize_t r = reply_read_->Read(buf, sizeof buf, deadline);
+      if (r > 0) {
+        ev->out.append(buf, static_cast<size_t>(r));
+        ev->changed = true;
+        return true;
+      }
+      if (r == 0) {  // no writer left: end-of-file, as ReadInto sees it
+        reply_read_.reset();
+        CloseFd(&out_fd_);
+        ev->changed = true;
+        return true;
+      }
+      return false;  // interrupted by the tick, or not to be used now: poll
+    }
+    return ReadBeforePoll(ev);
+  }
+
   // Reads stdout once (colocated: a few times) before the caller sleeps in poll. A reply that
   // lands meanwhile costs no poll and no wake-up of this thread.
   bool ReadBeforePoll(PumpEvents* ev) {
@@ -603,6 +710,7 @@ class PipeProcess : public ProcessIo {
   bool swept_ = false;  // the launcher reported its sweep ('S')
   bool sigpipe_ignored_;  // then no SIGPIPE can arrive: writes need no signal mask
   std::unique_ptr<Colocation> colocation_;  // null unless LaunchSpec::colocate (and it worked)
+  std::unique_ptr<BlockingReplyRead> reply_read_;  // colocated only; null: poll for replies
   int peek_fd_ = -1;                // read end of stdin's pipe, held from CloseInput to the exit
   uint64_t unread_after_close_ = 0;  // what peek_fd_ held at the exit
   // A queued chunk: our copy, or the caller's bytes (QueueInputBorrowed) until OwnQueuedInput.

@@ -164,6 +164,34 @@ TEST(ExecutorJobTest, ReduceOnlyJobsFeedInputsToReduce) {  // R9.8
   EXPECT_EQ(r->reduce_entries, 3u);
 }
 
+// A sorted reduce-only job has no map work: its reduce reads the inputs themselves (no
+// intermediate file). Output, counts, status lines and input errors are as with a map phase.
+TEST(ExecutorJobTest, SortedReduceOnlyJobReadsItsInputsInTheReduce) {  // R9.8
+  TempDir dir;
+  testing::WriteKvFile(dir / "a", {{"b", "2"}, {"a", "1"}, {"c", "3"}});
+  testing::WriteKvFile(dir / "b", {{"a", "0"}, {"b", "1"}});
+  std::vector<std::string> log;
+  RunOptions o = Quiet();
+  o.log = [&log](const std::string& line) { log.push_back(line); };
+  absl::StatusOr<JobResult> r = RunJobText(dir.path(), R"({"input": ["a", "b"], "map_reader": "kv",
+    "sort": true, "reduce": "nop_reduce", "status_interval": 2, "output": "out"})", o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(Part(dir / "out", "part-00000"),
+            (Pairs{{"a", "0"}, {"a", "1"}, {"b", "1"}, {"b", "2"}, {"c", "3"}}));
+  EXPECT_EQ(r->map_entries, 5u);
+  EXPECT_EQ(r->reduce_entries, 5u);
+  EXPECT_THAT(log, ElementsAre("[map:0 input=a] 2 entries mapped", "[map:0 input=a] Done: 3 entries mapped",
+                               "[map:1 input=b] 2 entries mapped", "[map:1 input=b] Done: 2 entries mapped",
+                               "[reduce:0] 2 entries reduced", "[reduce:0] 4 entries reduced",
+                               "[reduce:0] Done: 5 entries reduced"));
+  r = RunJobText(dir.path(), R"({"input": ["a", "raw://4"], "map_reader": "kv", "sort": true,
+    "reduce": "nop_reduce", "output": "out2"})", Quiet());
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(std::string(r.status().message()),
+              ::testing::StartsWith("map task 1 (input raw://4, no map) failed: "));
+  EXPECT_FALSE(fs::exists(dir / "out2"));
+}
+
 TEST(ExecutorJobTest, ChainedJobsReadEarlierOutputs) {  // R9.8
   TempDir dir;
   testing::WriteFile(dir / "text", "b a\na c a\n");

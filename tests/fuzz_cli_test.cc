@@ -95,13 +95,16 @@ struct Subject {
   const char* expected;  // "<check>-<rule>" of the finding
 };
 
-// One per kind of input-dependent defect the catalogue does not catch.
+// One per kind of input-dependent defect the catalogue does not catch. Within each --runs budget
+// the subject has exactly this one finding, so --max-findings 1 changes nothing but the time: the
+// search stops at the conversation that found it (a prefix of the same search) instead of
+// running out the budget.
 const Subject kSubjects_[] = {
-    {"fuzz_length_window", "--mode map --runs 400", "framing-R4.2"},    // a length window
-    {"fuzz_byte_pattern", "--mode map --runs 100", "log-R7.1"},         // a byte pattern
-    {"fuzz_pair_sequence", "--mode map --runs 600", "crash-R8.1"},      // a sequence of pairs
-    {"fuzz_param_property", "--mode reduce --runs 200", "err-R7.2"},    // a parameter property
-    {"fuzz_reduce_only", "--mode reduce --runs 200", "consumption-R6.1"},  // reduce only
+    {"fuzz_length_window", "--mode map --runs 400 --max-findings 1", "framing-R4.2"},
+    {"fuzz_byte_pattern", "--mode map --runs 100 --max-findings 1", "log-R7.1"},
+    {"fuzz_pair_sequence", "--mode map --runs 600 --max-findings 1", "crash-R8.1"},
+    {"fuzz_param_property", "--mode reduce --runs 200 --max-findings 1", "err-R7.2"},
+    {"fuzz_reduce_only", "--mode reduce --runs 200 --max-findings 1", "consumption-R6.1"},
 };
 
 void PrintTo(const Subject& s, std::ostream* os) { *os << s.program << " " << s.options; }
@@ -133,9 +136,10 @@ TEST_P(FuzzSubjectTest, FindsShrinksAndReplays) {
     found |= kind == s.expected;
   }
   EXPECT_TRUE(found) << "no " << s.expected << " finding:\n" << r.out;
-  // --runs only cuts the search short: the same seed makes the same conversations in the same
-  // order with or without it, so a plain `dxt fuzz PROGRAM` (60 s) finds it too, if it got there
-  // within its 60 s here.
+  // --runs and --max-findings only cut the search short: the same seed makes the same
+  // conversations in the same order with or without them, so `dxt fuzz --mode M PROGRAM` (its
+  // 60 s budget) finds it too, if it got there within 60 s here. (The default --mode both
+  // interleaves the modes, another order: tests/programs/README.md has its figures.)
   EXPECT_LT(SecondsToFind(r.out, s.expected), 60.0) << r.out;
 }
 
@@ -194,7 +198,9 @@ INSTANTIATE_TEST_SUITE_P(
                     Good{kSubjects / "reduce_writes_early", "--mode reduce --runs 100"},
                     Good{kSubjects / "big_list_map", "--runs 100"},
                     Good{kSubjects / "chatty", "--runs 100"},
-                    Good{kSubjects / "slow_start", "--runs 4 --timeout 5"}),
+                    Good{kSubjects / "slow_pairs", "--runs 32"},
+                    Good{kSubjects / "byte_writes", "--runs 32"},
+                    Good{kSubjects / "slow_start", "--runs 4"}),  // at the default --timeout
     [](const auto& info) {
       std::string name = info.param.program.filename().string();
       std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(c); }, '_');
@@ -255,7 +261,8 @@ TEST_F(FuzzCliTest, DictionaryTokensReachTheProgram) {
   EXPECT_EQ(none.exit_code, 0) << none.out;
   std::ofstream(dir_ / "tokens.dict") << "# AFL format\nheader=\"X-Debug\"\n\"\\x00\\xff\"\n";
   Outcome dict = Fuzz(program,
-                      "--mode map --runs 100 --no-auto-dict --dict " + ShellQuote(dir_ / "tokens.dict"),
+                      "--mode map --runs 100 --max-findings 1 --no-auto-dict --dict " +
+                          ShellQuote(dir_ / "tokens.dict"),
                       dir_ / "dict");
   EXPECT_EQ(dict.exit_code, 1) << dict.out;
   EXPECT_THAT(dict.out, HasSubstr("FAILED log (R7.1)"));
@@ -341,7 +348,7 @@ TEST_F(FuzzCliTest, ValuesDomainLeavesAParsingReducerAlone) {
 // --timeout it would replay at dxt check's 10 s and pass.
 TEST_F(FuzzCliTest, PrintedReplayCommandReproduces) {
   fs::path program = kSubjects / "slow_start", out = dir_ / "findings";
-  Outcome r = Fuzz(program, "--mode map --runs 2 --timeout 0.3", out);
+  Outcome r = Fuzz(program, "--mode map --runs 2 --max-findings 1 --timeout 0.3", out);
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
   std::vector<std::string> commands;
   std::istringstream in(r.out);
@@ -382,6 +389,107 @@ TEST_F(FuzzCliTest, ProgressLineOnATerminal) {
   EXPECT_THAT(screen, HasSubstr("no failure found"));
   Outcome piped = Fuzz(kReference / "echo", "--runs 16 --mode map", dir_ / "none");
   EXPECT_EQ(piped.err.find("conversations"), std::string::npos) << piped.err;
+}
+
+}  // namespace
+
+namespace {
+
+// --max-findings N ends the search at the N-th distinct failure: a prefix of the same search, so
+// the finding is the one a longer run finds first, written and replayable the same way.
+TEST_F(FuzzCliTest, MaxFindingsStopsTheSearch) {
+  fs::path program = kSubjects / "segfault";
+  Outcome one = Fuzz(program, "--mode map --runs 64 --max-findings 1", dir_ / "one");
+  ASSERT_EQ(one.exit_code, 1) << one.out << one.err;
+  EXPECT_THAT(one.out, HasSubstr("search stopped at 1 finding (--max-findings)"));
+  auto files = CaseFiles(dir_ / "one");
+  ASSERT_EQ(files.size(), 1u) << one.out;
+  Outcome all = Fuzz(program, "--mode map --runs 64", dir_ / "all");
+  ASSERT_EQ(all.exit_code, 1) << all.out;
+  EXPECT_EQ(all.out.find("--max-findings"), std::string::npos) << all.out;
+  auto first = CaseFiles(dir_ / "all");
+  ASSERT_FALSE(first.empty());
+  EXPECT_EQ(ReadFile(files[0]), ReadFile(dir_ / "all" / files[0].filename())) << all.out;
+  EXPECT_EQ(Dxt("fuzz --max-findings x " + ShellQuote(program)).exit_code, 2);
+}
+
+// A program slower than the 2 s search deadline but within --timeout (default 10 s, as dxt
+// check) is slow, not broken: no finding, exit 0, and the output says why.
+TEST_F(FuzzCliTest, SlowButConformingIsNoFindingAtTheDefaults) {
+  fs::path program = kSubjects / "slow_start";
+  Outcome r = Dxt("fuzz --seed 1 --mode map --runs 2 --out " + ShellQuote(dir_ / "none") + " " +
+                  ShellQuote(program) + " -- 3000");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("timeout 10 s (search 2 s)"));
+  EXPECT_THAT(r.out, HasSubstr("not a finding: "));
+  EXPECT_THAT(r.out, HasSubstr("the program is slow, not broken"));
+  EXPECT_THAT(r.out, HasSubstr("no failure found"));
+  EXPECT_TRUE(CaseFiles(dir_ / "none").empty());
+}
+
+// Recording the exchange must not change the verdict: a daemon the program leaves behind (hang
+// R6.3, counted by the sweep at the end of the case) is found by the unrecorded search and must
+// replay through the recorded run and `dxt check --script`.
+TEST_F(FuzzCliTest, StrayDescendantFindingReplays) {
+  fs::path program = kSubjects / "daemon", out = dir_ / "findings";
+  Outcome r = Fuzz(program, "--mode map --runs 16 --max-findings 1", out);
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("FAILED hang (R6.3)"));
+  EXPECT_EQ(r.out.find("did NOT reproduce"), std::string::npos) << r.out;
+  auto files = CaseFiles(out);
+  ASSERT_EQ(files.size(), 1u) << r.out;
+  EXPECT_EQ(files[0].filename(), "hang-R6.3-1.json");
+  auto [code, failed] = Replay(files[0], program);
+  EXPECT_EQ(code, 1);
+  EXPECT_TRUE(failed.count("hang-R6.3"));
+  // The catalogue's FAILED case, saved: its recorded re-run fails the same way.
+  Outcome saved = Dxt("check --no-color --cases 1.1.1 --mode map --save-failures " +
+                      ShellQuote(dir_ / "saved") + " " + ShellQuote(program));
+  EXPECT_EQ(saved.exit_code, 1) << saved.out;
+  EXPECT_EQ(saved.out.find("passed when run again"), std::string::npos) << saved.out;
+  EXPECT_TRUE(fs::exists(dir_ / "saved" / "hang-R6.3-1.json")) << saved.out;
+}
+
+// --out is checked before the search: a path that cannot become a writable directory exits 2 at
+// once. An existing directory that dxt did not make keeps every file it had: a finding takes the
+// next number whose four files are all free, and nothing is deleted.
+TEST_F(FuzzCliTest, OutIsCheckedAndNeverOverwritten) {
+  fs::path program = kSubjects / "segfault";
+  std::ofstream(dir_ / "a-file") << "mine\n";
+  for (const fs::path& bad : {dir_ / "a-file", dir_ / "a-file" / "sub"}) {
+    Outcome r = Fuzz(program, "--mode map --runs 16", bad);
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_THAT(r.err, HasSubstr("--out " + bad.string() + ": "));
+    EXPECT_THAT(r.err, HasSubstr("is not a directory"));
+    EXPECT_EQ(r.out.find("conversations"), std::string::npos) << r.out;
+  }
+  EXPECT_EQ(ReadFile(dir_ / "a-file"), "mine\n");
+  if (::geteuid() != 0) {  // root writes anywhere
+    fs::create_directory(dir_ / "locked");
+    fs::permissions(dir_ / "locked", fs::perms::owner_read | fs::perms::owner_exec);
+    Outcome r = Fuzz(program, "--mode map --runs 16", dir_ / "locked" / "out");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_THAT(r.err, HasSubstr("is not writable"));
+    fs::permissions(dir_ / "locked", fs::perms::owner_all);
+  }
+  Outcome first = Fuzz(program, "--mode map --runs 16 --max-findings 1", dir_ / "first");
+  ASSERT_EQ(first.exit_code, 1) << first.out;
+  ASSERT_EQ(CaseFiles(dir_ / "first").size(), 1u);
+  const std::string stem = CaseFiles(dir_ / "first")[0].stem().string();  // "<kind>-1"
+  const std::string kind = stem.substr(0, stem.rfind('-'));
+  fs::path mine = dir_ / "mine";
+  fs::create_directory(mine);
+  std::ofstream(mine / (kind + "-1.stdout")) << "not dxt's\n";
+  std::ofstream(mine / "notes.txt") << "keep me\n";
+  Outcome r = Fuzz(program, "--mode map --runs 16 --max-findings 1", mine);
+  ASSERT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(ReadFile(mine / (kind + "-1.stdout")), "not dxt's\n");
+  EXPECT_EQ(ReadFile(mine / "notes.txt"), "keep me\n");
+  EXPECT_FALSE(fs::exists(mine / (kind + "-1.json")));
+  EXPECT_TRUE(fs::exists(mine / (kind + "-2.json"))) << r.out;
+  size_t entries = 0;
+  for (const auto& e : fs::directory_iterator(mine)) entries += e.is_regular_file();
+  EXPECT_EQ(entries, 6u);  // the two files it had and the four of the finding
 }
 
 }  // namespace

@@ -315,6 +315,67 @@ while True: out.write(b'\0' * 65536)
   for (const auto& l : t.logs) EXPECT_LE(l.raw.size(), 4096u);
 }
 
+// The executor's lockstep map (DriverOptions::colocate): the driver awaits each list asleep in
+// read(2) on stdout, and a timer tick makes it look at everything else. Without the tick a
+// program blocked on a full stderr pipe would never write its list, and a deadline would never
+// end the read.
+DriverOptions Colocated(milliseconds reply) {
+  DriverOptions o = FastOptions();
+  o.colocate = true;
+  o.reply_timeout = reply;
+  return o;
+}
+
+TEST(DriverTest, ColocatedMapDrainsStderrWhileAwaitingItsList) {
+  ScriptDir d;
+  // 160 KiB of messages before each list: more than a pipe buffer holds.
+  std::string prog = d.Write("loud.py", R"PY(
+read_params()
+while True:
+    p = read_pair()
+    if p is None: break
+    sys.stderr.buffer.write(b'**<MSG> a message of the loud map\n' * 5000); sys.stderr.flush()
+    write_list([p])
+)PY");
+  const auto start = std::chrono::steady_clock::now();
+  auto t = RunProgram(Mode::kMap, prog, Input{{{"a", "1"}, {"b", "2"}, {"c", "3"}}},
+                      Colocated(milliseconds(5000)));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+  EXPECT_TRUE(t.expired.empty());
+  EXPECT_EQ(t.lists_completed, 3u);
+  EXPECT_EQ(t.stderr_bytes, 3u * 5000 * 34);
+  EXPECT_EQ(t.msg_lines, 3u * 5000);
+}
+
+TEST(DriverTest, ColocatedReplyDeadlineEndsTheWait) {
+  ScriptDir d;
+  std::string prog = d.Write("mute.py", "read_params(); read_pair(); time.sleep(30)\n");
+  const auto start = std::chrono::steady_clock::now();
+  auto t = RunProgram(Mode::kMap, prog, Input{{{"a", "1"}}}, Colocated(milliseconds(300)));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  ASSERT_FALSE(t.expired.empty());
+  EXPECT_EQ(t.expired[0].kind, ExpiredWait::Kind::kReply);
+  EXPECT_TRUE(t.killed_by_driver);
+}
+
+TEST(DriverTest, ColocatedMapExitingWithoutItsListIsSeen) {
+  ScriptDir d;
+  // Exits at once; then again with a grandchild holding stdout open (no end-of-file for the
+  // blocked read: only the tick lets the driver see the exit).
+  for (const char* body : {"read_params(); read_pair(); sys.exit(3)\n",
+                           "read_params(); read_pair()\nif os.fork() == 0: time.sleep(30)\n"
+                           "sys.exit(3)\n"}) {
+    std::string prog = d.Write("quits.py", body);
+    const auto start = std::chrono::steady_clock::now();
+    auto t = RunProgram(Mode::kMap, prog, Input{{{"a", "1"}, {"b", "2"}}},
+                        Colocated(milliseconds(5000)));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4)) << body;
+    EXPECT_TRUE(t.exit.exited) << body;
+    EXPECT_EQ(t.exit.exit_code, 3) << body;
+    EXPECT_EQ(t.lists_completed, 0u) << body;
+  }
+}
+
 TEST(DriverTest, FourGigabyteClaimIsALimitsFailure) {
   ScriptDir d;
   std::string prog = d.Write("claim.py", R"PY(

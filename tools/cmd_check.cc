@@ -403,6 +403,9 @@ int RunCheck(const CheckArgs& a) {
        {std::tuple{&a.report_json, "--report-json", true}, {&a.junit, "--junit", false}})
     if (absl::Status s = CheckReportPath(*path, option, allow_stdout); !s.ok())
       return UsageError(std::string(s.message()));
+  if (!a.save_failures.empty())
+    if (absl::Status s = CheckFailureDir(a.save_failures, "--save-failures"); !s.ok())
+      return UsageError(std::string(s.message()));
   if (!a.baseline.empty() && !UsesCatalogue(a))
     return UsageError(
         "--baseline applies to the conformance catalogue (not --script)");

@@ -39,11 +39,12 @@ struct FuzzArgs {
   std::string mode = "both";
   double seconds = 60;
   uint64_t runs = 0;
+  uint64_t max_findings = 0;
   uint64_t seed = 1;
   std::string out = "dxt-fuzz-out";
   std::string params;
   std::vector<std::string> files, env;
-  double timeout_seconds = 2;
+  double timeout_seconds = 10;  // as `dxt check`: a finding is a failure there too
   std::string expect;
   std::string against;
   std::string order = "multiset";
@@ -90,6 +91,7 @@ absl::StatusOr<progfuzz::FuzzOptions> Configure(const FuzzArgs& a) {
   if (!timeout.ok())
     return absl::InvalidArgumentError(absl::StrCat("--timeout: ", timeout.status().message()));
   if (a.jobs < 1) return absl::InvalidArgumentError("--jobs must be at least 1");
+  if (auto s = CheckFailureDir(a.out, "--out"); !s.ok()) return s;
   for (const auto& kv : a.env)
     if (kv.find('=') == std::string::npos || kv.front() == '=')
       return absl::InvalidArgumentError(absl::StrCat("--env expects K=V, got '", kv, "'"));
@@ -137,6 +139,7 @@ absl::StatusOr<progfuzz::FuzzOptions> Configure(const FuzzArgs& a) {
   o.seed = a.seed;
   o.time_budget = std::chrono::milliseconds(static_cast<int64_t>(a.seconds * 1000));
   o.max_conversations = a.runs;
+  o.max_findings = a.max_findings;
   o.jobs = a.jobs;
   return o;
 }
@@ -255,8 +258,14 @@ int RunFuzz(const FuzzArgs& a) {
   const bool tty = ::isatty(STDERR_FILENO);
   std::cout << "dxt fuzz " << o->trial.program.path << " (mode " << a.mode << ", seed " << a.seed
             << ", " << (a.runs ? absl::StrCat("at most ", a.runs, " conversations, ") : "")
+            << (a.max_findings
+                    ? absl::StrCat("at most ", Plural(a.max_findings, "finding", "findings"), ", ")
+                    : "")
             << a.seconds << " s, " << o->generator.tokens.size() << " dictionary tokens, "
-            << a.jobs << " jobs, isolation " << harness::IsolationName(*level);
+            << a.jobs << " jobs, timeout " << absl::StrFormat("%g", a.timeout_seconds) << " s";
+  if (o->search_timeout < o->trial.timeout)
+    std::cout << " (search " << absl::StrFormat("%g", o->search_timeout.count() / 1000.0) << " s)";
+  std::cout << ", isolation " << harness::IsolationName(*level);
   conformance::InputDomain domain{o->generator.keys, o->generator.values};
   if (domain.declared()) std::cout << "; " << domain.Describe();
   std::cout << ")\n";
@@ -275,6 +284,15 @@ int RunFuzz(const FuzzArgs& a) {
             << absl::StrFormat("%.0f", report->conversations / s) << " execs/s, "
             << absl::StrFormat("%.0f", report->pairs / s) << " pairs/s; "
             << report->shrink_runs << " shrink trials; corpus " << report->corpus << "\n";
+  for (const auto& slow : report->slow)
+    std::cout << "not a finding: " << Plural(slow.conversations, "conversation", "conversations")
+              << " FAILED " << slow.kind.check << " (" << slow.kind.rule << ") ["
+              << harness::ModeName(slow.kind.mode) << "] at the "
+              << absl::StrFormat("%g", o->search_timeout.count() / 1000.0)
+              << " s search deadline, and conversation " << slow.found_at
+              << " passed when run again at --timeout "
+              << absl::StrFormat("%g", a.timeout_seconds)
+              << ": the program is slow, not broken; the search went on at --timeout\n";
   if (o->trial.oracle == progfuzz::Oracle::kDifferential && report->against_failed > 0)
     std::cout << report->against_failed
               << " conversation(s) not compared: the --against program failed them itself\n";
@@ -284,6 +302,9 @@ int RunFuzz(const FuzzArgs& a) {
     PrintFinding(f, *path, a);
   }
   PrintRejectedInput(report->findings);
+  if (report->reached_max_findings)
+    std::cout << "search stopped at " << Plural(a.max_findings, "finding", "findings")
+              << " (--max-findings)\n";
   std::cout << (report->findings.empty() ? "no failure found\n"
                                          : absl::StrCat(report->findings.size(),
                                                         " distinct failure(s) written to ", a.out,
@@ -312,6 +333,9 @@ CommandRegistrar registrar({
           ->check(CLI::IsMember({"map", "reduce", "both"}));
       sub.add_option("--seconds", a->seconds, "time budget in seconds (default 60)");
       sub.add_option("--runs", a->runs, "at most this many conversations (default: no cap)");
+      sub.add_option("--max-findings", a->max_findings,
+                     "stop the search once this many distinct failures are found (default: no "
+                     "cap; 1 = fail a CI job at the first)");
       sub.add_option("--seed", a->seed, "same seed + same program = same search (default 1)");
       sub.add_option("--out", a->out, "where minimised failures go (default ./dxt-fuzz-out)");
       sub.add_option("--params", a->params, "JSON object added to every parameter dictionary");
@@ -320,8 +344,9 @@ CommandRegistrar registrar({
       sub.add_option("--env", a->env, "K=V added to the program's minimal environment (repeatable)")
           ->allow_extra_args(false);
       sub.add_option("--timeout", a->timeout_seconds,
-                     "reply and exit deadline in seconds (default 2; the printed replay command "
-                     "passes it on)");
+                     "reply and exit deadline a finding must fail at, in seconds (default 10, as "
+                     "dxt check; the search waits at most 2 s and runs what fails there again at "
+                     "this deadline; the printed replay command passes it on)");
       sub.add_option("--expect", a->expect, "identity: the output must equal the input")
           ->check(CLI::IsMember({"identity"}));
       sub.add_option("--against", a->against,

@@ -1,5 +1,7 @@
 #include "tools/failure_files.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <set>
 
@@ -68,6 +70,21 @@ std::string ScriptOf(const judge::Case& c) {
   return doc.dump(1) + "\n";
 }
 
+absl::Status CheckFailureDir(const std::string& dir, const char* option) {
+  std::error_code ec;
+  fs::path p = fs::absolute(dir, ec).lexically_normal();
+  if (ec) return absl::InvalidArgumentError(absl::StrCat(option, " ", dir, ": ", ec.message()));
+  // The nearest part of the path that exists: the directory itself, or where it would be made.
+  while (!fs::exists(fs::symlink_status(p, ec)) && p.has_relative_path()) p = p.parent_path();
+  if (!fs::is_directory(p, ec))
+    return absl::InvalidArgumentError(
+        absl::StrCat(option, " ", dir, ": ", p.string(), " exists and is not a directory"));
+  if (::access(p.c_str(), W_OK | X_OK) != 0)
+    return absl::InvalidArgumentError(
+        absl::StrCat(option, " ", dir, ": directory ", p.string(), " is not writable"));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> WriteFailure(const std::string& dir, const std::string& check,
                                          const std::string& rule, judge::Case c,
                                          const progfuzz::RawExchange& raw) {
@@ -78,7 +95,10 @@ absl::StatusOr<std::string> WriteFailure(const std::string& dir, const std::stri
   std::string base;
   for (int n = 1;; ++n) {
     base = (fs::path(dir) / absl::StrCat(stem, "-", n)).string();
-    if (!fs::exists(base + ".json", ec)) break;
+    bool taken = false;
+    for (const char* ext : {".json", ".stdin", ".stdout", ".stderr"})
+      taken |= fs::exists(fs::symlink_status(base + ext, ec));
+    if (!taken) break;
   }
   c.id = fs::path(base).filename().string();
   // The raw bytes first: a .json is only there once its exchange is complete.

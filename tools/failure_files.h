@@ -4,8 +4,9 @@
 //   DIR/<check>-<rule>-<n>.stdin   the raw bytes the program was sent (parameter block, pairs)
 //   DIR/<check>-<rule>-<n>.stdout  the raw bytes it wrote on stdout
 //   DIR/<check>-<rule>-<n>.stderr  ... and on stderr
-// <n> is the first number from 1 for which no such .json exists yet, so earlier files are never
-// replaced. `dxt check --script DIR/x.json PROGRAM` replays the case.
+// <n> is the first number from 1 for which none of the four files exists yet, so no file already
+// in DIR (earlier findings, or anything else that was there) is ever replaced; nothing in DIR is
+// deleted. `dxt check --script DIR/x.json PROGRAM` replays the case.
 #ifndef DXT_TOOLS_FAILURE_FILES_H_
 #define DXT_TOOLS_FAILURE_FILES_H_
 
@@ -27,6 +28,12 @@ codec::Json ScriptParamsJson(const codec::ParamDict& params,
 // The script text of one case (the inverse of harness::ParseScript): params as an object when
 // every key is valid UTF-8 and unique, else as a list of {"key", "value"} pairs.
 std::string ScriptOf(const judge::Case& c);
+
+// Whether WriteFailure can later write into `dir`, checked before a long run so that its findings
+// are not lost at the end: `dir` is a writable directory, or does not exist and the nearest
+// existing directory above it is writable (nothing is created here). InvalidArgument naming
+// `option`, the path and what is wrong (not a directory, not writable).
+absl::Status CheckFailureDir(const std::string& dir, const char* option);
 
 // Writes the four files, each atomically, creating DIR (and parents) first. Returns the .json
 // path. The case's id is replaced by the file's stem. Errors name the path.

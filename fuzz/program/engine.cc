@@ -26,7 +26,9 @@ double SecondsSince(harness::Clock::time_point t) {
 class Search {
  public:
   explicit Search(const FuzzOptions& o)
-      : o_(o), gen_(o.generator), rng_(o.seed), start_(harness::Clock::now()) {}
+      : o_(o), search_(o.trial), gen_(o.generator), rng_(o.seed), start_(harness::Clock::now()) {
+    search_.timeout = std::min(o.search_timeout, o.trial.timeout);
+  }
 
   absl::StatusOr<FuzzReport> Run(const std::function<void(const Progress&)>& progress) {
     double shrink_s = 0;
@@ -39,16 +41,17 @@ class Search {
       std::vector<absl::StatusOr<TrialResult>> results(n, absl::UnknownError("not run"));
       std::vector<size_t> order(n);
       for (size_t i = 0; i < n; ++i) order[i] = i;
+      const TrialConfig used = search_;  // the deadline of this batch, whatever Learn changes
       conformance::ParallelFor(order, o_.jobs, nullptr, [&](size_t i) {
-        results[i] = RunTrial(batch[i], o_.trial, false);
+        results[i] = RunTrial(batch[i], used, false);
       });
-      for (size_t i = 0; i < n && !report_.interrupted; ++i) {
+      for (size_t i = 0; i < n && !report_.interrupted && !ReachedMaxFindings(); ++i) {
         if (!results[i].ok()) {
           if (Stopped()) break;
           return results[i].status();
         }
         auto t0 = harness::Clock::now();
-        if (auto s = Learn(batch[i], *results[i]); !s.ok() && !Stopped()) return s;
+        if (auto s = Learn(batch[i], *results[i], used.timeout); !s.ok() && !Stopped()) return s;
         shrink_s += SecondsSince(t0);
       }
       if (progress) progress(Snapshot());
@@ -66,8 +69,14 @@ class Search {
     return report_.interrupted;
   }
 
+  bool ReachedMaxFindings() {
+    if (o_.max_findings && report_.findings.size() >= o_.max_findings)
+      report_.reached_max_findings = true;
+    return report_.reached_max_findings;
+  }
+
   bool Done() {
-    if (Stopped()) return true;
+    if (Stopped() || ReachedMaxFindings()) return true;
     if (o_.max_conversations && report_.conversations >= o_.max_conversations) return true;
     return harness::Clock::now() - start_ >= o_.time_budget;
   }
@@ -91,7 +100,9 @@ class Search {
     return gen_.Mutate(rng_, corpus[i], other);
   }
 
-  absl::Status Learn(const Conversation& c, const TrialResult& r) {
+  // `deadline`: the reply and exit deadline `r` was run with.
+  absl::Status Learn(const Conversation& c, const TrialResult& r,
+                     std::chrono::milliseconds deadline) {
     uint64_t index = report_.conversations++;
     report_.pairs += r.pairs_sent;
     if (c.mode == Mode::kMap) report_.map_pairs += r.pairs_sent;
@@ -114,6 +125,22 @@ class Search {
       ++report_.findings[it->second].hits;
       return absl::OkStatus();
     }
+    if (deadline < o_.trial.timeout) {
+      auto slow = slow_.find(kind);
+      if (slow != slow_.end()) {
+        ++report_.slow[slow->second].conversations;
+        return absl::OkStatus();
+      }
+      auto again = RunTrial(c, o_.trial, false);
+      if (!again.ok()) return again.status();
+      if (!kind.Matches(*again)) {
+        // Slow, not broken: from now on the search waits as long as a finding must fail.
+        slow_[kind] = report_.slow.size();
+        report_.slow.push_back({kind, index, 1});
+        search_.timeout = o_.trial.timeout;
+        return absl::OkStatus();
+      }
+    }
     auto finding = Minimise(c, kind, index);
     if (!finding.ok()) return finding.status();
     for (size_t k = 1; k < r.failed.size(); ++k)
@@ -132,19 +159,25 @@ class Search {
     f.hits = 1;
     f.pairs_found = c.pairs.size();
     f.params_found = c.params.size();
-    auto shrunk = Shrink(c, kind, o_.trial, gen_, o_.shrink);
+    auto shrunk = Shrink(c, kind, search_, gen_, o_.shrink);
     if (!shrunk.ok()) return shrunk.status();
     f.shrink_runs = shrunk->runs;
     report_.shrink_runs += shrunk->runs;
-    // The shrunk conversation once more, recorded, with the fuzz settings.
+    // The shrunk conversation once more, recorded, at the deadline a finding must fail at.
     auto last = RunTrial(shrunk->conversation, o_.trial, true);
     if (!last.ok()) return last.status();
+    if (search_.timeout < o_.trial.timeout && !kind.Matches(*last)) {
+      // Shrinking at the shorter search deadline went where only that deadline fails: keep the
+      // conversation as found (Learn saw it fail at the full deadline too).
+      last = RunTrial(c, o_.trial, true);
+      if (!last.ok()) return last.status();
+    }
     f.as_case = last->as_case;
     f.raw = std::move(*last->raw);
     for (const auto& r : last->failed)
       if (r.check == kind.check && r.rule == kind.rule) f.detail = r.detail;
     // And as the printed `dxt check --script FILE --timeout T PROGRAM` runs it: check's quiet
-    // periods, the fuzz deadline and isolation.
+    // periods, the --timeout deadline and isolation.
     judge::RunOptions replay;
     replay.program = o_.trial.program;
     replay.timeout = o_.trial.timeout;
@@ -176,6 +209,7 @@ class Search {
   }
 
   const FuzzOptions& o_;
+  TrialConfig search_;  // o_.trial with the search deadline
   Generator gen_;
   Rng rng_;
   harness::Clock::time_point start_;
@@ -183,6 +217,7 @@ class Search {
   std::vector<Conversation> corpus_[2];
   std::set<uint64_t> seen_;
   std::map<FailureKind, size_t> known_;
+  std::map<FailureKind, size_t> slow_;  // index into report_.slow
 };
 
 }  // namespace

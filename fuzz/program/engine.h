@@ -5,7 +5,8 @@
 // Determinism: conversations are made in fixed batches from one seeded Rng and the corpus is
 // updated in batch order, whatever the number of jobs, so the same seed and the same
 // (deterministic) program give the same search and the same findings. Only the time budget
-// (--seconds) depends on the clock; --runs bounds the search by conversations instead.
+// (--seconds) depends on the clock; --runs bounds the search by conversations instead, and
+// --max-findings by findings (a prefix of the same search).
 #ifndef DXT_FUZZ_PROGRAM_ENGINE_H_
 #define DXT_FUZZ_PROGRAM_ENGINE_H_
 
@@ -23,12 +24,23 @@
 namespace dxt::progfuzz {
 
 struct FuzzOptions {
+  // trial.timeout is the deadline a finding must fail at (`--timeout`, default `dxt check`'s 10 s),
+  // and the one the replay uses.
   TrialConfig trial;
+  // The search and shrinking wait at most this long (and never longer than trial.timeout), so
+  // that a program that hangs on some inputs does not slow the search down to one conversation
+  // per 10 s. A failure found at this shorter deadline counts only when the conversation fails
+  // the same way again at trial.timeout; when it does not, the program is slow rather than broken
+  // (FuzzReport::slow), and the rest of the search waits the whole trial.timeout.
+  std::chrono::milliseconds search_timeout{2000};
   GeneratorOptions generator;
   std::vector<harness::Mode> modes = {harness::Mode::kMap, harness::Mode::kReduce};
   uint64_t seed = 1;
   std::chrono::milliseconds time_budget{60000};
   uint64_t max_conversations = 0;  // 0 = no cap
+  // Stop once this many distinct failures are found (0 = no cap): the search ends at the
+  // conversation that made the last of them, so the same seed stops at the same place.
+  uint64_t max_findings = 0;
   int jobs = 8;
   ShrinkBudget shrink;
 };
@@ -61,8 +73,16 @@ struct Finding {
   std::string rejected_input;
 };
 
+// Failures seen only at the search deadline: the same conversation passed at trial.timeout.
+struct SlowFailure {
+  FailureKind kind;
+  uint64_t found_at = 0;        // the conversation
+  uint64_t conversations = 0;   // conversations that failed this way at the search deadline
+};
+
 struct FuzzReport {
   std::vector<Finding> findings;  // in the order found
+  std::vector<SlowFailure> slow;  // not findings (FuzzOptions::search_timeout)
   uint64_t conversations = 0;
   uint64_t pairs = 0;             // pairs sent in the search (not shrinking)
   uint64_t map_pairs = 0;
@@ -71,6 +91,7 @@ struct FuzzReport {
   uint64_t against_failed = 0;    // differential: conversations the other program failed
   double search_seconds = 0;      // search only (shrinking excluded)
   double seconds = 0;
+  bool reached_max_findings = false;  // FuzzOptions::max_findings ended the search
   // A stop signal (harness/lifetime.h) ended the search early; `findings` holds those that were
   // complete (shrunk and replayed) by then.
   bool interrupted = false;

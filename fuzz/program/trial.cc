@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "conformance/trickle_io.h"
+#include "harness/forwarding_io.h"
 #include "judge/content.h"
 
 namespace dxt::progfuzz {
@@ -49,38 +50,27 @@ uint64_t LineFeature(const codec::LogLine& line) {
   return Feature({1, static_cast<uint64_t>(line.kind), HashBytes(norm)});
 }
 
-class RecordingIo : public harness::ProcessIo {
+// The exchange as it went over the pipes: stdin as far as the pipe took it (the destructor cuts
+// what was queued but never written), stdout and stderr as they arrived.
+class RecordingIo : public harness::ForwardingProcessIo {
  public:
   RecordingIo(std::unique_ptr<harness::ProcessIo> inner, RawExchange* raw)
-      : inner_(std::move(inner)), raw_(raw) {}
+      : ForwardingProcessIo(std::move(inner)), raw_(raw) {}
   ~RecordingIo() override { raw_->stdin_bytes.resize(written_); }
 
   void QueueInput(std::string_view bytes) override {
-    if (!inner_->input_closed()) raw_->stdin_bytes.append(bytes);
-    inner_->QueueInput(bytes);
+    if (!inner().input_closed()) raw_->stdin_bytes.append(bytes);
+    inner().QueueInput(bytes);
   }
-  uint64_t PendingInput() const override { return inner_->PendingInput(); }
-  void CloseInput() override { inner_->CloseInput(); }
   absl::Status Pump(harness::Clock::time_point deadline, harness::PumpEvents* ev) override {
-    absl::Status s = inner_->Pump(deadline, ev);
+    absl::Status s = inner().Pump(deadline, ev);
     raw_->stdout_bytes.append(ev->out);
     raw_->stderr_bytes.append(ev->err);
     written_ += ev->in_written;
     return s;
   }
-  bool input_closed() const override { return inner_->input_closed(); }
-  bool input_broken() const override { return inner_->input_broken(); }
-  bool out_eof() const override { return inner_->out_eof(); }
-  bool err_eof() const override { return inner_->err_eof(); }
-  bool exited() const override { return inner_->exited(); }
-  harness::ExitInfo exit_info() const override { return inner_->exit_info(); }
-  uint64_t UnreadInput() const override { return inner_->UnreadInput(); }
-  void KillGroup() override { inner_->KillGroup(); }
-  void AbandonOutput() override { inner_->AbandonOutput(); }
-  harness::Clock::time_point Now() const override { return inner_->Now(); }
 
  private:
-  std::unique_ptr<harness::ProcessIo> inner_;
   RawExchange* raw_;
   uint64_t written_ = 0;
 };

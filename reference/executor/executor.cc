@@ -5,6 +5,12 @@
 //  - Sorted (or shuffled) reduce input is materialised into one framed file before an external
 //    reduce starts (the program is fed from a pull-style stream); a built-in reduce consumes the
 //    sorter's merge directly, which saves writing and reading the whole partition once more.
+//  - A job whose map stage has nothing to do (no map or nop_map, one partition, no range
+//    partition, no combiner) and whose built-in reduce sorts (or shuffles) its input skips the
+//    map phase: its one reduce task feeds the sorter from the inputs themselves, in input order,
+//    which is what the one intermediate file would have held (a write and a read of every pair
+//    fewer). Counts, status lines (all "mapped" before any "reduced") and input errors are still
+//    the map tasks'.
 //  - Errors are collected per task and the lowest-numbered real failure is reported, so the
 //    message is deterministic too.
 #include "reference/executor/executor.h"
@@ -118,6 +124,11 @@ class JobRunner {
   absl::Status RunExternalMap(const std::string& label, EntryReader& reader, const PairSink& emit,
                               uint64_t* count);
   absl::Status PrepareReduceInput(uint32_t p, std::vector<std::string>* files);
+  bool ReadsInputsInReduce() const;
+  absl::Status ForEachReduceInput(const std::vector<std::string>& files, const PairSink& each);
+  absl::Status ForEachInputPair(const PairSink& each);
+  std::string MapLabel(size_t i) const;
+  std::string MapTaskName(size_t i) const;
   bool SortsReduceInput() const;
   absl::Status SortReduceInput(uint32_t p, const std::vector<std::string>& files,
                                const PairSink& sink);
@@ -142,6 +153,8 @@ class JobRunner {
   RunOptions options_;
   const uint32_t num_parts_;
   bool direct_map_output_ = false;  // map-only with partitions null: map i writes part-i
+  bool reads_inputs_ = false;       // ReadsInputsInReduce(): no map phase
+  bool input_failed_ = false;       // reads_inputs_: the reduce's error is a map task's
   std::string out_dir_, work_dir_;
   std::vector<OutputFile> outputs_;  // one slot per output file, filled by its task
   std::atomic<bool> cancel_{false};
@@ -241,12 +254,19 @@ absl::Status JobRunner::RunExternalMap(const std::string& label, EntryReader& re
   return ProgramTaskStatus(own_error, r, first_err, options_.strict_stderr);
 }
 
+std::string JobRunner::MapLabel(size_t i) const {
+  return absl::StrCat("map:", i, " input=", Printable(job_.inputs[i].spec));
+}
+
+std::string JobRunner::MapTaskName(size_t i) const {
+  return absl::StrCat("map task ", i, " (input ", Printable(job_.inputs[i].spec), ", ",
+                      job_.map.present() ? job_.map.Name() : "no map", ")");
+}
+
 absl::Status JobRunner::MapTask(size_t i) {
   const JobInput& input = job_.inputs[i];
-  const std::string spec = Printable(input.spec);
-  const std::string label = absl::StrCat("map:", i, " input=", spec);
-  const std::string task = absl::StrCat("map task ", i, " (input ", spec, ", ",
-                                        job_.map.present() ? job_.map.Name() : "no map", ")");
+  const std::string label = MapLabel(i);
+  const std::string task = MapTaskName(i);
   absl::StatusOr<std::unique_ptr<EntryReader>> reader = EntryReader::Open(input, job_.reader);
   if (!reader.ok()) return Annotate(reader.status(), task);
 
@@ -311,6 +331,57 @@ absl::Status JobRunner::MapTask(size_t i) {
   return absl::OkStatus();
 }
 
+// Whether the map phase has nothing to do: every input pair would go, unchanged, into the one
+// intermediate file of partition 0, which a built-in reduce then reads back into its sorter.
+bool JobRunner::ReadsInputsInReduce() const {
+  const bool identity_map = !job_.map.present() || job_.map.builtin == Stage::Builtin::kNopMap;
+  return identity_map && job_.reduce.builtin != Stage::Builtin::kNone && SortsReduceInput() &&
+         job_.partitions && num_parts_ == 1 && !job_.range && !job_.sum_combiner;
+}
+
+// Every pair of the job's inputs, in input order, as the map tasks would have read them: their
+// status lines, their counts, their errors (named by map task; input_failed_ set).
+absl::Status JobRunner::ForEachInputPair(const PairSink& each) {
+  std::string key, value;
+  for (size_t i = 0; i < job_.inputs.size(); ++i) {
+    const std::string label = MapLabel(i);
+    absl::StatusOr<std::unique_ptr<EntryReader>> reader = EntryReader::Open(job_.inputs[i], job_.reader);
+    if (!reader.ok()) {
+      input_failed_ = true;
+      return Annotate(reader.status(), MapTaskName(i));
+    }
+    uint64_t count = 0;
+    for (;;) {
+      if (cancel_) return absl::CancelledError("job cancelled");
+      absl::StatusOr<bool> more = (*reader)->Next(&key, &value);
+      if (!more.ok()) {
+        input_failed_ = true;
+        return Annotate(more.status(), MapTaskName(i));
+      }
+      if (!*more) break;
+      Status(label, ++count, "mapped", false);
+      if (absl::Status s = each(key, value); !s.ok()) return s;
+    }
+    map_entries_ += count;
+    Status(label, count, "mapped", true);
+  }
+  return absl::OkStatus();
+}
+
+// The reduce input of a partition in map order: its intermediate files, or the inputs themselves.
+absl::Status JobRunner::ForEachReduceInput(const std::vector<std::string>& files,
+                                           const PairSink& each) {
+  if (reads_inputs_) return ForEachInputPair(each);
+  ConcatReader in(files);
+  std::string key, value;
+  for (;;) {
+    if (cancel_) return absl::CancelledError("job cancelled");
+    absl::StatusOr<bool> more = in.Next(&key, &value);
+    if (!more.ok() || !*more) return more.status();
+    if (absl::Status s = each(key, value); !s.ok()) return s;
+  }
+}
+
 // Whether the reduce of a partition reads its input sorted or shuffled rather than in map order.
 bool JobRunner::SortsReduceInput() const {
   return job_.reduce.present() && (job_.sort || options_.shuffle_seed.has_value());
@@ -342,25 +413,17 @@ absl::Status JobRunner::SortReduceInput(uint32_t p, const std::vector<std::strin
   const bool shuffle = options_.shuffle_seed.has_value();
   const uint64_t seed = SplitMix64(options_.shuffle_seed.value_or(0) ^ SplitMix64(p));
   ExternalSorter sorter(absl::StrCat(work_dir_, "/sort-", p, "-"), job_.sort_buffer_bytes);
-  ConcatReader in(files);
-  std::string key, value, framed;
-  for (uint64_t n = 0;; ++n) {
-    if (cancel_) return absl::CancelledError("job cancelled");
-    absl::StatusOr<bool> more = in.Next(&key, &value);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    absl::Status s;
-    if (!shuffle) {
-      s = sorter.Add(key, value);
-    } else if (job_.sort) {
-      s = sorter.Add(key, BigEndian64(SplitMix64(seed ^ n)) + value);
-    } else {
-      framed.clear();
-      s = codec::AppendPair(&framed, key, value);
-      if (s.ok()) s = sorter.Add(BigEndian64(SplitMix64(seed ^ n)), framed);
-    }
-    if (!s.ok()) return s;
-  }
+  std::string framed;
+  uint64_t n = 0;
+  absl::Status added = ForEachReduceInput(files, [&](std::string_view key, std::string_view value) {
+    if (!shuffle) return sorter.Add(key, value);
+    std::string tag = BigEndian64(SplitMix64(seed ^ n++));
+    if (job_.sort) return sorter.Add(key, tag.append(value));
+    framed.clear();
+    absl::Status s = codec::AppendPair(&framed, key, value);
+    return s.ok() ? sorter.Add(tag, framed) : s;
+  });
+  if (!added.ok()) return added;
   std::error_code ec;
   for (const std::string& f : files) fs::remove(f, ec);  // consumed; frees disk early
   return sorter.Finish([&](std::string_view k, std::string_view v) -> absl::Status {
@@ -424,23 +487,11 @@ absl::Status JobRunner::ReduceTask(size_t index) {
       return reduce.builtin == Stage::Builtin::kSumReduce ? sums.Add(key, value)
                                                           : (*out)->Add(key, value);
     };
-    if (SortsReduceInput()) {
-      s = SortReduceInput(p, files, consume);
-    } else {
-      std::string key, value;
-      while (s.ok()) {
-        absl::StatusOr<bool> more = input.Next(&key, &value);
-        if (!more.ok() || !*more) {
-          s = more.status();
-          break;
-        }
-        s = consume(key, value);
-      }
-    }
+    s = SortsReduceInput() ? SortReduceInput(p, files, consume) : ForEachReduceInput(files, consume);
     if (s.ok()) s = sums.Drain([&](std::string_view k, std::string_view v) { return (*out)->Add(k, v); });
   }
   if (s.ok()) s = (*out)->Close();
-  if (!s.ok()) return absl::IsCancelled(s) ? s : Annotate(s, task);
+  if (!s.ok()) return absl::IsCancelled(s) || input_failed_ ? s : Annotate(s, task);
   if (reduce.present()) Status(label, count, "reduced", true);
   reduce_entries_ += count;
   outputs_[p] = OutputFile{PartFileName(p), job_.partitions ? std::optional<uint32_t>(p) : std::nullopt,
@@ -477,10 +528,14 @@ absl::StatusOr<JobResult> JobRunner::Run() {
     return absl::InternalError(absl::StrCat("cannot create ", work_dir_, ": ", ec.message()));
   }
   direct_map_output_ = !job_.reduce.present() && !job_.partitions;
+  reads_inputs_ = ReadsInputsInReduce();
   outputs_.resize(direct_map_output_ ? job_.inputs.size() : num_parts_);
 
-  if (absl::Status s = RunTasks(job_.inputs.size(), [this](size_t i) { return MapTask(i); }); !s.ok()) {
-    return s;
+  if (!reads_inputs_) {
+    if (absl::Status s = RunTasks(job_.inputs.size(), [this](size_t i) { return MapTask(i); });
+        !s.ok()) {
+      return s;
+    }
   }
   if (!direct_map_output_) {
     if (absl::Status s = RunTasks(num_parts_, [this](size_t p) { return ReduceTask(p); }); !s.ok()) {
