@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -17,12 +18,16 @@ int DefaultJobs() {
 // A heavy case that finds another one running is set aside, not waited for, and the worker takes
 // the next case; whoever finishes a heavy case runs the set-aside ones next.
 void ParallelFor(const std::vector<size_t>& order, int jobs,
-                 const std::function<bool(size_t)>& heavy, const std::function<void(size_t)>& fn) {
+                 const std::function<bool(size_t)>& heavy, const std::function<void(size_t)>& fn,
+                 const std::function<bool(size_t)>& waits_only) {
   const size_t n = order.size();
+  jobs = std::max(jobs, 1);
   std::atomic<size_t> next{0};
-  std::mutex mu;  // guards heavy_running and set_aside
+  std::mutex mu;  // guards heavy_running, set_aside and free_slots
   bool heavy_running = false;
   std::deque<size_t> set_aside;
+  int free_slots = jobs;  // job slots for the calls that are not waits_only
+  std::condition_variable slot_freed;
   auto worker = [&] {
     for (;;) {
       size_t i = 0;
@@ -48,14 +53,23 @@ void ParallelFor(const std::vector<size_t>& order, int jobs,
           heavy_running = is_heavy = true;
         }
       }
+      const bool takes_slot = !(waits_only && waits_only(i));
+      if (takes_slot) {
+        std::unique_lock<std::mutex> lock(mu);
+        slot_freed.wait(lock, [&] { return free_slots > 0; });
+        --free_slots;
+      }
       fn(i);
-      if (is_heavy) {
-        std::lock_guard<std::mutex> lock(mu);
-        heavy_running = false;
+      std::lock_guard<std::mutex> lock(mu);
+      if (is_heavy) heavy_running = false;
+      if (takes_slot) {
+        ++free_slots;
+        slot_freed.notify_one();
       }
     }
   };
-  size_t threads = std::min<size_t>(static_cast<size_t>(std::max(jobs, 1)), n);
+  const size_t want = static_cast<size_t>(waits_only ? 2 * jobs : jobs);
+  size_t threads = std::min<size_t>(want, n);
   if (threads <= 1) {
     worker();
     return;

@@ -20,8 +20,12 @@ int DefaultJobs();
 // returned. Calls for which heavy(i) is true never overlap each other. `fn` must be safe to call
 // concurrently for distinct i; results are the caller's (typically written to slot i of a
 // pre-sized vector).
+// Calls for which waits_only(i) is true (a case that can only wait out shortened deadlines: its
+// mode is blocked, conformance/suite.h) take no job slot: they run on up to `jobs` more threads,
+// beside at most `jobs` of the others, so a blocked mode costs its waits once per 2 * jobs cases.
 void ParallelFor(const std::vector<size_t>& order, int jobs,
-                 const std::function<bool(size_t)>& heavy, const std::function<void(size_t)>& fn);
+                 const std::function<bool(size_t)>& heavy, const std::function<void(size_t)>& fn,
+                 const std::function<bool(size_t)>& waits_only = nullptr);
 
 }  // namespace dxt::conformance
 

@@ -68,7 +68,8 @@ class Conversation {
   Wait PumpUntil(const std::function<bool()>& done, milliseconds budget, bool extend_on_progress);
   bool Absorb(const PumpEvents& ev);
   void Expire(ExpiredWait::Kind kind, milliseconds budget, uint64_t pair = 0);
-  void Owe(WaitKind kind, milliseconds budget, uint64_t pair = 0);
+  void Owe(WaitKind kind, milliseconds budget, uint64_t pair = 0,
+           std::optional<milliseconds> waited = std::nullopt);
   void OweIfUnanswered(milliseconds budget);
   void Violate(ListViolation::Kind kind, uint64_t index, uint64_t offset, uint64_t written);
   void Abort();
@@ -119,6 +120,8 @@ class Conversation {
   uint64_t kept_output_bytes_ = 0;
   uint64_t last_pair_frame_ = 0;  // size of the newest pair's frame
   Clock::time_point wait_since_;  // when the last PumpUntil's wait began or was last renewed
+  // How long the open wait had lasted when the program closed stdin (EPIPE) with input unwritten.
+  std::optional<milliseconds> waited_when_broken_;
 };
 
 Conversation::Wait Conversation::PumpUntil(const std::function<bool()>& done, milliseconds budget,
@@ -182,6 +185,7 @@ bool Conversation::Absorb(const PumpEvents& ev) {
   if (io_.input_broken() && !t_->stdin_broken) {
     t_->stdin_broken = true;
     t_->stdin_broken_at = Elapsed();
+    waited_when_broken_ = std::chrono::duration_cast<milliseconds>(io_.Now() - wait_since_);
   }
   if (io_.exited() && !t_->reaped) {
     t_->reaped = true;
@@ -212,18 +216,23 @@ void Conversation::Expire(ExpiredWait::Kind kind, milliseconds budget, uint64_t 
 
 // The wait just ended because the program went away (exited or closed stdout) with its answer
 // owed: how long it kept the wait open is recorded (the first such wait only).
-void Conversation::Owe(WaitKind kind, milliseconds budget, uint64_t pair) {
+void Conversation::Owe(WaitKind kind, milliseconds budget, uint64_t pair,
+                       std::optional<milliseconds> waited) {
   if (Stopped() || t_->owed_at_end || !t_->expired.empty()) return;
-  const auto waited = std::chrono::duration_cast<milliseconds>(io_.Now() - wait_since_);
-  t_->owed_at_end = OwedWait{kind, pair, waited, budget};
+  if (!waited) waited = std::chrono::duration_cast<milliseconds>(io_.Now() - wait_since_);
+  t_->owed_at_end = OwedWait{kind, pair, *waited, budget};
 }
 
 // After a write-ahead wait (pipelined map, reduce) that ended with the program gone: a list or
-// the reading of queued input was still owed.
+// the reading of queued input was still owed. A program that closed stdin while input was still
+// being written owes that input even before its exit is seen (the write failed with EPIPE, so
+// nothing is pending any more): how long the wait had lasted then is what it kept it open.
 void Conversation::OweIfUnanswered(milliseconds budget) {
-  if (!Gone()) return;
-  if (IsMap() && t_->lists_completed < t_->pairs_queued) {
+  if (!Gone() && !(io_.input_broken() && waited_when_broken_)) return;
+  if (IsMap() && Gone() && t_->lists_completed < t_->pairs_queued) {
     Owe(WaitKind::kReply, budget, t_->lists_completed);
+  } else if (io_.input_broken() && waited_when_broken_) {
+    Owe(WaitKind::kInput, budget, 0, waited_when_broken_);
   } else if (!io_.input_closed() && io_.PendingInput() + io_.UnreadInput() > 0) {
     Owe(WaitKind::kInput, budget);
   }

@@ -355,6 +355,33 @@ TEST(ParallelForTest, WaitingHeavyCasesDoNotBlockLightOnes) {
   EXPECT_GT(light_before_first_heavy.load(), 0);
 }
 
+// Calls that only wait (a blocked mode's cases) take no job slot: with 2 jobs, up to 2 of them run
+// beside at most 2 others, never more of the others.
+TEST(ParallelForTest, WaitsOnlyCallsRunBesideTheJobSlots) {
+  const size_t n = 40;
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::vector<std::atomic<int>> hits(n);
+  std::atomic<int> waiting{0}, others{0}, max_waiting{0}, max_others{0}, max_all{0};
+  ParallelFor(
+      order, 2, nullptr,
+      [&](size_t i) {
+        std::atomic<int>& mine = i % 2 == 0 ? waiting : others;
+        std::atomic<int>& mine_max = i % 2 == 0 ? max_waiting : max_others;
+        const int now = ++mine;
+        mine_max = std::max(mine_max.load(), now);
+        max_all = std::max(max_all.load(), waiting.load() + others.load());
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        --mine;
+        ++hits[i];
+      },
+      [](size_t i) { return i % 2 == 0; });
+  for (auto& h : hits) EXPECT_EQ(h.load(), 1);
+  EXPECT_LE(max_others.load(), 2);
+  EXPECT_LE(max_all.load(), 4);
+  EXPECT_GT(max_all.load(), 2) << "the waits-only calls took job slots";
+}
+
 // A fake process that accepts everything queued at once and records each write.
 class RecordingIo : public harness::ProcessIo {
  public:

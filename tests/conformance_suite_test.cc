@@ -273,6 +273,34 @@ TEST(ConformanceSuiteTest, ReplyOwedUntilTheProgramExitsBlocksLikeAnExpiredWait)
   }
 }
 
+// The same trigger for input: in reduce mode ignores_input leaves its stdin unread, so dxt blocks
+// writing the smoke case with more input than a pipe holds (3.1.15) until the program exits on its
+// 10 s timer and the write fails (EPIPE). That wait was owed for most of the 12 s deadline: the
+// later cases with as much input are SKIPPED "blocked by 3.1.15 reduce/consumption,hang" instead
+// of each waiting out the timer again (they took 10 s each when EPIPE hid the owed input).
+TEST(ConformanceSuiteTest, InputOwedUntilTheProgramClosesStdinBlocksLikeAnExpiredWait) {
+  std::string program = Subject("ignores_input");
+  if (!std::filesystem::exists(program)) GTEST_SKIP() << program << " not built";
+  Selection sel;
+  sel.mode = harness::Mode::kReduce;
+  sel.include = {"1.1.1", "3.1.15", "3.1.16", "3.1.17"};
+  SuiteRun run = RunOn(program, sel, false, std::chrono::milliseconds(12000));
+  const CaseResult* smoke = Find(run.results, "3.1.15", harness::Mode::kReduce);
+  ASSERT_NE(smoke, nullptr);
+  EXPECT_TRUE(smoke->expired.empty()) << "the 12 s deadline expired: the trigger is not shown";
+  ASSERT_TRUE(smoke->owed_at_end.has_value()) << Failures(run.results);
+  EXPECT_EQ(smoke->owed_at_end->kind, harness::WaitKind::kInput);
+  EXPECT_GE(smoke->owed_at_end->waited * 2, smoke->owed_at_end->budget);
+  EXPECT_EQ(CheckOf(*smoke, "consumption")->verdict, Verdict::kFailed);
+  for (const char* id : {"3.1.16", "3.1.17"}) {
+    const CaseResult* r = Find(run.results, id, harness::Mode::kReduce);
+    ASSERT_NE(r, nullptr) << id;
+    EXPECT_EQ(r->verdict, Verdict::kSkipped) << id << "\n" << Failures(run.results);
+    EXPECT_EQ(r->blocked_by, "3.1.15") << id;
+    EXPECT_THAT(r->skip_reason, HasSubstr("blocked by 3.1.15 reduce/consumption,hang")) << id;
+  }
+}
+
 // A reduce that fails its first run (exit 3) and conforms afterwards: the retry makes it FLAKY
 // (CaseResult::flaky, the title untouched), reported FAILED by default and INFORMATIONAL with
 // allow_flaky, never OK; without retry it is FAILED and not flaky.
