@@ -69,82 +69,169 @@ StreamError ErrorAt(const Position& at, StreamError::Kind kind, uint64_t offset)
   return e;
 }
 
-absl::Status ItemError(const Position& at, uint64_t error_offset, const std::string& reason,
-                       bool over_limit) {
-  std::string where;
+// The error a primitive decoder reported for the item at `at` (`d`: its Decoded answer).
+template <typename D>
+StreamError ItemFact(const Position& at, const D& d, const Limits& limits) {
+  using F = StreamError::Field;
+  StreamError e = ErrorAt(at, d.over_limit ? StreamError::Kind::kOverLimit : StreamError::Kind::kInvalid,
+                          at.item_start + d.error_offset);
   switch (at.expect) {
     case Expect::kParams:
-      where = "parameter block";
+      e.field = F::kParamLength;  // the only part of a block that can be invalid or over the limit
+      e.limit = limits.max_item_size;
       break;
     case Expect::kListHeader:
-      where = absl::StrCat("list ", at.lists);
+      e.field = F::kCount;
+      e.limit = limits.max_pairs_per_list;
       break;
     case Expect::kPair:
-      where = absl::StrCat("pair ", at.pairs);
+      // A pair fails only at a length: the key's is its first byte, the value's follows the key.
+      e.field = d.error_offset == 0 ? F::kKeyLength : F::kValueLength;
+      e.limit = limits.max_item_size;
       break;
   }
-  std::string text =
-      absl::StrCat("offset ", at.item_start + error_offset, ": ", where, ": ", reason);
-  if (over_limit) return absl::OutOfRangeError(text);
-  return absl::InvalidArgumentError(text);
+  if (d.over_limit) {
+    e.claimed = d.claimed;
+  } else {
+    e.reason = d.reason;
+  }
+  return e;
 }
 
-std::string HaveOf(uint64_t have, uint64_t of) {
-  return absl::StrCat("have ", have, " of ", of, " bytes");
-}
-
-// `partial` is what arrived of the item at `at` before the stream ended.
-absl::Status Truncation(const Position& at, std::string_view partial) {
-  const std::string prefix = absl::StrCat("offset ", at.item_start, ": stream ended ");
+// The stream ended inside the item at `at`, of which `partial` arrived; `end` is the stream's end.
+StreamError TruncationFact(const Position& at, std::string_view partial, uint64_t end) {
+  using F = StreamError::Field;
+  StreamError e = ErrorAt(at, StreamError::Kind::kTruncated, end);
+  const uint64_t n = partial.size();
   switch (at.expect) {
     case Expect::kParams: {
-      if (partial.empty()) return absl::DataLossError(prefix + "before the parameter block (R2)");
       const size_t nl = partial.find('\n');
       if (nl == std::string_view::npos) {
-        return absl::DataLossError(
-            absl::StrCat(prefix, "inside the parameter block length (R3.3)"));
+        e.field = F::kParamLength;
+        e.have = n;
+        return e;
       }
-      uint64_t length = 0;
+      uint64_t length = 0;  // digits already validated by DecodeParamBlock
       for (char c : partial.substr(0, nl)) length = length * 10 + static_cast<uint64_t>(c - '0');
-      return absl::DataLossError(absl::StrCat(prefix, "inside the parameter block (body: ",
-                                              HaveOf(partial.size() - nl - 1, length), ") (R3.3)"));
+      e.field = F::kParamBody;
+      e.have = n - nl - 1;
+      e.need = length;
+      return e;
     }
     case Expect::kListHeader:
-      return absl::DataLossError(absl::StrCat(prefix, "inside list ", at.lists, " (count: ",
-                                              HaveOf(partial.size(), kListHeaderSize), ") (R3.3)"));
+      e.field = F::kCount;
+      e.have = n;
+      e.need = kListHeaderSize;
+      return e;
     case Expect::kPair:
       break;
   }
-  if (partial.empty()) {
-    return absl::DataLossError(absl::StrCat(prefix, "inside list ", at.lists, " after ",
-                                            at.list_count - at.list_remaining, " of ",
-                                            at.list_count, " pairs (R3.3)"));
-  }
-  std::string detail;
-  const uint64_t n = partial.size();
-  if (n < kLengthPrefixSize) {
-    detail = absl::StrCat("key length: ", HaveOf(n, kLengthPrefixSize));
+  if (n == 0) {
+    e.field = F::kBetweenPairs;
+    e.have = at.list_count - at.list_remaining;
+    e.need = at.list_count;
+  } else if (n < kLengthPrefixSize) {
+    e.field = F::kKeyLength;
+    e.have = n;
+    e.need = kLengthPrefixSize;
+  } else if (const uint64_t key_end = kLengthPrefixSize + LoadU32(partial.data()); n < key_end) {
+    e.field = F::kKey;
+    e.have = n - kLengthPrefixSize;
+    e.need = key_end - kLengthPrefixSize;
+  } else if (n < key_end + kLengthPrefixSize) {
+    e.field = F::kValueLength;
+    e.have = n - key_end;
+    e.need = kLengthPrefixSize;
   } else {
-    const uint64_t klen = LoadU32(partial.data());
-    const uint64_t key_end = kLengthPrefixSize + klen;
-    if (n < key_end) {
-      detail = absl::StrCat("key: ", HaveOf(n - kLengthPrefixSize, klen));
-    } else if (n < key_end + kLengthPrefixSize) {
-      detail = absl::StrCat("value length: ", HaveOf(n - key_end, kLengthPrefixSize));
-    } else {
-      const uint64_t vlen = LoadU32(partial.data() + key_end);
-      detail = absl::StrCat("value: ", HaveOf(n - key_end - kLengthPrefixSize, vlen));
-    }
+    e.field = F::kValue;
+    e.have = n - key_end - kLengthPrefixSize;
+    e.need = LoadU32(partial.data() + key_end);
   }
-  return absl::DataLossError(
-      absl::StrCat(prefix, "inside pair ", at.pairs, " (", detail, ") (R3.3)"));
+  return e;
 }
+
+std::string HaveOf(const StreamError& e) { return absl::StrCat("have ", e.have, " of ", e.need, " bytes"); }
+
+std::string TruncationText(const StreamError& e) {
+  using F = StreamError::Field;
+  const std::string prefix = absl::StrCat("offset ", e.item_start, ": stream ended ");
+  switch (e.field) {
+    case F::kParamLength:
+      if (e.have == 0) return prefix + "before the parameter block (R2)";
+      return prefix + "inside the parameter block length (R3.3)";
+    case F::kParamBody:
+      return absl::StrCat(prefix, "inside the parameter block (body: ", HaveOf(e), ") (R3.3)");
+    case F::kCount:
+      return absl::StrCat(prefix, "inside list ", e.list_index, " (count: ", HaveOf(e), ") (R3.3)");
+    case F::kBetweenPairs:
+      return absl::StrCat(prefix, "inside list ", e.list_index, " after ", e.have, " of ", e.need,
+                          " pairs (R3.3)");
+    case F::kKeyLength:
+    case F::kKey:
+    case F::kValueLength:
+    case F::kValue:
+    case F::kNone:
+      break;
+  }
+  const char* what = e.field == F::kKeyLength     ? "key length"
+                     : e.field == F::kKey         ? "key"
+                     : e.field == F::kValueLength ? "value length"
+                                                  : "value";
+  return absl::StrCat(prefix, "inside pair ", e.pair_index, " (", what, ": ", HaveOf(e), ") (R3.3)");
+}
+
+}  // namespace
+
+std::string Describe(const StreamError& e) {
+  using F = StreamError::Field;
+  if (e.kind == StreamError::Kind::kNone) return "no error";
+  if (e.kind == StreamError::Kind::kTruncated) return TruncationText(e);
+  std::string where;
+  switch (e.item) {
+    case StreamError::Item::kParams:
+      where = "parameter block";
+      break;
+    case StreamError::Item::kListHeader:
+      where = absl::StrCat("list ", e.list_index);
+      break;
+    case StreamError::Item::kPair:
+      where = absl::StrCat("pair ", e.pair_index);
+      break;
+  }
+  std::string what;
+  if (e.kind == StreamError::Kind::kInvalid) {
+    what = e.reason;
+  } else if (e.field == F::kParamLength) {
+    what = absl::StrCat("parameter block length ", e.claimed, "... exceeds limit ", e.limit, " (R2.1)");
+  } else if (e.field == F::kCount) {
+    what = absl::StrCat("list count ", e.claimed, " exceeds limit ", e.limit, " (R4.1)");
+  } else {
+    what = absl::StrCat(e.field == F::kKeyLength ? "key" : "value", " length ", e.claimed,
+                        " exceeds limit ", e.limit, " (R3.2)");
+  }
+  return absl::StrCat("offset ", e.offset, ": ", where, ": ", what);
+}
+
+absl::Status ToStatus(const StreamError& e) {
+  switch (e.kind) {
+    case StreamError::Kind::kNone:
+      return absl::OkStatus();
+    case StreamError::Kind::kInvalid:
+      return absl::InvalidArgumentError(Describe(e));
+    case StreamError::Kind::kOverLimit:
+      return absl::OutOfRangeError(Describe(e));
+    case StreamError::Kind::kTruncated:
+      return absl::DataLossError(Describe(e));
+  }
+  return absl::InternalError("unknown stream error kind");
+}
+
+namespace {
 
 struct Step {
   DecodeStatus status = DecodeStatus::kIncomplete;
   size_t consumed = 0;
-  absl::Status error;  // kInvalid only
-  StreamError fact;    // kInvalid only: the same error as data
+  StreamError fact;  // kInvalid only
 };
 
 // Overwrites every field of `e` (a scratch event reused across items: value-initialising a fresh
@@ -167,10 +254,7 @@ Step DecodeItem(Position& at, std::string_view in, const Limits& limits, StreamE
   Step step;
   auto fail = [&](const auto& d) {
     step.status = DecodeStatus::kInvalid;
-    step.error = ItemError(at, d.error_offset, d.reason, d.over_limit);
-    step.fact = ErrorAt(at, d.over_limit ? StreamError::Kind::kOverLimit : StreamError::Kind::kInvalid,
-                        at.item_start + d.error_offset);
-    step.fact.claimed = d.claimed;
+    step.fact = ItemFact(at, d, limits);
     return step;
   };
   switch (at.expect) {
@@ -289,8 +373,8 @@ absl::Status StreamDecoder::Feed(std::string_view chunk, const Sink& sink) {
       // Hot path: decode straight from the chunk.
       Step step = DecodeItem(s.at, chunk, s.limits, s.scratch, sink);
       if (step.status == DecodeStatus::kInvalid) {
-        s.fact = step.fact;
-        return s.error = step.error;
+        s.fact = std::move(step.fact);
+        return s.error = ToStatus(s.fact);
       }
       if (step.status == DecodeStatus::kIncomplete) {
         s.buf.Append(chunk, NextTarget(s.at.expect, chunk));  // a proper prefix of one item
@@ -308,8 +392,8 @@ absl::Status StreamDecoder::Feed(std::string_view chunk, const Sink& sink) {
     chunk.remove_prefix(take);
     Step step = DecodeItem(s.at, s.buf.view(), s.limits, s.scratch, sink);
     if (step.status == DecodeStatus::kInvalid) {
-      s.fact = step.fact;
-      return s.error = step.error;
+      s.fact = std::move(step.fact);
+      return s.error = ToStatus(s.fact);
     }
     if (step.status == DecodeStatus::kOk) s.buf.Clear();
   }
@@ -320,8 +404,8 @@ absl::Status StreamDecoder::Finish() {
   State& s = *state_;
   if (!s.error.ok()) return s.error;
   if (at_boundary()) return absl::OkStatus();
-  s.fact = ErrorAt(s.at, StreamError::Kind::kTruncated, s.offset);
-  return s.error = Truncation(s.at, s.buf.view());
+  s.fact = TruncationFact(s.at, s.buf.view(), s.offset);
+  return s.error = ToStatus(s.fact);
 }
 
 const StreamError& StreamDecoder::error() const { return state_->fact; }
@@ -347,13 +431,13 @@ DecodedStream DecodeWholeStream(std::string_view all, StreamGrammar grammar, Lim
     const std::string_view rest = all.substr(pos);
     Step step = DecodeItem(at, rest, limits, scratch, emit);
     if (step.status == DecodeStatus::kInvalid) {
-      out.status = step.error;
-      out.error = step.fact;
+      out.error = std::move(step.fact);
+      out.status = ToStatus(out.error);
       break;
     }
     if (step.status == DecodeStatus::kIncomplete) {
-      out.status = Truncation(at, rest);
-      out.error = ErrorAt(at, StreamError::Kind::kTruncated, all.size());
+      out.error = TruncationFact(at, rest, all.size());
+      out.status = ToStatus(out.error);
       break;
     }
     pos += step.consumed;

@@ -44,8 +44,8 @@ struct OwnedEvent {
 };
 OwnedEvent ToOwned(const StreamEvent& e);
 
-// A stream error as data: the facts its Status text is rendered from, for callers that act on
-// them (numbers travel as numbers; nobody parses the text again).
+// A stream error as data: every fact its text is rendered from (Describe), for callers that act
+// on them (numbers travel as numbers; nobody parses the text again).
 struct StreamError {
   enum class Kind {
     kNone,       // no error
@@ -54,15 +54,40 @@ struct StreamError {
     kTruncated,  // the stream ended inside an item (DataLoss, R3.3)
   };
   enum class Item { kParams, kListHeader, kPair };  // what was expected there
+  // The part of the item concerned.
+  enum class Field {
+    kNone,
+    kParamLength,   // the block's decimal length (and its "\n")
+    kParamBody,
+    kCount,         // a result list's count
+    kKeyLength,
+    kKey,
+    kValueLength,
+    kValue,
+    kBetweenPairs,  // kTruncated only: inside a result list, at a pair boundary
+  };
   Kind kind = Kind::kNone;
   Item item = Item::kPair;
+  Field field = Field::kNone;
   uint64_t offset = 0;      // stream offset of the offending byte (kTruncated: end of stream)
   uint64_t item_start = 0;  // stream offset of the first byte of the item concerned
   uint64_t pair_index = 0;  // pairs decoded before it: the index of the pair concerned
   uint64_t list_index = 0;  // lists completed before it: the index of the list concerned
   uint64_t claimed = 0;     // kOverLimit: the length or count the stream claimed
+  uint64_t limit = 0;       // kOverLimit: the limit it exceeds
+  // kTruncated: bytes of `field` that arrived, of `need` (kParamLength: digits, need unknown = 0;
+  // kBetweenPairs: pairs of the list that arrived, of its count).
+  uint64_t have = 0;
+  uint64_t need = 0;
+  std::string reason;       // kInvalid only: the syntax the bytes break, as the codec words it
   bool ok() const { return kind == Kind::kNone; }
 };
+
+// The error's text, e.g. "offset 12: pair 3: value length 5000000000 exceeds limit 1073741824
+// (R3.2)" or "offset 40: stream ended inside pair 2 (value: have 3 of 10 bytes) (R3.3)".
+std::string Describe(const StreamError& e);
+// OK for kNone; otherwise InvalidArgument / OutOfRange / DataLoss by kind, with Describe(e).
+absl::Status ToStatus(const StreamError& e);
 
 class StreamDecoder {
  public:
@@ -72,13 +97,12 @@ class StreamDecoder {
   explicit StreamDecoder(StreamGrammar grammar, Limits limits = {});
 
   // Consumes `chunk`, delivering every event it completes. After an error every later call
-  // returns the same error. Errors are InvalidArgument/OutOfRange with text naming the stream
-  // offset, the pair index and the rule, e.g. "offset 12: pair 3: value length 5000000000 exceeds
-  // limit 1073741824 (R3.2)". Memory: at most one item (bounded by the limits) is buffered.
+  // returns the same error: ToStatus(error()), InvalidArgument/OutOfRange naming the stream
+  // offset, the item and the rule. Memory: at most one item (bounded by the limits) is buffered.
   absl::Status Feed(std::string_view chunk, const Sink& sink);
 
   // End of stream. OK at an item boundary; otherwise DataLoss naming what was truncated and where
-  // (R3.3), e.g. "offset 40: stream ended inside pair 2 (value: have 3 of 10 bytes)".
+  // (R3.3): ToStatus(error()).
   absl::Status Finish();
 
   // The first error as data (kind kNone while Feed and Finish have returned OK).

@@ -302,7 +302,7 @@ void Conversation::OnStdout(std::string_view bytes) {
   if (t_->pairs_queued == 0) t_->stdout_bytes_before_first_pair += bytes.size();
   t_->stdout_bytes += bytes.size();
   AppendCapped(&t_->stdout_head, bytes);
-  if (!t_->stdout_decode.ok() || frozen_) return;  // after a violation only count
+  if (!t_->stdout_error.ok() || frozen_) return;  // after a violation only count
   uint64_t chunk_start = decoder_.offset();
   if (decoder_.at_boundary()) boundary_ = {Elapsed(), t_->pairs_queued, closed_by_us_};
   chunk_ = bytes;
@@ -310,8 +310,7 @@ void Conversation::OnStdout(std::string_view bytes) {
       decoder_.Feed(bytes, [&](const codec::StreamEvent& e) { OnEvent(e, chunk_start); });
   OwnBufferedPart();  // the list goes on in a later chunk: its views must not outlive this one
   chunk_ = {};
-  if (!s.ok() && t_->stdout_decode.ok()) {
-    t_->stdout_decode = s;
+  if (!s.ok() && t_->stdout_error.ok()) {
     t_->stdout_error = decoder_.error();
     const uint64_t off = t_->stdout_error.offset;
     const uint64_t chunk_begin = t_->stdout_bytes - bytes.size();
@@ -591,8 +590,8 @@ void Conversation::Finish() {
   status_ = keep;
   if (natural_eof) {
     splitter_.Finish([this](const codec::LogLine& l) { OnLog(l); });
-    if (t_->stdout_decode.ok() && !t_->killed_by_driver && !t_->extra_list) {
-      t_->stdout_decode = decoder_.Finish();
+    if (t_->stdout_error.ok() && !t_->killed_by_driver && !t_->extra_list) {
+      (void)decoder_.Finish();  // its error, if any, is decoder_.error()
       t_->stdout_error = decoder_.error();
     }
   }

@@ -142,9 +142,9 @@ struct Transcript {
   std::vector<ListRecord> lists;   // capped at kMaxListRecords
   uint64_t lists_started = 0;
   uint64_t lists_completed = 0;
-  absl::Status stdout_decode;      // first framing error (InvalidArgument/OutOfRange) or
-                                   // truncation at EOF (DataLoss)
-  codec::StreamError stdout_error; // the same error as data (kind kNone when OK)
+  // The first framing error (over a limit) or truncation at EOF, as data (kind kNone when OK);
+  // its text is rendered by codec::Describe where a report needs it.
+  codec::StreamError stdout_error;
   std::string stdout_error_bytes;  // up to 16 stdout bytes at the decode error's offset
   std::string stdout_head;         // first kMaxExcerptBytes bytes
   std::vector<std::pair<std::string, std::string>> output;  // decoded pairs, capped

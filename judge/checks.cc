@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "codec/disco_c_params.h"
 #include "codec/kv_frame.h"
+#include "codec/stream_decoder.h"
 #include "judge/content.h"
 #include "judge/content_diff.h"
 #include "judge/diagnosis.h"
@@ -73,7 +74,7 @@ CheckResult CheckFraming(const Transcript& t) {
   constexpr std::string_view kName = "framing";
   if (t.extra_list) return Ok(kName, "see map-protocol");
   if (!t.stdout_error.ok() && !DecodeHitLimit(t)) {
-    std::string msg(t.stdout_decode.message());
+    const std::string msg = codec::Describe(t.stdout_error);
     if (LooksLikeText(t.stdout_error_bytes))
       return Fail(kName, "R4.2",
                   absl::StrCat("expected only result lists on stdout, found text \"",
@@ -107,7 +108,7 @@ CheckResult CheckLimits(const Transcript& t) {
   return Fail(kName, "R3.2",
               absl::StrCat("a length on stdout exceeds the driver's limit (bytes \"",
                            EscapeBytes(t.stdout_error_bytes, 16),
-                           "\"); nothing was allocated for it: ", t.stdout_decode.message()));
+                           "\"); nothing was allocated for it: ", codec::Describe(t.stdout_error)));
 }
 
 CheckResult CheckFlushing(const Transcript& t) {

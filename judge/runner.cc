@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "codec/stream_decoder.h"
 #include "harness/lifetime.h"
 #include "harness/locale.h"
 #include "judge/content.h"
@@ -221,7 +222,8 @@ std::string DescribeTranscript(const Transcript& t) {
                     static_cast<int64_t>(l.first_byte_at.count()), " ms",
                     l.started_after_stdin_closed ? " after stdin closed" : "", "\n");
   }
-  if (!t.stdout_decode.ok()) absl::StrAppend(&s, "    stdout error: ", t.stdout_decode.message(), "\n");
+  if (!t.stdout_error.ok())
+    absl::StrAppend(&s, "    stdout error: ", codec::Describe(t.stdout_error), "\n");
   if (t.extra_list) absl::StrAppend(&s, "    ", ListViolationText(*t.extra_list), "\n");
   absl::StrAppend(&s, "    stderr: ", t.stderr_bytes, " bytes; MSG ", t.msg_lines, ", ERR ",
                   t.err_lines, ", other ", t.other_lines, ", unterminated ", t.unterminated_lines,

@@ -200,6 +200,76 @@ TEST(StreamDecoder, ErrorTexts) {
   EXPECT_TRUE(DecodeWholeStream("", StreamGrammar::kPairs).status.ok());
 }
 
+// The error as data: every fact its text shows is a field, and the text is rendered from them
+// (ToStatus(error) is the decoder's status, one-shot and incremental alike).
+TEST(StreamDecoder, ErrorFacts) {
+  using F = StreamError::Field;
+  using K = StreamError::Kind;
+  struct Row {
+    std::string stream;
+    StreamGrammar grammar;
+    K kind;
+    F field;
+    uint64_t offset, item_start, pair_index, list_index, claimed, limit, have, need;
+  };
+  const Limits small{.max_item_size = 100, .max_pairs_per_list = 5};
+  const std::vector<Row> rows = {
+      {P("k", "v") + U32(101), StreamGrammar::kPairs, K::kOverLimit, F::kKeyLength, 10, 10, 1, 0,
+       101, 100, 0, 0},
+      {P("k", "v") + U32(1) + "k" + U32(500), StreamGrammar::kPairs, K::kOverLimit,
+       F::kValueLength, 15, 10, 1, 0, 500, 100, 0, 0},
+      {U32(0) + U32(6), StreamGrammar::kResultLists, K::kOverLimit, F::kCount, 4, 4, 0, 1, 6, 5,
+       0, 0},
+      {"1234\n", StreamGrammar::kParamsThenPairs, K::kOverLimit, F::kParamLength, 0, 0, 0, 0, 123,
+       100, 0, 0},
+      {U32(1) + "ab", StreamGrammar::kResultLists, K::kTruncated, F::kKeyLength, 6, 4, 0, 0, 0, 0,
+       2, 4},
+      {U32(1) + U32(3) + "a", StreamGrammar::kResultLists, K::kTruncated, F::kKey, 9, 4, 0, 0, 0,
+       0, 1, 3},
+      {U32(1) + U32(1) + "a" + U32(1).substr(0, 3), StreamGrammar::kResultLists, K::kTruncated,
+       F::kValueLength, 12, 4, 0, 0, 0, 0, 3, 4},
+      {U32(1) + U32(1) + "a" + U32(9) + "xy", StreamGrammar::kResultLists, K::kTruncated, F::kValue,
+       15, 4, 0, 0, 0, 0, 2, 9},
+      {U32(3) + P("a", "b"), StreamGrammar::kResultLists, K::kTruncated, F::kBetweenPairs, 14, 14,
+       1, 0, 0, 0, 1, 3},
+      {U32(0) + "\x01", StreamGrammar::kResultLists, K::kTruncated, F::kCount, 5, 4, 0, 1, 0, 0, 1,
+       4},
+      {"5\nab", StreamGrammar::kParamsThenPairs, K::kTruncated, F::kParamBody, 4, 0, 0, 0, 0, 0, 2,
+       5},
+      {"12", StreamGrammar::kParamsThenPairs, K::kTruncated, F::kParamLength, 2, 0, 0, 0, 0, 0, 2,
+       0},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(testing::PrintToString(row.stream));
+    DecodedStream whole = DecodeWholeStream(row.stream, row.grammar, small);
+    const StreamError& e = whole.error;
+    EXPECT_EQ(e.kind, row.kind);
+    EXPECT_EQ(e.field, row.field);
+    EXPECT_EQ(e.offset, row.offset);
+    EXPECT_EQ(e.item_start, row.item_start);
+    EXPECT_EQ(e.pair_index, row.pair_index);
+    EXPECT_EQ(e.list_index, row.list_index);
+    EXPECT_EQ(e.claimed, row.claimed);
+    EXPECT_EQ(e.limit, row.limit);
+    EXPECT_EQ(e.have, row.have);
+    EXPECT_EQ(e.need, row.need);
+    EXPECT_EQ(whole.status, ToStatus(e));
+    EXPECT_EQ(whole.status.message(), Describe(e));
+    // Fed one byte at a time: the same facts and text.
+    StreamDecoder one(row.grammar, small);
+    absl::Status st;
+    for (char c : row.stream) {
+      st = one.Feed(std::string_view(&c, 1), [](const StreamEvent&) {});
+      if (!st.ok()) break;
+    }
+    if (st.ok()) st = one.Finish();
+    EXPECT_EQ(st, whole.status);
+    EXPECT_EQ(Describe(one.error()), Describe(e));
+    EXPECT_EQ(one.error().field, e.field);
+  }
+  EXPECT_EQ(ToStatus(StreamError{}), absl::OkStatus());
+}
+
 TEST(StreamDecoder, OversizedClaimIsRefusedBeforeItsBytes) {
   StreamDecoder decoder(StreamGrammar::kPairs, Limits{.max_item_size = 1u << 30});
   auto sink = [](const StreamEvent&) {};

@@ -384,8 +384,11 @@ out.write(struct.pack('<I', 1) + struct.pack('<I', 0xffffffff) + b'abc'); out.fl
 time.sleep(30)
 )PY");
   auto t = RunProgram(Mode::kMap, prog, Input{{{"a", "1"}}});
-  EXPECT_FALSE(t.stdout_decode.ok());
-  EXPECT_THAT(std::string(t.stdout_decode.message()), HasSubstr("exceeds"));
+  EXPECT_EQ(t.stdout_error.kind, codec::StreamError::Kind::kOverLimit);
+  EXPECT_EQ(t.stdout_error.field, codec::StreamError::Field::kKeyLength);
+  EXPECT_EQ(t.stdout_error.claimed, 0xffffffffu);
+  EXPECT_EQ(t.stdout_error.offset, 4u);
+  EXPECT_THAT(codec::Describe(t.stdout_error), HasSubstr("key length 4294967295 exceeds limit"));
   EXPECT_TRUE(t.killed_by_driver);
 }
 
