@@ -81,6 +81,7 @@ struct StreamError {
   uint64_t need = 0;
   std::string reason;       // kInvalid only: the syntax the bytes break, as the codec words it
   bool ok() const { return kind == Kind::kNone; }
+  friend bool operator==(const StreamError&, const StreamError&) = default;
 };
 
 // The error's text, e.g. "offset 12: pair 3: value length 5000000000 exceeds limit 1073741824

@@ -28,6 +28,7 @@ constexpr StreamGrammar kGrammars[] = {StreamGrammar::kPairs, StreamGrammar::kRe
 struct Streamed {
   std::vector<OwnedEvent> events;
   absl::Status status;
+  dxt::codec::StreamError error;
 };
 
 Streamed FeedInChunks(std::string_view stream, StreamGrammar grammar, const Limits& limits,
@@ -44,12 +45,14 @@ Streamed FeedInChunks(std::string_view stream, StreamGrammar grammar, const Limi
     if (!out.status.ok()) {
       // A failed decoder keeps failing with the same error.
       DXT_FUZZ_CHECK(decoder.Feed("x", sink) == out.status);
+      out.error = decoder.error();
       return out;
     }
   }
   DXT_FUZZ_CHECK(decoder.offset() == stream.size());
   out.status = decoder.Finish();
   if (out.status.ok()) DXT_FUZZ_CHECK(decoder.at_boundary());
+  out.error = decoder.error();
   return out;
 }
 
@@ -69,5 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Streamed streamed = FeedInChunks(stream, grammar, limits, chunks);
   DXT_FUZZ_CHECK(streamed.status == whole.status);
   DXT_FUZZ_CHECK(streamed.events == whole.events);
+  // The error as data is the same fed in any chunks, and the status is rendered from it.
+  DXT_FUZZ_CHECK(streamed.error == whole.error);
+  DXT_FUZZ_CHECK(dxt::codec::ToStatus(whole.error) == whole.status);
   return 0;
 }
