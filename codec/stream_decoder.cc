@@ -11,6 +11,7 @@
 #include "codec/stream_decoder.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "codec/item_buffer.h"
@@ -231,7 +232,7 @@ namespace {
 struct Step {
   DecodeStatus status = DecodeStatus::kIncomplete;
   size_t consumed = 0;
-  StreamError fact;  // kInvalid only
+  std::optional<StreamError> fact;  // kInvalid only (optional: nothing to build per good item)
 };
 
 // Overwrites every field of `e` (a scratch event reused across items: value-initialising a fresh
@@ -373,7 +374,7 @@ absl::Status StreamDecoder::Feed(std::string_view chunk, const Sink& sink) {
       // Hot path: decode straight from the chunk.
       Step step = DecodeItem(s.at, chunk, s.limits, s.scratch, sink);
       if (step.status == DecodeStatus::kInvalid) {
-        s.fact = std::move(step.fact);
+        s.fact = std::move(*step.fact);
         return s.error = ToStatus(s.fact);
       }
       if (step.status == DecodeStatus::kIncomplete) {
@@ -392,7 +393,7 @@ absl::Status StreamDecoder::Feed(std::string_view chunk, const Sink& sink) {
     chunk.remove_prefix(take);
     Step step = DecodeItem(s.at, s.buf.view(), s.limits, s.scratch, sink);
     if (step.status == DecodeStatus::kInvalid) {
-      s.fact = std::move(step.fact);
+      s.fact = std::move(*step.fact);
       return s.error = ToStatus(s.fact);
     }
     if (step.status == DecodeStatus::kOk) s.buf.Clear();
@@ -431,7 +432,7 @@ DecodedStream DecodeWholeStream(std::string_view all, StreamGrammar grammar, Lim
     const std::string_view rest = all.substr(pos);
     Step step = DecodeItem(at, rest, limits, scratch, emit);
     if (step.status == DecodeStatus::kInvalid) {
-      out.error = std::move(step.fact);
+      out.error = std::move(*step.fact);
       out.status = ToStatus(out.error);
       break;
     }
