@@ -235,20 +235,18 @@ void FoldChunkedIntoShortReads(const std::vector<CaseResult>& results,
     return p.cause == judge::kCauseShortRead;
   });
   if (short_read == problems->end()) return;
+  const auto only_chunked = [&](const RootProblem& p) {
+    return &p != &*short_read && !p.cases.empty() && p.blocked.empty() &&
+           std::all_of(p.cases.begin(), p.cases.end(),
+                       [&](size_t i) { return results[i].chunked_stdin; });
+  };
   std::vector<size_t> folded;
+  for (const RootProblem& p : *problems)
+    if (only_chunked(p)) folded.insert(folded.end(), p.cases.begin(), p.cases.end());
+  if (folded.empty()) return;  // (nothing moved yet: the list stays as it is)
   std::vector<RootProblem> kept;
-  for (RootProblem& p : *problems) {
-    const bool only_chunked =
-        &p != &*short_read && !p.cases.empty() && p.blocked.empty() &&
-        std::all_of(p.cases.begin(), p.cases.end(),
-                    [&](size_t i) { return results[i].chunked_stdin; });
-    if (only_chunked) {
-      folded.insert(folded.end(), p.cases.begin(), p.cases.end());
-    } else {
-      kept.push_back(std::move(p));
-    }
-  }
-  if (folded.empty()) return;
+  for (RootProblem& p : *problems)
+    if (!only_chunked(p)) kept.push_back(std::move(p));
   RootProblem* into = nullptr;
   for (RootProblem& p : kept)
     if (p.cause == judge::kCauseShortRead) into = &p;

@@ -61,6 +61,16 @@ struct Blocker {
   bool active() const { return reply || exit; }
 };
 
+// The checks among `names` that `r` FAILED, in the case's check order.
+std::vector<std::string> FailedAmong(const judge::CaseResult& r,
+                                     const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const judge::CheckResult& c : r.checks)
+    if (c.verdict == Verdict::kFailed && std::find(names.begin(), names.end(), c.check) != names.end())
+      out.push_back(c.check);
+  return out;
+}
+
 Blocker BlockerOf(const judge::CaseResult& smoke) {
   Blocker b;
   if (smoke.verdict != Verdict::kFailed) return b;
@@ -73,22 +83,20 @@ Blocker BlockerOf(const judge::CaseResult& smoke) {
   if (b.reply) judged_by_wait = {"flushing", "consumption", "framing"};
   // (hang: judges an expired wait for the program to read its input, as for its exit.)
   if (b.exit || Expired(smoke, {WaitKind::kInput})) judged_by_wait.push_back("hang");
-  for (const judge::CheckResult& c : smoke.checks)
-    if (c.verdict == Verdict::kFailed &&
-        std::find(judged_by_wait.begin(), judged_by_wait.end(), c.check) != judged_by_wait.end())
-      b.checks.push_back(c.check);
+  b.checks = FailedAmong(smoke, judged_by_wait);
   // The second trigger: no wait expired, but the program left with a reply (or the reading of its
   // input) owed for most of the deadline. The later cases' shortened wait then expires where this
   // one ended with the exit: what it judges (`flushing` for a reply not given) is blocked too.
   if (!b.reply && OwedLong(smoke, {WaitKind::kReply, WaitKind::kInput})) {
-    for (const judge::CheckResult& c : smoke.checks)
-      if (c.verdict == Verdict::kFailed && (c.check == "consumption" || c.check == "framing"))
-        b.checks.push_back(c.check);
-    if (!b.checks.empty()) {
+    const std::vector<std::string> owed = FailedAmong(smoke, {"consumption", "framing"});
+    if (!owed.empty()) {
       b.reply = true;
+      b.checks.insert(b.checks.end(), owed.begin(), owed.end());
       // The check that judges the shortened wait when it expires in a later case: a reply not
       // given (flushing), or input not read (hang, as for an expired wait to read it).
-      b.checks.push_back(smoke.owed_at_end->kind == WaitKind::kReply ? "flushing" : "hang");
+      const char* judge = smoke.owed_at_end->kind == WaitKind::kReply ? "flushing" : "hang";
+      if (std::find(b.checks.begin(), b.checks.end(), judge) == b.checks.end())
+        b.checks.push_back(judge);
     }
   }
   if (b.checks.empty()) b.reply = b.exit = false;

@@ -384,6 +384,15 @@ CheckResult CheckMapParams(const Transcript& t, const InputStream& in, const Pai
   if (otherwise_failed || silent_failure || seen == t.pairs_total || t.lists_completed != seen)
     return Ok(kName, absl::StrCat("got ", t.lists_completed, " lists for ", t.pairs_total,
                                   " pairs, not explained by a misread parameter block"));
+  // No list at all, as the misreading predicts, is also what a program that stops reading after
+  // the block gives. A reader that misread the block reads on to the end of its input (it waits
+  // for the bytes of the length it misread); one that exits with input unread, or closes stdin,
+  // stopped reading instead (consumption). (Lists that match a prediction of one or more are
+  // telling by themselves.)
+  if (seen == 0 && (t.stdin_broken || t.unread_input_at_exit > 0))
+    return Ok(kName, absl::StrCat("got ", t.lists_completed, " lists for ", t.pairs_total,
+                                  " pairs, but it left input unread: it stopped reading, a misread "
+                                  "parameter block does not explain it"));
   return Fail(kName, "R2.1",
               absl::StrCat("expected ", t.pairs_total, " result lists after a ", in.block_size,
                            "-byte parameter block \"",

@@ -44,19 +44,37 @@ std::string UniqueName(const std::string& stem) {
   return stem + "-" + std::to_string(::getpid()) + "-" + std::to_string(rng() % 1000000000);
 }
 
-// Processes whose command line contains `needle` (our unique program name).
-int ProcessesWith(const std::string& needle) {
-  int n = 0;
+// A process seen in /proc: its pid, its command line (NUL-separated) and whether it is a zombie.
+struct LiveProcess {
+  int pid = 0;
+  std::string cmdline;
+  bool zombie = false;
+  std::string argv0() const { return cmdline.c_str(); }
+};
+
+// Every process in /proc now.
+std::vector<LiveProcess> LiveProcesses() {
+  std::vector<LiveProcess> out;
   std::error_code ec;
   for (fs::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
     std::string pid = it->path().filename().string();
-    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string cmd = dxt::testing::ReadFile(it->path() / "cmdline");
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    LiveProcess p;
+    p.pid = std::stoi(pid);
+    p.cmdline = dxt::testing::ReadFile(it->path() / "cmdline");
     std::string stat = dxt::testing::ReadFile(it->path() / "stat");
     auto paren = stat.rfind(')');
-    if (paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z') continue;
-    if (cmd.find(needle) != std::string::npos) ++n;
+    p.zombie = paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z';
+    out.push_back(std::move(p));
   }
+  return out;
+}
+
+// Processes whose command line contains `needle` (our unique program name), zombies left out.
+int ProcessesWith(const std::string& needle) {
+  int n = 0;
+  for (const LiveProcess& p : LiveProcesses())
+    if (!p.zombie && p.cmdline.find(needle) != std::string::npos) ++n;
   return n;
 }
 
@@ -64,30 +82,18 @@ int ProcessesWith(const std::string& needle) {
 // launcher or bwrap, whose later arguments name it too), zombies left out.
 std::vector<int> ProgramPids(const std::string& needle) {
   std::vector<int> pids;
-  std::error_code ec;
-  for (fs::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
-    std::string pid = it->path().filename().string();
-    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string cmd = dxt::testing::ReadFile(it->path() / "cmdline");
-    std::string stat = dxt::testing::ReadFile(it->path() / "stat");
-    auto paren = stat.rfind(')');
-    if (paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z') continue;
-    if (std::string(cmd.c_str()).find(needle) != std::string::npos) pids.push_back(std::stoi(pid));
-  }
+  for (const LiveProcess& p : LiveProcesses())
+    if (!p.zombie && p.argv0().find(needle) != std::string::npos) pids.push_back(p.pid);
   return pids;
 }
 
 // The pid of the dxt-launch process whose arguments name `needle`, or -1.
 int LauncherOf(const std::string& needle) {
-  std::error_code ec;
-  for (fs::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
-    std::string pid = it->path().filename().string();
-    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string cmd = dxt::testing::ReadFile(it->path() / "cmdline");
-    std::string argv0 = cmd.c_str();
+  for (const LiveProcess& p : LiveProcesses()) {
+    const std::string argv0 = p.argv0();
     if (argv0.size() >= 10 && argv0.compare(argv0.size() - 10, 10, "dxt-launch") == 0 &&
-        cmd.find(needle) != std::string::npos)
-      return std::stoi(pid);
+        p.cmdline.find(needle) != std::string::npos)
+      return p.pid;
   }
   return -1;
 }

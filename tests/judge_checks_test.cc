@@ -153,6 +153,35 @@ TEST(RootCauseTest, MisreadPastTheBlockIsParamsAndTheRestAreConsequences) {
   EXPECT_NE(Find(JudgeCase(c, t), "params").verdict, Verdict::kFailed);
 }
 
+// No list at all is what a block-skipper predicts when the block's first bytes make an absurd key
+// length, but also what a program gives that reads the block and then stops reading: only the
+// one that read on to the end of its input is blamed as a misread block (R2.1); one that exited
+// with input unread (or closed stdin) is left to `consumption`.
+TEST(RootCauseTest, NoListAndInputLeftUnreadIsNotAMisreadBlock) {
+  Case c;
+  c.id = "2.1.1";
+  c.params_probe = true;
+  c.params = {{"test1", "1,2,3"}};
+  c.input = {{"key0", "value0"}, {"key1", "value1"}, {"key2", "value2"}};
+  Transcript t = CleanMap();
+  t.pairs_queued = t.pairs_total = 3;
+  t.lists_started = t.lists_completed = 0;
+  t.stdin_closed_at = Millis(10);
+  CheckResult read_on = Find(JudgeCase(c, t), "params");
+  EXPECT_EQ(read_on.verdict, Verdict::kFailed) << read_on.detail;
+  EXPECT_EQ(read_on.rule, "R2.1");
+  t.unread_input_at_exit = 54;
+  t.unread_after_eof = true;
+  CheckResult stopped = Find(JudgeCase(c, t), "params");
+  EXPECT_NE(stopped.verdict, Verdict::kFailed) << stopped.detail;
+  EXPECT_THAT(stopped.detail, HasSubstr("left input unread"));
+  EXPECT_EQ(Find(JudgeCase(c, t), "consumption").verdict, Verdict::kFailed);
+  t.unread_input_at_exit = 0;
+  t.unread_after_eof = false;
+  t.stdin_broken = true;
+  EXPECT_NE(Find(JudgeCase(c, t), "params").verdict, Verdict::kFailed);
+}
+
 // A list cut short at the stall while the program had read the whole pair and stayed quiet,
 // completed once stdin closed: buffered output (flushing), not a framing defect.
 TEST(RootCauseTest, ListCutShortAndCompletedAfterCloseIsBuffering) {
@@ -306,6 +335,16 @@ TEST(RootCauseTest, FailuresOnlyUnderChunkedDeliveryJoinTheShortReadProblem) {
   d = conformance::Diagnose(results, std::nullopt, conformance::Language::kUnknown);
   for (const auto& p : d.problems) EXPECT_NE(p.cause, "short-read");
   EXPECT_EQ(d.problems.size(), 2u);
+  // The short-read problem seen in chunked cases too, and nothing to fold: it stays whole (it was
+  // once emptied by a move, shown as "root problem 1 of 1:  (): explains 0 FAILED case(s)").
+  results = {failed("3.1.16", "framing", "R3.1", "short-read", false),
+             failed("5.1.11", "framing", "R3.1", "short-read", true)};
+  d = conformance::Diagnose(results, std::nullopt, conformance::Language::kUnknown);
+  ASSERT_EQ(d.problems.size(), 1u);
+  EXPECT_EQ(d.problems[0].check, "framing");
+  EXPECT_EQ(d.problems[0].cause, "short-read");
+  EXPECT_EQ(d.problems[0].cases, (std::vector<size_t>{0, 1}));
+  EXPECT_EQ(d.problems[0].detail, "detail of 3.1.16");
 }
 
 TEST(ChecksTest, KilledByTheDriverIsNotACrash) {
