@@ -27,8 +27,8 @@ struct SuiteOptions {
   // Run the first planned case of each mode, and its first light case with more input than a
   // pipe buffer holds, before the others (the smoke stage). When one FAILED with an expired wait
   // (or a reply or its input owed for most of the deadline until the program left), the later
-  // cases of that mode run with that wait shortened to kBlockedWait, beside the others without
-  // taking a job slot; a check they fail only through it is SKIPPED "blocked by <id>
+  // cases of that mode run with that wait shortened to kBlockedWait (beside the others without
+  // taking a job slot while the machine's CPUs are at least half idle); a check they fail only through it is SKIPPED "blocked by <id>
   // <mode>/<checks>", and a case with no other failure is SKIPPED as a whole. Every other failure
   // is still reported.
   bool smoke_first = true;

@@ -545,7 +545,7 @@ CommandRegistrar registrar({
                      "JSON of expected failures; exit code counts only new failures");
       sub.add_option("--jobs", a->jobs,
                      "cases run concurrently (default: 4 per core; heavy cases one at a time; the "
-                     "cases of a blocked mode only wait and take no slot)");
+                     "cases of a blocked mode take no slot while the CPUs are half idle)");
       sub.add_option("--values", a->values,
                      "what the program's input values are: bytes (default), decimal (counts), "
                      "words, lines; each case keeps its shape, cases needing other bytes are "
