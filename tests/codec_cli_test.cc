@@ -158,6 +158,30 @@ TEST_F(CodecCli, MalformedInputKeepsDecodedPairs) {
             "bytes) (R3.3)\n");
 }
 
+// A result list cut short by the end of the stream is dropped whole, also when its first pairs
+// arrived in an earlier read (here the first 1 MiB chunk) than its end: no half-written JSON line.
+TEST_F(CodecCli, ListCutShortAcrossReadsIsNotHalfWritten) {
+  std::string bytes, want;
+  const std::string value(1000, 'v');
+  while (bytes.size() < (1u << 20) - 2000) {
+    codec::AppendU32(&bytes, 1);
+    bytes += Frame("k", value);
+    want += "{\"list\":[{\"key\":\"k\",\"value\":\"" + value + "\"}]}\n";
+  }
+  codec::AppendU32(&bytes, 2);
+  bytes += Frame("a", "b");                          // whole, inside the first read
+  const std::string second = Frame("c", std::string(4000, 'w'));
+  bytes += second.substr(0, second.size() - 10);     // crosses 1 MiB, cut short by the end
+  ASSERT_GT(bytes.size(), 1u << 20);
+  WriteAll(dir_ / "in.bin", bytes);
+  RunResult r = Dxt("decode --format lists -i in.bin");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(r.out == want) << "stdout " << r.out.size() << " bytes (want " << want.size()
+                             << "), ends \"" << r.out.substr(r.out.size() - std::min<size_t>(40, r.out.size()))
+                             << "\"";
+  EXPECT_NE(r.err.find("stream ended inside pair"), std::string::npos) << r.err;
+}
+
 TEST_F(CodecCli, BadJsonNamesTheLine) {
   RunResult r = Dxt("encode -o out.bin", "{\"key\":\"a\",\"value\":\"b\"}\n{\"key\":\n");
   EXPECT_EQ(r.code, 1);

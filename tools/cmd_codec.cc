@@ -175,6 +175,15 @@ class Output {
     buffer_.clear();
     return s;
   }
+  // Writes the buffered text before `position` (an output position) and keeps the rest.
+  absl::Status FlushBefore(uint64_t position) {
+    if (hold_ || position <= written_) return absl::OkStatus();
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(buffer_.size(), position - written_));
+    absl::Status s = WriteAllTo(fd_, std::string_view(buffer_).substr(0, n), name_);
+    written_ += n;
+    buffer_.erase(0, n);
+    return s;
+  }
   absl::Status Commit() {
     hold_ = false;
     if (absl::Status s = Flush(0); !s.ok()) return s;
@@ -614,13 +623,16 @@ absl::Status DecodeFrames(const CodecOptions& o, HintedInput& in, Output& out, K
     absl::Status s = chunk.empty() ? absl::OkStatus() : decoder.Feed(chunk, sink);
     if (s.ok() && eof) s = decoder.Finish();
     if (!write_error.ok()) return write_error;
-    // A list cut short is dropped unless part of it was already written (a list that spans
-    // reads of a live stream, or longer than kChunk).
+    // A list cut short is dropped unless part of it was already written (its text outgrew
+    // kChunk while it was open).
     if (!s.ok() && in_list) out.DropFrom(list_start);
     if (s.ok() && eof && document) out.buffer() += decoder.pairs_decoded() ? "\n]}\n" : "]}\n";
     if (!s.ok() || eof) return s;
     // Everything decoded so far goes out now: a reader of a live stream sees each item at once.
-    if (absl::Status f = out.Flush(1); !f.ok()) return f;
+    // An open list waits for its end (or until its text outgrows kChunk), so a list cut short
+    // by the end of the stream is dropped whole, not left half-written.
+    const bool hold_list = in_list && out.position() - list_start < kChunk;
+    if (absl::Status f = hold_list ? out.FlushBefore(list_start) : out.Flush(1); !f.ok()) return f;
     chunk.clear();
     n = in.Read(&chunk);
     if (!n.ok()) return n.status();

@@ -278,7 +278,8 @@ int RunFuzz(const FuzzArgs& a) {
     return kExitUsage;
   }
   const double s = std::max(report->search_seconds, 1e-3);
-  std::cout << report->conversations << " conversations, " << report->pairs << " pairs ("
+  std::cout << Plural(report->conversations, "conversation", "conversations") << ", "
+            << Plural(report->pairs, "pair", "pairs") << " ("
             << report->map_pairs << " map) in " << absl::StrFormat("%.1f", report->seconds)
             << " s; search " << absl::StrFormat("%.1f", report->search_seconds) << " s: "
             << absl::StrFormat("%.0f", report->conversations / s) << " execs/s, "
