@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   constexpr int kCopies = 300;
   std::string params, key, value;
   if (!subject::ReadParams(&params)) return 1;
-  uint64_t offset = 0;  // of stdout
+  [[maybe_unused]] uint64_t offset = 0;  // of stdout (read only when DXT_FLIP_OFFSET is set)
   while (subject::ReadPair(&key, &value) == subject::ReadResult::kPair) {
     std::string list, pair;
     subject::AppendU32(list, kCopies);
