@@ -74,8 +74,9 @@ StreamError ErrorAt(const Position& at, StreamError::Kind kind, uint64_t offset)
 template <typename D>
 StreamError ItemFact(const Position& at, const D& d, const Limits& limits) {
   using F = StreamError::Field;
-  StreamError e = ErrorAt(at, d.over_limit ? StreamError::Kind::kOverLimit : StreamError::Kind::kInvalid,
-                          at.item_start + d.error_offset);
+  StreamError e =
+      ErrorAt(at, d.over_limit ? StreamError::Kind::kOverLimit : StreamError::Kind::kInvalid,
+              at.item_start + d.error_offset);
   switch (at.expect) {
     case Expect::kParams:
       e.field = F::kParamLength;  // the only part of a block that can be invalid or over the limit
@@ -151,7 +152,9 @@ StreamError TruncationFact(const Position& at, std::string_view partial, uint64_
   return e;
 }
 
-std::string HaveOf(const StreamError& e) { return absl::StrCat("have ", e.have, " of ", e.need, " bytes"); }
+std::string HaveOf(const StreamError& e) {
+  return absl::StrCat("have ", e.have, " of ", e.need, " bytes");
+}
 
 std::string TruncationText(const StreamError& e) {
   using F = StreamError::Field;
@@ -178,7 +181,8 @@ std::string TruncationText(const StreamError& e) {
                      : e.field == F::kKey         ? "key"
                      : e.field == F::kValueLength ? "value length"
                                                   : "value";
-  return absl::StrCat(prefix, "inside pair ", e.pair_index, " (", what, ": ", HaveOf(e), ") (R3.3)");
+  return absl::StrCat(prefix, "inside pair ", e.pair_index, " (", what, ": ", HaveOf(e),
+                      ") (R3.3)");
 }
 
 }  // namespace
@@ -203,7 +207,8 @@ std::string Describe(const StreamError& e) {
   if (e.kind == StreamError::Kind::kInvalid) {
     what = e.reason;
   } else if (e.field == F::kParamLength) {
-    what = absl::StrCat("parameter block length ", e.claimed, "... exceeds limit ", e.limit, " (R2.1)");
+    what = absl::StrCat("parameter block length ", e.claimed, "... exceeds limit ", e.limit,
+                        " (R2.1)");
   } else if (e.field == F::kCount) {
     what = absl::StrCat("list count ", e.claimed, " exceeds limit ", e.limit, " (R4.1)");
   } else {

@@ -57,9 +57,9 @@ struct StreamError {
   // The part of the item concerned.
   enum class Field {
     kNone,
-    kParamLength,   // the block's decimal length (and its "\n")
+    kParamLength,  // the block's decimal length (and its "\n")
     kParamBody,
-    kCount,         // a result list's count
+    kCount,  // a result list's count
     kKeyLength,
     kKey,
     kValueLength,
@@ -79,7 +79,7 @@ struct StreamError {
   // kBetweenPairs: pairs of the list that arrived, of its count).
   uint64_t have = 0;
   uint64_t need = 0;
-  std::string reason;       // kInvalid only: the syntax the bytes break, as the codec words it
+  std::string reason;  // kInvalid only: the syntax the bytes break, as the codec words it
   bool ok() const { return kind == Kind::kNone; }
   friend bool operator==(const StreamError&, const StreamError&) = default;
 };

@@ -67,7 +67,8 @@ std::vector<std::string> FailedAmong(const judge::CaseResult& r,
                                      const std::vector<std::string>& names) {
   std::vector<std::string> out;
   for (const judge::CheckResult& c : r.checks)
-    if (c.verdict == Verdict::kFailed && std::find(names.begin(), names.end(), c.check) != names.end())
+    if (c.verdict == Verdict::kFailed &&
+        std::find(names.begin(), names.end(), c.check) != names.end())
       out.push_back(c.check);
   return out;
 }
@@ -164,7 +165,7 @@ void ApplyBlocker(const Blocker& b, const Entry& e, bool strict, judge::CaseResu
 using Blockers = std::vector<Blocker>;
 
 absl::StatusOr<judge::CaseResult> RunOne(const CaseRef& ref, const SuiteOptions& options,
-                                           const Blockers& blockers) {
+                                         const Blockers& blockers) {
   if (auto outside = OutsideDomain(*ref.entry, ref.mode, options.materialise.domain))
     return SkippedResult(ref, std::move(*outside));
   judge::Case c = Materialise(*ref.entry, ref.mode, options.materialise);

@@ -28,9 +28,9 @@ struct SuiteOptions {
   // pipe buffer holds, before the others (the smoke stage). When one FAILED with an expired wait
   // (or a reply or its input owed for most of the deadline until the program left), the later
   // cases of that mode run with that wait shortened to kBlockedWait (beside the others without
-  // taking a job slot while the machine's CPUs are at least half idle); a check they fail only through it is SKIPPED "blocked by <id>
-  // <mode>/<checks>", and a case with no other failure is SKIPPED as a whole. Every other failure
-  // is still reported.
+  // taking a job slot while the machine's CPUs are at least half idle); a check they fail only
+  // through it is SKIPPED "blocked by <id> <mode>/<checks>", and a case with no other failure is
+  // SKIPPED as a whole. Every other failure is still reported.
   bool smoke_first = true;
   bool allow_flaky = false;  // FAILED then passed: INFORMATIONAL instead of FAILED
 };

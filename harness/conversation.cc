@@ -228,10 +228,11 @@ void Conversation::Owe(WaitKind kind, milliseconds budget, uint64_t pair,
 // being written owes that input even before its exit is seen (the write failed with EPIPE, so
 // nothing is pending any more): how long the wait had lasted then is what it kept it open.
 void Conversation::OweIfUnanswered(milliseconds budget) {
-  if (!Gone() && !(io_.input_broken() && waited_when_broken_)) return;
+  const bool broke = waited_when_broken_.has_value();  // set once, when EPIPE is first seen
+  if (!Gone() && !broke) return;
   if (IsMap() && Gone() && t_->lists_completed < t_->pairs_queued) {
     Owe(WaitKind::kReply, budget, t_->lists_completed);
-  } else if (io_.input_broken() && waited_when_broken_) {
+  } else if (broke) {
     Owe(WaitKind::kInput, budget, 0, waited_when_broken_);
   } else if (!io_.input_closed() && io_.PendingInput() + io_.UnreadInput() > 0) {
     Owe(WaitKind::kInput, budget);

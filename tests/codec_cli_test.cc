@@ -169,15 +169,16 @@ TEST_F(CodecCli, ListCutShortAcrossReadsIsNotHalfWritten) {
     want += "{\"list\":[{\"key\":\"k\",\"value\":\"" + value + "\"}]}\n";
   }
   codec::AppendU32(&bytes, 2);
-  bytes += Frame("a", "b");                          // whole, inside the first read
+  bytes += Frame("a", "b");  // whole, inside the first read
   const std::string second = Frame("c", std::string(4000, 'w'));
-  bytes += second.substr(0, second.size() - 10);     // crosses 1 MiB, cut short by the end
+  bytes += second.substr(0, second.size() - 10);  // crosses 1 MiB, cut short by the end
   ASSERT_GT(bytes.size(), 1u << 20);
   WriteAll(dir_ / "in.bin", bytes);
   RunResult r = Dxt("decode --format lists -i in.bin");
   EXPECT_EQ(r.code, 1);
   EXPECT_TRUE(r.out == want) << "stdout " << r.out.size() << " bytes (want " << want.size()
-                             << "), ends \"" << r.out.substr(r.out.size() - std::min<size_t>(40, r.out.size()))
+                             << "), ends \""
+                             << r.out.substr(r.out.size() - std::min<size_t>(40, r.out.size()))
                              << "\"";
   EXPECT_NE(r.err.find("stream ended inside pair"), std::string::npos) << r.err;
 }
