@@ -100,6 +100,9 @@ struct Entry {
   Policy policy = Policy::kStrict;
   std::string policy_reason;  // why a case is NON-STRICT / INFORMATIONAL
   bool params_probe = false;  // see judge::Case::params_probe
+  // Built so that a program that does not read the parameter block shows it in either mode
+  // (2.1.8): a smoke case, whose failure blocks the mode's other parameter probes (suite.h).
+  bool skipper_probe = false;
   // The case needs its entries in place (an empty value last): --params entries go before them
   // instead of being merged in (MaterialiseOptions::extra_params).
   bool fixed_params = false;

@@ -76,6 +76,7 @@ void AddBasicParams(std::vector<Entry>* out) {
                      {"R2.1", "R2.2"}, kBoth);
   probe.input.literal = SkipperProbe();
   probe.params_probe = true;
+  probe.skipper_probe = true;
   probe.fixed_params = true;
   probe.delivery = judge::Delivery::kPipeline;
   Entry& slow = AddParam(out, "2.1.9", "the block and pairs delivered one byte per write",

@@ -326,12 +326,15 @@ RunDiagnosis Diagnose(const std::vector<CaseResult>& results,
       if (it->cases.empty() || it->cases.back() != i) it->cases.push_back(i);
     }
   }
-  // Cases blocked by a smoke case count for that case's root problems.
+  // Cases blocked by a smoke case count for that case's root problems (in its mode: a problem
+  // seen in both modes has its example in one of them).
   for (size_t i = 0; i < results.size(); ++i) {
     if (results[i].blocked_by.empty()) continue;
     for (RootProblem& p : d.problems) {
-      const CaseResult& ex = results[p.example];
-      if (ex.id == results[i].blocked_by && ex.mode == results[i].mode) p.blocked.push_back(i);
+      const bool has_smoke = std::any_of(p.cases.begin(), p.cases.end(), [&](size_t k) {
+        return results[k].id == results[i].blocked_by && results[k].mode == results[i].mode;
+      });
+      if (has_smoke) p.blocked.push_back(i);
     }
   }
   FoldChunkedIntoShortReads(results, &d.problems);

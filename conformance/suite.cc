@@ -12,6 +12,7 @@
 #include "conformance/runner.h"
 #include "conformance/trickle_io.h"
 #include "harness/lifetime.h"
+#include "judge/diagnosis.h"
 
 namespace dxt::conformance {
 namespace {
@@ -58,8 +59,13 @@ struct Blocker {
   std::string smoke_id;             // "1.1.1"
   bool reply = false;               // a reply (or read-input) wait expired
   bool exit = false;                // the exit wait expired
+  // The skipper probe showed a program that does not read the parameter block: the mode's other
+  // parameter probes are not run (each would misread its block the same way, and a big block makes
+  // such a program allocate the hundreds of MB its first digits claim, in every case).
+  bool skips_params = false;
   std::vector<std::string> checks;  // the smoke case's FAILED checks
-  bool active() const { return reply || exit; }
+  bool shortens_waits() const { return reply || exit; }
+  bool active() const { return reply || exit || skips_params; }
 };
 
 // The checks among `names` that `r` FAILED, in the case's check order.
@@ -102,6 +108,9 @@ Blocker BlockerOf(const judge::CaseResult& smoke) {
     }
   }
   if (b.checks.empty()) b.reply = b.exit = false;
+  for (const judge::CheckResult& c : smoke.checks)
+    if (c.check == "params" && c.verdict == Verdict::kFailed && c.cause == judge::kCauseSkipsParams)
+      b.skips_params = true;
   b.smoke_id = smoke.id;
   b.by =
       absl::StrCat(smoke.id, " ", harness::ModeName(smoke.mode), "/", absl::StrJoin(b.checks, ","));
@@ -168,6 +177,15 @@ absl::StatusOr<judge::CaseResult> RunOne(const CaseRef& ref, const SuiteOptions&
                                          const Blockers& blockers) {
   if (auto outside = OutsideDomain(*ref.entry, ref.mode, options.materialise.domain))
     return SkippedResult(ref, std::move(*outside));
+  for (const Blocker& b : blockers) {
+    if (!b.skips_params || !ref.entry->params_probe) continue;
+    judge::CaseResult r = SkippedResult(
+        ref, absl::StrCat("blocked by ", b.smoke_id, " ", harness::ModeName(ref.mode),
+                          "/params: a program that does not read the parameter block misreads "
+                          "every block the same way"));
+    r.blocked_by = b.smoke_id;
+    return r;
+  }
   judge::Case c = Materialise(*ref.entry, ref.mode, options.materialise);
   judge::RunOptions run = options.run;
   run.on_case = nullptr;
@@ -238,13 +256,15 @@ constexpr double kWaitsOnlyIdleShare = 0.5;
 // More input than a pipe holds: the program must read while dxt writes (64 KiB on Linux).
 constexpr uint64_t kPipeBufferBytes = uint64_t{64} << 10;
 
-// The smoke cases of one mode: its first planned case (1.1.1 in the catalogue), and its first
+// The smoke cases of one mode: its first planned case (1.1.1 in the catalogue), its first
 // planned light case whose input does not fit a pipe buffer (a program that never reads its input
-// shows that only there). Each case is materialised to be measured; the small ones are cheap.
+// shows that only there), and its first planned skipper probe (2.1.8). Each light case is
+// materialised to be measured; the small ones are cheap.
 std::vector<size_t> SmokeCases(const std::vector<CaseRef>& plan, Mode m,
                                const MaterialiseOptions& options) {
   std::vector<size_t> out;
-  for (size_t i = 0; i < plan.size(); ++i) {
+  bool big_input = false, skipper = false;
+  for (size_t i = 0; i < plan.size() && !(big_input && skipper); ++i) {
     const CaseRef& ref = plan[i];
     if (ref.mode != m) continue;
     if (out.empty()) {
@@ -254,12 +274,18 @@ std::vector<size_t> SmokeCases(const std::vector<CaseRef>& plan, Mode m,
     if (ref.entry->heavy || ref.entry->chunking.active() ||
         OutsideDomain(*ref.entry, ref.mode, options.domain))
       continue;
+    if (ref.entry->skipper_probe) {
+      if (!skipper) out.push_back(i);
+      skipper = true;
+      continue;
+    }
+    if (big_input) continue;
     const judge::Case c = Materialise(*ref.entry, ref.mode, options);
     uint64_t bytes = 0;
     for (const auto& [key, value] : c.input) bytes += key.size() + value.size() + 8;
     if (bytes > kPipeBufferBytes) {
       out.push_back(i);
-      break;
+      big_input = true;
     }
   }
   return out;
@@ -328,7 +354,9 @@ absl::StatusOr<std::vector<SuiteResult>> RunSuite(const std::vector<CaseRef>& pl
   // out their shortened deadlines (a few hundred ms each): they run beside the others without
   // taking a job slot.
   auto waits_only = [&](size_t i) {
-    return !blockers[ModeIndex(plan[i].mode)].empty() && MachineIdleShare() >= kWaitsOnlyIdleShare;
+    const Blockers& b = blockers[ModeIndex(plan[i].mode)];
+    return std::any_of(b.begin(), b.end(), [](const Blocker& x) { return x.shortens_waits(); }) &&
+           MachineIdleShare() >= kWaitsOnlyIdleShare;
   };
   ParallelFor(LongestFirst(plan, is_smoke), options.jobs, heavy, run_case, waits_only);
   if (!first_error.ok()) return first_error;

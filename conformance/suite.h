@@ -30,7 +30,10 @@ struct SuiteOptions {
   // cases of that mode run with that wait shortened to kBlockedWait (beside the others without
   // taking a job slot while the machine's CPUs are at least half idle); a check they fail only
   // through it is SKIPPED "blocked by <id> <mode>/<checks>", and a case with no other failure is
-  // SKIPPED as a whole. Every other failure is still reported.
+  // SKIPPED as a whole. Every other failure is still reported. The mode's first skipper probe
+  // (Entry::skipper_probe) is a smoke case too: when it shows a program that does not read the
+  // parameter block (params, cause skips-params), the mode's other parameter probes are SKIPPED
+  // "blocked by 2.1.8 <mode>/params" without running.
   bool smoke_first = true;
   bool allow_flaky = false;  // FAILED then passed: INFORMATIONAL instead of FAILED
 };

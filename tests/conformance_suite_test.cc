@@ -21,6 +21,7 @@
 #include "conformance/suite.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "judge/diagnosis.h"
 
 namespace dxt::conformance {
 namespace {
@@ -298,6 +299,45 @@ TEST(ConformanceSuiteTest, InputOwedUntilTheProgramClosesStdinBlocksLikeAnExpire
     EXPECT_EQ(r->verdict, Verdict::kSkipped) << id << "\n" << Failures(run.results);
     EXPECT_EQ(r->blocked_by, "3.1.15") << id;
     EXPECT_THAT(r->skip_reason, HasSubstr("blocked by 3.1.15 reduce/consumption,hang")) << id;
+  }
+}
+
+// The skipper probe (2.1.8) runs in the smoke stage: where it shows a program that does not read
+// the parameter block (params, cause skips-params), the mode's other parameter probes are SKIPPED
+// "blocked by 2.1.8 <mode>/params" without running (ignores_params zero-fills the 889 MB its
+// misread "60\n5" claims in each), while the cases that are not about the block still run. A
+// program that reads the block, right or as Disco's C library does, blocks nothing
+// (root_cause_test's DiscoCLibraryTest runs every 2.* case on one).
+TEST(ConformanceSuiteTest, SkipperProbeBlocksTheOtherParameterProbes) {
+  for (const char* name : {"ignores_params", "good_echo"}) {
+    const std::string program = Subject(name);
+    if (!std::filesystem::exists(program)) GTEST_SKIP() << program << " not built";
+    const bool skipper = std::string(name) == "ignores_params";
+    Selection sel;
+    sel.include = {"1.1.1", "2.1.1", "2.1.8", "2.2.1", "2.3.1", "3.1.1"};
+    SuiteRun run = RunOn(program, sel, false, std::chrono::milliseconds(1000));
+    for (harness::Mode mode : {harness::Mode::kMap, harness::Mode::kReduce}) {
+      const std::string m = harness::ModeName(mode);
+      const CaseResult* probe = Find(run.results, "2.1.8", mode);
+      ASSERT_NE(probe, nullptr) << name << " " << m;
+      EXPECT_EQ(probe->verdict, skipper ? Verdict::kFailed : Verdict::kOk) << name << " " << m;
+      if (skipper) EXPECT_EQ(CheckOf(*probe, "params")->cause, judge::kCauseSkipsParams) << m;
+      for (const char* id : {"2.1.1", "2.2.1", "2.3.1"}) {
+        const CaseResult* r = Find(run.results, id, mode);
+        ASSERT_NE(r, nullptr) << name << " " << id << " " << m;
+        if (!skipper) {
+          EXPECT_EQ(r->verdict, Verdict::kOk) << name << " " << id << " " << m;
+          continue;
+        }
+        EXPECT_EQ(r->verdict, Verdict::kSkipped) << id << " " << m;
+        EXPECT_EQ(r->blocked_by, "2.1.8") << id << " " << m;
+        EXPECT_TRUE(r->checks.empty()) << id << " " << m << ": it ran";
+        EXPECT_THAT(r->skip_reason, HasSubstr("blocked by 2.1.8 " + m + "/params")) << id;
+      }
+      const CaseResult* other = Find(run.results, "3.1.1", mode);
+      ASSERT_NE(other, nullptr) << name << " " << m;
+      EXPECT_THAT(other->skip_reason, Not(HasSubstr("/params"))) << name << " " << m;
+    }
   }
 }
 
