@@ -20,6 +20,7 @@
 #include "codec/kv_frame.h"
 #include "codec/param_block.h"
 #include "codec/stream_decoder.h"
+#include "codec/strict_json.h"
 
 namespace {
 
@@ -275,6 +276,37 @@ void BM_ParamBlockEncode_Dxt(benchmark::State& state) {
   SetCounters(state, bytes, kParamEntries);
 }
 
+// A --script file's shape: one case whose input and expected output list `n` small pairs. The
+// strict parse (duplicate keys rejected) beside nlohmann's plain DOM parse of the same text: the
+// ratio must stay near 1 at every size (it was quadratic with nlohmann's callback parser: 10 s for
+// a 100 000-pair script).
+std::string ScriptText(int64_t n) {
+  std::string pairs;
+  for (int64_t i = 0; i < n; ++i)
+    pairs += (i ? "," : "") + std::string("{\"key\":\"k") + std::to_string(i) + "\",\"value\":\"v" +
+             std::to_string(i) + "\"}";
+  return "{\"cases\":[{\"id\":\"big\",\"mode\":\"map\",\"input\":[" + pairs +
+         "],\"expect\":{\"output\":[" + pairs + "],\"order\":\"exact\"}}]}";
+}
+
+void BM_ScriptParse_Strict(benchmark::State& state) {
+  const std::string text = ScriptText(state.range(0));
+  for (auto _ : state) {
+    auto j = dxt::codec::ParseStrictJson(text, "cases.json");
+    benchmark::DoNotOptimize(j);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+void BM_ScriptParse_Nlohmann(benchmark::State& state) {
+  const std::string text = ScriptText(state.range(0));
+  for (auto _ : state) {
+    auto j = nlohmann::ordered_json::parse(text);
+    benchmark::DoNotOptimize(j);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
 BENCHMARK(BM_SmallPairDecode_Dxt);
 BENCHMARK(BM_SmallPairDecode_Stream);
 BENCHMARK(BM_SmallPairDecode_Naive);
@@ -291,6 +323,8 @@ BENCHMARK(BM_ParamBlockDecode_Dxt);
 BENCHMARK(BM_ParamBlockDecode_Naive);
 BENCHMARK(BM_ParamBlockDecode_Memcpy);
 BENCHMARK(BM_ParamBlockEncode_Dxt);
+BENCHMARK(BM_ScriptParse_Strict)->Arg(1000)->Arg(100000);
+BENCHMARK(BM_ScriptParse_Nlohmann)->Arg(1000)->Arg(100000);
 
 }  // namespace
 
