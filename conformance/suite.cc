@@ -108,8 +108,10 @@ Blocker BlockerOf(const judge::CaseResult& smoke) {
     }
   }
   if (b.checks.empty()) b.reply = b.exit = false;
+  // (Only a failure its retry reproduced: a FLAKY probe shows a race, not a reading.)
   for (const judge::CheckResult& c : smoke.checks)
-    if (c.check == "params" && c.verdict == Verdict::kFailed && c.cause == judge::kCauseSkipsParams)
+    if (c.check == "params" && c.verdict == Verdict::kFailed && !smoke.flaky &&
+        c.cause == judge::kCauseSkipsParams)
       b.skips_params = true;
   b.smoke_id = smoke.id;
   b.by =
