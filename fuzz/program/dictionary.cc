@@ -1,5 +1,8 @@
 #include "fuzz/program/dictionary.h"
 
+#include <elf.h>
+
+#include <cstring>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -58,7 +61,9 @@ bool LooksLikeNoise(std::string_view s) {
                                ".bss", ".eh_frame", ".init", ".fini", ".dyn", ".got", ".note",
                                ".gnu", ".rela", ".plt", ".comment", ".symtab", ".strtab"})
     if (s.find(bad) != std::string_view::npos) return true;
-  return false;
+  // An absolute path (a source file named by an assertion, an install prefix): where the
+  // program was built, not what it reads.
+  return !s.empty() && s.front() == '/' && s.find('/', 1) != std::string_view::npos;
 }
 
 }  // namespace
@@ -90,22 +95,74 @@ absl::StatusOr<std::vector<std::string>> ParseDictionary(std::string_view text,
   return out;
 }
 
+namespace {
+
+template <typename T>
+bool ReadAt(std::string_view file, uint64_t offset, T* out) {
+  if (offset > file.size() || file.size() - offset < sizeof(T)) return false;
+  std::memcpy(out, file.data() + offset, sizeof(T));
+  return true;
+}
+
+// Sections of one ELF class (Ehdr/Shdr of 32 or 64 bits); false when anything is out of bounds.
+template <typename Ehdr, typename Shdr>
+bool LoadedDataSections(std::string_view file, std::vector<std::string_view>* out) {
+  Ehdr eh;
+  if (!ReadAt(file, 0, &eh) || eh.e_shentsize != sizeof(Shdr) || eh.e_shnum == 0) return false;
+  for (uint64_t i = 0; i < eh.e_shnum; ++i) {
+    Shdr sh;
+    if (!ReadAt(file, eh.e_shoff + i * sizeof(Shdr), &sh)) return false;
+    if (sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_ALLOC) || (sh.sh_flags & SHF_EXECINSTR))
+      continue;
+    if (sh.sh_offset > file.size() || file.size() - sh.sh_offset < sh.sh_size) return false;
+    out->push_back(file.substr(sh.sh_offset, sh.sh_size));
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string_view> TokenSource(std::string_view file) {
+  std::vector<std::string_view> sections;
+  // Only little-endian ELF (every target dxt runs on); the header fields are read natively.
+  if (file.size() >= EI_NIDENT && file.substr(0, SELFMAG) == ELFMAG &&
+      file[EI_DATA] == ELFDATA2LSB) {
+    bool ok =
+        file[EI_CLASS] == ELFCLASS64   ? LoadedDataSections<Elf64_Ehdr, Elf64_Shdr>(file, &sections)
+        : file[EI_CLASS] == ELFCLASS32 ? LoadedDataSections<Elf32_Ehdr, Elf32_Shdr>(file, &sections)
+                                       : false;
+    if (ok) return sections;
+  }
+  return {file};
+}
+
 std::vector<std::string> ExtractTokens(std::string_view binary, size_t min_len, size_t max_len,
                                        size_t max_tokens) {
   std::vector<std::string> out;
   std::set<std::string, std::less<>> seen;
-  size_t start = 0;
-  for (size_t i = 0; i <= binary.size(); ++i) {
-    bool printable = i < binary.size() && binary[i] >= 0x20 && binary[i] <= 0x7e;
-    if (printable) continue;
-    std::string_view run = binary.substr(start, i - start);
-    start = i + 1;
-    if (run.size() < min_len || LooksLikeNoise(run)) continue;
-    run = run.substr(0, max_len);
-    if (seen.insert(std::string(run)).second) out.emplace_back(run);
-    if (out.size() >= max_tokens) break;
+  for (std::string_view data : TokenSource(binary)) {
+    size_t start = 0;
+    for (size_t i = 0; i <= data.size(); ++i) {
+      bool printable = i < data.size() && data[i] >= 0x20 && data[i] <= 0x7e;
+      if (printable) continue;
+      std::string_view run = data.substr(start, i - start);
+      start = i + 1;
+      if (run.size() < min_len || LooksLikeNoise(run)) continue;
+      run = run.substr(0, max_len);
+      if (seen.insert(std::string(run)).second) out.emplace_back(run);
+      if (out.size() >= max_tokens) return out;
+    }
   }
   return out;
+}
+
+const std::vector<std::string>& ClassicTokens() {
+  static const std::vector<std::string> tokens = {
+      "\\",       "\\\\", "\"", "'",  "`",    "%s",   "%n",
+      "%d",       "%%",   "=",  "==", "\r\n", "\n\n", std::string(1, '\0'),
+      "\xff\xfe", "${",   "$(", "..", "../",  "-1",   "0x",
+      "NaN",      "null"};
+  return tokens;
 }
 
 }  // namespace dxt::progfuzz

@@ -6,12 +6,19 @@
 
 #include <algorithm>
 
+#include "fuzz/program/dictionary.h"
+
 namespace dxt::progfuzz {
 namespace {
 
 constexpr size_t kBoundaries[] = {0,   1,    2,    3,    4,    7,     8,     15,    16,   31,
                                   32,  63,   64,   127,  128,  255,   256,   511,   512,  1023,
                                   1024, 4095, 4096, 8191, 8192, 16384, 32767, 32768, 65535, 65536};
+// Limits people write in decimal (a 1000-byte buffer, a 3000-character line): d x 10^e.
+constexpr size_t kRoundDecimals[] = {10,    20,    30,    40,    50,    60,   70,   80,   90,
+                                     100,   200,   300,   400,   500,   600,  700,  800,  900,
+                                     1000,  2000,  3000,  4000,  5000,  6000, 7000, 8000, 9000,
+                                     10000, 20000, 30000, 40000, 50000, 60000};
 constexpr char kHostileBytes[] = {'\n', ' ', '\0', '\xff', '\t', '\r', '\\', '"', '=', ':', ',',
                                   '\x01', '\x7f', '\x80', '%', '0'};
 
@@ -21,6 +28,14 @@ constexpr uint64_t kMaxChunkedBytes = 256 << 10;
 constexpr uint64_t kMaxParamBytes = 128 << 10;
 
 char HostileByte(Rng& rng) { return kHostileBytes[rng.Below(sizeof(kHostileBytes))]; }
+
+// Letters with one edge at the end or the start: the short value a hand-written parameter
+// parser trips on (a trailing backslash or quote, a leading '=', a lone NUL).
+std::string EdgeItem(Rng& rng, std::string edge) {
+  std::string s(rng.Below(16), 'x');
+  for (char& c : s) c = static_cast<char>('a' + rng.Below(26));
+  return rng.OneIn(4) ? edge + s : s + edge;
+}
 
 }  // namespace
 
@@ -42,6 +57,14 @@ uint64_t Conversation::InputBytes() const {
 
 Generator::Generator(GeneratorOptions options) : options_(std::move(options)) {}
 
+// A classic token (ClassicTokens) one time in three, or always without a dictionary; else one
+// of the dictionary's. The classic ones keep their share however many strings a program holds.
+const std::string& Generator::Token(Rng& rng) const {
+  const auto& classic = ClassicTokens();
+  if (options_.tokens.empty() || rng.OneIn(3)) return classic[rng.Below(classic.size())];
+  return options_.tokens[rng.Below(options_.tokens.size())];
+}
+
 bool Generator::KeyFits(std::string_view key) const {
   return !options_.keys || options_.keys->Holds(key);
 }
@@ -49,12 +72,14 @@ bool Generator::ValueFits(std::string_view value) const {
   return !options_.values || options_.values->Holds(value);
 }
 
-// A length in [0, max]: a boundary or its neighbour, a log-uniform draw, or a small one.
+// A length in [0, max]: a boundary (a power of two or a round decimal) or its neighbour, a
+// log-uniform draw, or a small one.
 size_t Generator::Length(Rng& rng, size_t max) const {
   size_t n;
   switch (rng.Below(4)) {
     case 0: {
-      n = kBoundaries[rng.Below(std::size(kBoundaries))];
+      n = rng.OneIn(3) ? kRoundDecimals[rng.Below(std::size(kRoundDecimals))]
+                       : kBoundaries[rng.Below(std::size(kBoundaries))];
       if (rng.OneIn(3) && n > 0) n += rng.OneIn(2) ? 1 : static_cast<size_t>(-1);
       break;
     }
@@ -85,12 +110,9 @@ std::string Generator::Fill(Rng& rng, size_t n) const {
       s.assign(n, rng.OneIn(2) ? HostileByte(rng) : static_cast<char>('a' + rng.Below(26)));
       break;
     case 3:  // dictionary tokens, back to back
-      if (!options_.tokens.empty()) {
-        while (s.size() < n) s += options_.tokens[rng.Below(options_.tokens.size())];
-        s.resize(n);
-        break;
-      }
-      [[fallthrough]];
+      while (s.size() < n) s += Token(rng);
+      s.resize(n);
+      break;
     case 4:  // letters with hostile bytes sprinkled in
       while (s.size() < n)
         s.push_back(rng.OneIn(8) ? HostileByte(rng) : static_cast<char>('a' + rng.Below(26)));
@@ -107,17 +129,16 @@ std::string Generator::Fill(Rng& rng, size_t n) const {
 
 std::string Generator::MakeKey(Rng& rng) const {
   if (options_.keys) return options_.keys->Draw(rng, Length(rng, rng.OneIn(8) ? 70000 : 64));
-  if (!options_.tokens.empty() && rng.OneIn(4))
-    return options_.tokens[rng.Below(options_.tokens.size())];
+  if (rng.OneIn(4)) return Token(rng);
   return Fill(rng, Length(rng, rng.OneIn(8) ? 70000 : 64));
 }
 
 std::string Generator::MakeValue(Rng& rng, harness::Mode mode) const {
   size_t max = mode == harness::Mode::kReduce && rng.OneIn(16) ? (size_t{1} << 20) : 70000;
   if (options_.values) return options_.values->Draw(rng, Length(rng, max));
-  if (!options_.tokens.empty() && rng.OneIn(5)) {
+  if (rng.OneIn(5)) {
     std::string v = Fill(rng, Length(rng, 64));
-    v.insert(rng.Below(v.size() + 1), options_.tokens[rng.Below(options_.tokens.size())]);
+    v.insert(rng.Below(v.size() + 1), Token(rng));
     return v;
   }
   return Fill(rng, Length(rng, max));
@@ -129,19 +150,39 @@ Pair Generator::MakePair(Rng& rng, harness::Mode mode) const {
 
 Pair Generator::HostileParam(Rng& rng) const {
   auto item = [&](size_t max) {
+    if (rng.OneIn(4))  // short, with an edge
+      return EdgeItem(rng, rng.OneIn(2) ? std::string(1, HostileByte(rng)) : Token(rng));
     std::string s = Fill(rng, Length(rng, max));
-    if (rng.OneIn(3)) s.insert(0, 1, HostileByte(rng));             // leading whitespace etc.
-    if (rng.OneIn(3)) s.push_back(HostileByte(rng));                // trailing
-    if (!options_.tokens.empty() && rng.OneIn(4))
-      s.insert(rng.Below(s.size() + 1), options_.tokens[rng.Below(options_.tokens.size())]);
+    if (rng.OneIn(3)) s.insert(0, 1, HostileByte(rng));  // leading whitespace etc.
+    if (rng.OneIn(3)) s.push_back(HostileByte(rng));     // trailing
+    if (rng.OneIn(4)) s.insert(rng.Below(s.size() + 1), Token(rng));
     return s;
   };
   return {item(rng.OneIn(8) ? 70000 : 40), item(rng.OneIn(8) ? 70000 : 40)};
 }
 
+// Every hostile byte and classic token once, each the edge of its own short item: the whole
+// family a hand-written parameter parser may trip on, in one conversation, on the keys (the
+// values plain) or on the values.
+codec::ParamDict Generator::EdgeSweep(Rng& rng) const {
+  const bool on_keys = rng.OneIn(2);
+  codec::ParamDict d;
+  auto add = [&](std::string edge) {
+    std::string item = EdgeItem(rng, std::move(edge)), plain = "p" + std::to_string(d.size());
+    if (on_keys)
+      d.emplace_back(std::move(item), std::move(plain));
+    else
+      d.emplace_back(std::move(plain), std::move(item));
+  };
+  for (char c : kHostileBytes) add(std::string(1, c));
+  for (const std::string& t : ClassicTokens()) add(t);
+  return d;
+}
+
 codec::ParamDict Generator::MakeParams(Rng& rng) const {
   codec::ParamDict d;
   if (!options_.fuzz_params || rng.OneIn(2)) return d;
+  if (rng.OneIn(3)) return EdgeSweep(rng);
   size_t n = rng.OneIn(8) ? 1 + rng.Below(64) : 1 + rng.Below(4);
   for (size_t i = 0; i < n; ++i) d.push_back(HostileParam(rng));
   return d;
@@ -190,7 +231,7 @@ Conversation Generator::Fresh(Rng& rng, harness::Mode mode) const {
 }
 
 std::string Generator::MutateBytes(Rng& rng, std::string s, bool is_key) const {
-  switch (rng.Below(9)) {
+  switch (rng.Below(10)) {
     case 0:  // new length, across a boundary
       s.resize(Length(rng, is_key ? 70000 : 140000), static_cast<char>('a' + rng.Below(26)));
       break;
@@ -202,15 +243,16 @@ std::string Generator::MutateBytes(Rng& rng, std::string s, bool is_key) const {
       else s[rng.Below(s.size())] = HostileByte(rng);
       break;
     case 3:  // a dictionary token inserted or overwriting
-      if (!options_.tokens.empty()) {
-        const std::string& t = options_.tokens[rng.Below(options_.tokens.size())];
-        size_t at = rng.Below(s.size() + 1);
-        if (rng.OneIn(2)) s.insert(at, t);
-        else s.replace(at, t.size(), t);
-      }
-      break;
+    {
+      const std::string& t = Token(rng);
+      size_t at = rng.Below(s.size() + 1);
+      if (rng.OneIn(2))
+        s.insert(at, t);
+      else
+        s.replace(at, t.size(), t);
+    } break;
     case 4:  // the whole item a token
-      if (!options_.tokens.empty()) s = options_.tokens[rng.Below(options_.tokens.size())];
+      s = Token(rng);
       break;
     case 5:  // empty
       s.clear();
@@ -221,6 +263,15 @@ std::string Generator::MutateBytes(Rng& rng, std::string s, bool is_key) const {
     case 7:  // grow by repeating itself
       if (!s.empty()) while (s.size() < 70000 && !rng.OneIn(3)) s += s;
       break;
+    case 8: {  // an edge at the end (or the start), the item cut short one time in two
+      if (s.size() > 16 && rng.OneIn(2)) s.resize(rng.Below(16));
+      std::string edge = rng.OneIn(2) ? std::string(1, HostileByte(rng)) : Token(rng);
+      if (rng.OneIn(4))
+        s.insert(0, edge);
+      else
+        s += edge;
+      break;
+    }
     default:  // a fresh item
       s = Fill(rng, Length(rng, is_key ? 64 : 70000));
   }
@@ -230,7 +281,7 @@ std::string Generator::MutateBytes(Rng& rng, std::string s, bool is_key) const {
 void Generator::MutateOnce(Rng& rng, Conversation& c, const Conversation& other) const {
   auto& p = c.pairs;
   auto at = [&](size_t extra) { return static_cast<size_t>(rng.Below(p.size() + extra)); };
-  switch (rng.Below(13)) {
+  switch (rng.Below(14)) {
     case 0: p.insert(p.begin() + static_cast<ptrdiff_t>(at(1)), MakePair(rng, c.mode)); break;
     case 1:
       if (!p.empty()) p.erase(p.begin() + static_cast<ptrdiff_t>(at(0)));
@@ -270,6 +321,7 @@ void Generator::MutateOnce(Rng& rng, Conversation& c, const Conversation& other)
       }
       break;
     case 8:  // parameters
+    case 9:
       if (!options_.fuzz_params) break;
       if (c.params.empty() || rng.OneIn(3)) {
         c.params.push_back(HostileParam(rng));
@@ -280,13 +332,13 @@ void Generator::MutateOnce(Rng& rng, Conversation& c, const Conversation& other)
         else e.second = MutateBytes(rng, std::move(e.second), false);
       }
       break;
-    case 9:  // delivery
+    case 10:  // delivery
       if (c.mode == harness::Mode::kMap) {
         c.delivery = static_cast<Delivery>(rng.Below(3));
         c.chunk_seed = rng.Next();
       }
       break;
-    case 10:  // splice pairs from another conversation
+    case 11:  // splice pairs from another conversation
       if (!other.pairs.empty()) {
         size_t from = rng.Below(other.pairs.size());
         size_t n = 1 + rng.Below(std::min<size_t>(other.pairs.size() - from, 16));
@@ -295,7 +347,7 @@ void Generator::MutateOnce(Rng& rng, Conversation& c, const Conversation& other)
                  other.pairs.begin() + static_cast<ptrdiff_t>(from + n));
       }
       break;
-    case 11:  // swap neighbours (order-dependent state)
+    case 12:  // swap neighbours (order-dependent state)
       if (p.size() >= 2) {
         size_t i = at(-1);
         std::swap(p[i], p[i + 1]);

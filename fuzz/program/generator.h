@@ -6,8 +6,9 @@
 // 0xFF, empty, long; pair counts from 0 to thousands; key and value lengths spread over every
 // scale and across the boundaries 0, 1, 255, 256, 4095, 4096, 65535, 65536 (and their
 // neighbours) and random lengths between; empty, repeated and neighbouring keys; bytes from the
-// dictionary (--dict and the program's own printable strings); lockstep, write-ahead and chunked
-// delivery; in reduce, large values and many pairs.
+// dictionary (--dict, the program's own printable strings, and classic tokens: a backslash, quotes,
+// %s, NUL ...); short parameter items with an edge at either end, and sweeps of every edge;
+// lockstep, write-ahead and chunked delivery; in reduce, large values and many pairs.
 #ifndef DXT_FUZZ_PROGRAM_GENERATOR_H_
 #define DXT_FUZZ_PROGRAM_GENERATOR_H_
 
@@ -67,6 +68,7 @@ class Generator {
   const GeneratorOptions& options() const { return options_; }
 
  private:
+  const std::string& Token(Rng& rng) const;
   size_t Length(Rng& rng, size_t max) const;
   std::string Fill(Rng& rng, size_t n) const;
   std::string MakeKey(Rng& rng) const;
@@ -75,6 +77,7 @@ class Generator {
   Pair MakePair(Rng& rng, harness::Mode mode) const;
   codec::ParamDict MakeParams(Rng& rng) const;
   Pair HostileParam(Rng& rng) const;
+  codec::ParamDict EdgeSweep(Rng& rng) const;
   void MutateOnce(Rng& rng, Conversation& c, const Conversation& other) const;
   void Fit(Rng& rng, Conversation& c) const;  // domains and byte budget
 
