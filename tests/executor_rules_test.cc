@@ -182,6 +182,20 @@ TEST(ExternalSortTest, FastSortMatchesSimpleOnPrefixTies) {  // R9.6
   ExpectSortedLikeReference(PrefixTiePairs(150000, 4), 64 << 20, /*expect_spill=*/false);
 }
 
+// Uniform random keys of 0..12 bytes over all 256 byte values: every radix bucket is used, and
+// buckets run from one record to thousands (the radix sort's levels and its std::sort cut-off).
+TEST(ExternalSortTest, FastSortMatchesSimpleOnRandomBytes) {  // R9.6
+  std::mt19937 rng(6);
+  Pairs pairs;
+  for (int i = 0; i < 200000; ++i) {
+    std::string key(rng() % 13, '\0'), value(rng() % 3, '\0');
+    for (char& c : key) c = static_cast<char>(i % 3 == 0 ? rng() % 4 : rng());
+    for (char& c : value) c = static_cast<char>(rng());
+    pairs.emplace_back(std::move(key), std::move(value));
+  }
+  ExpectSortedLikeReference(pairs, 64 << 20, /*expect_spill=*/false);
+}
+
 TEST(ExternalSortTest, FastSortMatchesSimpleWhenSpilling) {
   ExpectSortedLikeReference(PrefixTiePairs(150000, 5), 3 << 20, /*expect_spill=*/true);
 }

@@ -16,6 +16,10 @@ namespace {
 
 // Below this many records one thread sorts the whole buffer (starting threads costs more).
 constexpr size_t kParallelSortMin = 1 << 16;
+// Below this many records a radix bucket is left to std::sort.
+constexpr size_t kRadixMin = 64;
+// How many records ahead of the one it emits a slice's head prefetches the arena bytes.
+constexpr size_t kPrefetchAhead = 16;
 constexpr unsigned kMaxSortThreads = 8;
 
 // The first 8 key bytes as a big-endian integer, zero-padded: prefixes that differ order their
@@ -76,6 +80,37 @@ bool ExternalSorter::PrefixLess(const char* base, const Record& a, const Record&
                   {base + b.offset, b.key_size}, {base + b.offset + b.key_size, b.value_size});
 }
 
+// In-place MSD radix sort (American flag sort) of [first, last) by prefix byte `byte` (0 = the
+// most significant), then by the next byte within each bucket; std::sort by PrefixLess below
+// kRadixMin records and once the 8 prefix bytes are used up (the ties PairLess settles). Each
+// level is one counting pass and one pass of swaps, where std::sort needs log2(n) partitions.
+void ExternalSorter::RadixSort(Record* first, Record* last, int byte, const char* base) {
+  const size_t n = static_cast<size_t>(last - first);
+  if (n < kRadixMin || byte == 8) {
+    std::sort(first, last,
+              [base](const Record& a, const Record& b) { return PrefixLess(base, a, b); });
+    return;
+  }
+  const int shift = 56 - 8 * byte;
+  auto digit = [shift](const Record& r) { return static_cast<size_t>((r.prefix >> shift) & 0xff); };
+  size_t count[256] = {};
+  for (const Record* r = first; r != last; ++r) ++count[digit(*r)];
+  if (count[digit(*first)] == n) return RadixSort(first, last, byte + 1, base);  // one bucket
+  size_t start[257], next[256];
+  start[0] = 0;
+  for (size_t b = 0; b < 256; ++b) next[b] = start[b], start[b + 1] = start[b] + count[b];
+  for (size_t b = 0; b < 256; ++b) {
+    // Every record met from here on that belongs to a later bucket is swapped into place.
+    while (next[b] < start[b + 1]) {
+      Record r = first[next[b]];
+      for (size_t d = digit(r); d != b; d = digit(r)) std::swap(r, first[next[d]++]);
+      first[next[b]++] = r;
+    }
+  }
+  for (size_t b = 0; b < 256; ++b)
+    if (count[b] > 1) RadixSort(first + start[b], first + start[b + 1], byte + 1, base);
+}
+
 void ExternalSorter::SortBuffer() {
   const char* base = arena_.data();
   slices_.clear();
@@ -92,8 +127,7 @@ void ExternalSorter::SortBuffer() {
       n < kParallelSortMin ? 1 : std::clamp(std::thread::hardware_concurrency(), 1u, kMaxSortThreads);
   for (unsigned t = 0; t < threads; ++t) slices_.push_back({n * t / threads, n * (t + 1) / threads});
   auto sort_slice = [this, base](Slice s) {
-    std::sort(records_.begin() + s.begin, records_.begin() + s.end,
-              [base](const Record& a, const Record& b) { return PrefixLess(base, a, b); });
+    RadixSort(records_.data() + s.begin, records_.data() + s.end, 0, base);
   };
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(sort_slice, slices_[t]);
@@ -116,6 +150,10 @@ absl::Status ExternalSorter::EmitBuffer(const PairSink& sink) {
       }
     }
     if (best == heads.size()) break;
+    // The index is in order but the arena it points into is not: fetch the bytes of the
+    // record this head emits a few steps from now, so that copy finds them in cache.
+    if (heads[best].begin + kPrefetchAhead < heads[best].end)
+      __builtin_prefetch(base + records_[heads[best].begin + kPrefetchAhead].offset);
     const Record& r = records_[heads[best].begin++];
     absl::Status s = sink({base + r.offset, r.key_size}, {base + r.offset + r.key_size, r.value_size});
     if (!s.ok()) return s;

@@ -5,8 +5,9 @@
 // Two in-memory sorts give the same order: kSimple (std::sort with PairLess over the whole buffer,
 // obviously correct: the reference) and kFast, the default (each record carries its first 8 key
 // bytes as a big-endian integer, so most comparisons are one integer compare with no memory
-// access; the buffer is sorted in slices on several threads and the slices are merged as they are
-// emitted). Tests check kFast against kSimple.
+// access; the buffer is sorted in slices on several threads, each by an in-place radix sort of
+// those prefixes, and the slices are merged as they are emitted). Tests check kFast against
+// kSimple.
 #ifndef DXT_REFERENCE_EXECUTOR_EXTERNAL_SORT_H_
 #define DXT_REFERENCE_EXECUTOR_EXTERNAL_SORT_H_
 
@@ -65,6 +66,7 @@ class ExternalSorter {
   };
   // Order of two buffered records by prefix, then by PairLess (kFast).
   static bool PrefixLess(const char* base, const Record& a, const Record& b);
+  static void RadixSort(Record* first, Record* last, int byte, const char* base);
   void SortBuffer();
   absl::Status SpillBuffer();
   absl::Status EmitBuffer(const PairSink& sink);
