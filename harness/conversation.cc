@@ -59,6 +59,8 @@ class Conversation {
   };
 
   Millis Elapsed() const { return io_.Now() - start_; }
+  // When the stdout chunk being decoded arrived (every event in it happened then), else now.
+  Millis EventTime() const { return chunk_.data() != nullptr ? chunk_at_ : Elapsed(); }
   std::optional<Clock::time_point> OverallDeadline() const;
   bool Stopped() const { return aborted_ || !status_.ok(); }
   // The program can no longer answer.
@@ -119,6 +121,7 @@ class Conversation {
   PumpEvents events_;  // scratch for PumpUntil
   uint64_t kept_output_bytes_ = 0;
   uint64_t last_pair_frame_ = 0;  // size of the newest pair's frame
+  Millis chunk_at_{};             // OnStdout: when its chunk arrived
   Clock::time_point wait_since_;  // when the last PumpUntil's wait began or was last renewed
   // How long the open wait had lasted when the program closed stdin (EPIPE) with input unwritten.
   std::optional<milliseconds> waited_when_broken_;
@@ -126,12 +129,14 @@ class Conversation {
 
 Conversation::Wait Conversation::PumpUntil(const std::function<bool()>& done, milliseconds budget,
                                            bool extend_on_progress) {
-  wait_since_ = io_.Now();
-  auto deadline = wait_since_ + budget;
+  // One clock read before the first pump and one after each (a lockstep map makes this wait
+  // once per pair: the clock is a visible share of its CPU).
+  auto now = io_.Now();
+  wait_since_ = now;
+  auto deadline = now + budget;
   for (;;) {
     if (done()) return Wait::kDone;
     if (Stopped()) return Wait::kStopped;
-    auto now = io_.Now();
     const auto overall = OverallDeadline();
     if (overall && now >= *overall) {
       Expire(ExpiredWait::Kind::kWholeConversation,
@@ -155,9 +160,10 @@ Conversation::Wait Conversation::PumpUntil(const std::function<bool()>& done, mi
       Abort();
       return Wait::kStopped;
     }
+    now = io_.Now();
     if (Absorb(ev) && extend_on_progress) {
-      wait_since_ = io_.Now();
-      deadline = wait_since_ + budget;
+      wait_since_ = now;
+      deadline = now + budget;
     }
   }
 }
@@ -298,15 +304,17 @@ void Conversation::QueuePair(const codec::PairView& pair) {
 }
 
 void Conversation::OnStdout(std::string_view bytes) {
-  if (!t_->first_stdout_at) t_->first_stdout_at = Elapsed();
-  t_->last_stdout_at = Elapsed();
+  const Millis now = Elapsed();
+  if (!t_->first_stdout_at) t_->first_stdout_at = now;
+  t_->last_stdout_at = now;
   if (t_->pairs_queued == 0) t_->stdout_bytes_before_first_pair += bytes.size();
   t_->stdout_bytes += bytes.size();
   AppendCapped(&t_->stdout_head, bytes);
   if (!t_->stdout_error.ok() || frozen_) return;  // after a violation only count
   uint64_t chunk_start = decoder_.offset();
-  if (decoder_.at_boundary()) boundary_ = {Elapsed(), t_->pairs_queued, closed_by_us_};
+  if (decoder_.at_boundary()) boundary_ = {now, t_->pairs_queued, closed_by_us_};
   chunk_ = bytes;
+  chunk_at_ = now;
   absl::Status s =
       decoder_.Feed(bytes, [&](const codec::StreamEvent& e) { OnEvent(e, chunk_start); });
   OwnBufferedPart();  // the list goes on in a later chunk: its views must not outlive this one
@@ -326,8 +334,8 @@ void Conversation::OnEvent(const codec::StreamEvent& e, uint64_t chunk_start) {
   using Type = codec::StreamEvent::Type;
   if (e.type == Type::kListStart) {
     // A list that began in an earlier chunk started when the decoder last stood at a boundary.
-    Snapshot at = e.offset < chunk_start ? boundary_
-                                         : Snapshot{Elapsed(), t_->pairs_queued, closed_by_us_};
+    Snapshot at =
+        e.offset < chunk_start ? boundary_ : Snapshot{EventTime(), t_->pairs_queued, closed_by_us_};
     ListRecord r{t_->lists_started++, e.offset, e.count, at.at, std::nullopt, at.pairs_queued,
                  at.stdin_closed};
     if (t_->lists.size() < kMaxListRecords) t_->lists.push_back(r);
@@ -460,7 +468,7 @@ void Conversation::KeepForTranscript() {
 
 void Conversation::OnListEnd(uint64_t index) {
   ++t_->lists_completed;
-  if (index < t_->lists.size()) t_->lists[index].complete_at = Elapsed();
+  if (index < t_->lists.size()) t_->lists[index].complete_at = EventTime();
   if (on_list_) {
     DeliverPart(index);
   } else {
