@@ -1,6 +1,7 @@
 // Golden tests of the executor's building blocks, one rule at a time: partition functions
 // (SPEC R9.3, R9.4), the external sort order (R9.6), framed files (R3), job file validation.
 #include <algorithm>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -254,6 +255,39 @@ TEST(SumAccumulatorTest, SumsInFirstSeenOrderAndRejectsNonIntegers) {  // R9.9
   EXPECT_THAT(std::string(bad.message()), HasSubstr("value \"one\" of key \"k\" is not a decimal integer"));
   ASSERT_TRUE(sums.Add("x", "9223372036854775807").ok());
   EXPECT_THAT(std::string(sums.Add("x", "1").message()), HasSubstr("overflows"));
+}
+
+// As a combiner: each key's partition is asked for once, each partition drains its own keys in
+// first-seen order, and a partition function's error (or a partition out of range) is the Add's.
+TEST(SumAccumulatorTest, CombinerKeepsEachKeysPartition) {  // R9.2, R9.9
+  SumAccumulator sums(3);
+  std::map<std::string, int> asked;
+  auto partition_of = [&](std::string_view key) -> absl::StatusOr<uint32_t> {
+    ++asked[std::string(key)];
+    if (key == "bad") return absl::InvalidArgumentError("key bad has no partition");
+    if (key == "far") return 7u;
+    return static_cast<uint32_t>(key.size() % 3);
+  };
+  for (const char* k : {"ccc", "a", "bb", "a", "dddd", "ccc", "e", "a"})
+    ASSERT_TRUE(sums.Add(k, "1", partition_of).ok()) << k;
+  EXPECT_EQ(asked,
+            (std::map<std::string, int>{{"a", 1}, {"bb", 1}, {"ccc", 1}, {"dddd", 1}, {"e", 1}}));
+  std::vector<Pairs> parts(3);
+  for (uint32_t p = 0; p < 3; ++p) {
+    ASSERT_TRUE(sums.Drain(p,
+                           [&](std::string_view k, std::string_view v) {
+                             parts[p].emplace_back(k, v);
+                             return absl::OkStatus();
+                           })
+                    .ok());
+  }
+  EXPECT_EQ(parts[0], (Pairs{{"ccc", "2"}}));
+  EXPECT_EQ(parts[1], (Pairs{{"a", "3"}, {"dddd", "1"}, {"e", "1"}}));
+  EXPECT_EQ(parts[2], (Pairs{{"bb", "1"}}));
+  EXPECT_THAT(std::string(sums.Add("bad", "1", partition_of).message()), HasSubstr("no partition"));
+  EXPECT_TRUE(absl::IsOutOfRange(sums.Add("far", "1", partition_of)));
+  sums.Clear();
+  EXPECT_TRUE(sums.empty());
 }
 
 // Job file validation: every error names the file and the field.

@@ -271,7 +271,9 @@ absl::Status JobRunner::MapTask(size_t i) {
   if (!reader.ok()) return Annotate(reader.status(), task);
 
   std::vector<std::unique_ptr<FramedWriter>> writers(num_parts_);
-  std::vector<SumAccumulator> combiners(job_.sum_combiner ? num_parts_ : 0);
+  // The combiner (R9.2) sums per key within the key's partition; it asks for a key's partition
+  // once, the first time it sees the key.
+  SumAccumulator combiner(num_parts_);
   auto writer = [&](uint32_t p) -> absl::StatusOr<FramedWriter*> {
     if (!writers[p]) {
       const std::string path = direct_map_output_ ? absl::StrCat(out_dir_, "/", PartFileName(i))
@@ -285,10 +287,11 @@ absl::Status JobRunner::MapTask(size_t i) {
   };
   // Partition by the map's key first; the combiner then works inside that partition (R9.2).
   DefaultPartitioner by_hash(num_parts_);
+  auto partition_of = [&](std::string_view key) { return PartitionOf(key, by_hash); };
   PairSink emit = [&](std::string_view key, std::string_view value) -> absl::Status {
+    if (job_.sum_combiner) return combiner.Add(key, value, partition_of);
     absl::StatusOr<uint32_t> p = PartitionOf(key, by_hash);
     if (!p.ok()) return p.status();
-    if (!combiners.empty()) return combiners[*p].Add(key, value);
     absl::StatusOr<FramedWriter*> w = writer(*p);
     return w.ok() ? (*w)->Add(key, value) : w.status();
   };
@@ -311,12 +314,13 @@ absl::Status JobRunner::MapTask(size_t i) {
     }
   }
   // The combiner's last call, done=true, once per partition.
-  for (uint32_t p = 0; s.ok() && p < combiners.size(); ++p) {
-    s = combiners[p].Drain([&](std::string_view k, std::string_view v) -> absl::Status {
+  for (uint32_t p = 0; s.ok() && job_.sum_combiner && p < num_parts_; ++p) {
+    s = combiner.Drain(p, [&](std::string_view k, std::string_view v) -> absl::Status {
       absl::StatusOr<FramedWriter*> w = writer(p);
       return w.ok() ? (*w)->Add(k, v) : w.status();
     });
   }
+  combiner.Clear();
   if (s.ok() && direct_map_output_) s = writer(0).status();  // an empty map still has its file
   for (auto& w : writers) {
     if (s.ok() && w) s = w->Close();

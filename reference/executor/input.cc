@@ -87,6 +87,16 @@ bool PlainDigits(std::string_view s, int64_t* out) {
 }  // namespace
 
 absl::Status SumAccumulator::Add(std::string_view key, std::string_view value) {
+  return AddTo(key, value, nullptr);
+}
+
+absl::Status SumAccumulator::Add(std::string_view key, std::string_view value,
+                                 PartitionOf partition_of) {
+  return AddTo(key, value, &partition_of);
+}
+
+absl::Status SumAccumulator::AddTo(std::string_view key, std::string_view value,
+                                   const PartitionOf* partition_of) {
   int64_t plain = 0;
   absl::StatusOr<int64_t> v = PlainDigits(value, &plain) ? plain : ParseIntegerKey(value);
   if (!v.ok()) {
@@ -96,10 +106,18 @@ absl::Status SumAccumulator::Add(std::string_view key, std::string_view value) {
   }
   auto it = index_.find(Av(key));
   if (it == index_.end()) {
-    it = index_.emplace(std::string(key), sums_.size()).first;
-    sums_.emplace_back(std::string(key), 0);
+    uint32_t p = 0;
+    if (partition_of != nullptr) {
+      absl::StatusOr<uint32_t> q = (*partition_of)(key);
+      if (!q.ok()) return q.status();
+      p = *q;
+    }
+    if (p >= sums_.size())
+      return absl::OutOfRangeError(absl::StrCat("partition ", p, " of ", sums_.size()));
+    it = index_.emplace(std::string(key), Slot{p, sums_[p].size()}).first;
+    sums_[p].emplace_back(std::string(key), 0);
   }
-  int64_t& sum = sums_[it->second].second;
+  int64_t& sum = sums_[it->second.partition][it->second.index].second;
   if (__builtin_add_overflow(sum, *v, &sum)) {
     return absl::InvalidArgumentError(
         absl::StrCat("sum for key \"", absl::CHexEscape(Av(key.substr(0, 64))), "\" overflows 64 bits"));
@@ -107,15 +125,25 @@ absl::Status SumAccumulator::Add(std::string_view key, std::string_view value) {
   return absl::OkStatus();
 }
 
+absl::Status SumAccumulator::Drain(uint32_t partition, const PairSink& sink) const {
+  if (partition >= sums_.size()) return absl::OkStatus();
+  for (const auto& [key, sum] : sums_[partition]) {
+    absl::Status status = sink(key, absl::StrCat(sum));
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status SumAccumulator::Drain(const PairSink& sink) {
   absl::Status status;
-  for (const auto& [key, sum] : sums_) {
-    status = sink(key, absl::StrCat(sum));
-    if (!status.ok()) break;
-  }
-  index_.clear();
-  sums_.clear();
+  for (uint32_t p = 0; status.ok() && p < sums_.size(); ++p) status = Drain(p, sink);
+  Clear();
   return status;
+}
+
+void SumAccumulator::Clear() {
+  index_.clear();
+  for (auto& part : sums_) part.clear();
 }
 
 }  // namespace dxt::executor
