@@ -4,32 +4,26 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "fuzz/program/dictionary.h"
 #include "fuzz/program/generator.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/cli_test_util.h"
 
 namespace dxt::progfuzz {
 namespace {
 
-using testing::Contains;
-using testing::HasSubstr;
-using testing::Not;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 // In this test's .rodata: the auto-dictionary of this executable must hold it.
 const char* volatile kMarker = "dxt-token-marker-q7";
 
-std::string SelfExe() {
-  std::ifstream in("/proc/self/exe", std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string SelfExe() { return dxt::testing::ReadFile("/proc/self/exe"); }
 
 TEST(DictionaryTest, ParsesTheAflFormat) {
   auto tokens = ParseDictionary("# c\n\nkw=\"a\\\"b\"\n\"\\x00\\xff\"\n  \"\\\\\"  \n", "d.dict");
@@ -128,9 +122,9 @@ TEST(GeneratorTest, EveryClassicEdgeEndsAShortParameterSoon) {
       for (const std::string& edge : ClassicTokens()) {
         bool end = false, start = false;
         for (const auto& d : dicts) end |= HasEdge(d, edge, true), start |= HasEdge(d, edge, false);
-        EXPECT_TRUE(end) << "token " << testing::PrintToString(edge) << ", dictionary of "
+        EXPECT_TRUE(end) << "token " << ::testing::PrintToString(edge) << ", dictionary of "
                          << dict_size;
-        EXPECT_TRUE(start) << "token " << testing::PrintToString(edge);
+        EXPECT_TRUE(start) << "token " << ::testing::PrintToString(edge);
       }
     }
   }

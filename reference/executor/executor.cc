@@ -290,7 +290,7 @@ absl::Status JobRunner::MapTask(size_t i) {
   auto partition_of = [&](std::string_view key) { return PartitionOf(key, by_hash); };
   PairSink emit = [&](std::string_view key, std::string_view value) -> absl::Status {
     if (job_.sum_combiner) return combiner.Add(key, value, partition_of);
-    absl::StatusOr<uint32_t> p = PartitionOf(key, by_hash);
+    absl::StatusOr<uint32_t> p = partition_of(key);
     if (!p.ok()) return p.status();
     absl::StatusOr<FramedWriter*> w = writer(*p);
     return w.ok() ? (*w)->Add(key, value) : w.status();
@@ -320,7 +320,6 @@ absl::Status JobRunner::MapTask(size_t i) {
       return w.ok() ? (*w)->Add(k, v) : w.status();
     });
   }
-  combiner.Clear();
   if (s.ok() && direct_map_output_) s = writer(0).status();  // an empty map still has its file
   for (auto& w : writers) {
     if (s.ok() && w) s = w->Close();

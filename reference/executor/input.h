@@ -69,7 +69,7 @@ class SumAccumulator {
   absl::Status Add(std::string_view key, std::string_view value);  // partition 0
   absl::Status Add(std::string_view key, std::string_view value, PartitionOf partition_of);
   // Emits (key, decimal sum) of one partition, or of every partition in turn, in first-seen
-  // order. Drain(sink) then clears everything; after Drain(p) for each p, call Clear().
+  // order. Drain(sink) then clears everything (Drain(p) keeps it; Clear() to reuse).
   absl::Status Drain(uint32_t partition, const PairSink& sink) const;
   absl::Status Drain(const PairSink& sink);
   void Clear();
