@@ -50,7 +50,7 @@ std::string Template(std::string_view line) {
 // A line cut short inside a long quoted value (log lines are capped) still matches on what it
 // has.
 bool SameComplaint(const judge::CaseResult& r, const std::string& tmpl) {
-  for (const std::string& line : r.stderr_lines) {
+  for (std::string_view line : ComplaintLines(r.stderr_lines)) {
     const std::string t = Template(line);
     if (t == tmpl) return true;
     const size_t quotes =
@@ -60,7 +60,47 @@ bool SameComplaint(const judge::CaseResult& r, const std::string& tmpl) {
   return false;
 }
 
+size_t Indent(std::string_view line) {
+  const size_t at = line.find_first_not_of(" \t");
+  return at == std::string_view::npos ? line.size() : at;
+}
+
+// A Python traceback's frame line: `  File "x.py", line 3, in f`.
+bool PythonFrame(std::string_view rest) {
+  return rest.substr(0, 6) == "File \"" && rest.find("\", line ") != std::string_view::npos;
+}
+
+// A frame of another runtime's stack trace: Java, JavaScript and C# `    at f(X.java:3)`, Ruby
+// `\tfrom x.rb:3:in 'f'` (and Java's `\t... 3 more`), Go's `\t/src/x.go:3 +0x1d`: a location, with
+// a digit in it.
+bool OtherFrame(std::string_view line, std::string_view rest) {
+  if (rest.find_first_of("0123456789") == std::string_view::npos) return false;
+  const auto starts = [&](std::string_view s) { return rest.substr(0, s.size()) == s; };
+  const bool more = starts("... ") && rest.size() >= 9 && rest.substr(rest.size() - 5) == " more";
+  if (Indent(line) > 0 && (starts("at ") || starts("from ") || more)) return true;
+  return line.front() == '\t' && starts("/") && rest.find(".go:") != std::string_view::npos;
+}
+
 }  // namespace
+
+std::vector<std::string_view> ComplaintLines(const std::vector<std::string>& lines) {
+  std::vector<std::string_view> out;
+  std::optional<size_t> frame_indent;  // of the Python frame line just seen
+  for (const std::string& line : lines) {
+    const std::string_view rest = std::string_view(line).substr(Indent(line));
+    if (rest.empty() || line == "Traceback (most recent call last):") continue;
+    if (PythonFrame(rest)) {
+      frame_indent = Indent(line);
+      continue;
+    }
+    // The source line the frame quotes and the carets under it: indented deeper than the frame.
+    if (frame_indent && Indent(line) > *frame_indent) continue;
+    frame_indent.reset();
+    if (OtherFrame(line, rest)) continue;
+    out.push_back(line);
+  }
+  return out;
+}
 
 std::optional<std::string> LineNamingItem(const std::vector<std::string>& lines,
                                           const std::vector<std::string>& items) {
@@ -72,9 +112,9 @@ std::optional<std::string> LineNamingItem(const std::vector<std::string>& lines,
       for (char quote : {'"', '\''}) named.push_back(quote + item + quote);
     }
   }
-  for (const std::string& line : lines)
+  for (std::string_view line : ComplaintLines(lines))
     for (const std::string& item : named)
-      if (line.find(item) != std::string::npos) return line;
+      if (line.find(item) != std::string_view::npos) return std::string(line);
   return std::nullopt;
 }
 

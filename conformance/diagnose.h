@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conformance/catalogue.h"
@@ -31,10 +32,17 @@ std::optional<RejectedValues> FindRejectedValues(const std::vector<CaseRef>& pla
                                                  const std::vector<SuiteResult>& results,
                                                  const MaterialiseOptions& options);
 
+// The lines of a program's stderr that can say what it complains about: without the parts of
+// stack traces that only say where (a Python traceback's header, its `File "...", line N` frames
+// and the source lines and carets under them; the `at ...`/`from ...` frames of Java,
+// JavaScript, C# and Ruby; Go's `\t/path/x.go:N` lines). Frames quote paths and source text, in
+// which an input value is found by chance (a value "line" in `File "x.py", line 31`).
+std::vector<std::string_view> ComplaintLines(const std::vector<std::string>& lines);
+
 // The first of `lines` (a program's stderr lines) that names one of `items` (its input keys and
-// values): an item of at least 3 bytes found verbatim in the line; shorter items ("a", "v", "")
-// occur by chance and count only quoted, as "a" or 'a' ("" or ''). How a program that rejects an
-// input value says so. nullopt when no line does.
+// values), among its ComplaintLines: an item of at least 3 bytes found verbatim in the line;
+// shorter items ("a", "v", "") occur by chance and count only quoted, as "a" or 'a' ("" or ''). How
+// a program that rejects an input value says so. nullopt when no line does.
 std::optional<std::string> LineNamingItem(const std::vector<std::string>& lines,
                                           const std::vector<std::string>& items);
 

@@ -21,14 +21,15 @@
 namespace dxt::judge {
 namespace {
 
-using ::testing::HasSubstr;
-using ::testing::Not;
+using conformance::RenderCaseLine;
+using conformance::RenderJson;
+using conformance::RenderJUnit;
+using conformance::RenderSummary;
 using harness::ListRecord;
 using harness::LogRecord;
-using conformance::RenderCaseLine;
-using conformance::RenderJUnit;
-using conformance::RenderJson;
-using conformance::RenderSummary;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 CheckResult Find(const std::vector<CheckResult>& checks, std::string_view name) {
   for (const auto& c : checks)
@@ -345,6 +346,47 @@ TEST(RootCauseTest, FailuresOnlyUnderChunkedDeliveryJoinTheShortReadProblem) {
   EXPECT_EQ(d.problems[0].cause, "short-read");
   EXPECT_EQ(d.problems[0].cases, (std::vector<size_t>{0, 1}));
   EXPECT_EQ(d.problems[0].detail, "detail of 3.1.16");
+}
+
+// A complaint names an input value when the value is in what the program says is wrong, not in
+// where its stack trace says it was: a Python traceback quotes paths and source lines (a value
+// "line" is in every `File "...", line N` frame), Java and Ruby name classes and files.
+TEST(RootCauseTest, StackFramesNeverNameAnInputValue) {
+  const std::vector<std::string> python = {
+      "Traceback (most recent call last):",
+      "  File \"/tmp/case/work/prog.py\", line 31, in <module>",
+      "    (vlen,) = struct.unpack(\"<I\", stdin.read(4))",
+      "              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+      "struct.error: unpack requires a buffer of 4 bytes"};
+  EXPECT_EQ(conformance::LineNamingItem(python, {"line", "work", "prog", "stdin", "read"}),
+            std::nullopt);
+  EXPECT_THAT(conformance::ComplaintLines(python),
+              ElementsAre("struct.error: unpack requires a buffer of 4 bytes"));
+  EXPECT_EQ(conformance::LineNamingItem(python, {"buffer"}),
+            "struct.error: unpack requires a buffer of 4 bytes");
+  const std::vector<std::string> rejects = {
+      "Traceback (most recent call last):", "  File \"wc.py\", line 9, in <module>",
+      "    total += int(value)", "ValueError: invalid literal for int() with base 10: 'value0'"};
+  EXPECT_EQ(conformance::LineNamingItem(rejects, {"value0"}),
+            "ValueError: invalid literal for int() with base 10: 'value0'");
+  EXPECT_EQ(conformance::LineNamingItem(rejects, {"value"}),  // only in the source line
+            "ValueError: invalid literal for int() with base 10: 'value0'");
+  EXPECT_EQ(conformance::LineNamingItem(rejects, {"total"}), std::nullopt);
+  const std::vector<std::string> java = {
+      "Exception in thread \"main\" java.lang.NumberFormatException: For input string: \"abc\"",
+      "\tat java.base/java.lang.Integer.parseInt(Integer.java:652)", "\tat Sum.main(Sum.java:12)",
+      "\t... 3 more"};
+  EXPECT_EQ(conformance::LineNamingItem(java, {"Sum"}), std::nullopt);
+  EXPECT_EQ(conformance::LineNamingItem(java, {"abc"}), java[0]);
+  const std::vector<std::string> ruby_go = {
+      "wc.rb:3:in `Integer': invalid value for Integer(): \"xyz\" (ArgumentError)",
+      "\tfrom wc.rb:3:in `block in <main>'",
+      "goroutine 1 [running]:", "\t/home/u/sum/main.go:17 +0x1d"};
+  EXPECT_EQ(conformance::LineNamingItem(ruby_go, {"block", "main", "home"}), std::nullopt);
+  EXPECT_EQ(conformance::LineNamingItem(ruby_go, {"xyz"}), ruby_go[0]);
+  // A line that only looks like a frame: no location in it, so it may name a value.
+  EXPECT_EQ(conformance::LineNamingItem({"  at least one key expected, got 'keyA'"}, {"keyA"}),
+            "  at least one key expected, got 'keyA'");
 }
 
 TEST(ChecksTest, KilledByTheDriverIsNotACrash) {

@@ -61,6 +61,10 @@ const Subject kSubjects[] = {
      "sys.stdout.buffer.flush() after writing each list, or run it with `python -u`"},
     {"ignores_params_reduce", "ignores_params_reduce.py", "--mode reduce --timeout 5", "params",
      "R2.1", "skips-params", true, "struct.error", "does not read the"},
+    // Both modes: its Python traceback quotes a path and `line 31`; no catalogue value found in
+    // those frames makes it "rejects the catalogue's input values" (it once led the report).
+    {"ignores_params_both_modes", "ignores_params_reduce.py", "--timeout 2", "params", "R2.1",
+     "skips-params", true, "struct.error", "does not read the"},
     {"exec_fails", "exec_fails.sh", "--mode map --timeout 2", "exit", "R8.1", "could-not-start",
      true, "not-installed-mapper", "ended before reading any input"},
 };
