@@ -1,11 +1,14 @@
 #include "conformance/diagnose.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "codec/jsonl.h"
+#include "codec/kv_frame.h"
 #include "judge/diagnosis.h"
 
 namespace dxt::conformance {
@@ -152,6 +155,61 @@ std::optional<RejectedValues> FindRejectedValues(const std::vector<CaseRef>& pla
   return out;
 }
 
+uint32_t ByteClassesOf(std::string_view bytes) {
+  uint32_t m = 0;
+  for (unsigned char c : bytes) {
+    if (c == 0) {
+      m |= kByteNul;
+    } else if (c == '\r') {
+      m |= kByteCr;
+    } else if (c == '\n') {
+      m |= kByteLf;
+    } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      m |= kByteControl;
+    } else if (c >= 0x80) {
+      m |= kByteHigh;
+    }
+  }
+  if ((m & kByteHigh) && !codec::IsValidUtf8(bytes)) m |= kByteNotUtf8;
+  return m;
+}
+
+std::vector<CaseBytes> ClassifyCaseBytes(const std::vector<CaseRef>& plan,
+                                         const std::vector<SuiteResult>& results,
+                                         const MaterialiseOptions& options) {
+  constexpr uint64_t kPlainInput = uint64_t{1} << 20;
+  const bool any_failed = std::any_of(results.begin(), results.end(), [](const SuiteResult& r) {
+    return r.result.verdict == Verdict::kFailed;
+  });
+  if (!any_failed) return {};
+  std::vector<CaseBytes> out(results.size());
+  for (size_t i = 0; i < results.size() && i < plan.size(); ++i) {
+    if (results[i].result.verdict == Verdict::kSkipped) continue;
+    const Entry& e = *plan[i].entry;
+    const judge::Case c = Materialise(e, plan[i].mode, options);
+    CaseBytes& b = out[i];
+    b.known = true;
+    uint64_t size = 0;
+    uint32_t lengths = 0;  // of the pairs' u32 lengths
+    for (const OwnedPair& p : c.input) {
+      b.keys |= ByteClassesOf(p.first);
+      b.values |= ByteClassesOf(p.second);
+      size += p.first.size() + p.second.size();
+      for (const std::string* item : {&p.first, &p.second}) {
+        std::string length;
+        codec::AppendU32(&length, static_cast<uint32_t>(item->size()));
+        lengths |= ByteClassesOf(length);
+      }
+    }
+    if (c.raw_params) b.params |= ByteClassesOf(*c.raw_params);
+    for (const auto& [key, value] : c.params) b.params |= ByteClassesOf(key) | ByteClassesOf(value);
+    const std::string block = judge::ParamBlockOf(c);
+    b.stream = b.keys | b.values | b.params | lengths | ByteClassesOf(block);
+    b.plain = !e.heavy && !e.chunking.active() && size <= kPlainInput;
+  }
+  return out;
+}
+
 namespace {
 
 using judge::CaseResult;
@@ -208,6 +266,22 @@ std::string FixHint(const RootProblem& p, Language lang) {
   if (c == judge::kCauseCouldNotStart)
     return "make the program start: it exited before reading any input (a shell's exit 127: the "
            "command it runs was not found; 126: not executable); its stderr says why";
+  if (c == kCauseInterpretsBytes) {
+    switch (lang) {
+      case Language::kPython:
+        return "read and write bytes: sys.stdin.buffer and sys.stdout.buffer (text streams decode "
+               "UTF-8 and translate \"\\r\\n\"), slices of bytes, never str";
+      case Language::kJava:
+        return "read and write bytes (DataInputStream, DataOutputStream, byte[]), never a Reader, "
+               "Writer or String";
+      default:
+        return p.byte_class == kByteNul
+                   ? "copy keys and values by their lengths (fread, fwrite, memcpy), never as C "
+                     "strings (strlen, strcpy, printf's %s end at NUL)"
+                   : "copy keys and values by their lengths as bytes: never decode them, read them "
+                     "as lines or open stdin or stdout in text mode";
+    }
+  }
   if (c == kCauseRejectsValues)
     return "the catalogue sends arbitrary bytes; if the program accepts only some inputs, declare "
            "them and run again: --values decimal|words|lines (what its values are), or "
@@ -300,6 +374,183 @@ void FoldChunkedIntoShortReads(const std::vector<CaseResult>& results,
   *problems = std::move(kept);
 }
 
+constexpr uint32_t kByteClassOrder[] = {kByteNul,     kByteCr,      kByteLf,
+                                        kByteControl, kByteNotUtf8, kByteHigh};
+
+const char* ByteClassName(uint32_t c) {
+  switch (c) {
+    case kByteNul:
+      return "a NUL byte";
+    case kByteCr:
+      return "a CR byte (\"\\r\")";
+    case kByteLf:
+      return "a newline byte (\"\\n\")";
+    case kByteControl:
+      return "a control byte";
+    case kByteNotUtf8:
+      return "bytes that are not valid UTF-8";
+    default:
+      return "a byte >= 0x80";
+  }
+}
+
+const char* ByteClassEffect(uint32_t c) {
+  switch (c) {
+    case kByteNul:
+      return "it handles them as C strings, which end at the first NUL";
+    case kByteCr:
+    case kByteLf:
+      return "it handles them as text lines (newline translation, line reads)";
+    case kByteControl:
+      return "it interprets them";
+    default:
+      return "it decodes them as text";
+  }
+}
+
+double LogChoose(size_t n, size_t k) {
+  return std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0);
+}
+
+// Where in a case's items a kind of byte is looked for.
+enum class ItemsWhere { kAny, kKeys, kValues };
+
+uint32_t ClassesIn(const CaseBytes& b, ItemsWhere where) {
+  switch (where) {
+    case ItemsWhere::kKeys:
+      return b.keys;
+    case ItemsWhere::kValues:
+      return b.values;
+    default:
+      return b.keys | b.values | b.params;
+  }
+}
+
+// Counts over the plain cases that ran and were not blocked: how many hold the class, how many
+// of those FAILED, how many do not, how many of those FAILED.
+struct ClassCounts {
+  size_t with = 0, failed_with = 0, without = 0, failed_without = 0;
+  // The chance that failed_with or more of the FAILED cases would hold the class if failing had
+  // nothing to do with it (one-sided Fisher's exact test: the hypergeometric tail).
+  double Chance() const {
+    const size_t n = with + without, failed = failed_with + failed_without;
+    double p = 0;
+    for (size_t k = failed_with; k <= std::min(with, failed); ++k)
+      p += std::exp(LogChoose(with, k) + LogChoose(without, failed - k) - LogChoose(n, failed));
+    return p;
+  }
+  // 1e-4: about twenty kinds and places are tried per run.
+  bool Separates() const {
+    return failed_with >= 3 && failed_with * 2 >= with && failed_without * 5 <= without &&
+           failed_with * without >= 3 * failed_without * with && Chance() < 1e-4;
+  }
+};
+
+ClassCounts CountClass(const std::vector<CaseResult>& results, const std::vector<CaseBytes>& bytes,
+                       uint32_t c, ItemsWhere where) {
+  ClassCounts n;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const CaseBytes& b = bytes[i];
+    if (!b.known || !b.plain || !results[i].blocked_by.empty()) continue;
+    const bool failed = results[i].verdict == Verdict::kFailed;
+    if (ClassesIn(b, where) & c) {
+      ++n.with;
+      n.failed_with += failed;
+    } else {
+      ++n.without;
+      n.failed_without += failed;
+    }
+  }
+  return n;
+}
+
+// See Diagnose in the header.
+void FoldInterpretedBytes(const std::vector<CaseResult>& results,
+                          const std::vector<CaseBytes>& bytes, std::vector<RootProblem>* problems) {
+  if (bytes.size() != results.size()) return;
+  uint32_t best = 0;
+  ItemsWhere where = ItemsWhere::kAny;
+  ClassCounts counts;
+  for (ItemsWhere w : {ItemsWhere::kAny, ItemsWhere::kKeys, ItemsWhere::kValues}) {
+    for (uint32_t c : kByteClassOrder) {
+      const ClassCounts n = CountClass(results, bytes, c, w);
+      if (!n.Separates()) continue;
+      if (best == 0 || n.failed_with > counts.failed_with ||
+          (n.failed_with == counts.failed_with && n.with < counts.with)) {
+        best = c;
+        where = w;
+        counts = n;
+      }
+    }
+  }
+  if (best == 0) return;
+  // A text decoder reads the lengths too: for its kinds, a byte anywhere on stdin counts.
+  const bool decoded = best & (kByteCr | kByteLf | kByteNotUtf8 | kByteHigh);
+  const auto holds = [&](size_t i) {
+    const CaseBytes& b = bytes[i];
+    return b.known && ((decoded ? b.stream : ClassesIn(b, where)) & best);
+  };
+  const auto folds = [&](const RootProblem& p) {
+    for (const char* kept :
+         {judge::kCauseShortRead, judge::kCauseCouldNotStart, kCauseRejectsValues,
+          judge::kCauseDiscoCParams, judge::kCausePastParams, judge::kCauseBuffered})
+      if (p.cause == kept) return false;
+    return !p.cases.empty() && std::all_of(p.cases.begin(), p.cases.end(), holds);
+  };
+  if (std::none_of(problems->begin(), problems->end(), folds)) return;
+  RootProblem into;
+  into.cause = kCauseInterpretsBytes;
+  into.byte_class = best;
+  std::vector<RootProblem> kept;
+  std::vector<std::string> seen_as;
+  for (RootProblem& p : *problems) {
+    if (!folds(p)) {
+      kept.push_back(std::move(p));
+      continue;
+    }
+    const std::string as = p.check + " (" + p.rule + ")";
+    if (std::find(seen_as.begin(), seen_as.end(), as) == seen_as.end()) seen_as.push_back(as);
+    into.cases.insert(into.cases.end(), p.cases.begin(), p.cases.end());
+    into.blocked.insert(into.blocked.end(), p.blocked.begin(), p.blocked.end());
+  }
+  for (std::vector<size_t>* v : {&into.cases, &into.blocked}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
+  // The example: a plain case with such a key or value, one in its input pairs if any.
+  into.example = into.cases.front();
+  int rank = 0;
+  for (size_t i : into.cases) {
+    const CaseBytes& b = bytes[i];
+    const int r = !b.plain                                             ? 0
+                  : ((b.keys | b.values) & ClassesIn(b, where) & best) ? 3
+                  : (b.params & ClassesIn(b, where) & best)            ? 2
+                                                                       : 1;
+    if (r > rank) into.example = i, rank = r;
+  }
+  size_t by_length = 0;  // folded failures whose items hold none: in a length only
+  for (size_t i : into.cases) by_length += !(ClassesIn(bytes[i], where) & best);
+  const bool in_input = (bytes[into.example].keys | bytes[into.example].values) & best;
+  into.check = in_input ? "framing" : "params";
+  into.rule = in_input ? "R3.1" : "R2.3";
+  const char* item = where == ItemsWhere::kKeys     ? "key"
+                     : where == ItemsWhere::kValues ? "value"
+                                                    : "key or value";
+  const char* items = where == ItemsWhere::kKeys     ? "keys"
+                      : where == ItemsWhere::kValues ? "values"
+                                                     : "keys and values";
+  into.detail = absl::StrCat(
+      "fails whenever a ", item, " holds ", ByteClassName(best), ": ", counts.failed_with,
+      " of the ", counts.with, " small unchunked case(s) with one FAILED, ",
+      counts.without - counts.failed_without, " of the ", counts.without, " without passed");
+  if (by_length > 0)
+    absl::StrAppend(&into.detail, ", and ", by_length, " FAILED case(s) have one in a length only");
+  absl::StrAppend(&into.detail, "; ", ByteClassEffect(best), ", where ", items,
+                  " are bytes to pass through unread (seen as ", absl::StrJoin(seen_as, ", "), ")");
+  kept.push_back(std::move(into));
+  *problems = std::move(kept);
+}
+
 }  // namespace
 
 Language DetectLanguage(const std::string& program_path, const std::vector<CaseResult>& results) {
@@ -325,8 +576,9 @@ Language DetectLanguage(const std::string& program_path, const std::vector<CaseR
   return Language::kUnknown;
 }
 
-RunDiagnosis Diagnose(const std::vector<CaseResult>& results,
-                      const std::optional<RejectedValues>& rejected, Language language) {
+RunDiagnosis Diagnose(const std::vector<CaseResult>& results, const RunEvidence& evidence,
+                      Language language) {
+  const std::optional<RejectedValues>& rejected = evidence.rejected;
   RunDiagnosis d;
   std::vector<bool> explained(results.size(), false);
   if (rejected && !rejected->cases.empty()) {
@@ -378,6 +630,7 @@ RunDiagnosis Diagnose(const std::vector<CaseResult>& results,
     }
   }
   FoldChunkedIntoShortReads(results, &d.problems);
+  FoldInterpretedBytes(results, evidence.bytes, &d.problems);
   std::stable_sort(d.problems.begin(), d.problems.end(),
                    [](const RootProblem& a, const RootProblem& b) {
                      return a.cases.size() + a.blocked.size() > b.cases.size() + b.blocked.size();

@@ -5,6 +5,7 @@
 #ifndef DXT_CONFORMANCE_DIAGNOSE_H_
 #define DXT_CONFORMANCE_DIAGNOSE_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,46 @@ std::vector<std::string_view> ComplaintLines(const std::vector<std::string>& lin
 std::optional<std::string> LineNamingItem(const std::vector<std::string>& lines,
                                           const std::vector<std::string>& items);
 
+// Kinds of bytes in keys and values (bits), for the diagnosis of a program that interprets bytes
+// it must pass through unread (R3.1, R2.3): its failures come with one kind of byte, and only
+// with it.
+enum ByteClass : uint32_t {
+  kByteNul = 1,       // 0x00
+  kByteCr = 2,        // "\r"
+  kByteLf = 4,        // "\n"
+  kByteControl = 8,   // another control byte (0x01-0x1f but tab, CR, LF; 0x7f)
+  kByteNotUtf8 = 16,  // bytes >= 0x80 that are not valid UTF-8
+  kByteHigh = 32,     // any byte >= 0x80
+};
+uint32_t ByteClassesOf(std::string_view bytes);
+
+// What one case sent, by kind of byte.
+struct CaseBytes {
+  bool known = false;   // classified: the case ran (not SKIPPED)
+  uint32_t keys = 0;    // ByteClass bits of its input pairs' keys
+  uint32_t values = 0;  // of their values
+  uint32_t params = 0;  // of its parameter block's keys and values (or raw string)
+  // Of everything on its stdin: the items above, and the block's length line and the pairs' u32
+  // lengths (a length of 200 is the byte 0xc8, one of 10 the byte "\n"), which a program that
+  // reads stdin as text decodes too.
+  uint32_t stream = 0;
+  // At most 1 MiB of input, unchunked, not heavy: its outcome tells of its bytes, not of sizes
+  // or delivery.
+  bool plain = false;
+};
+
+// CaseBytes of every case of the run (index = plan/results index), from the cases as they were
+// sent (Materialise). Empty when no case FAILED.
+std::vector<CaseBytes> ClassifyCaseBytes(const std::vector<CaseRef>& plan,
+                                         const std::vector<SuiteResult>& results,
+                                         const MaterialiseOptions& options);
+
+// What a run holds besides its results that the diagnosis uses; all optional.
+struct RunEvidence {
+  std::optional<RejectedValues> rejected;
+  std::vector<CaseBytes> bytes;  // one per result, or empty
+};
+
 // What dxt can tell of the program's language or I/O library, for fix hints: from its first
 // bytes (a #! line, an ELF binary linking stdio) and its stderr (a Python traceback).
 enum class Language { kUnknown, kCStdio, kPython, kJava, kShell };
@@ -53,6 +94,9 @@ Language DetectLanguage(const std::string& program_path, const std::vector<judge
 
 // The cause of root problems that RejectedValues explains.
 inline constexpr char kCauseRejectsValues[] = "rejects-values";
+// The cause of a root problem of failures that come with one kind of byte (CaseBytes): the
+// program decodes, translates or truncates bytes it must pass through unread.
+inline constexpr char kCauseInterpretsBytes[] = "interprets-bytes";
 
 struct RootProblem {
   std::string check, rule, cause;  // cause: judge::CheckResult::cause, or kCauseRejectsValues
@@ -61,6 +105,7 @@ struct RootProblem {
   size_t example = 0;              // a case of `cases`: the first
   std::string detail;              // the example's text of it
   std::string fix;                 // what to change; "" when dxt cannot tell
+  uint32_t byte_class = 0;         // kCauseInterpretsBytes: the ByteClass it fails on
 };
 
 struct RunDiagnosis {
@@ -74,8 +119,16 @@ struct RunDiagnosis {
 inline constexpr size_t kShownRootProblems = 3;
 
 // Groups the FAILED cases of a run by their root problems (see the top of this file).
-RunDiagnosis Diagnose(const std::vector<judge::CaseResult>& results,
-                      const std::optional<RejectedValues>& rejected, Language language);
+// Failures that come with one kind of byte (RunEvidence::bytes) become one root problem when,
+// among the plain cases, at least 3 and half of those whose keys or values hold that kind FAILED,
+// at most a fifth of the others did (and at most a third as many, as a share), and chance would
+// give as many in fewer than 1 run in 1000 (Fisher's exact test): each problem
+// whose every case holds it (on stdin at all, for the kinds a text decoder trips on: CR, LF,
+// bytes >= 0x80) is folded into it, except causes found directly (short reads, a program that
+// never started, rejected values, a block read past its end, Disco's C library, output left in
+// a buffer).
+RunDiagnosis Diagnose(const std::vector<judge::CaseResult>& results, const RunEvidence& evidence,
+                      Language language);
 
 // The leading section of the text report: at most kShownRootProblems root problems, each with
 // its check and rule, the cases it explains, one representative case, the fix and the

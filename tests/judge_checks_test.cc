@@ -321,26 +321,25 @@ TEST(RootCauseTest, FailuresOnlyUnderChunkedDeliveryJoinTheShortReadProblem) {
       failed("5.1.14", "flushing", "R5.2", "waits-for-input", true),
       failed("5.1.11", "consumption", "R5.1", "", true),
   };
-  conformance::RunDiagnosis d = conformance::Diagnose(results, std::nullopt,
-                                                      conformance::Language::kUnknown);
+  conformance::RunDiagnosis d = conformance::Diagnose(results, {}, conformance::Language::kUnknown);
   ASSERT_EQ(d.problems.size(), 1u);
   EXPECT_EQ(d.problems[0].cause, "short-read");
   EXPECT_EQ(d.problems[0].cases, (std::vector<size_t>{0, 1, 2}));
   EXPECT_THAT(d.problems[0].detail, HasSubstr("explains 2 case(s) whose stdin arrived in small"));
   // The same waits seen without chunked delivery too: a defect of its own.
   results.push_back(failed("5.1.2", "flushing", "R5.2", "waits-for-input", false));
-  d = conformance::Diagnose(results, std::nullopt, conformance::Language::kUnknown);
+  d = conformance::Diagnose(results, {}, conformance::Language::kUnknown);
   ASSERT_EQ(d.problems.size(), 2u);
   // Without a short-read problem nothing is folded.
   results.erase(results.begin());
-  d = conformance::Diagnose(results, std::nullopt, conformance::Language::kUnknown);
+  d = conformance::Diagnose(results, {}, conformance::Language::kUnknown);
   for (const auto& p : d.problems) EXPECT_NE(p.cause, "short-read");
   EXPECT_EQ(d.problems.size(), 2u);
   // The short-read problem seen in chunked cases too, and nothing to fold: it stays whole (it was
   // once emptied by a move, shown as "root problem 1 of 1:  (): explains 0 FAILED case(s)").
   results = {failed("3.1.16", "framing", "R3.1", "short-read", false),
              failed("5.1.11", "framing", "R3.1", "short-read", true)};
-  d = conformance::Diagnose(results, std::nullopt, conformance::Language::kUnknown);
+  d = conformance::Diagnose(results, {}, conformance::Language::kUnknown);
   ASSERT_EQ(d.problems.size(), 1u);
   EXPECT_EQ(d.problems[0].check, "framing");
   EXPECT_EQ(d.problems[0].cause, "short-read");
@@ -387,6 +386,65 @@ TEST(RootCauseTest, StackFramesNeverNameAnInputValue) {
   // A line that only looks like a frame: no location in it, so it may name a value.
   EXPECT_EQ(conformance::LineNamingItem({"  at least one key expected, got 'keyA'"}, {"keyA"}),
             "  at least one key expected, got 'keyA'");
+}
+
+TEST(RootCauseTest, ByteClassesNameEachKindOnce) {
+  using namespace conformance;
+  EXPECT_EQ(ByteClassesOf("plain text\twith a tab"), 0u);
+  EXPECT_EQ(ByteClassesOf("caf\xc3\xa9"), uint32_t{kByteHigh});
+  EXPECT_EQ(ByteClassesOf("\xff"), uint32_t{kByteHigh | kByteNotUtf8});
+  EXPECT_EQ(ByteClassesOf(std::string("\0\r\n\x01\x7f", 5)),
+            uint32_t{kByteNul | kByteCr | kByteLf | kByteControl});
+}
+
+// Failures that come with one kind of byte, and only with it, are one problem: the symptoms
+// (here `content` and `exit`) are folded into it. Too few cases, or a cause with evidence of its
+// own, are left as they are.
+TEST(RootCauseTest, FailuresThatComeWithOneKindOfByteAreOneProblem) {
+  const auto run = [](size_t failing, size_t passing, const char* cause) {
+    std::vector<CaseResult> results;
+    conformance::RunEvidence evidence;
+    for (size_t i = 0; i < failing + passing; ++i) {
+      CaseResult r;
+      r.id = "3.1." + std::to_string(i + 1);
+      conformance::CaseBytes b{.known = true, .plain = true};
+      if (i < failing) {
+        r.verdict = Verdict::kFailed;
+        const bool content = i % 2 == 0;
+        r.checks = {{content ? "content" : "exit", Verdict::kFailed,
+                     content ? "expect.output" : "R8.1", "detail", content ? cause : "",
+                     std::nullopt}};
+        b.keys = conformance::kByteNul;
+      } else if (i < failing + 2) {
+        b.values = conformance::kByteNul;  // NUL in a value passes: only keys are cut
+      }
+      b.stream = b.keys | b.values;
+      results.push_back(r);
+      evidence.bytes.push_back(b);
+    }
+    return conformance::Diagnose(results, evidence, conformance::Language::kUnknown);
+  };
+  conformance::RunDiagnosis d = run(6, 24, "");
+  ASSERT_EQ(d.problems.size(), 1u);
+  EXPECT_EQ(d.problems[0].cause, conformance::kCauseInterpretsBytes);
+  EXPECT_EQ(d.problems[0].check, "framing");
+  EXPECT_EQ(d.problems[0].rule, "R3.1");
+  EXPECT_EQ(d.problems[0].cases, (std::vector<size_t>{0, 1, 2, 3, 4, 5}));
+  EXPECT_THAT(d.problems[0].detail,
+              HasSubstr("fails whenever a key holds a NUL byte: 6 of the 6 small unchunked "
+                        "case(s) with one FAILED, 24 of the 24 without passed"));
+  EXPECT_THAT(d.problems[0].detail, HasSubstr("(seen as content (expect.output), exit (R8.1))"));
+  EXPECT_THAT(d.problems[0].fix, HasSubstr("never as C strings"));
+  // Two failures among twelve cases could be chance.
+  d = run(2, 10, "");
+  EXPECT_EQ(d.problems.size(), 2u);
+  for (const auto& p : d.problems) EXPECT_NE(p.cause, conformance::kCauseInterpretsBytes);
+  // A cause found directly keeps its problem; the rest still folds.
+  d = run(6, 24, judge::kCauseBuffered);
+  ASSERT_EQ(d.problems.size(), 2u);
+  EXPECT_EQ(d.problems[0].cause, judge::kCauseBuffered);
+  EXPECT_EQ(d.problems[1].cause, conformance::kCauseInterpretsBytes);
+  EXPECT_EQ(d.problems[1].cases, (std::vector<size_t>{1, 3, 5}));
 }
 
 TEST(ChecksTest, KilledByTheDriverIsNotACrash) {

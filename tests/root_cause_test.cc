@@ -65,6 +65,15 @@ const Subject kSubjects[] = {
     // those frames makes it "rejects the catalogue's input values" (it once led the report).
     {"ignores_params_both_modes", "ignores_params_reduce.py", "--timeout 2", "params", "R2.1",
      "skips-params", true, "struct.error", "does not read the"},
+    // Failures that come with one kind of byte: text streams (every byte >= 0x80 on stdin) and C
+    // strings (a NUL in a key); their symptoms (tracebacks, exits, unread input, a wrong key) are
+    // many, the defect one.
+    {"text_mode_python", "text_mode_python.py", "--timeout 2", "framing", "R3.1",
+     "interprets-bytes", false, "UnicodeEncodeError",
+     "fails whenever a key or value holds a byte >= 0x80",
+     "sys.stdin.buffer and sys.stdout.buffer"},
+    {"cstring_keys", "cstring_keys", "--expect identity --timeout 2", "framing", "R3.1",
+     "interprets-bytes", false, "", "fails whenever a key holds a NUL byte", "never as C strings"},
     {"exec_fails", "exec_fails.sh", "--mode map --timeout 2", "exit", "R8.1", "could-not-start",
      true, "not-installed-mapper", "ended before reading any input"},
 };

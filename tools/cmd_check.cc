@@ -290,11 +290,10 @@ int Finish(const CheckArgs& a, const std::string& program,
            const std::vector<judge::CaseResult>& results,
            const std::vector<conformance::SuiteResult>* suite,
            const conformance::Baseline* baseline, bool color, harness::Isolation level,
-           const std::optional<conformance::RejectedValues>& rejected = std::nullopt,
-           const std::string& text_locale = "") {
+           const conformance::RunEvidence& evidence = {}, const std::string& text_locale = "") {
   std::ostream& out = Out(a);
   const conformance::RunDiagnosis diagnosis =
-      conformance::Diagnose(results, rejected, conformance::DetectLanguage(program, results));
+      conformance::Diagnose(results, evidence, conformance::DetectLanguage(program, results));
   out << conformance::RenderRootProblems(diagnosis, results) << CaseLines(a, results, color);
   conformance::ReportInfo info{DXT_VERSION, program, harness::IsolationName(level),
                                text_locale};
@@ -361,7 +360,8 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color,
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
   }
-  auto rejected = conformance::FindRejectedValues(*plan, *results, o.materialise);
+  conformance::RunEvidence evidence{conformance::FindRejectedValues(*plan, *results, o.materialise),
+                                    conformance::ClassifyCaseBytes(*plan, *results, o.materialise)};
   if (!a.save_failures.empty()) {
     // Suite cases run concurrently and some with slow delivery; a FAILED one is run once more,
     // alone and recorded, for its files (its script replays it in lockstep or pipelined).
@@ -383,8 +383,8 @@ int RunCatalogue(const CheckArgs& a, judge::RunOptions options, bool color,
     }
   }
   return Finish(a, o.run.program.path, conformance::CaseResultsOf(*results), &*results,
-                baseline->has_value() ? &**baseline : nullptr, color, o.run.isolation,
-                rejected, o.run.text_locale);
+                baseline->has_value() ? &**baseline : nullptr, color, o.run.isolation, evidence,
+                o.run.text_locale);
 }
 
 int RunCheck(const CheckArgs& a) {
@@ -489,7 +489,7 @@ int RunCheck(const CheckArgs& a) {
     std::cerr << "dxt check: harness error: " << results.status().message() << "\n";
     return kExitUsage;
   }
-  return Finish(a, program.string(), *results, nullptr, nullptr, color, *level, std::nullopt,
+  return Finish(a, program.string(), *results, nullptr, nullptr, color, *level, {},
                 options.text_locale);
 }
 

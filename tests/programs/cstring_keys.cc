@@ -1,0 +1,23 @@
+// Broken subject (both modes): an echo that keeps each key as a C string. It reads every pair
+// right, by its lengths, but writes the key back with strlen(): a key holding a NUL byte comes
+// back cut at it, every other pair unchanged. Root cause: `framing` (R3.1: the bytes are never
+// interpreted), seen as wrong content under `--expect identity`; the fix: copy keys by length.
+#include <cstring>
+#include <string>
+
+#include "tests/programs/subject_io.h"
+
+int main(int argc, char** argv) {
+  subject::ParseMode(argc, argv);
+  std::string params, key, value;
+  if (!subject::ReadParams(&params)) return 1;
+  for (;;) {
+    const subject::ReadResult r = subject::ReadPair(&key, &value);
+    if (r == subject::ReadResult::kEnd) return 0;
+    if (r == subject::ReadResult::kTruncated) return 1;
+    const char* c_key = key.c_str();
+    if (!subject::WriteAll(1, subject::OnePairList(std::string_view(c_key, std::strlen(c_key)),
+                                                   value)))  // the defect: strlen
+      return 1;
+  }
+}
