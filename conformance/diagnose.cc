@@ -204,6 +204,7 @@ std::vector<CaseBytes> ClassifyCaseBytes(const std::vector<CaseRef>& plan,
     if (c.raw_params) b.params |= ByteClassesOf(*c.raw_params);
     for (const auto& [key, value] : c.params) b.params |= ByteClassesOf(key) | ByteClassesOf(value);
     const std::string block = judge::ParamBlockOf(c);
+    b.block_body = block != "0\n";
     b.stream = b.keys | b.values | b.params | lengths | ByteClassesOf(block);
     b.plain = !e.heavy && !e.chunking.active() && size <= kPlainInput;
   }
@@ -412,8 +413,10 @@ double LogChoose(size_t n, size_t k) {
   return std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0);
 }
 
-// Where in a case's items a kind of byte is looked for.
-enum class ItemsWhere { kAny, kKeys, kValues };
+// Where in a case's items a kind of byte is looked for; kBlock: whether its parameter block has
+// a body at all (the one "class" there is kHasBody).
+enum class ItemsWhere { kAny, kKeys, kValues, kBlock };
+constexpr uint32_t kHasBody = uint32_t{1} << 30;
 
 uint32_t ClassesIn(const CaseBytes& b, ItemsWhere where) {
   switch (where) {
@@ -421,6 +424,8 @@ uint32_t ClassesIn(const CaseBytes& b, ItemsWhere where) {
       return b.keys;
     case ItemsWhere::kValues:
       return b.values;
+    case ItemsWhere::kBlock:
+      return b.block_body ? kHasBody : 0;
     default:
       return b.keys | b.values | b.params;
   }
@@ -471,18 +476,19 @@ void FoldInterpretedBytes(const std::vector<CaseResult>& results,
   uint32_t best = 0;
   ItemsWhere where = ItemsWhere::kAny;
   ClassCounts counts;
-  for (ItemsWhere w : {ItemsWhere::kAny, ItemsWhere::kKeys, ItemsWhere::kValues}) {
-    for (uint32_t c : kByteClassOrder) {
-      const ClassCounts n = CountClass(results, bytes, c, w);
-      if (!n.Separates()) continue;
-      if (best == 0 || n.failed_with > counts.failed_with ||
-          (n.failed_with == counts.failed_with && n.with < counts.with)) {
-        best = c;
-        where = w;
-        counts = n;
-      }
+  const auto consider = [&](uint32_t c, ItemsWhere w) {
+    const ClassCounts n = CountClass(results, bytes, c, w);
+    if (!n.Separates()) return;
+    if (best == 0 || n.failed_with > counts.failed_with ||
+        (n.failed_with == counts.failed_with && n.with < counts.with)) {
+      best = c;
+      where = w;
+      counts = n;
     }
-  }
+  };
+  for (ItemsWhere w : {ItemsWhere::kAny, ItemsWhere::kKeys, ItemsWhere::kValues})
+    for (uint32_t c : kByteClassOrder) consider(c, w);
+  consider(kHasBody, ItemsWhere::kBlock);
   if (best == 0) return;
   // A text decoder reads the lengths too: for its kinds, a byte anywhere on stdin counts.
   const bool decoded = best & (kByteCr | kByteLf | kByteNotUtf8 | kByteHigh);
@@ -498,9 +504,10 @@ void FoldInterpretedBytes(const std::vector<CaseResult>& results,
     return !p.cases.empty() && std::all_of(p.cases.begin(), p.cases.end(), holds);
   };
   if (std::none_of(problems->begin(), problems->end(), folds)) return;
+  const bool block = where == ItemsWhere::kBlock;
   RootProblem into;
-  into.cause = kCauseInterpretsBytes;
-  into.byte_class = best;
+  into.cause = block ? judge::kCauseSkipsParams : kCauseInterpretsBytes;
+  into.byte_class = block ? 0 : best;
   std::vector<RootProblem> kept;
   std::vector<std::string> seen_as;
   for (RootProblem& p : *problems) {
@@ -530,6 +537,20 @@ void FoldInterpretedBytes(const std::vector<CaseResult>& results,
   }
   size_t by_length = 0;  // folded failures whose items hold none: in a length only
   for (size_t i : into.cases) by_length += !(ClassesIn(bytes[i], where) & best);
+  if (block) {
+    into.check = "params";
+    into.rule = "R2.1";
+    into.detail = absl::StrCat(
+        "fails whenever the parameter block has a body: ", counts.failed_with, " of the ",
+        counts.with, " small unchunked case(s) with one FAILED, ",
+        counts.without - counts.failed_without, " of the ", counts.without,
+        " with the empty block \"0\\n\" passed; it does not read the block by its length (the "
+        "length line but not the body, say), so its pairs start at the wrong place (seen as ",
+        absl::StrJoin(seen_as, ", "), ")");
+    kept.push_back(std::move(into));
+    *problems = std::move(kept);
+    return;
+  }
   const bool in_input = (bytes[into.example].keys | bytes[into.example].values) & best;
   into.check = in_input ? "framing" : "params";
   into.rule = in_input ? "R3.1" : "R2.3";

@@ -74,6 +74,10 @@ const Subject kSubjects[] = {
      "sys.stdin.buffer and sys.stdout.buffer"},
     {"cstring_keys", "cstring_keys", "--expect identity --timeout 2", "framing", "R3.1",
      "interprets-bytes", false, "", "fails whenever a key holds a NUL byte", "never as C strings"},
+    // Failures only where the block has a body: the block's length line read, never its body.
+    {"block_length_only", "block_length_only.py", "--timeout 2", "params", "R2.1", "skips-params",
+     false, "TypeError", "fails whenever the parameter block has a body",
+     "then exactly that many bytes"},
     {"exec_fails", "exec_fails.sh", "--mode map --timeout 2", "exit", "R8.1", "could-not-start",
      true, "not-installed-mapper", "ended before reading any input"},
 };
