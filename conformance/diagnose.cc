@@ -194,6 +194,8 @@ std::vector<CaseBytes> ClassifyCaseBytes(const std::vector<CaseRef>& plan,
     for (const OwnedPair& p : c.input) {
       b.keys |= ByteClassesOf(p.first);
       b.values |= ByteClassesOf(p.second);
+      b.empty_key |= p.first.empty();
+      b.empty_value |= p.second.empty();
       size += p.first.size() + p.second.size();
       for (const std::string* item : {&p.first, &p.second}) {
         std::string length;
@@ -267,6 +269,10 @@ std::string FixHint(const RootProblem& p, Language lang) {
   if (c == judge::kCauseCouldNotStart)
     return "make the program start: it exited before reading any input (a shell's exit 127: the "
            "command it runs was not found; 126: not executable); its stderr says why";
+  if (c == kCauseEmptyItem)
+    return "handle a key or value of 0 bytes (its length is 0 and no byte follows); a map answers "
+           "every pair with one list: the empty list (count 0, the bytes \"\\0\\0\\0\\0\") "
+           "when it has no output";
   if (c == kCauseInterpretsBytes) {
     switch (lang) {
       case Language::kPython:
@@ -414,9 +420,10 @@ double LogChoose(size_t n, size_t k) {
 }
 
 // Where in a case's items a kind of byte is looked for; kBlock: whether its parameter block has
-// a body at all (the one "class" there is kHasBody).
-enum class ItemsWhere { kAny, kKeys, kValues, kBlock };
-constexpr uint32_t kHasBody = uint32_t{1} << 30;
+// a body at all (the one "class" there is kHasProperty), kEmptyKey/kEmptyValue: whether a pair
+// has an empty key/value (likewise).
+enum class ItemsWhere { kAny, kKeys, kValues, kBlock, kEmptyKey, kEmptyValue };
+constexpr uint32_t kHasProperty = uint32_t{1} << 30;
 
 uint32_t ClassesIn(const CaseBytes& b, ItemsWhere where) {
   switch (where) {
@@ -425,7 +432,11 @@ uint32_t ClassesIn(const CaseBytes& b, ItemsWhere where) {
     case ItemsWhere::kValues:
       return b.values;
     case ItemsWhere::kBlock:
-      return b.block_body ? kHasBody : 0;
+      return b.block_body ? kHasProperty : 0;
+    case ItemsWhere::kEmptyKey:
+      return b.empty_key ? kHasProperty : 0;
+    case ItemsWhere::kEmptyValue:
+      return b.empty_value ? kHasProperty : 0;
     default:
       return b.keys | b.values | b.params;
   }
@@ -488,7 +499,8 @@ void FoldInterpretedBytes(const std::vector<CaseResult>& results,
   };
   for (ItemsWhere w : {ItemsWhere::kAny, ItemsWhere::kKeys, ItemsWhere::kValues})
     for (uint32_t c : kByteClassOrder) consider(c, w);
-  consider(kHasBody, ItemsWhere::kBlock);
+  for (ItemsWhere w : {ItemsWhere::kBlock, ItemsWhere::kEmptyKey, ItemsWhere::kEmptyValue})
+    consider(kHasProperty, w);
   if (best == 0) return;
   // A text decoder reads the lengths too: for its kinds, a byte anywhere on stdin counts.
   const bool decoded = best & (kByteCr | kByteLf | kByteNotUtf8 | kByteHigh);
@@ -505,9 +517,11 @@ void FoldInterpretedBytes(const std::vector<CaseResult>& results,
   };
   if (std::none_of(problems->begin(), problems->end(), folds)) return;
   const bool block = where == ItemsWhere::kBlock;
+  const bool empty = where == ItemsWhere::kEmptyKey || where == ItemsWhere::kEmptyValue;
   RootProblem into;
-  into.cause = block ? judge::kCauseSkipsParams : kCauseInterpretsBytes;
-  into.byte_class = block ? 0 : best;
+  into.cause = block ? judge::kCauseSkipsParams : empty ? kCauseEmptyItem : kCauseInterpretsBytes;
+  into.byte_class = best == kHasProperty ? 0 : best;
+  bool waits = false;  // a folded problem is a map's wait for a list that never came
   std::vector<RootProblem> kept;
   std::vector<std::string> seen_as;
   for (RootProblem& p : *problems) {
@@ -515,6 +529,7 @@ void FoldInterpretedBytes(const std::vector<CaseResult>& results,
       kept.push_back(std::move(p));
       continue;
     }
+    waits |= p.cause == judge::kCauseWaitsForInput;
     const std::string as = p.check + " (" + p.rule + ")";
     if (std::find(seen_as.begin(), seen_as.end(), as) == seen_as.end()) seen_as.push_back(as);
     into.cases.insert(into.cases.end(), p.cases.begin(), p.cases.end());
@@ -547,6 +562,24 @@ void FoldInterpretedBytes(const std::vector<CaseResult>& results,
         " with the empty block \"0\\n\" passed; it does not read the block by its length (the "
         "length line but not the body, say), so its pairs start at the wrong place (seen as ",
         absl::StrJoin(seen_as, ", "), ")");
+    kept.push_back(std::move(into));
+    *problems = std::move(kept);
+    return;
+  }
+  if (empty) {
+    const char* item = where == ItemsWhere::kEmptyKey ? "key" : "value";
+    into.check = "framing";
+    into.rule = "R3.1";
+    into.detail = absl::StrCat(
+        "fails whenever a ", item, " is empty: ", counts.failed_with, " of the ", counts.with,
+        " small unchunked case(s) with one FAILED, ", counts.without - counts.failed_without,
+        " of the ", counts.without, " without passed; it mishandles a ", item,
+        " of 0 bytes (a length of 0, then nothing)");
+    if (waits)
+      absl::StrAppend(&into.detail,
+                      ": a map that writes no list for such a pair leaves the "
+                      "driver waiting (every pair gets one, count 0 when empty)");
+    absl::StrAppend(&into.detail, " (seen as ", absl::StrJoin(seen_as, ", "), ")");
     kept.push_back(std::move(into));
     *problems = std::move(kept);
     return;

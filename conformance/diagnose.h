@@ -67,6 +67,8 @@ struct CaseBytes {
   uint32_t values = 0;  // of their values
   uint32_t params = 0;  // of its parameter block's keys and values (or raw string)
   bool block_body = false;  // its parameter block has a body (it is not "0\n")
+  bool empty_key = false;   // one of its input pairs has an empty key
+  bool empty_value = false;  // one of its input pairs has an empty value
   // Of everything on its stdin: the items above, and the block's length line and the pairs' u32
   // lengths (a length of 200 is the byte 0xc8, one of 10 the byte "\n"), which a program that
   // reads stdin as text decodes too.
@@ -98,6 +100,8 @@ inline constexpr char kCauseRejectsValues[] = "rejects-values";
 // The cause of a root problem of failures that come with one kind of byte (CaseBytes): the
 // program decodes, translates or truncates bytes it must pass through unread.
 inline constexpr char kCauseInterpretsBytes[] = "interprets-bytes";
+// Of failures that come with an empty key or an empty value (CaseBytes).
+inline constexpr char kCauseEmptyItem[] = "empty-item";
 
 struct RootProblem {
   std::string check, rule, cause;  // cause: judge::CheckResult::cause, or kCauseRejectsValues
@@ -121,15 +125,16 @@ inline constexpr size_t kShownRootProblems = 3;
 
 // Groups the FAILED cases of a run by their root problems (see the top of this file).
 // Failures that come with one property of the cases (RunEvidence::bytes) become one root problem:
-// one kind of byte in the keys, the values or either (`interprets-bytes`, framing R3.1), or a
-// parameter block with a body (`skips-params`, params R2.1: a program that reads the block's
-// length line but not its body, or not by its length). The property must separate: among the
-// plain cases that ran unblocked, at least 3 and half of those with it FAILED, at most a fifth of
-// the others did (and at most a third as many, as a share), and chance would give as many in
-// fewer than 1 run in 10 000 (one-sided Fisher's exact test). Each problem whose every case has
-// it (for the kinds a text decoder trips on, CR, LF and bytes >= 0x80, anywhere on stdin) is
-// folded into it, except causes found directly (short reads, a program that never started,
-// rejected values, a block read past its end, Disco's C library, output left in a buffer).
+// one kind of byte in the keys, the values or either (`interprets-bytes`, framing R3.1), an empty
+// key or an empty value (`empty-item`, framing R3.1; a map that writes no list for a pair with
+// no output is one), or a parameter block with a body (`skips-params`, params R2.1: a program
+// that reads the block's length line but not its body, or not by its length). The property must
+// separate: among the plain cases that ran unblocked, at least 3 and half of those with it FAILED,
+// at most a fifth of the others did (and at most a third as many, as a share), and chance would
+// give as many in fewer than 1 run in 10 000 (one-sided Fisher's exact test). Each problem whose
+// every case has it (for the kinds a text decoder trips on, CR, LF and bytes >= 0x80, anywhere on
+// stdin) is folded into it, except causes found directly (short reads, a program that never
+// started, rejected values, a block read past its end, Disco's C library, output left in a buffer).
 RunDiagnosis Diagnose(const std::vector<judge::CaseResult>& results, const RunEvidence& evidence,
                       Language language);
 

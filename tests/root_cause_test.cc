@@ -78,6 +78,9 @@ const Subject kSubjects[] = {
     {"block_length_only", "block_length_only.py", "--timeout 2", "params", "R2.1", "skips-params",
      false, "TypeError", "fails whenever the parameter block has a body",
      "then exactly that many bytes"},
+    // Failures only where a value is empty: no list written for a pair without output.
+    {"no_list_for_empty", "no_list_for_empty", "--mode map --timeout 2", "framing", "R3.1",
+     "empty-item", false, "", "fails whenever a value is empty", "count 0"},
     {"exec_fails", "exec_fails.sh", "--mode map --timeout 2", "exit", "R8.1", "could-not-start",
      true, "not-installed-mapper", "ended before reading any input"},
 };
