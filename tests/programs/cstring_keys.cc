@@ -9,15 +9,9 @@
 
 int main(int argc, char** argv) {
   subject::ParseMode(argc, argv);
-  std::string params, key, value;
-  if (!subject::ReadParams(&params)) return 1;
-  for (;;) {
-    const subject::ReadResult r = subject::ReadPair(&key, &value);
-    if (r == subject::ReadResult::kEnd) return 0;
-    if (r == subject::ReadResult::kTruncated) return 1;
+  return subject::ForEachPair([](const std::string& key, const std::string& value) {
     const char* c_key = key.c_str();
-    if (!subject::WriteAll(1, subject::OnePairList(std::string_view(c_key, std::strlen(c_key)),
-                                                   value)))  // the defect: strlen
-      return 1;
-  }
+    return subject::WriteAll(
+        1, subject::OnePairList(std::string_view(c_key, std::strlen(c_key)), value));  // strlen
+  });
 }

@@ -8,13 +8,8 @@
 
 int main(int argc, char** argv) {
   subject::ParseMode(argc, argv);
-  std::string params, key, value;
-  if (!subject::ReadParams(&params)) return 1;
-  for (;;) {
-    const subject::ReadResult r = subject::ReadPair(&key, &value);
-    if (r == subject::ReadResult::kEnd) return 0;
-    if (r == subject::ReadResult::kTruncated) return 1;
-    if (value.empty()) continue;  // the defect: no list
-    if (!subject::WriteAll(1, subject::OnePairList(key, value))) return 1;
-  }
+  return subject::ForEachPair([](const std::string& key, const std::string& value) {
+    if (value.empty()) return true;  // the defect: no list
+    return subject::WriteAll(1, subject::OnePairList(key, value));
+  });
 }

@@ -147,6 +147,20 @@ inline int EchoAfterParams() {
   }
 }
 
+// Reads the parameter block, then calls answer(key, value) for each input pair until
+// end-of-input; answer returns false to stop (a write failed). Returns 0 on a clean end, 1 on a
+// bad block, a truncated pair or a stop. For subjects that answer pairs their own (wrong) way.
+template <typename Answer>
+int ForEachPair(Answer answer) {
+  std::string params, key, value;
+  if (!ReadParams(&params)) return 1;
+  for (;;) {
+    const ReadResult r = ReadPair(&key, &value);
+    if (r == ReadResult::kEnd) return 0;
+    if (r == ReadResult::kTruncated || !answer(key, value)) return 1;
+  }
+}
+
 // ReadParams + EchoAfterParams, with an ERR line if the parameter block is bad.
 inline int Echo() {
   std::string params;
