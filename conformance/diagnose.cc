@@ -269,6 +269,9 @@ std::string FixHint(const RootProblem& p, Language lang) {
   if (c == judge::kCauseCouldNotStart)
     return "make the program start: it exited before reading any input (a shell's exit 127: the "
            "command it runs was not found; 126: not executable); its stderr says why";
+  if (c == judge::kCauseEchoesStdin)
+    return "read the parameter block, then each pair, and write result lists (a u32 count, then "
+           "that many pairs) - never the input itself";
   if (c == kCauseEmptyItem)
     return "handle a key or value of 0 bytes (its length is 0 and no byte follows); a map answers "
            "every pair with one list: the empty list (count 0, the bytes \"\\0\\0\\0\\0\") "

@@ -438,6 +438,22 @@ bool CouldNotStart(const Transcript& t) {
          read_nothing && said_why;
 }
 
+// How many bytes of stdout are a copy of stdin from byte 0, the whole parameter block or 64 bytes
+// at least (as far as the transcript's head of stdout and the rebuilt input go); nullopt when it
+// is not one. No result list begins so: the block's digits and "\n" make a count of over 2 600.
+std::optional<uint64_t> EchoedStdin(const Case& c, const Transcript& t) {
+  const std::string& out = t.stdout_head;
+  if (out.empty()) return std::nullopt;
+  const InputStream in = RebuildInput(c, t);
+  const size_t n = std::min(out.size(), in.bytes.size());
+  // The head of stdout is capped, and a program stopped early wrote less: a block longer than
+  // what it wrote is matched as far as that goes (64 bytes at least).
+  const uint64_t need = std::min<uint64_t>({in.block_size, harness::kMaxExcerptBytes, 64});
+  if (n < std::max<uint64_t>(need, 2) || out.compare(0, n, in.bytes, 0, n) != 0)
+    return std::nullopt;
+  return n;
+}
+
 std::string LastLines(const Transcript& t) {
   std::string out;
   for (const harness::LogRecord& l : t.last_logs) {
@@ -451,6 +467,22 @@ std::string LastLines(const Transcript& t) {
 
 void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>* checks) {
   if (std::none_of(checks->begin(), checks->end(), IsFailed)) return;
+  CheckResult* framing_check = Find(checks, "framing");
+  if (const auto echoed = EchoedStdin(c, t); echoed && framing_check) {
+    *framing_check = {
+        "framing",
+        Verdict::kFailed,
+        "R4.2",
+        absl::StrCat("copies its stdin to stdout: stdout's first ", *echoed,
+                     " byte(s) are stdin's first ", *echoed, " (the parameter block \"",
+                     EscapeBytes(t.param_block, 24),
+                     "\" and the pairs as sent), where only "
+                     "result lists belong: a filter such as cat, not a program that answers pairs"),
+        kCauseEchoesStdin,
+        std::nullopt};
+    MarkConsequences(c, "framing", checks);
+    return;
+  }
   CheckResult* params = Find(checks, "params");
   if (params && IsFailed(*params)) {
     // The skipper probe (checks.h CheckParams) already located it.

@@ -13,7 +13,8 @@
 //    pair whose bytes it took as a length (a short read(2) not repeated, in a large item);
 //  - a map stall while the program had consumed its pair (FIONREAD) and its output was quiet,
 //    with the list cut short and completed only after stdin closed: buffered output;
-//  - a non-zero exit before reading any input, with text on stderr: it could not start.
+//  - a non-zero exit before reading any input, with text on stderr: it could not start;
+//  - a stdout that begins with stdin's own bytes, the parameter block first: it copies its input.
 // A misread is never reported as buffering.
 #ifndef DXT_JUDGE_DIAGNOSIS_H_
 #define DXT_JUDGE_DIAGNOSIS_H_
@@ -39,6 +40,8 @@ inline constexpr char kCauseShortRead[] = "short-read";
 inline constexpr char kCauseBuffered[] = "buffered";             // flushing R5.2
 inline constexpr char kCauseWaitsForInput[] = "waits-for-input"; // flushing R5.2
 inline constexpr char kCauseCouldNotStart[] = "could-not-start"; // exit R8.1
+// framing R4.2: stdout is a copy of stdin from byte 0 (a filter such as cat, not a Disco program)
+inline constexpr char kCauseEchoesStdin[] = "echoes-stdin";
 
 // The stdin bytes a case sent, for the models below: the parameter block and the case's pairs,
 // rebuilt from the case (at most 32 MiB of them), or, for a task of `dxt run` (no input in the

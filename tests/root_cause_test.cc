@@ -81,6 +81,9 @@ const Subject kSubjects[] = {
     // Failures only where a value is empty: no list written for a pair without output.
     {"no_list_for_empty", "no_list_for_empty", "--mode map --timeout 2", "framing", "R3.1",
      "empty-item", false, "", "fails whenever a value is empty", "count 0"},
+    // A filter: stdin copied to stdout (its lengths exceed the limit, its count is text).
+    {"cat_filter", "cat_filter.sh", "--timeout 2", "framing", "R4.2", "echoes-stdin", true, "",
+     "copies its stdin to stdout", "never the input itself"},
     {"exec_fails", "exec_fails.sh", "--mode map --timeout 2", "exit", "R8.1", "could-not-start",
      true, "not-installed-mapper", "ended before reading any input"},
 };
