@@ -483,48 +483,115 @@ ClassCounts CountClass(const std::vector<CaseResult>& results, const std::vector
   return n;
 }
 
-// See Diagnose in the header.
-void FoldInterpretedBytes(const std::vector<CaseResult>& results,
-                          const std::vector<CaseBytes>& bytes, std::vector<RootProblem>* problems) {
-  if (bytes.size() != results.size()) return;
-  uint32_t best = 0;
+// The property of the cases that separates the FAILED ones from the others (see Diagnose in the
+// header).
+struct Separator {
   ItemsWhere where = ItemsWhere::kAny;
+  uint32_t property = 0;  // a ByteClass, or kHasProperty
   ClassCounts counts;
-  const auto consider = [&](uint32_t c, ItemsWhere w) {
-    const ClassCounts n = CountClass(results, bytes, c, w);
+  // A text decoder reads the lengths too: for its kinds, a byte anywhere on stdin counts.
+  bool Holds(const CaseBytes& b) const {
+    const bool decoded = property & (kByteCr | kByteLf | kByteNotUtf8 | kByteHigh);
+    return b.known && ((decoded ? b.stream : ClassesIn(b, where)) & property);
+  }
+};
+
+// The property with the most FAILED cases among those that separate (the fewest cases with it
+// on a tie, the first tried on a tie of both); nullopt when none does.
+std::optional<Separator> FindSeparator(const std::vector<CaseResult>& results,
+                                       const std::vector<CaseBytes>& bytes) {
+  std::optional<Separator> best;
+  const auto consider = [&](uint32_t property, ItemsWhere where) {
+    const ClassCounts n = CountClass(results, bytes, property, where);
     if (!n.Separates()) return;
-    if (best == 0 || n.failed_with > counts.failed_with ||
-        (n.failed_with == counts.failed_with && n.with < counts.with)) {
-      best = c;
-      where = w;
-      counts = n;
-    }
+    if (!best || n.failed_with > best->counts.failed_with ||
+        (n.failed_with == best->counts.failed_with && n.with < best->counts.with))
+      best = Separator{where, property, n};
   };
   for (ItemsWhere w : {ItemsWhere::kAny, ItemsWhere::kKeys, ItemsWhere::kValues})
     for (uint32_t c : kByteClassOrder) consider(c, w);
   for (ItemsWhere w : {ItemsWhere::kBlock, ItemsWhere::kEmptyKey, ItemsWhere::kEmptyValue})
     consider(kHasProperty, w);
-  if (best == 0) return;
-  // A text decoder reads the lengths too: for its kinds, a byte anywhere on stdin counts.
-  const bool decoded = best & (kByteCr | kByteLf | kByteNotUtf8 | kByteHigh);
-  const auto holds = [&](size_t i) {
-    const CaseBytes& b = bytes[i];
-    return b.known && ((decoded ? b.stream : ClassesIn(b, where)) & best);
-  };
+  return best;
+}
+
+// "6 of the 10 small unchunked case(s) with one FAILED, 150 of the 150 without passed".
+std::string CountsText(const ClassCounts& n, const std::string& without) {
+  return absl::StrCat(n.failed_with, " of the ", n.with,
+                      " small unchunked case(s) with one FAILED, ", n.without - n.failed_without,
+                      " of the ", n.without, " ", without, " passed");
+}
+
+// The check, rule, cause and text of the problem a separator makes of the folded problems
+// (`seen_as`: their checks and rules; `waits`: one was a map's wait for a list never written).
+void DescribeSeparated(const Separator& s, const std::vector<CaseBytes>& bytes,
+                       const std::vector<std::string>& seen_as, bool waits, RootProblem* p) {
+  const std::string seen = absl::StrCat(" (seen as ", absl::StrJoin(seen_as, ", "), ")");
+  if (s.where == ItemsWhere::kBlock) {
+    p->check = "params";
+    p->rule = "R2.1";
+    p->cause = judge::kCauseSkipsParams;
+    p->detail = absl::StrCat(
+        "fails whenever the parameter block has a body: ", CountsText(s.counts, "with the empty "
+        "block \"0\\n\""), "; it does not read the block by its length (the length line but "
+        "not the body, say), so its pairs start at the wrong place", seen);
+    return;
+  }
+  if (s.where == ItemsWhere::kEmptyKey || s.where == ItemsWhere::kEmptyValue) {
+    const char* item = s.where == ItemsWhere::kEmptyKey ? "key" : "value";
+    p->check = "framing";
+    p->rule = "R3.1";
+    p->cause = kCauseEmptyItem;
+    p->detail = absl::StrCat("fails whenever a ", item, " is empty: ",
+                             CountsText(s.counts, "without"), "; it mishandles a ", item,
+                             " of 0 bytes (a length of 0, then nothing)");
+    if (waits)
+      absl::StrAppend(&p->detail, ": a map that writes no list for such a pair leaves the driver "
+                                  "waiting (every pair gets one, count 0 when empty)");
+    absl::StrAppend(&p->detail, seen);
+    return;
+  }
+  const CaseBytes& ex = bytes[p->example];
+  const bool in_input = (ex.keys | ex.values) & s.property;
+  p->check = in_input ? "framing" : "params";
+  p->rule = in_input ? "R3.1" : "R2.3";
+  p->cause = kCauseInterpretsBytes;
+  p->byte_class = s.property;
+  const char* item = s.where == ItemsWhere::kKeys     ? "key"
+                     : s.where == ItemsWhere::kValues ? "value"
+                                                      : "key or value";
+  const char* items = s.where == ItemsWhere::kKeys     ? "keys"
+                      : s.where == ItemsWhere::kValues ? "values"
+                                                       : "keys and values";
+  size_t by_length = 0;  // folded failures whose items hold none: in a length only
+  for (size_t i : p->cases) by_length += !(ClassesIn(bytes[i], s.where) & s.property);
+  p->detail = absl::StrCat("fails whenever a ", item, " holds ", ByteClassName(s.property), ": ",
+                           CountsText(s.counts, "without"));
+  if (by_length > 0)
+    absl::StrAppend(&p->detail, ", and ", by_length, " FAILED case(s) have one in a length only");
+  absl::StrAppend(&p->detail, "; ", ByteClassEffect(s.property), ", where ", items,
+                  " are bytes to pass through unread", seen);
+}
+
+// See Diagnose in the header.
+void FoldByCaseProperty(const std::vector<CaseResult>& results,
+                        const std::vector<CaseBytes>& bytes, std::vector<RootProblem>* problems) {
+  if (bytes.size() != results.size()) return;
+  const std::optional<Separator> s = FindSeparator(results, bytes);
+  if (!s) return;
   const auto folds = [&](const RootProblem& p) {
-    for (const char* kept :
-         {judge::kCauseShortRead, judge::kCauseCouldNotStart, kCauseRejectsValues,
-          judge::kCauseDiscoCParams, judge::kCausePastParams, judge::kCauseBuffered})
+    // (could-not-start folds: a program that cannot start fails every case, so a property that
+    // separates failures is never its; one that died at its first bytes can look like it, when
+    // stdin broke before dxt could see what it read.)
+    for (const char* kept : {judge::kCauseShortRead, kCauseRejectsValues, judge::kCauseDiscoCParams,
+                             judge::kCausePastParams, judge::kCauseBuffered})
       if (p.cause == kept) return false;
-    return !p.cases.empty() && std::all_of(p.cases.begin(), p.cases.end(), holds);
+    return !p.cases.empty() && std::all_of(p.cases.begin(), p.cases.end(),
+                                           [&](size_t i) { return s->Holds(bytes[i]); });
   };
   if (std::none_of(problems->begin(), problems->end(), folds)) return;
-  const bool block = where == ItemsWhere::kBlock;
-  const bool empty = where == ItemsWhere::kEmptyKey || where == ItemsWhere::kEmptyValue;
   RootProblem into;
-  into.cause = block ? judge::kCauseSkipsParams : empty ? kCauseEmptyItem : kCauseInterpretsBytes;
-  into.byte_class = best == kHasProperty ? 0 : best;
-  bool waits = false;  // a folded problem is a map's wait for a list that never came
+  bool waits = false;
   std::vector<RootProblem> kept;
   std::vector<std::string> seen_as;
   for (RootProblem& p : *problems) {
@@ -542,68 +609,16 @@ void FoldInterpretedBytes(const std::vector<CaseResult>& results,
     std::sort(v->begin(), v->end());
     v->erase(std::unique(v->begin(), v->end()), v->end());
   }
-  // The example: a plain case with such a key or value, one in its input pairs if any.
+  // The example: a plain case that has the property in its items, in its input pairs if any.
   into.example = into.cases.front();
   int rank = 0;
   for (size_t i : into.cases) {
     const CaseBytes& b = bytes[i];
-    const int r = !b.plain                                             ? 0
-                  : ((b.keys | b.values) & ClassesIn(b, where) & best) ? 3
-                  : (b.params & ClassesIn(b, where) & best)            ? 2
-                                                                       : 1;
+    const uint32_t has = ClassesIn(b, s->where) & s->property;
+    const int r = !b.plain ? 0 : ((b.keys | b.values) & has) ? 3 : (b.params & has) ? 2 : 1;
     if (r > rank) into.example = i, rank = r;
   }
-  size_t by_length = 0;  // folded failures whose items hold none: in a length only
-  for (size_t i : into.cases) by_length += !(ClassesIn(bytes[i], where) & best);
-  if (block) {
-    into.check = "params";
-    into.rule = "R2.1";
-    into.detail = absl::StrCat(
-        "fails whenever the parameter block has a body: ", counts.failed_with, " of the ",
-        counts.with, " small unchunked case(s) with one FAILED, ",
-        counts.without - counts.failed_without, " of the ", counts.without,
-        " with the empty block \"0\\n\" passed; it does not read the block by its length (the "
-        "length line but not the body, say), so its pairs start at the wrong place (seen as ",
-        absl::StrJoin(seen_as, ", "), ")");
-    kept.push_back(std::move(into));
-    *problems = std::move(kept);
-    return;
-  }
-  if (empty) {
-    const char* item = where == ItemsWhere::kEmptyKey ? "key" : "value";
-    into.check = "framing";
-    into.rule = "R3.1";
-    into.detail = absl::StrCat(
-        "fails whenever a ", item, " is empty: ", counts.failed_with, " of the ", counts.with,
-        " small unchunked case(s) with one FAILED, ", counts.without - counts.failed_without,
-        " of the ", counts.without, " without passed; it mishandles a ", item,
-        " of 0 bytes (a length of 0, then nothing)");
-    if (waits)
-      absl::StrAppend(&into.detail,
-                      ": a map that writes no list for such a pair leaves the "
-                      "driver waiting (every pair gets one, count 0 when empty)");
-    absl::StrAppend(&into.detail, " (seen as ", absl::StrJoin(seen_as, ", "), ")");
-    kept.push_back(std::move(into));
-    *problems = std::move(kept);
-    return;
-  }
-  const bool in_input = (bytes[into.example].keys | bytes[into.example].values) & best;
-  into.check = in_input ? "framing" : "params";
-  into.rule = in_input ? "R3.1" : "R2.3";
-  const char* item = where == ItemsWhere::kKeys     ? "key"
-                     : where == ItemsWhere::kValues ? "value"
-                                                    : "key or value";
-  const char* items = where == ItemsWhere::kKeys     ? "keys"
-                      : where == ItemsWhere::kValues ? "values"
-                                                     : "keys and values";
-  into.detail = absl::StrCat(
-      "fails whenever a ", item, " holds ", ByteClassName(best), ": ", counts.failed_with,
-      " of the ", counts.with, " small unchunked case(s) with one FAILED, ",
-      counts.without - counts.failed_without, " of the ", counts.without, " without passed");
-  if (by_length > 0)
-    absl::StrAppend(&into.detail, ", and ", by_length, " FAILED case(s) have one in a length only");
-  absl::StrAppend(&into.detail, "; ", ByteClassEffect(best), ", where ", items,
-                  " are bytes to pass through unread (seen as ", absl::StrJoin(seen_as, ", "), ")");
+  DescribeSeparated(*s, bytes, seen_as, waits, &into);
   kept.push_back(std::move(into));
   *problems = std::move(kept);
 }
@@ -687,7 +702,7 @@ RunDiagnosis Diagnose(const std::vector<CaseResult>& results, const RunEvidence&
     }
   }
   FoldChunkedIntoShortReads(results, &d.problems);
-  FoldInterpretedBytes(results, evidence.bytes, &d.problems);
+  FoldByCaseProperty(results, evidence.bytes, &d.problems);
   std::stable_sort(d.problems.begin(), d.problems.end(),
                    [](const RootProblem& a, const RootProblem& b) {
                      return a.cases.size() + a.blocked.size() > b.cases.size() + b.blocked.size();

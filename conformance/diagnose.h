@@ -133,8 +133,8 @@ inline constexpr size_t kShownRootProblems = 3;
 // at most a fifth of the others did (and at most a third as many, as a share), and chance would
 // give as many in fewer than 1 run in 10 000 (one-sided Fisher's exact test). Each problem whose
 // every case has it (for the kinds a text decoder trips on, CR, LF and bytes >= 0x80, anywhere on
-// stdin) is folded into it, except causes found directly (short reads, a program that never
-// started, rejected values, a block read past its end, Disco's C library, output left in a buffer).
+// stdin) is folded into it, except causes found directly (short reads, rejected values, a block
+// read past its end, Disco's C library, output left in a buffer).
 RunDiagnosis Diagnose(const std::vector<judge::CaseResult>& results, const RunEvidence& evidence,
                       Language language);
 

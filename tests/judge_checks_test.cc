@@ -445,6 +445,10 @@ TEST(RootCauseTest, FailuresThatComeWithOneKindOfByteAreOneProblem) {
   EXPECT_EQ(d.problems[0].cause, judge::kCauseBuffered);
   EXPECT_EQ(d.problems[1].cause, conformance::kCauseInterpretsBytes);
   EXPECT_EQ(d.problems[1].cases, (std::vector<size_t>{1, 3, 5}));
+  // "Could not start" seen only with the property is a program that died at its first bytes.
+  d = run(6, 24, judge::kCauseCouldNotStart);
+  ASSERT_EQ(d.problems.size(), 1u);
+  EXPECT_EQ(d.problems[0].cause, conformance::kCauseInterpretsBytes);
 }
 
 TEST(ChecksTest, KilledByTheDriverIsNotACrash) {
