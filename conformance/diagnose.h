@@ -1,7 +1,9 @@
 // Root problems a whole run shows at once, said once, first, with what to fix (issue 10 §3,
 // issue 11 §1). The one mechanism: each FAILED case's root checks (FAILED and not the consequence
 // of another, judge/diagnosis.h) are grouped by check, rule and cause; a complaint that names the
-// catalogue's own input values (RejectedValues) groups the cases it explains instead.
+// catalogue's own input values (RejectedValues) groups the cases it explains instead, and groups
+// whose cases all share the one property that separates the run's failures (CaseBytes: a kind
+// of byte, an empty item, a block with a body; see Diagnose) become one.
 #ifndef DXT_CONFORMANCE_DIAGNOSE_H_
 #define DXT_CONFORMANCE_DIAGNOSE_H_
 
@@ -104,7 +106,8 @@ inline constexpr char kCauseInterpretsBytes[] = "interprets-bytes";
 inline constexpr char kCauseEmptyItem[] = "empty-item";
 
 struct RootProblem {
-  std::string check, rule, cause;  // cause: judge::CheckResult::cause, or kCauseRejectsValues
+  // cause: judge::CheckResult::cause, kCauseRejectsValues, kCauseInterpretsBytes, kCauseEmptyItem
+  std::string check, rule, cause;
   std::vector<size_t> cases;       // indices (into the results) of the FAILED cases it explains
   std::vector<size_t> blocked;     // SKIPPED cases blocked by the wait of its example
   size_t example = 0;              // a case of `cases`: the first

@@ -241,8 +241,8 @@ std::vector<RunSpec> Runs() {
   const std::string scripts = kScripts;
   return {
       {"good_reference_echo", "--suite core " + echo, 0, ""},
-      {"good_script", "--script " + ShellQuote(scripts + "echo_map.json") + " " + Program("good_echo"),
-       0, ""},
+      {"good_script",
+       "--script " + ShellQuote(scripts + "echo_map.json") + " " + Program("good_echo"), 0, ""},
       {"failing_no_flush_blocked", "--suite core --mode map --timeout 1 " + Program("no_flush"), 1,
        ""},
       {"failing_ignores_params", "--suite core --mode map --timeout 2 " + Program("ignores_params"),
@@ -253,12 +253,16 @@ std::vector<RunSpec> Runs() {
       {"failing_no_flush_both_modes", "--suite core --timeout 1 " + Program("no_flush"), 1, ""},
       {"failing_python_traceback",
        "--mode reduce --cases 1.1.1 --timeout 5 " + Program("ignores_params_reduce.py"), 1, ""},
+      // Causes of the run's properties and of a copied stdin (echoes-stdin, interprets-bytes).
+      {"failing_cat_filter",
+       "--mode map --cases 1.1.1,2.2.2 --timeout 2 " + Program("cat_filter.sh"), 1, ""},
+      {"failing_text_mode", "--mode map --timeout 2 " + Program("text_mode_python.py"), 1, ""},
       {"failing_exit3_script",
        "--script " + ShellQuote(scripts + "echo_reduce.json") + " " + Program("exit3"), 1, ""},
       {"skipped_outside_domain", "--values decimal --cases 1.1.1,3.1.5 " + echo, 0, ""},
       // Fails only under the UTF-8 locale (text_locale, a case's "locale"; Debian has C.UTF-8).
-      {"failing_only_under_utf8", "--mode reduce --cases 3.1.13 " + Program("utf8_char_lengths"),
-       1, ""},
+      {"failing_only_under_utf8", "--mode reduce --cases 3.1.13 " + Program("utf8_char_lengths"), 1,
+       ""},
       // FAILED on its first run (exit 3), conforming on the retry: a marker file outside its
       // sandbox remembers the first run (process-group isolation lets the program write there).
       {"flaky",
