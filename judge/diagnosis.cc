@@ -439,18 +439,17 @@ bool CouldNotStart(const Transcript& t) {
 }
 
 // How many bytes of stdout are a copy of stdin from byte 0, the whole parameter block or 64 bytes
-// at least (as far as the transcript's head of stdout and the rebuilt input go); nullopt when it
-// is not one. No result list begins so: the block's digits and "\n" make a count of over 2 600.
-std::optional<uint64_t> EchoedStdin(const Case& c, const Transcript& t) {
+// at least (as far as the transcript's heads of stdout and stdin go); nullopt when it is not one.
+// No result list begins so: the block's digits and "\n" make a count of over 2 600.
+std::optional<uint64_t> EchoedStdin(const Transcript& t) {
   const std::string& out = t.stdout_head;
+  const std::string& in = t.stdin_head;
   if (out.empty()) return std::nullopt;
-  const InputStream in = RebuildInput(c, t);
-  const size_t n = std::min(out.size(), in.bytes.size());
+  const size_t n = std::min(out.size(), in.size());
   // The head of stdout is capped, and a program stopped early wrote less: a block longer than
   // what it wrote is matched as far as that goes (64 bytes at least).
-  const uint64_t need = std::min<uint64_t>({in.block_size, harness::kMaxExcerptBytes, 64});
-  if (n < std::max<uint64_t>(need, 2) || out.compare(0, n, in.bytes, 0, n) != 0)
-    return std::nullopt;
+  const uint64_t need = std::min<uint64_t>({t.param_block_size, harness::kMaxExcerptBytes, 64});
+  if (n < std::max<uint64_t>(need, 2) || out.compare(0, n, in, 0, n) != 0) return std::nullopt;
   return n;
 }
 
@@ -468,7 +467,7 @@ std::string LastLines(const Transcript& t) {
 void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>* checks) {
   if (std::none_of(checks->begin(), checks->end(), IsFailed)) return;
   CheckResult* framing_check = Find(checks, "framing");
-  if (const auto echoed = EchoedStdin(c, t); echoed && framing_check) {
+  if (const auto echoed = EchoedStdin(t); echoed && framing_check) {
     *framing_check = {
         "framing",
         Verdict::kFailed,
