@@ -276,6 +276,13 @@ std::string FixHint(const RootProblem& p, Language lang) {
     return "handle a key or value of 0 bytes (its length is 0 and no byte follows); a map answers "
            "every pair with one list: the empty list (count 0, the bytes \"\\0\\0\\0\\0\") "
            "when it has no output";
+  if (c == kCauseNeedsParams)
+    return "run without parameters too: a job with none sends the block \"0\\n\"; give each "
+           "parameter a default, or say which one is missing in a **<ERR> line";
+  if (c == kCauseInterpretsBytes && p.check == "params")
+    return "parse the block's body by its lengths: for each entry `<len> <key> <len> <value>\\n`, "
+           "read the decimal length, one space, then exactly that many bytes (a key or value may "
+           "hold spaces, newlines and any byte)";
   if (c == kCauseInterpretsBytes) {
     switch (lang) {
       case Language::kPython:
@@ -422,10 +429,20 @@ double LogChoose(size_t n, size_t k) {
   return std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0);
 }
 
-// Where in a case's items a kind of byte is looked for; kBlock: whether its parameter block has
-// a body at all (the one "class" there is kHasProperty), kEmptyKey/kEmptyValue: whether a pair
-// has an empty key/value (likewise).
-enum class ItemsWhere { kAny, kKeys, kValues, kBlock, kEmptyKey, kEmptyValue };
+// Where in a case's items a kind of byte is looked for (kParams: its parameters' keys and
+// values); kBlock/kEmptyBlock: whether its parameter block has a body / is "0\n" (the one
+// "class" there is kHasProperty), kEmptyKey/kEmptyValue: whether a pair has an empty key/value
+// (likewise).
+enum class ItemsWhere {
+  kAny,
+  kKeys,
+  kValues,
+  kParams,
+  kBlock,
+  kEmptyBlock,
+  kEmptyKey,
+  kEmptyValue
+};
 constexpr uint32_t kHasProperty = uint32_t{1} << 30;
 
 uint32_t ClassesIn(const CaseBytes& b, ItemsWhere where) {
@@ -434,8 +451,12 @@ uint32_t ClassesIn(const CaseBytes& b, ItemsWhere where) {
       return b.keys;
     case ItemsWhere::kValues:
       return b.values;
+    case ItemsWhere::kParams:
+      return b.params;
     case ItemsWhere::kBlock:
       return b.block_body ? kHasProperty : 0;
+    case ItemsWhere::kEmptyBlock:
+      return b.block_body ? 0 : kHasProperty;
     case ItemsWhere::kEmptyKey:
       return b.empty_key ? kHasProperty : 0;
     case ItemsWhere::kEmptyValue:
@@ -491,7 +512,8 @@ struct Separator {
   ClassCounts counts;
   // A text decoder reads the lengths too: for its kinds, a byte anywhere on stdin counts.
   bool Holds(const CaseBytes& b) const {
-    const bool decoded = property & (kByteCr | kByteLf | kByteNotUtf8 | kByteHigh);
+    const bool decoded =
+        where != ItemsWhere::kParams && (property & (kByteCr | kByteLf | kByteNotUtf8 | kByteHigh));
     return b.known && ((decoded ? b.stream : ClassesIn(b, where)) & property);
   }
 };
@@ -508,9 +530,11 @@ std::optional<Separator> FindSeparator(const std::vector<CaseResult>& results,
         (n.failed_with == best->counts.failed_with && n.with < best->counts.with))
       best = Separator{where, property, n};
   };
-  for (ItemsWhere w : {ItemsWhere::kAny, ItemsWhere::kKeys, ItemsWhere::kValues})
+  for (ItemsWhere w :
+       {ItemsWhere::kAny, ItemsWhere::kKeys, ItemsWhere::kValues, ItemsWhere::kParams})
     for (uint32_t c : kByteClassOrder) consider(c, w);
-  for (ItemsWhere w : {ItemsWhere::kBlock, ItemsWhere::kEmptyKey, ItemsWhere::kEmptyValue})
+  for (ItemsWhere w : {ItemsWhere::kBlock, ItemsWhere::kEmptyBlock, ItemsWhere::kEmptyKey,
+                       ItemsWhere::kEmptyValue})
     consider(kHasProperty, w);
   return best;
 }
@@ -537,6 +561,16 @@ void DescribeSeparated(const Separator& s, const std::vector<CaseBytes>& bytes,
         "not the body, say), so its pairs start at the wrong place", seen);
     return;
   }
+  if (s.where == ItemsWhere::kEmptyBlock) {
+    p->check = "params";
+    p->rule = "R2.2";
+    p->cause = kCauseNeedsParams;
+    p->detail =
+        absl::StrCat("fails whenever the parameter block is empty (\"0\\n\", no parameters): ",
+                     CountsText(s.counts, "with parameters"),
+                     "; it needs a parameter, but a job may have none", seen);
+    return;
+  }
   if (s.where == ItemsWhere::kEmptyKey || s.where == ItemsWhere::kEmptyValue) {
     const char* item = s.where == ItemsWhere::kEmptyKey ? "key" : "value";
     p->check = "framing";
@@ -559,6 +593,7 @@ void DescribeSeparated(const Separator& s, const std::vector<CaseBytes>& bytes,
   p->byte_class = s.property;
   const char* item = s.where == ItemsWhere::kKeys     ? "key"
                      : s.where == ItemsWhere::kValues ? "value"
+                     : s.where == ItemsWhere::kParams ? "parameter's key or value"
                                                       : "key or value";
   const char* items = s.where == ItemsWhere::kKeys     ? "keys"
                       : s.where == ItemsWhere::kValues ? "values"
@@ -569,8 +604,14 @@ void DescribeSeparated(const Separator& s, const std::vector<CaseBytes>& bytes,
                            CountsText(s.counts, "without"));
   if (by_length > 0)
     absl::StrAppend(&p->detail, ", and ", by_length, " FAILED case(s) have one in a length only");
-  absl::StrAppend(&p->detail, "; ", ByteClassEffect(s.property), ", where ", items,
-                  " are bytes to pass through unread", seen);
+  if (s.where == ItemsWhere::kParams)
+    absl::StrAppend(&p->detail,
+                    "; it parses the block's body by its bytes (as lines or words), "
+                    "where each key and value is read by its decimal length",
+                    seen);
+  else
+    absl::StrAppend(&p->detail, "; ", ByteClassEffect(s.property), ", where ", items,
+                    " are bytes to pass through unread", seen);
 }
 
 // See Diagnose in the header.

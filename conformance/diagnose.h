@@ -104,9 +104,12 @@ inline constexpr char kCauseRejectsValues[] = "rejects-values";
 inline constexpr char kCauseInterpretsBytes[] = "interprets-bytes";
 // Of failures that come with an empty key or an empty value (CaseBytes).
 inline constexpr char kCauseEmptyItem[] = "empty-item";
+// Of failures that come with the empty parameter block "0\n" (params R2.2).
+inline constexpr char kCauseNeedsParams[] = "needs-params";
 
 struct RootProblem {
-  // cause: judge::CheckResult::cause, kCauseRejectsValues, kCauseInterpretsBytes, kCauseEmptyItem
+  // cause: judge::CheckResult::cause, kCauseRejectsValues, kCauseInterpretsBytes, kCauseEmptyItem,
+  // kCauseNeedsParams
   std::string check, rule, cause;
   std::vector<size_t> cases;       // indices (into the results) of the FAILED cases it explains
   std::vector<size_t> blocked;     // SKIPPED cases blocked by the wait of its example
@@ -128,10 +131,12 @@ inline constexpr size_t kShownRootProblems = 3;
 
 // Groups the FAILED cases of a run by their root problems (see the top of this file).
 // Failures that come with one property of the cases (RunEvidence::bytes) become one root problem:
-// one kind of byte in the keys, the values or either (`interprets-bytes`, framing R3.1), an empty
-// key or an empty value (`empty-item`, framing R3.1; a map that writes no list for a pair with
-// no output is one), or a parameter block with a body (`skips-params`, params R2.1: a program
-// that reads the block's length line but not its body, or not by its length). The property must
+// one kind of byte in the keys, the values or either (`interprets-bytes`, framing R3.1) or in the
+// parameters (`interprets-bytes`, params R2.3: a block parsed as lines), an empty key or an empty
+// value (`empty-item`, framing R3.1; a map that writes no list for a pair with no output is
+// one), a parameter block with a body (`skips-params`, params R2.1: a program that reads the
+// block's length line but not its body, or not by its length), or the empty block "0\n"
+// (`needs-params`, params R2.2: a program that cannot run without parameters). The property must
 // separate: among the plain cases that ran unblocked, at least 3 and half of those with it FAILED,
 // at most a fifth of the others did (and at most a third as many, as a share), and chance would
 // give as many in fewer than 1 run in 10 000 (one-sided Fisher's exact test). Each problem whose

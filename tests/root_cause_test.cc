@@ -81,6 +81,13 @@ const Subject kSubjects[] = {
     // Failures only where a value is empty: no list written for a pair without output.
     {"no_list_for_empty", "no_list_for_empty", "--mode map --timeout 2", "framing", "R3.1",
      "empty-item", false, "", "fails whenever a value is empty", "count 0"},
+    // Failures only where a parameter holds a newline: the block's body parsed as lines.
+    {"params_as_lines", "params_as_lines.py", "--timeout 2", "params", "R2.3", "interprets-bytes",
+     false, "IndexError", "fails whenever a parameter's key or value holds a newline byte",
+     "read the decimal length, one space, then exactly that many bytes"},
+    // Failures only where the block is "0\n": a program that assumes a parameter.
+    {"needs_params", "needs_params.py", "--timeout 2", "params", "R2.2", "needs-params", false,
+     "IndexError", "fails whenever the parameter block is empty", "give each parameter a default"},
     // A filter: stdin copied to stdout (its lengths exceed the limit, its count is text).
     {"cat_filter", "cat_filter.sh", "--timeout 2", "framing", "R4.2", "echoes-stdin", true, "",
      "copies its stdin to stdout", "never the input itself"},
