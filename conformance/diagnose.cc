@@ -269,6 +269,9 @@ std::string FixHint(const RootProblem& p, Language lang) {
   if (c == judge::kCauseCouldNotStart)
     return "make the program start: it exited before reading any input (a shell's exit 127: the "
            "command it runs was not found; 126: not executable); its stderr says why";
+  if (c == judge::kCauseUncaughtError)
+    return "fix the error its runtime reports (above, with where it was raised); an input the "
+           "program cannot take is worth a **<ERR> line that says why, not a crash";
   if (c == judge::kCauseEchoesStdin)
     return "read the parameter block, then each pair, and write result lists (a u32 count, then "
            "that many pairs) - never the input itself";

@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "codec/disco_c_params.h"
 #include "codec/kv_frame.h"
+#include "judge/crash_report.h"
 
 namespace dxt::judge {
 namespace {
@@ -424,18 +425,23 @@ const harness::ListRecord* ListCompletedAfterClose(const Transcript& t) {
   return &r;
 }
 
-// A non-zero exit with stderr text before the program read any input.
-bool CouldNotStart(const Transcript& t) {
-  // After EPIPE the unread bytes cannot be measured: what a pipe buffer holds may all be unread.
-  const bool read_nothing =
+// A non-zero exit with stderr text before the program read any input: measured (nothing written,
+// or all of it unread), or only likely (stdin broke while what was written fits a pipe buffer).
+enum class StartEvidence { kNone, kLikely, kMeasured };
+StartEvidence CouldNotStart(const Transcript& t) {
+  const bool measured =
       t.stdin_bytes_written == 0 ||
-      (t.unread_input_at_exit > 0 && t.unread_input_at_exit >= t.stdin_bytes_written) ||
-      (t.stdin_broken && t.stdin_bytes_written <= kPipeBuffer);
+      (t.unread_input_at_exit > 0 && t.unread_input_at_exit >= t.stdin_bytes_written);
+  // After EPIPE the unread bytes cannot be measured: what a pipe buffer holds may all be unread.
+  const bool likely = t.stdin_broken && t.stdin_bytes_written <= kPipeBuffer;
   const bool said_why = std::any_of(t.last_logs.begin(), t.last_logs.end(), [](const auto& l) {
     return l.kind != codec::LogKind::kMsg;
   });
-  return t.reaped && t.exit.exited && t.exit.exit_code != 0 && t.stdout_bytes == 0 &&
-         read_nothing && said_why;
+  if (!t.reaped || !t.exit.exited || t.exit.exit_code == 0 || t.stdout_bytes != 0 || !said_why)
+    return StartEvidence::kNone;
+  return measured ? StartEvidence::kMeasured
+         : likely ? StartEvidence::kLikely
+                  : StartEvidence::kNone;
 }
 
 // How many bytes of stdout are a copy of stdin from byte 0, the whole parameter block or 64 bytes
@@ -451,6 +457,15 @@ std::optional<uint64_t> EchoedStdin(const Transcript& t) {
   const uint64_t need = std::min<uint64_t>({t.param_block_size, harness::kMaxExcerptBytes, 64});
   if (n < std::max<uint64_t>(need, 2) || out.compare(0, n, in, 0, n) != 0) return std::nullopt;
   return n;
+}
+
+// The report of an error the program did not handle, from its stderr lines that are not log
+// lines (the first kMaxLogRecords and the last kMaxTailLogRecords).
+std::optional<CrashReport> CrashReportOf(const Transcript& t) {
+  std::vector<std::string> lines;
+  for (const harness::LogRecord* l : ProgramLines(t))
+    if (l->kind != codec::LogKind::kMsg && l->kind != codec::LogKind::kErr) lines.push_back(l->raw);
+  return FindCrashReport(lines);
 }
 
 std::string LastLines(const Transcript& t) {
@@ -498,7 +513,12 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
     return;
   }
   CheckResult* exit = Find(checks, "exit");
-  if (exit && IsFailed(*exit) && CouldNotStart(t)) {
+  const std::optional<CrashReport> report = CrashReportOf(t);
+  const StartEvidence start = CouldNotStart(t);
+  // A program that died of its own error at its first bytes (a key too large, say) looks like one
+  // that could not start when stdin broke early: its runtime's report tells them apart.
+  if (exit && IsFailed(*exit) &&
+      (start == StartEvidence::kMeasured || (start == StartEvidence::kLikely && !report))) {
     exit->cause = kCauseCouldNotStart;
     exit->detail = absl::StrCat("the program ended before reading any input (exit ",
                                 t.exit.exit_code,
@@ -511,6 +531,17 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
   }
   CheckResult* flushing = Find(checks, "flushing");
   CheckResult* framing = Find(checks, "framing");
+  // An error it did not handle, as its runtime reports it: the exit (or the signal) is the
+  // defect; the report's unprefixed lines and the input left unread followed from it. (A map
+  // that stalled first, waiting or buffered, and died at end-of-input is the stall's.)
+  CheckResult* ended = Find(checks, t.exit.term_signal > 0 ? "crash" : "exit");
+  if (report && ended && IsFailed(*ended) && !(flushing && IsFailed(*flushing))) {
+    absl::StrAppend(&ended->detail, ": it died of an error it did not handle: ",
+                    EscapeBytes(DescribeCrashReport(*report), 240));
+    ended->cause = kCauseUncaughtError;
+    MarkConsequences(c, ended->check, checks);
+    return;
+  }
   if (flushing && framing && !IsFailed(*flushing) && IsFailed(*framing) && WaitedForInput(t)) {
     if (const harness::ListRecord* r = ListCompletedAfterClose(t)) {
       const uint64_t got = t.stall->stdout_bytes - r->stdout_offset;

@@ -14,7 +14,9 @@
 //  - a map stall while the program had consumed its pair (FIONREAD) and its output was quiet,
 //    with the list cut short and completed only after stdin closed: buffered output;
 //  - a non-zero exit before reading any input, with text on stderr: it could not start;
-//  - a stdout that begins with stdin's own bytes, the parameter block first: it copies its input.
+//  - a stdout that begins with stdin's own bytes, the parameter block first: it copies its input;
+//  - a non-zero exit or a crash with its runtime's report of an unhandled error (a traceback, an
+//    exception, a panic, die(), assert(): crash_report.h): that error, unless a map stalled first.
 // A misread is never reported as buffering.
 #ifndef DXT_JUDGE_DIAGNOSIS_H_
 #define DXT_JUDGE_DIAGNOSIS_H_
@@ -40,6 +42,8 @@ inline constexpr char kCauseShortRead[] = "short-read";
 inline constexpr char kCauseBuffered[] = "buffered";             // flushing R5.2
 inline constexpr char kCauseWaitsForInput[] = "waits-for-input"; // flushing R5.2
 inline constexpr char kCauseCouldNotStart[] = "could-not-start"; // exit R8.1
+// exit or crash R8.1: its runtime reported an error it did not handle (crash_report.h)
+inline constexpr char kCauseUncaughtError[] = "uncaught-error";
 // framing R4.2: stdout is a copy of stdin from byte 0 (a filter such as cat, not a Disco program)
 inline constexpr char kCauseEchoesStdin[] = "echoes-stdin";
 

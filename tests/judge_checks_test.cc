@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "judge/case.h"
 #include "judge/checks.h"
+#include "judge/crash_report.h"
 #include "judge/diagnosis.h"
 #include "judge/runner.h"
 #include "judge/task.h"
@@ -894,3 +895,112 @@ TEST(CliTest, ProgramThatIgnoresTheProtocolFails) {
 
 }  // namespace
 }  // namespace dxt::judge
+
+// Reports of an unhandled error as the runtimes print them (captured from python3 3.11, node 18,
+// perl 5.36, g++ 12's libstdc++, glibc 2.36, clang 14's AddressSanitizer; Java, Go and Rust as
+// their documentation shows them): the error, where it was raised, paths cut to file names.
+TEST(CrashReportTest, FindsEachRuntimesReport) {
+  struct Sample {
+    const char* runtime;
+    std::vector<std::string> lines;
+    const char* error;
+    const char* location;
+  };
+  const Sample samples[] = {
+      {"Python",
+       {"**<MSG> starting", "Traceback (most recent call last):",
+        "  File \"/tmp/dxt-tmp-1/case-2/work/prog.py\", line 31, in <module>", "    main()",
+        "  File \"/tmp/dxt-tmp-1/case-2/work/prog.py\", line 20, in main",
+        "    params[f[1]] = f[3]", "                   ~^^^",
+        "IndexError: list index out of range"},
+       "IndexError: list index out of range",
+       "prog.py line 20, in main"},
+      {"JavaScript",
+       {"/work/t.js:2",
+        "function parse(b) { throw new RangeError('value too long: ' + b.length); }",
+        "                    ^", "", "RangeError: value too long: 6",
+        "    at parse (/work/t.js:2:45)", "    at Object.<anonymous> (/work/t.js:3:1)",
+        "    at Module._compile (node:internal/modules/cjs/loader:1521:14)", "",
+        "Node.js v18.19.0"},
+       "RangeError: value too long: 6",
+       "t.js line 2, in parse"},
+      {"Java",
+       {"Exception in thread \"main\" java.lang.NumberFormatException: For input string: \"x\"",
+        "\tat "
+        "java.base/java.lang.NumberFormatException.forInputString(NumberFormatException.java:67)",
+        "\tat java.base/java.lang.Integer.parseInt(Integer.java:668)",
+        "\tat Reducer.main(Reducer.java:14)"},
+       "java.lang.NumberFormatException: For input string: \"x\"",
+       "Reducer.java line 14, in Reducer.main"},
+      {"Perl",
+       {"key of 1048576 bytes is too long at /tmp/w/prog.pl line 37, <STDIN> line 1."},
+       "key of 1048576 bytes is too long",
+       "prog.pl line 37"},
+      {"Ruby",
+       {"/tmp/w/map.rb:12:in `block in <main>': undefined method `x' (NoMethodError)"},
+       "undefined method `x' (NoMethodError)",
+       "map.rb line 12, in block in <main>"},
+      {"Go",
+       {"panic: runtime error: index out of range [3] with length 1", "",
+        "goroutine 1 [running]:", "main.parse(...)", "\t/home/u/mapper/main.go:17", "main.main()",
+        "\t/home/u/mapper/main.go:30 +0x1d", "exit status 2"},
+       "panic: runtime error: index out of range [3] with length 1",
+       "main.go line 17, in main.parse(...)"},
+      {"Rust",
+       {"thread 'main' panicked at src/main.rs:5:9:", "attempt to subtract with overflow",
+        "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace"},
+       "panicked: attempt to subtract with overflow",
+       "main.rs line 5"},
+      {"C++",
+       {"terminate called after throwing an instance of 'std::out_of_range'",
+        "  what():  vector::_M_range_check: __n (which is 3) >= this->size() (which is 0)"},
+       "uncaught exception 'std::out_of_range': vector::_M_range_check: __n (which is 3) >= "
+       "this->size() (which is 0)",
+       ""},
+      {"C",
+       {"ac: a.c:2: main: Assertion `c > 3' failed."},
+       "assertion failed: c > 3",
+       "a.c line 2, in main"},
+      {"AddressSanitizer",
+       {"=================================================================",
+        "==28949==ERROR: AddressSanitizer: stack-buffer-overflow on address 0x7ffe054f2418 at pc "
+        "0x5625aaa59fb0 bp 0x7ffe054f23d0 sp 0x7ffe054f23c8",
+        "READ of size 4 at 0x7ffe054f2418 thread T0",
+        "    #0 0x5625aaa59faf in main /work/scratch/cr/s.c:1:43",
+        "    #1 0x7eff0080c249 in __libc_start_call_main "
+        "csu/../sysdeps/nptl/libc_start_call_main.h:58:16"},
+       "stack-buffer-overflow on address 0x7ffe054f2418 at pc 0x5625aaa59fb0 bp 0x7ffe054f23d0 sp "
+       "0x7ffe054f23c8",
+       "s.c line 1, in main"},
+      {"glibc",
+       {"free(): double free detected in tcache 2"},
+       "free(): double free detected in tcache 2",
+       ""},
+  };
+  for (const Sample& s : samples) {
+    SCOPED_TRACE(s.runtime);
+    const auto r = dxt::judge::FindCrashReport(s.lines);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->runtime, s.runtime);
+    EXPECT_EQ(r->error, s.error);
+    EXPECT_EQ(r->location, s.location);
+  }
+  // Python's source line is quoted; carets are not a source line.
+  EXPECT_THAT(dxt::judge::DescribeCrashReport(*dxt::judge::FindCrashReport(samples[0].lines)),
+              ::testing::EndsWith("(Python, at prog.py line 20, in main: `params[f[1]] = f[3]`)"));
+}
+
+// Lines that are not a report of an unhandled error: log lines, a program's own messages, a
+// shell's complaint (a script goes on after it), Python's warnings.
+TEST(CrashReportTest, OrdinaryStderrIsNoReport) {
+  const std::vector<std::vector<std::string>> quiet = {
+      {},
+      {"debug: read 3 pairs", "Got key k val v"},
+      {"/tmp/w/exec_fails.sh: 6: exec: /tmp/w/not-installed-mapper: not found"},
+      {"/tmp/w/run.sh: line 3: cd: /nope: No such file or directory"},
+      {"/tmp/w/prog.py:7: DeprecationWarning: the imp module is deprecated"},
+      {"Error: the input ended early"},  // no frames follow: the program's own words
+  };
+  for (const auto& lines : quiet)
+    EXPECT_FALSE(dxt::judge::FindCrashReport(lines).has_value()) << lines.size();
+}

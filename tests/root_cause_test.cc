@@ -91,6 +91,12 @@ const Subject kSubjects[] = {
     // A filter: stdin copied to stdout (its lengths exceed the limit, its count is text).
     {"cat_filter", "cat_filter.sh", "--timeout 2", "framing", "R4.2", "echoes-stdin", true, "",
      "copies its stdin to stdout", "never the input itself"},
+    // Perl's die() on a 1 MiB key: the exit, with the message and line, not its unprefixed line.
+    {"dies_on_large_key", "dies_on_large_key.pl", "--timeout 2", "exit", "R8.1", "uncaught-error",
+     true, "too long",
+     "it died of an error it did not handle: key of 1048576 bytes is too long "
+     "(Perl, at dies_on_large_key.pl line 37)",
+     "fix the error its runtime reports"},
     {"exec_fails", "exec_fails.sh", "--mode map --timeout 2", "exit", "R8.1", "could-not-start",
      true, "not-installed-mapper", "ended before reading any input"},
 };
