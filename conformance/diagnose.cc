@@ -269,6 +269,19 @@ std::string FixHint(const RootProblem& p, Language lang) {
   if (c == judge::kCauseCouldNotStart)
     return "make the program start: it exited before reading any input (a shell's exit 127: the "
            "command it runs was not found; 126: not executable); its stderr says why";
+  if (c == judge::kCauseListEncoding) {
+    const char* kHow = "write each count and each key and value length as 4 bytes, little-endian";
+    switch (lang) {
+      case Language::kPython:
+        return absl::StrCat(kHow, ": struct.pack(\"<I\", n)");
+      case Language::kJava:
+        return absl::StrCat(kHow,
+                            ": ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)"
+                            ".putInt(n), or Integer.reverseBytes(n) for writeInt");
+      default:
+        return absl::StrCat(kHow, " (a uint32_t on x86 and ARM, htole32 elsewhere)");
+    }
+  }
   if (c == judge::kCauseUncaughtError)
     return "fix the error its runtime reports (above, with where it was raised); an input the "
            "program cannot take is worth a **<ERR> line that says why, not a crash";

@@ -459,6 +459,97 @@ std::optional<uint64_t> EchoedStdin(const Transcript& t) {
   return n;
 }
 
+// How a program may have written its lists instead of little-endian u32 counts and lengths.
+struct ListEncoding {
+  int count_width = 4;
+  bool count_big_endian = false;
+  int length_width = 4;
+  bool length_big_endian = false;
+  const char* what;  // for the detail
+};
+constexpr ListEncoding kOtherEncodings[] = {
+    {4, true, 4, false,
+     "each list's count as a big-endian u32 (network order: Java's DataOutputStream.writeInt, "
+     "Python's struct \">I\")"},
+    {8, false, 4, false,
+     "each list's count as an 8-byte integer (a u64 or size_t, Python's \"<Q\")"},
+    {4, false, 4, true, "each key and value length as a big-endian u32 (network order)"},
+    {4, true, 4, true,
+     "each count and length as a big-endian u32 (network order: Java's "
+     "DataOutputStream.writeInt)"},
+    {4, false, 8, false, "each key and value length as an 8-byte integer (a u64 or size_t)"},
+    {8, false, 8, false, "each count and length as an 8-byte integer (a u64 or size_t)"},
+};
+
+uint64_t LoadNumber(const std::string& s, size_t at, int width, bool big_endian) {
+  uint64_t v = 0;
+  for (int i = 0; i < width; ++i) {
+    const uint64_t byte = static_cast<unsigned char>(s[at + (big_endian ? i : width - 1 - i)]);
+    v = (v << 8) | byte;
+  }
+  return v;
+}
+
+// How many complete lists stdout's head reads as under `e`, when it reads cleanly (to its end, or
+// to the cap of a longer stdout, every length within the whole stdout) and holds at least one
+// pair's count and lengths; nullopt otherwise.
+std::optional<uint64_t> ListsUnder(const Transcript& t, const ListEncoding& e) {
+  const std::string& out = t.stdout_head;
+  const bool capped = t.stdout_bytes > out.size();
+  constexpr uint64_t kMaxCount = uint64_t{1} << 20;
+  uint64_t lists = 0, pairs = 0;
+  size_t at = 0;
+  bool header = false;  // a count and a pair's two lengths read
+  auto take = [&](int width, bool big_endian, uint64_t* v) {
+    if (out.size() - at < static_cast<size_t>(width)) return false;
+    *v = LoadNumber(out, at, width, big_endian);
+    at += width;
+    return true;
+  };
+  while (at < out.size()) {
+    uint64_t count = 0;
+    if (!take(e.count_width, e.count_big_endian, &count))
+      return capped && header ? std::optional(lists) : std::nullopt;
+    if (count > kMaxCount) return std::nullopt;
+    for (uint64_t k = 0; k < count; ++k) {
+      for (int item = 0; item < 2; ++item) {
+        uint64_t length = 0;
+        if (!take(e.length_width, e.length_big_endian, &length))
+          return capped && header ? std::optional(lists) : std::nullopt;
+        if (length > codec::kDefaultMaxItemSize || at + length > t.stdout_bytes)
+          return std::nullopt;
+        header |= item == 1;
+        if (out.size() - at < length) return capped && header ? std::optional(lists) : std::nullopt;
+        at += length;
+      }
+      ++pairs;
+    }
+    ++lists;
+  }
+  if (pairs == 0) return std::nullopt;
+  return lists;
+}
+
+// The other encoding stdout reads as cleanly, when the protocol's does not; nullopt otherwise.
+std::optional<std::pair<const ListEncoding*, uint64_t>> OtherEncoding(const Transcript& t) {
+  // The protocol's reading fails, or finds a list no pair asked for (8-byte counts of small
+  // numbers read as a count and an empty key).
+  const bool wrong = t.stdout_error.kind != codec::StreamError::Kind::kNone || t.extra_list;
+  if (!wrong || t.stdout_head.empty()) return std::nullopt;
+  for (const ListEncoding& e : kOtherEncodings) {
+    const auto lists = ListsUnder(t, e);
+    if (!lists) continue;
+    // A map answers at most one list per pair it was sent.
+    if (t.mode == Mode::kMap && !t.pipeline && *lists > t.pairs_queued) continue;
+    // An extra list the only sign: this reading must take all of stdout, in fewer lists.
+    if (t.stdout_error.kind == codec::StreamError::Kind::kNone &&
+        (t.stdout_bytes > t.stdout_head.size() || *lists == 0 || *lists >= t.lists_started))
+      continue;
+    return std::pair{&e, *lists};
+  }
+  return std::nullopt;
+}
+
 // The report of an error the program did not handle, from its stderr lines that are not log
 // lines (the first kMaxLogRecords and the last kMaxTailLogRecords).
 std::optional<CrashReport> CrashReportOf(const Transcript& t) {
@@ -493,6 +584,22 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
                      "\" and the pairs as sent), where only "
                      "result lists belong: a filter such as cat, not a program that answers pairs"),
         kCauseEchoesStdin,
+        std::nullopt};
+    MarkConsequences(c, "framing", checks);
+    return;
+  }
+  if (const auto other = OtherEncoding(t); other && framing_check) {
+    // (framing is OK when the extra list was the only sign: the defect is still its encoding)
+    const ListEncoding& e = *other->first;
+    *framing_check = {
+        "framing",
+        Verdict::kFailed,
+        e.count_width != 4 || e.count_big_endian ? "R4.1" : "R3.1",
+        absl::StrCat("writes its lists in another encoding, ", e.what, ": its stdout's first ",
+                     t.stdout_head.size(), " byte(s) read cleanly that way (", other->second,
+                     " complete result list(s)), where every count and length is a u32, "
+                     "little-endian"),
+        kCauseListEncoding,
         std::nullopt};
     MarkConsequences(c, "framing", checks);
     return;

@@ -15,6 +15,7 @@
 //    with the list cut short and completed only after stdin closed: buffered output;
 //  - a non-zero exit before reading any input, with text on stderr: it could not start;
 //  - a stdout that begins with stdin's own bytes, the parameter block first: it copies its input;
+//  - a stdout that does not decode, but does with big-endian or 8-byte counts or lengths;
 //  - a non-zero exit or a crash with its runtime's report of an unhandled error (a traceback, an
 //    exception, a panic, die(), assert(): crash_report.h): that error, unless a map stalled first.
 // A misread is never reported as buffering.
@@ -46,6 +47,9 @@ inline constexpr char kCauseCouldNotStart[] = "could-not-start"; // exit R8.1
 inline constexpr char kCauseUncaughtError[] = "uncaught-error";
 // framing R4.2: stdout is a copy of stdin from byte 0 (a filter such as cat, not a Disco program)
 inline constexpr char kCauseEchoesStdin[] = "echoes-stdin";
+// framing R4.1 (counts) or R3.1 (lengths): stdout reads cleanly as lists whose counts or lengths
+// are big-endian or 8 bytes wide, and not as the protocol's little-endian u32s
+inline constexpr char kCauseListEncoding[] = "list-encoding";
 
 // The stdin bytes a case sent, for the models below: the parameter block and the case's pairs,
 // rebuilt from the case (at most 32 MiB of them), or, for a task of `dxt run` (no input in the

@@ -97,6 +97,11 @@ const Subject kSubjects[] = {
      "it died of an error it did not handle: key of 1048576 bytes is too long "
      "(Perl, at dies_on_large_key.pl line 37)",
      "fix the error its runtime reports"},
+    // Counts written as 8 bytes (big_endian_count: big-endian) read cleanly no other way.
+    {"u64_count", "u64_count", "--timeout 2", "framing", "R4.1", "list-encoding", true, "",
+     "each list's count as an 8-byte integer", "4 bytes, little-endian"},
+    {"big_endian_count", "big_endian_count", "--timeout 2", "framing", "R4.1", "list-encoding",
+     false, "", "each list's count as a big-endian u32", "4 bytes, little-endian"},
     {"exec_fails", "exec_fails.sh", "--mode map --timeout 2", "exit", "R8.1", "could-not-start",
      true, "not-installed-mapper", "ended before reading any input"},
 };
