@@ -500,6 +500,8 @@ std::optional<uint64_t> ListsUnder(const Transcript& t, const ListEncoding& e) {
   uint64_t lists = 0, pairs = 0;
   size_t at = 0;
   bool header = false;  // a count and a pair's two lengths read
+  // The head ends inside a list: clean only if stdout goes on past it and a pair's header was read.
+  const auto ran_out = [&] { return capped && header ? std::optional(lists) : std::nullopt; };
   auto take = [&](int width, bool big_endian, uint64_t* v) {
     if (out.size() - at < static_cast<size_t>(width)) return false;
     *v = LoadNumber(out, at, width, big_endian);
@@ -508,18 +510,16 @@ std::optional<uint64_t> ListsUnder(const Transcript& t, const ListEncoding& e) {
   };
   while (at < out.size()) {
     uint64_t count = 0;
-    if (!take(e.count_width, e.count_big_endian, &count))
-      return capped && header ? std::optional(lists) : std::nullopt;
+    if (!take(e.count_width, e.count_big_endian, &count)) return ran_out();
     if (count > kMaxCount) return std::nullopt;
     for (uint64_t k = 0; k < count; ++k) {
       for (int item = 0; item < 2; ++item) {
         uint64_t length = 0;
-        if (!take(e.length_width, e.length_big_endian, &length))
-          return capped && header ? std::optional(lists) : std::nullopt;
+        if (!take(e.length_width, e.length_big_endian, &length)) return ran_out();
         if (length > codec::kDefaultMaxItemSize || at + length > t.stdout_bytes)
           return std::nullopt;
         header |= item == 1;
-        if (out.size() - at < length) return capped && header ? std::optional(lists) : std::nullopt;
+        if (out.size() - at < length) return ran_out();
         at += length;
       }
       ++pairs;
@@ -572,9 +572,9 @@ std::string LastLines(const Transcript& t) {
 
 void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>* checks) {
   if (std::none_of(checks->begin(), checks->end(), IsFailed)) return;
-  CheckResult* framing_check = Find(checks, "framing");
-  if (const auto echoed = EchoedStdin(t); echoed && framing_check) {
-    *framing_check = {
+  CheckResult* framing = Find(checks, "framing");
+  if (const auto echoed = EchoedStdin(t); echoed && framing) {
+    *framing = {
         "framing",
         Verdict::kFailed,
         "R4.2",
@@ -588,10 +588,10 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
     MarkConsequences(c, "framing", checks);
     return;
   }
-  if (const auto other = OtherEncoding(t); other && framing_check) {
+  if (const auto other = OtherEncoding(t); other && framing) {
     // (framing is OK when the extra list was the only sign: the defect is still its encoding)
     const ListEncoding& e = *other->first;
-    *framing_check = {
+    *framing = {
         "framing",
         Verdict::kFailed,
         e.count_width != 4 || e.count_big_endian ? "R4.1" : "R3.1",
@@ -620,7 +620,11 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
     return;
   }
   CheckResult* exit = Find(checks, "exit");
-  const std::optional<CrashReport> report = CrashReportOf(t);
+  // (exit is SKIPPED after a signal: then the crash check is the one that ended it)
+  CheckResult* ended = Find(checks, t.exit.term_signal > 0 ? "crash" : "exit");
+  const bool ended_failed = ended && IsFailed(*ended);
+  const std::optional<CrashReport> report =
+      ended_failed ? CrashReportOf(t) : std::optional<CrashReport>();
   const StartEvidence start = CouldNotStart(t);
   // A program that died of its own error at its first bytes (a key too large, say) looks like one
   // that could not start when stdin broke early: its runtime's report tells them apart.
@@ -637,12 +641,10 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
     return;
   }
   CheckResult* flushing = Find(checks, "flushing");
-  CheckResult* framing = Find(checks, "framing");
   // An error it did not handle, as its runtime reports it: the exit (or the signal) is the
   // defect; the report's unprefixed lines and the input left unread followed from it. (A map
   // that stalled first, waiting or buffered, and died at end-of-input is the stall's.)
-  CheckResult* ended = Find(checks, t.exit.term_signal > 0 ? "crash" : "exit");
-  if (report && ended && IsFailed(*ended) && !(flushing && IsFailed(*flushing))) {
+  if (report && !(flushing && IsFailed(*flushing))) {
     absl::StrAppend(&ended->detail, ": it died of an error it did not handle: ",
                     EscapeBytes(DescribeCrashReport(*report), 240));
     ended->cause = kCauseUncaughtError;
