@@ -602,7 +602,8 @@ void DescribeSeparated(const Separator& s, const std::vector<CaseBytes>& bytes,
     return;
   }
   const CaseBytes& ex = bytes[p->example];
-  const bool in_input = (ex.keys | ex.values) & s.property;
+  // (a parameter property is the block's, whatever the example's pairs hold too)
+  const bool in_input = s.where != ItemsWhere::kParams && ((ex.keys | ex.values) & s.property);
   p->check = in_input ? "framing" : "params";
   p->rule = in_input ? "R3.1" : "R2.3";
   p->cause = kCauseInterpretsBytes;
