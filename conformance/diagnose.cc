@@ -50,6 +50,13 @@ std::string Template(std::string_view line) {
   return out;
 }
 
+// Its stderr holds its result lists (and so the input values they echo): no complaint.
+bool ListsOnStderr(const judge::CaseResult& r) {
+  return std::any_of(r.checks.begin(), r.checks.end(), [](const judge::CheckResult& c) {
+    return c.cause == judge::kCauseListsOnStderr;
+  });
+}
+
 // A line cut short inside a long quoted value (log lines are capped) still matches on what it
 // has.
 bool SameComplaint(const judge::CaseResult& r, const std::string& tmpl) {
@@ -129,7 +136,7 @@ std::optional<RejectedValues> FindRejectedValues(const std::vector<CaseRef>& pla
   std::optional<std::string> tmpl;  // of the first line naming a value
   for (size_t i = 0; i < results.size() && i < plan.size(); ++i) {
     const judge::CaseResult& r = results[i].result;
-    if (r.verdict != Verdict::kFailed || r.stderr_lines.empty()) continue;
+    if (r.verdict != Verdict::kFailed || r.stderr_lines.empty() || ListsOnStderr(r)) continue;
     bool explained = tmpl && SameComplaint(r, *tmpl);
     if (!explained && !plan[i].entry->heavy) {
       // Another complaint: it counts only if it names this case's own input.
@@ -149,7 +156,8 @@ std::optional<RejectedValues> FindRejectedValues(const std::vector<CaseRef>& pla
   for (size_t i = 0; i < results.size() && i < plan.size(); ++i) {
     const judge::CaseResult& r = results[i].result;
     bool listed = std::find(out.cases.begin(), out.cases.end(), i) != out.cases.end();
-    if (listed || (r.verdict == Verdict::kFailed && SameComplaint(r, *tmpl))) all.push_back(i);
+    if (listed || (r.verdict == Verdict::kFailed && !ListsOnStderr(r) && SameComplaint(r, *tmpl)))
+      all.push_back(i);
   }
   out.cases = std::move(all);
   return out;
@@ -285,6 +293,21 @@ std::string FixHint(const RootProblem& p, Language lang) {
   if (c == judge::kCauseUncaughtError)
     return "fix the error its runtime reports (above, with where it was raised); an input the "
            "program cannot take is worth a **<ERR> line that says why, not a crash";
+  if (c == judge::kCauseListsOnStderr) {
+    const char* kHow =
+        "write the result lists to stdout, and nothing but **<MSG> and **<ERR> "
+        "lines to stderr";
+    switch (lang) {
+      case Language::kCStdio:
+        return absl::StrCat(kHow, ": fwrite(..., stdout), not stderr");
+      case Language::kPython:
+        return absl::StrCat(kHow, ": sys.stdout.buffer, not sys.stderr");
+      case Language::kJava:
+        return absl::StrCat(kHow, ": System.out, not System.err");
+      default:
+        return absl::StrCat(kHow, " (file descriptor 1, not 2)");
+    }
+  }
   if (c == judge::kCauseEchoesStdin)
     return "read the parameter block, then each pair, and write result lists (a u32 count, then "
            "that many pairs) - never the input itself";

@@ -155,6 +155,7 @@ void ApplyBlocker(const Blocker& b, const Entry& e, bool strict, judge::CaseResu
     if (!block[i]) continue;
     judge::CheckResult& c = r->checks[i];
     c.verdict = Verdict::kSkipped;
+    c.caused_by.reset();  // the blocker is its reason now
     c.detail = absl::StrCat("blocked by ", b.by, " (wait shortened to ", kBlockedWait.count(),
                             " ms): ", c.detail);
     blocked_any = true;

@@ -186,6 +186,7 @@ bool Conversation::Absorb(const PumpEvents& ev) {
   if (!ev.out.empty()) OnStdout(ev.out);
   if (!ev.err.empty()) {
     t_->stderr_bytes += ev.err.size();
+    AppendCapped(&t_->stderr_head, ev.err);
     splitter_.Feed(ev.err, [this](const codec::LogLine& l) { OnLog(l); });
   }
   if (io_.input_broken() && !t_->stdin_broken) {

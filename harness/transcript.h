@@ -153,6 +153,7 @@ struct Transcript {
 
   // stderr
   uint64_t stderr_bytes = 0;
+  std::string stderr_head;  // first kMaxExcerptBytes bytes, as written (lines not split)
   uint64_t msg_lines = 0, err_lines = 0, other_lines = 0, unterminated_lines = 0;
   std::vector<LogRecord> logs;     // first kMaxLogRecords lines
   std::vector<LogRecord> last_logs;  // the last kMaxTailLogRecords lines (a traceback ends there)

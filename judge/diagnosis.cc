@@ -490,12 +490,13 @@ uint64_t LoadNumber(const std::string& s, size_t at, int width, bool big_endian)
   return v;
 }
 
-// How many complete lists stdout's head reads as under `e`, when it reads cleanly (to its end, or
-// to the cap of a longer stdout, every length within the whole stdout) and holds at least one
-// pair's count and lengths; nullopt otherwise.
-std::optional<uint64_t> ListsUnder(const Transcript& t, const ListEncoding& e) {
-  const std::string& out = t.stdout_head;
-  const bool capped = t.stdout_bytes > out.size();
+// How many complete lists a stream's head (`out`, of a stream of `total` bytes) reads as under
+// `e`, when it reads cleanly (to its end, or to the cap of a longer stream, every length within
+// the whole stream) and holds at least one pair's count and lengths (or its count and key length,
+// with `key_enough`: a head that ends inside a large first key); nullopt otherwise.
+std::optional<uint64_t> ListsUnder(const std::string& out, uint64_t total, const ListEncoding& e,
+                                   bool key_enough = false) {
+  const bool capped = total > out.size();
   constexpr uint64_t kMaxCount = uint64_t{1} << 20;
   uint64_t lists = 0, pairs = 0;
   size_t at = 0;
@@ -516,9 +517,8 @@ std::optional<uint64_t> ListsUnder(const Transcript& t, const ListEncoding& e) {
       for (int item = 0; item < 2; ++item) {
         uint64_t length = 0;
         if (!take(e.length_width, e.length_big_endian, &length)) return ran_out();
-        if (length > codec::kDefaultMaxItemSize || at + length > t.stdout_bytes)
-          return std::nullopt;
-        header |= item == 1;
+        if (length > codec::kDefaultMaxItemSize || at + length > total) return std::nullopt;
+        header |= item == 1 || key_enough;
         if (out.size() - at < length) return ran_out();
         at += length;
       }
@@ -537,7 +537,7 @@ std::optional<std::pair<const ListEncoding*, uint64_t>> OtherEncoding(const Tran
   const bool wrong = t.stdout_error.kind != codec::StreamError::Kind::kNone || t.extra_list;
   if (!wrong || t.stdout_head.empty()) return std::nullopt;
   for (const ListEncoding& e : kOtherEncodings) {
-    const auto lists = ListsUnder(t, e);
+    const auto lists = ListsUnder(t.stdout_head, t.stdout_bytes, e);
     if (!lists) continue;
     // A map answers at most one list per pair it was sent.
     if (t.mode == Mode::kMap && !t.pipeline && *lists > t.pairs_queued) continue;
@@ -548,6 +548,19 @@ std::optional<std::pair<const ListEncoding*, uint64_t>> OtherEncoding(const Tran
     return std::pair{&e, *lists};
   }
   return std::nullopt;
+}
+
+// How many complete result lists stderr's head reads as, in the protocol's own encoding, when
+// stdout holds none and stderr is not all log lines; nullopt otherwise. (No text reads so: its
+// first four bytes make a count of millions; so a count and a key length are enough.)
+std::optional<uint64_t> ListsOnStderr(const Transcript& t) {
+  if (t.lists_started != 0 || t.other_lines + t.unterminated_lines == 0) return std::nullopt;
+  constexpr ListEncoding kProtocol{4, false, 4, false, "the protocol's"};
+  const auto lists = ListsUnder(t.stderr_head, t.stderr_bytes, kProtocol, true);
+  // A map answers at most one list per pair it was sent.
+  if (!lists || (t.mode == Mode::kMap && !t.pipeline && *lists > t.pairs_queued))
+    return std::nullopt;
+  return lists;
 }
 
 // The report of an error the program did not handle, from its stderr lines that are not log
@@ -602,6 +615,22 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
         kCauseListEncoding,
         std::nullopt};
     MarkConsequences(c, "framing", checks);
+    return;
+  }
+  CheckResult* log = Find(checks, "log");
+  if (const auto lists = ListsOnStderr(t); lists && log && IsFailed(*log)) {
+    *log = {"log",
+            Verdict::kFailed,
+            "R7.1",
+            absl::StrCat("writes its result lists to stderr instead of stdout: stderr's first ",
+                         t.stderr_head.size(), " byte(s) read cleanly as ",
+                         *lists > 0 ? absl::StrCat(*lists, " complete result list(s)")
+                                    : std::string("the start of a list too long for them"),
+                         ", where only **<MSG> and **<ERR> lines belong, and stdout holds no "
+                         "list"),
+            kCauseListsOnStderr,
+            std::nullopt};
+    MarkConsequences(c, "log", checks);
     return;
   }
   CheckResult* params = Find(checks, "params");

@@ -50,6 +50,8 @@ inline constexpr char kCauseEchoesStdin[] = "echoes-stdin";
 // framing R4.1 (counts) or R3.1 (lengths): stdout reads cleanly as lists whose counts or lengths
 // are big-endian or 8 bytes wide, and not as the protocol's little-endian u32s
 inline constexpr char kCauseListEncoding[] = "list-encoding";
+// log R7.1: stderr reads as result lists, and stdout holds none
+inline constexpr char kCauseListsOnStderr[] = "lists-on-stderr";
 
 // The stdin bytes a case sent, for the models below: the parameter block and the case's pairs,
 // rebuilt from the case (at most 32 MiB of them), or, for a task of `dxt run` (no input in the

@@ -102,6 +102,9 @@ const Subject kSubjects[] = {
      "each list's count as an 8-byte integer", "4 bytes, little-endian"},
     {"big_endian_count", "big_endian_count", "--timeout 2", "framing", "R4.1", "list-encoding",
      false, "", "each list's count as a big-endian u32", "4 bytes, little-endian"},
+    // Well-formed lists, on stderr: not "rejects the input values" (stderr holds them).
+    {"lists_to_stderr", "lists_to_stderr.py", "--timeout 2", "log", "R7.1", "lists-on-stderr", true,
+     "", "writes its result lists to stderr instead of stdout", "sys.stdout.buffer"},
     {"exec_fails", "exec_fails.sh", "--mode map --timeout 2", "exit", "R8.1", "could-not-start",
      true, "not-installed-mapper", "ended before reading any input"},
 };
