@@ -293,6 +293,19 @@ std::string FixHint(const RootProblem& p, Language lang) {
   if (c == judge::kCauseUncaughtError)
     return "fix the error its runtime reports (above, with where it was raised); an input the "
            "program cannot take is worth a **<ERR> line that says why, not a crash";
+  if (c == judge::kCauseBytesAfterList) {
+    const char* kHow =
+        "write nothing between lists: a list is its count and its pairs, and the "
+        "next list's count follows at once";
+    switch (lang) {
+      case Language::kPython:
+        return absl::StrCat(kHow, " (sys.stdout.buffer.write(data), not print or a \"\\n\")");
+      case Language::kJava:
+        return absl::StrCat(kHow, " (write(bytes), not println)");
+      default:
+        return absl::StrCat(kHow, " (fwrite, not puts or a \"\\n\")");
+    }
+  }
   if (c == judge::kCauseListsOnStderr) {
     const char* kHow =
         "write the result lists to stdout, and nothing but **<MSG> and **<ERR> "
@@ -760,11 +773,12 @@ RunDiagnosis Diagnose(const std::vector<CaseResult>& results, const RunEvidence&
     for (const CheckResult* root : roots) {
       const CheckResult& c = *root;
       auto same = [&](const RootProblem& p) {
-        return p.check == c.check && p.rule == c.rule && p.cause == c.cause;
+        return p.check == c.check && p.rule == c.rule && p.cause == c.cause && p.site == c.site;
       };
       auto it = std::find_if(d.problems.begin(), d.problems.end(), same);
       if (it == d.problems.end()) {
         RootProblem p{c.check, c.rule, c.cause, {}, {}, i, c.detail, ""};
+        p.site = c.site;
         d.problems.push_back(std::move(p));
         it = d.problems.end() - 1;
       }

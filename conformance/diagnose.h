@@ -117,6 +117,7 @@ struct RootProblem {
   std::string detail;              // the example's text of it
   std::string fix;                 // what to change; "" when dxt cannot tell
   uint32_t byte_class = 0;         // kCauseInterpretsBytes: the ByteClass it fails on
+  std::string site;                // judge::CheckResult::site: one of several places
 };
 
 struct RunDiagnosis {

@@ -85,6 +85,7 @@ std::string RenderJson(const ReportInfo& info, const std::vector<CaseResult>& ca
                  {"cases", p.cases.size()}, {"blocked", p.blocked.size()},
                  {"example", {{"id", ex.id}, {"mode", ModeName(ex.mode)}}}, {"case_ids", ids},
                  {"fix", p.fix}};
+      if (!p.site.empty()) jp["site"] = p.site;
       Json tail = Json::array();
       for (const std::string& l : ex.stderr_tail) tail.push_back(EscapeBytes(l, 4096));
       jp["stderr_tail"] = tail;

@@ -41,6 +41,9 @@ struct CheckResult {
   // Set on a FAILED check that is a consequence of another FAILED check: it is still a failure,
   // but not a root problem of its own.
   std::optional<CauseRef> caused_by = std::nullopt;
+  // With some causes, where in the program it went wrong, when a run may show several such
+  // places (uncaught-error: where the error was raised); each is a root problem of its own.
+  std::string site = "";
 };
 
 // Judges every check of kCheckNames, in that order. Checks that do not apply to the case's mode

@@ -459,13 +459,15 @@ std::optional<uint64_t> EchoedStdin(const Transcript& t) {
   return n;
 }
 
-// How a program may have written its lists instead of little-endian u32 counts and lengths.
+// How a program may have written its lists instead of little-endian u32 counts and lengths,
+// each list alone.
 struct ListEncoding {
   int count_width = 4;
   bool count_big_endian = false;
   int length_width = 4;
   bool length_big_endian = false;
-  const char* what;  // for the detail
+  const char* what;             // for the detail
+  std::string_view after = "";  // bytes it writes after each list
 };
 constexpr ListEncoding kOtherEncodings[] = {
     {4, true, 4, false,
@@ -479,6 +481,8 @@ constexpr ListEncoding kOtherEncodings[] = {
      "DataOutputStream.writeInt)"},
     {4, false, 8, false, "each key and value length as an 8-byte integer (a u64 or size_t)"},
     {8, false, 8, false, "each count and length as an 8-byte integer (a u64 or size_t)"},
+    {4, false, 4, false, "a newline (\"\\n\") after each list (print(), puts or println)", "\n"},
+    {4, false, 4, false, "\"\\r\\n\" after each list (a line ending)", "\r\n"},
 };
 
 uint64_t LoadNumber(const std::string& s, size_t at, int width, bool big_endian) {
@@ -524,6 +528,12 @@ std::optional<uint64_t> ListsUnder(const std::string& out, uint64_t total, const
       }
       ++pairs;
     }
+    if (!e.after.empty()) {
+      const std::string_view rest = std::string_view(out).substr(at, e.after.size());
+      if (rest != e.after.substr(0, rest.size())) return std::nullopt;
+      if (rest.size() < e.after.size()) return ran_out();
+      at += e.after.size();
+    }
     ++lists;
   }
   if (pairs == 0) return std::nullopt;
@@ -541,9 +551,11 @@ std::optional<std::pair<const ListEncoding*, uint64_t>> OtherEncoding(const Tran
     if (!lists) continue;
     // A map answers at most one list per pair it was sent.
     if (t.mode == Mode::kMap && !t.pipeline && *lists > t.pairs_queued) continue;
-    // An extra list the only sign: this reading must take all of stdout, in fewer lists.
+    // An extra list the only sign: this reading must take all of stdout, in fewer lists (a
+    // separator makes the next list's count start early: as many lists).
     if (t.stdout_error.kind == codec::StreamError::Kind::kNone &&
-        (t.stdout_bytes > t.stdout_head.size() || *lists == 0 || *lists >= t.lists_started))
+        (t.stdout_bytes > t.stdout_head.size() || *lists == 0 ||
+         *lists + (e.after.empty() ? 1 : 0) > t.lists_started))
       continue;
     return std::pair{&e, *lists};
   }
@@ -604,16 +616,21 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
   if (const auto other = OtherEncoding(t); other && framing) {
     // (framing is OK when the extra list was the only sign: the defect is still its encoding)
     const ListEncoding& e = *other->first;
-    *framing = {
-        "framing",
-        Verdict::kFailed,
-        e.count_width != 4 || e.count_big_endian ? "R4.1" : "R3.1",
-        absl::StrCat("writes its lists in another encoding, ", e.what, ": its stdout's first ",
-                     t.stdout_head.size(), " byte(s) read cleanly that way (", other->second,
-                     " complete result list(s)), where every count and length is a u32, "
-                     "little-endian"),
-        kCauseListEncoding,
-        std::nullopt};
+    const bool after = !e.after.empty();
+    *framing = {"framing",
+                Verdict::kFailed,
+                after                                      ? "R4.2"
+                : e.count_width != 4 || e.count_big_endian ? "R4.1"
+                                                           : "R3.1",
+                absl::StrCat(after ? "writes more than result lists on stdout, "
+                                   : "writes its lists in another encoding, ",
+                             e.what, ": its stdout's first ", t.stdout_head.size(),
+                             " byte(s) read cleanly that way (", other->second,
+                             " complete result list(s)), where ",
+                             after ? "only result lists belong, one after another"
+                                   : "every count and length is a u32, little-endian"),
+                after ? kCauseBytesAfterList : kCauseListEncoding,
+                std::nullopt};
     MarkConsequences(c, "framing", checks);
     return;
   }
@@ -677,6 +694,9 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
     absl::StrAppend(&ended->detail, ": it died of an error it did not handle: ",
                     EscapeBytes(DescribeCrashReport(*report), 240));
     ended->cause = kCauseUncaughtError;
+    // Grouped by where it was raised (else by the error's kind, the text before any ':').
+    ended->site = !report->location.empty() ? report->location
+                                            : report->error.substr(0, report->error.find(':'));
     MarkConsequences(c, ended->check, checks);
     return;
   }

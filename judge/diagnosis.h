@@ -50,6 +50,8 @@ inline constexpr char kCauseEchoesStdin[] = "echoes-stdin";
 // framing R4.1 (counts) or R3.1 (lengths): stdout reads cleanly as lists whose counts or lengths
 // are big-endian or 8 bytes wide, and not as the protocol's little-endian u32s
 inline constexpr char kCauseListEncoding[] = "list-encoding";
+// framing R4.2: stdout reads cleanly as lists each followed by the same bytes (a "\n")
+inline constexpr char kCauseBytesAfterList[] = "bytes-after-list";
 // log R7.1: stderr reads as result lists, and stdout holds none
 inline constexpr char kCauseListsOnStderr[] = "lists-on-stderr";
 

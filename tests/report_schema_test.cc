@@ -258,6 +258,8 @@ std::vector<RunSpec> Runs() {
        "--mode map --cases 1.1.1,2.2.2 --timeout 2 " + Program("cat_filter.sh"), 1, ""},
       {"failing_lists_to_stderr",
        "--cases 1.1.1,3.1.19 --timeout 2 " + Program("lists_to_stderr.py"), 1, ""},
+      {"failing_uncaught_error",
+       "--mode map --cases 3.1.19 --timeout 2 " + Program("dies_on_large_key.pl"), 1, ""},
       {"failing_text_mode", "--mode map --timeout 2 " + Program("text_mode_python.py"), 1, ""},
       {"failing_exit3_script",
        "--script " + ShellQuote(scripts + "echo_reduce.json") + " " + Program("exit3"), 1, ""},

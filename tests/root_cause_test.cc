@@ -105,6 +105,9 @@ const Subject kSubjects[] = {
     // Well-formed lists, on stderr: not "rejects the input values" (stderr holds them).
     {"lists_to_stderr", "lists_to_stderr.py", "--timeout 2", "log", "R7.1", "lists-on-stderr", true,
      "", "writes its result lists to stderr instead of stdout", "sys.stdout.buffer"},
+    // Each list followed by "\n": its lists read cleanly only with that byte between them.
+    {"newline_after_list", "newline_after_list.py", "--timeout 2", "framing", "R4.2",
+     "bytes-after-list", true, "", "a newline (\"\\n\") after each list", "not print"},
     {"exec_fails", "exec_fails.sh", "--mode map --timeout 2", "exit", "R8.1", "could-not-start",
      true, "not-installed-mapper", "ended before reading any input"},
 };
@@ -175,7 +178,8 @@ TEST_P(RootCauseTest, NamesTheRootCauseFirst) {
     for (size_t j = i + 1; j < problems.size(); ++j) {
       EXPECT_FALSE(problems[i]["check"] == problems[j]["check"] &&
                    problems[i]["rule"] == problems[j]["rule"] &&
-                   problems[i]["cause"] == problems[j]["cause"])
+                   problems[i]["cause"] == problems[j]["cause"] &&
+                   problems[i].value("site", "") == problems[j].value("site", ""))
           << "one root problem listed twice";
     }
   }
@@ -376,6 +380,34 @@ TEST_F(DiscoCLibraryTest, DecodeDiscoCAgreesWithWhatTheSubjectRead) {
   }
   EXPECT_GE(died, 5) << "the misreadings are exercised";
   EXPECT_GE(read, 10);
+}
+
+// Two unrelated errors, raised in two places, are two root problems (each with its own fix), not
+// one problem showing whichever error its first case had.
+class UncaughtErrorTest : public dxt::testing::CliTest<> {};
+
+TEST_F(UncaughtErrorTest, TwoInTwoPlacesAreTwoRootProblems) {
+  const std::string program = std::string(kPrograms) + "two_crashes.py";
+  const DxtRun r = Check("--timeout 2 " + ShellQuote(program), {.merge_stderr = true});
+  ASSERT_EQ(r.exit_code, 1) << r.out;
+  const json& problems = r.report["root_problems"];
+  ASSERT_GE(problems.size(), 2u) << r.out;
+  bool index_error = false, ascii = false;
+  for (const json& p : problems) {
+    const std::string detail = p.value("detail", "");
+    if (detail.find("IndexError") != std::string::npos) {
+      index_error = true;
+      EXPECT_EQ(p.value("site", ""), "two_crashes.py line 30, in main") << detail;
+    }
+    // The decode error: as its own uncaught error, or as the byte class that raises it.
+    if (detail.find("UnicodeDecodeError") != std::string::npos ||
+        detail.find("byte >= 0x80") != std::string::npos)
+      ascii = true;
+    EXPECT_FALSE(detail.find("IndexError") != std::string::npos &&
+                 detail.find("UnicodeDecodeError") != std::string::npos);
+  }
+  EXPECT_TRUE(index_error) << r.out.substr(0, 3000);
+  EXPECT_TRUE(ascii) << r.out.substr(0, 3000);
 }
 
 INSTANTIATE_TEST_SUITE_P(Subjects, RootCauseTest, testing::ValuesIn(kSubjects),
