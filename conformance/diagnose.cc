@@ -217,6 +217,9 @@ std::vector<CaseBytes> ClassifyCaseBytes(const std::vector<CaseRef>& plan,
     b.block_body = block != "0\n";
     b.stream = b.keys | b.values | b.params | lengths | ByteClassesOf(block);
     b.plain = !e.heavy && !e.chunking.active() && size <= kPlainInput;
+    b.chunked = e.chunking.active();
+    for (const OwnedPair& p : c.input)
+      b.largest = std::max<uint64_t>({b.largest, p.first.size(), p.second.size()});
   }
   return out;
 }
@@ -328,6 +331,13 @@ std::string FixHint(const RootProblem& p, Language lang) {
     return "handle a key or value of 0 bytes (its length is 0 and no byte follows); a map answers "
            "every pair with one list: the empty list (count 0, the bytes \"\\0\\0\\0\\0\") "
            "when it has no output";
+  if (c == kCauseLargeItem)
+    return lang == Language::kCStdio || lang == Language::kUnknown
+               ? "size each buffer by the length just read (malloc(len)), never a fixed array; an "
+                 "item may be up to 1 GiB (or refuse a larger one with a **<ERR> line that says "
+                 "so)"
+               : "handle keys and values of any size up to 1 GiB (or refuse a larger one with a "
+                 "**<ERR> line that says so)";
   if (c == kCauseNeedsParams)
     return "run without parameters too: a job with none sends the block \"0\\n\"; give each "
            "parameter a default, or say which one is missing in a **<ERR> line";
@@ -493,7 +503,8 @@ enum class ItemsWhere {
   kBlock,
   kEmptyBlock,
   kEmptyKey,
-  kEmptyValue
+  kEmptyValue,
+  kLarge,  // a key or value larger than Separator::above bytes
 };
 constexpr uint32_t kHasProperty = uint32_t{1} << 30;
 
@@ -538,14 +549,16 @@ struct ClassCounts {
   }
 };
 
-ClassCounts CountClass(const std::vector<CaseResult>& results, const std::vector<CaseBytes>& bytes,
-                       uint32_t c, ItemsWhere where) {
+// (`counted`: which cases count; `has`: which have the property)
+template <typename Counted, typename Has>
+ClassCounts CountWhere(const std::vector<CaseResult>& results, const std::vector<CaseBytes>& bytes,
+                       Counted counted, Has has) {
   ClassCounts n;
   for (size_t i = 0; i < results.size(); ++i) {
     const CaseBytes& b = bytes[i];
-    if (!b.known || !b.plain || !results[i].blocked_by.empty()) continue;
+    if (!b.known || !counted(b) || !results[i].blocked_by.empty()) continue;
     const bool failed = results[i].verdict == Verdict::kFailed;
-    if (ClassesIn(b, where) & c) {
+    if (has(b)) {
       ++n.with;
       n.failed_with += failed;
     } else {
@@ -556,14 +569,24 @@ ClassCounts CountClass(const std::vector<CaseResult>& results, const std::vector
   return n;
 }
 
+ClassCounts CountClass(const std::vector<CaseResult>& results, const std::vector<CaseBytes>& bytes,
+                       uint32_t c, ItemsWhere where) {
+  return CountWhere(
+      results, bytes, [](const CaseBytes& b) { return b.plain; },
+      [&](const CaseBytes& b) { return (ClassesIn(b, where) & c) != 0; });
+}
+
 // The property of the cases that separates the FAILED ones from the others (see Diagnose in the
 // header).
 struct Separator {
   ItemsWhere where = ItemsWhere::kAny;
   uint32_t property = 0;  // a ByteClass, or kHasProperty
   ClassCounts counts;
+  uint64_t above = 0;            // kLarge: the size
+  uint64_t smallest_failed = 0;  // kLarge: the largest item of the FAILED case where it is least
   // A text decoder reads the lengths too: for its kinds, a byte anywhere on stdin counts.
   bool Holds(const CaseBytes& b) const {
+    if (where == ItemsWhere::kLarge) return b.known && b.largest > above;
     const bool decoded =
         where != ItemsWhere::kParams && (property & (kByteCr | kByteLf | kByteNotUtf8 | kByteHigh));
     return b.known && ((decoded ? b.stream : ClassesIn(b, where)) & property);
@@ -588,6 +611,32 @@ std::optional<Separator> FindSeparator(const std::vector<CaseResult>& results,
   for (ItemsWhere w : {ItemsWhere::kBlock, ItemsWhere::kEmptyBlock, ItemsWhere::kEmptyKey,
                        ItemsWhere::kEmptyValue})
     consider(kHasProperty, w);
+  if (best) return best;
+  // Sizes: over every unchunked case (the large ones are heavy), each size the cases have tried
+  // as the cut; the highest cut of those with the most FAILED cases above it. Items above it
+  // must be the exception (at most half the cases): a program that fails all but its smallest
+  // inputs has some other defect.
+  const auto counted = [](const CaseBytes& b) { return !b.chunked; };
+  std::vector<uint64_t> sizes;
+  for (size_t i = 0; i < results.size(); ++i)
+    if (bytes[i].known && counted(bytes[i]) && results[i].blocked_by.empty())
+      sizes.push_back(bytes[i].largest);
+  std::sort(sizes.begin(), sizes.end());
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  for (size_t k = 0; k + 1 < sizes.size(); ++k) {
+    const uint64_t above = sizes[k];
+    const ClassCounts n =
+        CountWhere(results, bytes, counted, [&](const CaseBytes& b) { return b.largest > above; });
+    if (!n.Separates() || n.with > n.without || (best && n.failed_with < best->counts.failed_with))
+      continue;
+    best = Separator{ItemsWhere::kLarge, kHasProperty, n, above, 0};
+  }
+  if (best) {
+    best->smallest_failed = UINT64_MAX;
+    for (size_t i = 0; i < results.size(); ++i)
+      if (results[i].verdict == Verdict::kFailed && best->Holds(bytes[i]))
+        best->smallest_failed = std::min(best->smallest_failed, bytes[i].largest);
+  }
   return best;
 }
 
@@ -621,6 +670,22 @@ void DescribeSeparated(const Separator& s, const std::vector<CaseBytes>& bytes,
         absl::StrCat("fails whenever the parameter block is empty (\"0\\n\", no parameters): ",
                      CountsText(s.counts, "with parameters"),
                      "; it needs a parameter, but a job may have none", seen);
+    return;
+  }
+  if (s.where == ItemsWhere::kLarge) {
+    p->check = "framing";
+    p->rule = "R3.1";
+    p->cause = kCauseLargeItem;
+    p->detail =
+        absl::StrCat("fails whenever a key or value is larger than ", s.above,
+                     " bytes (the smallest in a "
+                     "FAILED case: ",
+                     s.smallest_failed, "): ", s.counts.failed_with, " of the ", s.counts.with,
+                     " unchunked case(s) with one FAILED, ",
+                     s.counts.without - s.counts.failed_without, " of the ", s.counts.without,
+                     " without passed; a buffer of fixed size or a limit of its "
+                     "own, where an item may be up to 1 GiB",
+                     seen);
     return;
   }
   if (s.where == ItemsWhere::kEmptyKey || s.where == ItemsWhere::kEmptyValue) {
@@ -708,6 +773,10 @@ void FoldByCaseProperty(const std::vector<CaseResult>& results,
   int rank = 0;
   for (size_t i : into.cases) {
     const CaseBytes& b = bytes[i];
+    if (s->where == ItemsWhere::kLarge) {  // the smallest such item: the quickest to replay
+      if (b.largest < bytes[into.example].largest) into.example = i;
+      continue;
+    }
     const uint32_t has = ClassesIn(b, s->where) & s->property;
     const int r = !b.plain ? 0 : ((b.keys | b.values) & has) ? 3 : (b.params & has) ? 2 : 1;
     if (r > rank) into.example = i, rank = r;

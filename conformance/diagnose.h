@@ -78,6 +78,8 @@ struct CaseBytes {
   // At most 1 MiB of input, unchunked, not heavy: its outcome tells of its bytes, not of sizes
   // or delivery.
   bool plain = false;
+  uint64_t largest = 0;  // its largest input key or value, in bytes
+  bool chunked = false;  // its stdin was delivered in small pieces
 };
 
 // CaseBytes of every case of the run (index = plan/results index), from the cases as they were
@@ -106,6 +108,9 @@ inline constexpr char kCauseInterpretsBytes[] = "interprets-bytes";
 inline constexpr char kCauseEmptyItem[] = "empty-item";
 // Of failures that come with the empty parameter block "0\n" (params R2.2).
 inline constexpr char kCauseNeedsParams[] = "needs-params";
+// Of failures that come with a key or value larger than some size (framing R3.1): a buffer of
+// fixed size, or a limit of the program's own.
+inline constexpr char kCauseLargeItem[] = "large-item";
 
 struct RootProblem {
   // cause: judge::CheckResult::cause, kCauseRejectsValues, kCauseInterpretsBytes, kCauseEmptyItem,
@@ -137,7 +142,9 @@ inline constexpr size_t kShownRootProblems = 3;
 // value (`empty-item`, framing R3.1; a map that writes no list for a pair with no output is
 // one), a parameter block with a body (`skips-params`, params R2.1: a program that reads the
 // block's length line but not its body, or not by its length), or the empty block "0\n"
-// (`needs-params`, params R2.2: a program that cannot run without parameters). The property must
+// (`needs-params`, params R2.2: a program that cannot run without parameters); when none of
+// those separates, a key or value larger than some size (`large-item`, framing R3.1: counted over
+// every unchunked case, heavy ones too; at most half of them above it). The property must
 // separate: among the plain cases that ran unblocked, at least 3 and half of those with it FAILED,
 // at most a fifth of the others did (and at most a third as many, as a share), and chance would
 // give as many in fewer than 1 run in 10 000 (one-sided Fisher's exact test). Each problem whose

@@ -321,7 +321,9 @@ TEST(ConformanceSuiteTest, SkipperProbeBlocksTheOtherParameterProbes) {
       const CaseResult* probe = Find(run.results, "2.1.8", mode);
       ASSERT_NE(probe, nullptr) << name << " " << m;
       EXPECT_EQ(probe->verdict, skipper ? Verdict::kFailed : Verdict::kOk) << name << " " << m;
-      if (skipper) EXPECT_EQ(CheckOf(*probe, "params")->cause, judge::kCauseSkipsParams) << m;
+      if (skipper) {
+        EXPECT_EQ(CheckOf(*probe, "params")->cause, judge::kCauseSkipsParams) << m;
+      }
       for (const char* id : {"2.1.1", "2.2.1", "2.3.1"}) {
         const CaseResult* r = Find(run.results, id, mode);
         ASSERT_NE(r, nullptr) << name << " " << id << " " << m;

@@ -108,6 +108,9 @@ const Subject kSubjects[] = {
     // Each list followed by "\n": its lists read cleanly only with that byte between them.
     {"newline_after_list", "newline_after_list.py", "--timeout 2", "framing", "R4.2",
      "bytes-after-list", true, "", "a newline (\"\\n\") after each list", "not print"},
+    // A 64 KiB static buffer: a crash or a cut list past it, whatever the bytes.
+    {"fixed_buffer", "fixed_buffer", "--timeout 2", "framing", "R3.1", "large-item", false, "",
+     "fails whenever a key or value is larger than", "malloc(len)"},
     {"exec_fails", "exec_fails.sh", "--mode map --timeout 2", "exit", "R8.1", "could-not-start",
      true, "not-installed-mapper", "ended before reading any input"},
 };
