@@ -375,7 +375,16 @@ std::string FixHint(const RootProblem& p, Language lang) {
     return "exit promptly (status 0) when stdin reaches end-of-input";
   if (p.check == "consumption" && p.rule == "R6.1") return "read stdin to end-of-input before exiting";
   if (p.check == "map-protocol") return "write exactly one list per pair, after reading that pair";
-  if (p.check == "sandbox") return "write files nowhere but to stdout/stderr (R1.3)";
+  if (p.check == "sandbox") {
+    // Files a runtime writes by itself, unless told not to.
+    if (absl::StrContains(p.detail, "/tmp/hsperfdata_"))
+      return "the JVM writes its performance counters to /tmp/hsperfdata_<user>: start java with "
+             "-XX:-UsePerfData; and write files nowhere but to stdout/stderr (R1.3)";
+    if (absl::StrContains(p.detail, "__pycache__"))
+      return "Python caches the modules it imports in __pycache__: run it with `python3 -B` (or "
+             "PYTHONDONTWRITEBYTECODE=1); and write files nowhere but to stdout/stderr (R1.3)";
+    return "write files nowhere but to stdout/stderr (R1.3)";
+  }
   return "";
 }
 

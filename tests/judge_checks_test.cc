@@ -452,6 +452,64 @@ TEST(RootCauseTest, FailuresThatComeWithOneKindOfByteAreOneProblem) {
   EXPECT_EQ(d.problems[0].cause, conformance::kCauseInterpretsBytes);
 }
 
+// A size, when no kind of byte separates: the cut is the largest size among the cases that all
+// passed below it, heavy cases counted; most cases above a cut is not a size problem.
+TEST(RootCauseTest, FailuresThatComeWithLargeItemsAreOneProblem) {
+  const auto run = [](const std::vector<uint64_t>& sizes, uint64_t limit) {
+    std::vector<CaseResult> results;
+    conformance::RunEvidence evidence;
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      CaseResult r;
+      r.id = "3.1." + std::to_string(i + 1);
+      const bool fails = sizes[i] > limit;
+      r.verdict = fails ? Verdict::kFailed : Verdict::kOk;
+      if (fails)
+        r.checks = {{i % 2 ? "crash" : "framing", Verdict::kFailed, i % 2 ? "R8.1" : "R3.3",
+                     "detail", "", std::nullopt}};
+      results.push_back(r);
+      evidence.bytes.push_back({.known = true, .plain = sizes[i] <= 4096, .largest = sizes[i]});
+    }
+    return conformance::Diagnose(results, evidence, conformance::Language::kUnknown);
+  };
+  std::vector<uint64_t> sizes;
+  for (uint64_t s = 1; s <= 4096; s *= 2) sizes.insert(sizes.end(), {s, s + 1});  // 26 pass
+  for (uint64_t s : {uint64_t{100000}, uint64_t{1} << 20, uint64_t{16} << 20, uint64_t{1} << 20})
+    sizes.push_back(s);  // 4 fail: heavy (not plain)
+  conformance::RunDiagnosis d = run(sizes, 65536);
+  ASSERT_EQ(d.problems.size(), 1u);
+  EXPECT_EQ(d.problems[0].cause, conformance::kCauseLargeItem);
+  EXPECT_EQ(d.problems[0].check, "framing");
+  EXPECT_EQ(d.problems[0].rule, "R3.1");
+  EXPECT_EQ(d.problems[0].cases.size(), 4u);
+  EXPECT_EQ(d.problems[0].example, 26u);  // the smallest failing item: the quickest replay
+  EXPECT_THAT(d.problems[0].detail,
+              HasSubstr("fails whenever a key or value is larger than 4097 bytes (the smallest in "
+                        "a FAILED case: 100000): 4 of the 4 unchunked case(s) with one FAILED, 26 "
+                        "of the 26 without passed"));
+  EXPECT_THAT(d.problems[0].detail, HasSubstr("(seen as framing (R3.3), crash (R8.1))"));
+  EXPECT_THAT(d.problems[0].fix, HasSubstr("malloc(len)"));
+  // All but the smallest inputs failing: not a size.
+  d = run(sizes, 2);
+  for (const auto& p : d.problems) EXPECT_NE(p.cause, conformance::kCauseLargeItem);
+}
+
+// A runtime that writes a file of its own is named, with the switch that stops it.
+TEST(RootCauseTest, RuntimeFilesGetTheRuntimesSwitch) {
+  const auto fix = [](const std::string& detail) {
+    CaseResult r;
+    r.id = "1.3.1";
+    r.verdict = Verdict::kFailed;
+    r.checks = {{"sandbox", Verdict::kFailed, "R1.3", detail, "", std::nullopt}};
+    return conformance::Diagnose({r}, {}, conformance::Language::kUnknown).problems.at(0).fix;
+  };
+  EXPECT_THAT(fix("expected no file written; ... created /tmp/hsperfdata_root"),
+              HasSubstr("-XX:-UsePerfData"));
+  EXPECT_THAT(fix("expected no file written; ... created __pycache__/helper.cpython-311.pyc"),
+              HasSubstr("python3 -B"));
+  EXPECT_EQ(fix("expected no file written; ... created out.txt"),
+            "write files nowhere but to stdout/stderr (R1.3)");
+}
+
 TEST(ChecksTest, KilledByTheDriverIsNotACrash) {
   Transcript t = CleanMap();
   t.exit = {false, -1, 9};
