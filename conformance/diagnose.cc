@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -218,8 +219,17 @@ std::vector<CaseBytes> ClassifyCaseBytes(const std::vector<CaseRef>& plan,
     b.stream = b.keys | b.values | b.params | lengths | ByteClassesOf(block);
     b.plain = !e.heavy && !e.chunking.active() && size <= kPlainInput;
     b.chunked = e.chunking.active();
-    for (const OwnedPair& p : c.input)
+    uint64_t frame = 0, first = block.size(), total = block.size();
+    for (const OwnedPair& p : c.input) {
       b.largest = std::max<uint64_t>({b.largest, p.first.size(), p.second.size()});
+      frame = std::max(frame, codec::PairFrameSize(p.first, p.second));
+      if (first == total) first += codec::PairFrameSize(p.first, p.second);
+      total += codec::PairFrameSize(p.first, p.second);
+    }
+    constexpr uint64_t kPipeBytes = uint64_t{64} << 10;
+    b.several_reads =
+        b.chunked || (plan[i].mode == harness::Mode::kReduce ? total > kPipeBytes
+                                                             : std::max(first, frame) > kPipeBytes);
   }
   return out;
 }
@@ -272,6 +282,11 @@ std::string FixHint(const RootProblem& p, Language lang) {
       case Language::kJava:
         return absl::StrCat("InputStream.read returns what has arrived: read items with "
                             "DataInputStream.readFully", kFrame);
+      case Language::kJavaScript:
+        return absl::StrCat(
+            "a 'data' event's chunk is what has arrived: append the chunks to one "
+            "buffer and take a pair out only once all its bytes are in",
+            kFrame);
       default:
         return absl::StrCat("a read(2) from a pipe returns what has arrived: repeat it until all "
                             "the bytes of an item are in (or use fread)", kFrame);
@@ -375,16 +390,13 @@ std::string FixHint(const RootProblem& p, Language lang) {
     return "exit promptly (status 0) when stdin reaches end-of-input";
   if (p.check == "consumption" && p.rule == "R6.1") return "read stdin to end-of-input before exiting";
   if (p.check == "map-protocol") return "write exactly one list per pair, after reading that pair";
-  if (p.check == "sandbox") {
-    // Files a runtime writes by itself, unless told not to.
-    if (absl::StrContains(p.detail, "/tmp/hsperfdata_"))
-      return "the JVM writes its performance counters to /tmp/hsperfdata_<user>: start java with "
-             "-XX:-UsePerfData; and write files nowhere but to stdout/stderr (R1.3)";
-    if (absl::StrContains(p.detail, "__pycache__"))
-      return "Python caches the modules it imports in __pycache__: run it with `python3 -B` (or "
-             "PYTHONDONTWRITEBYTECODE=1); and write files nowhere but to stdout/stderr (R1.3)";
-    return "write files nowhere but to stdout/stderr (R1.3)";
-  }
+  if (c == judge::kCauseJvmPerfData)
+    return "the JVM writes its performance counters to /tmp/hsperfdata_<user>: start java with "
+           "-XX:-UsePerfData";
+  if (c == judge::kCausePythonBytecode)
+    return "Python caches the modules it imports in __pycache__: run it with `python3 -B` (or "
+           "PYTHONDONTWRITEBYTECODE=1)";
+  if (p.check == "sandbox") return "write files nowhere but to stdout/stderr (R1.3)";
   return "";
 }
 
@@ -513,7 +525,8 @@ enum class ItemsWhere {
   kEmptyBlock,
   kEmptyKey,
   kEmptyValue,
-  kLarge,  // a key or value larger than Separator::above bytes
+  kLarge,         // a key or value larger than Separator::above bytes
+  kSeveralReads,  // CaseBytes::several_reads
 };
 constexpr uint32_t kHasProperty = uint32_t{1} << 30;
 
@@ -596,6 +609,7 @@ struct Separator {
   // A text decoder reads the lengths too: for its kinds, a byte anywhere on stdin counts.
   bool Holds(const CaseBytes& b) const {
     if (where == ItemsWhere::kLarge) return b.known && b.largest > above;
+    if (where == ItemsWhere::kSeveralReads) return b.known && b.several_reads;
     const bool decoded =
         where != ItemsWhere::kParams && (property & (kByteCr | kByteLf | kByteNotUtf8 | kByteHigh));
     return b.known && ((decoded ? b.stream : ClassesIn(b, where)) & property);
@@ -604,8 +618,9 @@ struct Separator {
 
 // The property with the most FAILED cases among those that separate (the fewest cases with it
 // on a tie, the first tried on a tie of both); nullopt when none does.
-std::optional<Separator> FindSeparator(const std::vector<CaseResult>& results,
-                                       const std::vector<CaseBytes>& bytes) {
+std::vector<Separator> FindSeparators(const std::vector<CaseResult>& results,
+                                      const std::vector<CaseBytes>& bytes, bool has_short_read) {
+  std::vector<Separator> out;
   std::optional<Separator> best;
   const auto consider = [&](uint32_t property, ItemsWhere where) {
     const ClassCounts n = CountClass(results, bytes, property, where);
@@ -620,7 +635,7 @@ std::optional<Separator> FindSeparator(const std::vector<CaseResult>& results,
   for (ItemsWhere w : {ItemsWhere::kBlock, ItemsWhere::kEmptyBlock, ItemsWhere::kEmptyKey,
                        ItemsWhere::kEmptyValue})
     consider(kHasProperty, w);
-  if (best) return best;
+  if (best) out.push_back(*std::exchange(best, std::nullopt));
   // Sizes: over every unchunked case (the large ones are heavy), each size the cases have tried
   // as the cut; the highest cut of those with the most FAILED cases above it. Items above it
   // must be the exception (at most half the cases): a program that fails all but its smallest
@@ -645,8 +660,16 @@ std::optional<Separator> FindSeparator(const std::vector<CaseResult>& results,
     for (size_t i = 0; i < results.size(); ++i)
       if (results[i].verdict == Verdict::kFailed && best->Holds(bytes[i]))
         best->smallest_failed = std::min(best->smallest_failed, bytes[i].largest);
+    out.push_back(*best);
   }
-  return best;
+  // Input that cannot arrive in one read: counted over every case (delivery is the property).
+  if (!has_short_read) {
+    const ClassCounts n = CountWhere(
+        results, bytes, [](const CaseBytes&) { return true; },
+        [](const CaseBytes& b) { return b.several_reads; });
+    if (n.Separates()) out.push_back(Separator{ItemsWhere::kSeveralReads, kHasProperty, n});
+  }
+  return out;
 }
 
 // "6 of the 10 small unchunked case(s) with one FAILED, 150 of the 150 without passed".
@@ -679,6 +702,20 @@ void DescribeSeparated(const Separator& s, const std::vector<CaseBytes>& bytes,
         absl::StrCat("fails whenever the parameter block is empty (\"0\\n\", no parameters): ",
                      CountsText(s.counts, "with parameters"),
                      "; it needs a parameter, but a job may have none", seen);
+    return;
+  }
+  if (s.where == ItemsWhere::kSeveralReads) {
+    p->check = "framing";
+    p->rule = "R3.1";
+    p->cause = judge::kCauseShortRead;
+    p->detail = absl::StrCat(
+        "fails whenever its input cannot reach it in one read (more than a pipe's 64 KiB at once, "
+        "or delivered in pieces): ",
+        s.counts.failed_with, " of the ", s.counts.with, " such case(s) FAILED, ",
+        s.counts.without - s.counts.failed_without, " of the ", s.counts.without,
+        " others passed; it parses what one read returns as whole pairs, where "
+        "a read from a pipe returns what has arrived, a pair cut anywhere",
+        seen);
     return;
   }
   if (s.where == ItemsWhere::kLarge) {
@@ -745,8 +782,11 @@ void DescribeSeparated(const Separator& s, const std::vector<CaseBytes>& bytes,
 void FoldByCaseProperty(const std::vector<CaseResult>& results,
                         const std::vector<CaseBytes>& bytes, std::vector<RootProblem>* problems) {
   if (bytes.size() != results.size()) return;
-  const std::optional<Separator> s = FindSeparator(results, bytes);
-  if (!s) return;
+  const bool has_short_read =
+      std::any_of(problems->begin(), problems->end(),
+                  [](const RootProblem& p) { return p.cause == judge::kCauseShortRead; });
+  // The first property, in the order tried, that some problem has in all its cases.
+  const Separator* s = nullptr;
   const auto folds = [&](const RootProblem& p) {
     // (could-not-start folds: a program that cannot start fails every case, so a property that
     // separates failures is never its; one that died at its first bytes can look like it, when
@@ -757,7 +797,13 @@ void FoldByCaseProperty(const std::vector<CaseResult>& results,
     return !p.cases.empty() && std::all_of(p.cases.begin(), p.cases.end(),
                                            [&](size_t i) { return s->Holds(bytes[i]); });
   };
-  if (std::none_of(problems->begin(), problems->end(), folds)) return;
+  const std::vector<Separator> separators = FindSeparators(results, bytes, has_short_read);
+  for (const Separator& candidate : separators) {
+    s = &candidate;
+    if (std::any_of(problems->begin(), problems->end(), folds)) break;
+    s = nullptr;
+  }
+  if (!s) return;
   RootProblem into;
   bool waits = false;
   std::vector<RootProblem> kept;
@@ -782,6 +828,10 @@ void FoldByCaseProperty(const std::vector<CaseResult>& results,
   int rank = 0;
   for (size_t i : into.cases) {
     const CaseBytes& b = bytes[i];
+    if (s->where == ItemsWhere::kSeveralReads) {  // unchunked if it can be: the plainer case
+      if (!b.chunked && bytes[into.example].chunked) into.example = i;
+      continue;
+    }
     if (s->where == ItemsWhere::kLarge) {  // the smallest such item: the quickest to replay
       if (b.largest < bytes[into.example].largest) into.example = i;
       continue;
@@ -808,6 +858,7 @@ Language DetectLanguage(const std::string& program_path, const std::vector<CaseR
   if (head.starts_with("#!")) {
     const std::string line = head.substr(0, head.find('\n'));
     if (absl::StrContains(line, "python")) return Language::kPython;
+    if (absl::StrContains(line, "node")) return Language::kJavaScript;
     if (absl::StrContains(head.substr(0, 4096), "java")) return Language::kJava;
     if (absl::StrContains(head.substr(0, 4096), "python")) return Language::kPython;
     return Language::kShell;

@@ -80,6 +80,9 @@ struct CaseBytes {
   bool plain = false;
   uint64_t largest = 0;  // its largest input key or value, in bytes
   bool chunked = false;  // its stdin was delivered in small pieces
+  // Its stdin cannot reach a program in one read(2): delivered in pieces, or more at once than a
+  // pipe holds (a map's block and first pair, or one pair; a reduce's whole input).
+  bool several_reads = false;
 };
 
 // CaseBytes of every case of the run (index = plan/results index), from the cases as they were
@@ -96,7 +99,7 @@ struct RunEvidence {
 
 // What dxt can tell of the program's language or I/O library, for fix hints: from its first
 // bytes (a #! line, an ELF binary linking stdio) and its stderr (a Python traceback).
-enum class Language { kUnknown, kCStdio, kPython, kJava, kShell };
+enum class Language { kUnknown, kCStdio, kPython, kJava, kShell, kJavaScript };
 Language DetectLanguage(const std::string& program_path, const std::vector<judge::CaseResult>& results);
 
 // The cause of root problems that RejectedValues explains.
@@ -144,7 +147,9 @@ inline constexpr size_t kShownRootProblems = 3;
 // block's length line but not its body, or not by its length), or the empty block "0\n"
 // (`needs-params`, params R2.2: a program that cannot run without parameters); when none of
 // those separates, a key or value larger than some size (`large-item`, framing R3.1: counted over
-// every unchunked case, heavy ones too; at most half of them above it). The property must
+// every unchunked case, heavy ones too; at most half of them above it); or, in a run without
+// a short-read problem, input that cannot arrive in one read (`short-read`, framing R3.1: a
+// program that parses each read as whole pairs; counted over every case). The property must
 // separate: among the plain cases that ran unblocked, at least 3 and half of those with it FAILED,
 // at most a fifth of the others did (and at most a third as many, as a share), and chance would
 // give as many in fewer than 1 run in 10 000 (one-sided Fisher's exact test). Each problem whose

@@ -279,10 +279,22 @@ CheckResult CheckSandbox(const Transcript& t) {
     parts.push_back(absl::StrCat("changed ", absl::StrJoin(t.sandbox.changed, ", ")));
   if (!t.sandbox.removed.empty())
     parts.push_back(absl::StrCat("removed ", absl::StrJoin(t.sandbox.removed, ", ")));
-  return Fail(kName, "R1.3",
-              absl::StrCat("expected no file written; in its working directory, /tmp and $HOME "
-                           "the program ",
-                           absl::StrJoin(parts, "; ")));
+  CheckResult r = Fail(kName, "R1.3",
+                       absl::StrCat("expected no file written; in its working directory, /tmp and "
+                                    "$HOME the program ",
+                                    absl::StrJoin(parts, "; ")));
+  // Files a runtime writes by itself, unless told not to: every file it created is one.
+  const auto all_created = [&](auto is) {
+    return t.sandbox.changed.empty() && t.sandbox.removed.empty() &&
+           std::all_of(t.sandbox.created.begin(), t.sandbox.created.end(), is);
+  };
+  if (all_created([](std::string_view f) { return f.starts_with("/tmp/hsperfdata_"); }))
+    r.cause = kCauseJvmPerfData;
+  else if (all_created([](std::string_view f) {
+             return f.starts_with("__pycache__") || f.find("/__pycache__") != f.npos;
+           }))
+    r.cause = kCausePythonBytecode;
+  return r;
 }
 
 // The output compared as it streamed (RunCase), or else the transcript's kept output fed to the

@@ -52,6 +52,10 @@ inline constexpr char kCauseEchoesStdin[] = "echoes-stdin";
 inline constexpr char kCauseListEncoding[] = "list-encoding";
 // framing R4.2: stdout reads cleanly as lists each followed by the same bytes (a "\n")
 inline constexpr char kCauseBytesAfterList[] = "bytes-after-list";
+// sandbox R1.3: every file it created is one its runtime writes by itself: the JVM's performance
+// counters (/tmp/hsperfdata_<user>), Python's bytecode cache (__pycache__)
+inline constexpr char kCauseJvmPerfData[] = "jvm-perf-data";
+inline constexpr char kCausePythonBytecode[] = "python-bytecode";
 // log R7.1: stderr reads as result lists, and stdout holds none
 inline constexpr char kCauseListsOnStderr[] = "lists-on-stderr";
 

@@ -19,7 +19,8 @@ struct TaskJudgement {
   std::vector<CheckResult> checks;    // every check, kCheckNames order
   // FAILED checks that `dxt run` tolerates as Disco's worker does: a terminated stderr line
   // without **<MSG>/**<ERR> (R7.1), unless strict_stderr. (A final line without "\n" is never
-  // tolerated: the original driver blocks on it.)
+  // tolerated: the original driver blocks on it; nor is a stderr that holds the task's result
+  // lists, cause lists-on-stderr: that is its output lost.)
   std::vector<CheckResult> warnings;
 };
 

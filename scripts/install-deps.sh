@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-filesystem1.81-dev
   nlohmann-json3-dev libssl-dev libcli11-dev libbenchmark-dev
   python3 zip bubblewrap zlib1g-dev
+  perl nodejs  # test subjects written in them (tests/programs)
 )
 
 SUDO=""

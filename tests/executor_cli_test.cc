@@ -123,6 +123,20 @@ TEST_F(CliTest, UnprefixedStderrIsAWarningUnlessStrict) {
                                                               std::string("\0\0\0\0\4\0\0\0two\n", 12));
 }
 
+// Result lists on stderr are not a benign line: Disco would forward them as messages and the
+// output would be lost, so the task fails without --strict too, naming the defect.
+TEST_F(CliTest, ResultListsOnStderrFailTheTask) {
+  const std::string program = std::string(DXT_BINARY_DIR) + "/tests/programs/lists_to_stderr.py";
+  if (!std::filesystem::exists(program)) GTEST_SKIP() << "build dxt_test_subjects first";
+  testing::WriteFile(dir_ / "job.json", R"({"input": ["raw://one\ntwo\n"], "map": "nop_map",
+    "reduce": {"program": ")" + program + R"("}, "status_interval": 0, "output": "out"})");
+  Outcome o = Dxt(dir_, "run '" + (dir_ / "job.json") + "'");
+  EXPECT_EQ(o.exit_code, 1) << o.err;
+  EXPECT_THAT(o.err, HasSubstr("reduce task 0"));
+  EXPECT_THAT(o.err, HasSubstr("log (R7.1): writes its result lists to stderr instead of stdout"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "out"));
+}
+
 // Disco's result format in and out (issue 13 §2): a cluster's result file (here one made by
 // Python's pickle and zlib) feeds a job; the job writes Disco's format back, which Python's own
 // reader accepts; dxt -> disco -> dxt is the identity; a corrupt file names file and offset.

@@ -493,20 +493,60 @@ TEST(RootCauseTest, FailuresThatComeWithLargeItemsAreOneProblem) {
   for (const auto& p : d.problems) EXPECT_NE(p.cause, conformance::kCauseLargeItem);
 }
 
+// Input that cannot arrive in one read, when neither a kind of byte nor a size separates: small
+// items fail too when there are many of them (a reduce's whole input) or they come in pieces.
+TEST(RootCauseTest, FailuresOfInputNeedingSeveralReadsAreAShortRead) {
+  std::vector<CaseResult> results;
+  conformance::RunEvidence evidence;
+  for (size_t i = 0; i < 40; ++i) {
+    CaseResult r;
+    r.id = "6.1." + std::to_string(i + 1);
+    const bool several = i < 8;
+    r.verdict = several ? Verdict::kFailed : Verdict::kOk;
+    if (several) r.checks = {{"exit", Verdict::kFailed, "R8.1", "detail", "", std::nullopt}};
+    results.push_back(r);
+    // Sizes alternate between both groups: a size does not separate them.
+    evidence.bytes.push_back({.known = true,
+                              .plain = true,
+                              .largest = 1 + i % 4,
+                              .chunked = i % 2 == 0 && several,
+                              .several_reads = several});
+  }
+  conformance::RunDiagnosis d =
+      conformance::Diagnose(results, evidence, conformance::Language::kJavaScript);
+  ASSERT_EQ(d.problems.size(), 1u);
+  EXPECT_EQ(d.problems[0].cause, judge::kCauseShortRead);
+  EXPECT_EQ(d.problems[0].cases.size(), 8u);
+  EXPECT_EQ(d.problems[0].example, 1u);  // unchunked
+  EXPECT_THAT(d.problems[0].detail,
+              HasSubstr("fails whenever its input cannot reach it in one read (more than a pipe's "
+                        "64 KiB at once, or delivered in pieces): 8 of the 8 such case(s) FAILED, "
+                        "32 of the 32 others passed"));
+  EXPECT_THAT(d.problems[0].fix, HasSubstr("append the chunks to one buffer"));
+  // A run with a short-read problem of its own keeps it (FoldChunkedIntoShortReads joins them).
+  results[0].checks[0] = {"framing",        Verdict::kFailed,       "R3.1",
+                          "lost its place", judge::kCauseShortRead, std::nullopt};
+  d = conformance::Diagnose(results, evidence, conformance::Language::kUnknown);
+  for (const auto& p : d.problems)
+    EXPECT_THAT(p.detail, Not(HasSubstr("cannot reach it in one read")));
+}
+
 // A runtime that writes a file of its own is named, with the switch that stops it.
 TEST(RootCauseTest, RuntimeFilesGetTheRuntimesSwitch) {
-  const auto fix = [](const std::string& detail) {
+  const auto fix = [](std::vector<std::string> created) {
+    Transcript t = CleanMap();
+    t.sandbox.created = std::move(created);
     CaseResult r;
     r.id = "1.3.1";
     r.verdict = Verdict::kFailed;
-    r.checks = {{"sandbox", Verdict::kFailed, "R1.3", detail, "", std::nullopt}};
+    r.checks = {Find(JudgeCase(Case{}, t), "sandbox")};
+    EXPECT_EQ(r.checks[0].verdict, Verdict::kFailed);
     return conformance::Diagnose({r}, {}, conformance::Language::kUnknown).problems.at(0).fix;
   };
-  EXPECT_THAT(fix("expected no file written; ... created /tmp/hsperfdata_root"),
+  EXPECT_THAT(fix({"/tmp/hsperfdata_root", "/tmp/hsperfdata_root/42"}),
               HasSubstr("-XX:-UsePerfData"));
-  EXPECT_THAT(fix("expected no file written; ... created __pycache__/helper.cpython-311.pyc"),
-              HasSubstr("python3 -B"));
-  EXPECT_EQ(fix("expected no file written; ... created out.txt"),
+  EXPECT_THAT(fix({"__pycache__", "__pycache__/helper.cpython-311.pyc"}), HasSubstr("python3 -B"));
+  EXPECT_EQ(fix({"/tmp/hsperfdata_root", "out.txt"}),
             "write files nowhere but to stdout/stderr (R1.3)");
 }
 

@@ -111,6 +111,9 @@ const Subject kSubjects[] = {
     // A 64 KiB static buffer: a crash or a cut list past it, whatever the bytes.
     {"fixed_buffer", "fixed_buffer", "--timeout 2", "framing", "R3.1", "large-item", false, "",
      "fails whenever a key or value is larger than", "malloc(len)"},
+    // Each chunk parsed as whole pairs: whatever needs two reads fails, whatever its bytes.
+    {"chunk_echo", "chunk_echo.js", "--timeout 2", "framing", "R3.1", "short-read", false, "",
+     "fails whenever its input cannot reach it in one read", "append the chunks to one buffer"},
     {"exec_fails", "exec_fails.sh", "--mode map --timeout 2", "exit", "R8.1", "could-not-start",
      true, "not-installed-mapper", "ended before reading any input"},
 };
