@@ -794,6 +794,9 @@ void FoldByCaseProperty(const std::vector<CaseResult>& results,
     for (const char* kept : {judge::kCauseShortRead, kCauseRejectsValues, judge::kCauseDiscoCParams,
                              judge::kCausePastParams, judge::kCauseBuffered})
       if (p.cause == kept) return false;
+    // A deadline missed on large input is a slow program more likely than a misreading one.
+    const bool by_size = s->where == ItemsWhere::kLarge || s->where == ItemsWhere::kSeveralReads;
+    if (by_size && p.check == "hang") return false;
     return !p.cases.empty() && std::all_of(p.cases.begin(), p.cases.end(),
                                            [&](size_t i) { return s->Holds(bytes[i]); });
   };

@@ -149,7 +149,8 @@ inline constexpr size_t kShownRootProblems = 3;
 // those separates, a key or value larger than some size (`large-item`, framing R3.1: counted over
 // every unchunked case, heavy ones too; at most half of them above it); or, in a run without
 // a short-read problem, input that cannot arrive in one read (`short-read`, framing R3.1: a
-// program that parses each read as whole pairs; counted over every case). The property must
+// program that parses each read as whole pairs; counted over every case; neither of the last
+// two takes a missed deadline, check hang: a slow program). The property must
 // separate: among the plain cases that ran unblocked, at least 3 and half of those with it FAILED,
 // at most a fifth of the others did (and at most a third as many, as a share), and chance would
 // give as many in fewer than 1 run in 10 000 (one-sided Fisher's exact test). Each problem whose

@@ -523,6 +523,12 @@ TEST(RootCauseTest, FailuresOfInputNeedingSeveralReadsAreAShortRead) {
                         "64 KiB at once, or delivered in pieces): 8 of the 8 such case(s) FAILED, "
                         "32 of the 32 others passed"));
   EXPECT_THAT(d.problems[0].fix, HasSubstr("append the chunks to one buffer"));
+  // Deadlines missed on such input: a slow program, not a property of its reading.
+  for (size_t i = 0; i < 8; ++i)
+    results[i].checks[0] = {"hang", Verdict::kFailed, "R8.2", "overall deadline", "", std::nullopt};
+  d = conformance::Diagnose(results, evidence, conformance::Language::kUnknown);
+  ASSERT_EQ(d.problems.size(), 1u);
+  EXPECT_EQ(d.problems[0].check, "hang");
   // A run with a short-read problem of its own keeps it (FoldChunkedIntoShortReads joins them).
   results[0].checks[0] = {"framing",        Verdict::kFailed,       "R3.1",
                           "lost its place", judge::kCauseShortRead, std::nullopt};
