@@ -53,9 +53,7 @@ std::string Template(std::string_view line) {
 
 // Its stderr holds its result lists (and so the input values they echo): no complaint.
 bool ListsOnStderr(const judge::CaseResult& r) {
-  return std::any_of(r.checks.begin(), r.checks.end(), [](const judge::CheckResult& c) {
-    return c.cause == judge::kCauseListsOnStderr;
-  });
+  return judge::HasCause(r.checks, judge::kCauseListsOnStderr);
 }
 
 // A line cut short inside a long quoted value (log lines are capped) still matches on what it
@@ -200,12 +198,18 @@ std::vector<CaseBytes> ClassifyCaseBytes(const std::vector<CaseRef>& plan,
     b.known = true;
     uint64_t size = 0;
     uint32_t lengths = 0;  // of the pairs' u32 lengths
+    uint64_t frames = 0, first_frame = 0, largest_frame = 0;
     for (const OwnedPair& p : c.input) {
       b.keys |= ByteClassesOf(p.first);
       b.values |= ByteClassesOf(p.second);
       b.empty_key |= p.first.empty();
       b.empty_value |= p.second.empty();
       size += p.first.size() + p.second.size();
+      b.largest = std::max<uint64_t>({b.largest, p.first.size(), p.second.size()});
+      const uint64_t frame = codec::PairFrameSize(p.first, p.second);
+      if (frames == 0) first_frame = frame;
+      frames += frame;
+      largest_frame = std::max(largest_frame, frame);
       for (const std::string* item : {&p.first, &p.second}) {
         std::string length;
         codec::AppendU32(&length, static_cast<uint32_t>(item->size()));
@@ -217,19 +221,13 @@ std::vector<CaseBytes> ClassifyCaseBytes(const std::vector<CaseRef>& plan,
     const std::string block = judge::ParamBlockOf(c);
     b.block_body = block != "0\n";
     b.stream = b.keys | b.values | b.params | lengths | ByteClassesOf(block);
-    b.plain = !e.heavy && !e.chunking.active() && size <= kPlainInput;
     b.chunked = e.chunking.active();
-    uint64_t frame = 0, first = block.size(), total = block.size();
-    for (const OwnedPair& p : c.input) {
-      b.largest = std::max<uint64_t>({b.largest, p.first.size(), p.second.size()});
-      frame = std::max(frame, codec::PairFrameSize(p.first, p.second));
-      if (first == total) first += codec::PairFrameSize(p.first, p.second);
-      total += codec::PairFrameSize(p.first, p.second);
-    }
-    constexpr uint64_t kPipeBytes = uint64_t{64} << 10;
-    b.several_reads =
-        b.chunked || (plan[i].mode == harness::Mode::kReduce ? total > kPipeBytes
-                                                             : std::max(first, frame) > kPipeBytes);
+    b.plain = !e.heavy && !b.chunked && size <= kPlainInput;
+    // A reduce is sent all of it at once; a map its block with pair 0, then one pair at a time.
+    const uint64_t at_once = plan[i].mode == harness::Mode::kReduce
+                                 ? block.size() + frames
+                                 : std::max(block.size() + first_frame, largest_frame);
+    b.several_reads = b.chunked || at_once > harness::kPipeBufferBytes;
   }
   return out;
 }
@@ -909,9 +907,7 @@ RunDiagnosis Diagnose(const std::vector<CaseResult>& results, const RunEvidence&
       };
       auto it = std::find_if(d.problems.begin(), d.problems.end(), same);
       if (it == d.problems.end()) {
-        RootProblem p{c.check, c.rule, c.cause, {}, {}, i, c.detail, ""};
-        p.site = c.site;
-        d.problems.push_back(std::move(p));
+        d.problems.push_back({c.check, c.rule, c.cause, {}, {}, i, c.detail, "", 0, c.site});
         it = d.problems.end() - 1;
       }
       if (it->cases.empty() || it->cases.back() != i) it->cases.push_back(i);

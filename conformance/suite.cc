@@ -256,9 +256,6 @@ double MachineIdleShare() {
 // for), or a machine busy with other work, keeps them in the job slots.
 constexpr double kWaitsOnlyIdleShare = 0.5;
 
-// More input than a pipe holds: the program must read while dxt writes (64 KiB on Linux).
-constexpr uint64_t kPipeBufferBytes = uint64_t{64} << 10;
-
 // The smoke cases of one mode: its first planned case (1.1.1 in the catalogue), its first
 // planned light case whose input does not fit a pipe buffer (a program that never reads its input
 // shows that only there), and its first planned skipper probe (2.1.8). Each light case is
@@ -286,7 +283,8 @@ std::vector<size_t> SmokeCases(const std::vector<CaseRef>& plan, Mode m,
     const judge::Case c = Materialise(*ref.entry, ref.mode, options);
     uint64_t bytes = 0;
     for (const auto& [key, value] : c.input) bytes += key.size() + value.size() + 8;
-    if (bytes > kPipeBufferBytes) {
+    // More input than a pipe holds: the program must read while dxt writes.
+    if (bytes > harness::kPipeBufferBytes) {
       out.push_back(i);
       big_input = true;
     }

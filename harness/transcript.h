@@ -26,6 +26,8 @@ inline constexpr size_t kMaxLogRecords = 64;
 inline constexpr size_t kMaxTailLogRecords = 8;
 inline constexpr size_t kMaxExcerptBytes = 4096;
 inline constexpr size_t kMaxStdinHeadBytes = 16384;
+// Linux's default pipe capacity: what a pipe holds unread, and the most one read(2) returns.
+inline constexpr uint64_t kPipeBufferBytes = uint64_t{64} << 10;
 
 enum class Mode { kMap, kReduce };
 

@@ -544,6 +544,11 @@ std::string EscapeBytes(std::string_view bytes, size_t max) {
   return out;
 }
 
+bool HasCause(const std::vector<CheckResult>& checks, std::string_view cause) {
+  return std::any_of(checks.begin(), checks.end(),
+                     [&](const CheckResult& c) { return c.cause == cause; });
+}
+
 std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t,
                                    const ContentEvidence* streamed) {
   std::vector<CheckResult> out = {

@@ -56,6 +56,9 @@ struct ContentEvidence;
 std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t,
                                    const ContentEvidence* streamed = nullptr);
 
+// Whether one of `checks` names `cause`.
+bool HasCause(const std::vector<CheckResult>& checks, std::string_view cause);
+
 // How bad a verdict is: FAILED 3 > NON-STRICT 2 > INFORMATIONAL 1 > OK = SKIPPED 0.
 int VerdictRank(Verdict v);
 

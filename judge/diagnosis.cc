@@ -32,8 +32,6 @@ constexpr uint64_t kMaxModelledInput = uint64_t{32} << 20;
 constexpr uint64_t kShortReadItem = 4096;
 // How many of a model's first lengths may match a claimed one.
 constexpr size_t kModelLengths = 2;
-// Linux's default pipe buffer: bytes written to a pipe, not necessarily read by anyone.
-constexpr uint64_t kPipeBuffer = 65536;
 
 // Words with which programs say their input ended early (their own text: ERR lines,
 // tracebacks). Lower case; matched case-insensitively.
@@ -433,7 +431,7 @@ StartEvidence CouldNotStart(const Transcript& t) {
       t.stdin_bytes_written == 0 ||
       (t.unread_input_at_exit > 0 && t.unread_input_at_exit >= t.stdin_bytes_written);
   // After EPIPE the unread bytes cannot be measured: what a pipe buffer holds may all be unread.
-  const bool likely = t.stdin_broken && t.stdin_bytes_written <= kPipeBuffer;
+  const bool likely = t.stdin_broken && t.stdin_bytes_written <= harness::kPipeBufferBytes;
   const bool said_why = std::any_of(t.last_logs.begin(), t.last_logs.end(), [](const auto& l) {
     return l.kind != codec::LogKind::kMsg;
   });
@@ -540,6 +538,11 @@ std::optional<uint64_t> ListsUnder(const std::string& out, uint64_t total, const
   return lists;
 }
 
+// More lists than a lockstep map was sent pairs: it answers at most one list per pair.
+bool MoreListsThanPairs(const Transcript& t, uint64_t lists) {
+  return t.mode == Mode::kMap && !t.pipeline && lists > t.pairs_queued;
+}
+
 // The other encoding stdout reads as cleanly, when the protocol's does not; nullopt otherwise.
 std::optional<std::pair<const ListEncoding*, uint64_t>> OtherEncoding(const Transcript& t) {
   // The protocol's reading fails, or finds a list no pair asked for (8-byte counts of small
@@ -548,9 +551,7 @@ std::optional<std::pair<const ListEncoding*, uint64_t>> OtherEncoding(const Tran
   if (!wrong || t.stdout_head.empty()) return std::nullopt;
   for (const ListEncoding& e : kOtherEncodings) {
     const auto lists = ListsUnder(t.stdout_head, t.stdout_bytes, e);
-    if (!lists) continue;
-    // A map answers at most one list per pair it was sent.
-    if (t.mode == Mode::kMap && !t.pipeline && *lists > t.pairs_queued) continue;
+    if (!lists || MoreListsThanPairs(t, *lists)) continue;
     // An extra list the only sign: this reading must take all of stdout, in fewer lists (a
     // separator makes the next list's count start early: as many lists).
     if (t.stdout_error.kind == codec::StreamError::Kind::kNone &&
@@ -569,9 +570,7 @@ std::optional<uint64_t> ListsOnStderr(const Transcript& t) {
   if (t.lists_started != 0 || t.other_lines + t.unterminated_lines == 0) return std::nullopt;
   constexpr ListEncoding kProtocol{4, false, 4, false, "the protocol's"};
   const auto lists = ListsUnder(t.stderr_head, t.stderr_bytes, kProtocol, true);
-  // A map answers at most one list per pair it was sent.
-  if (!lists || (t.mode == Mode::kMap && !t.pipeline && *lists > t.pairs_queued))
-    return std::nullopt;
+  if (!lists || MoreListsThanPairs(t, *lists)) return std::nullopt;
   return lists;
 }
 

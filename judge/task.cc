@@ -1,6 +1,5 @@
 #include "judge/task.h"
 
-#include <algorithm>
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
@@ -42,10 +41,7 @@ TaskJudgement JudgeTask(const Transcript& t, bool strict_stderr) {
   j.checks = JudgeCase(task, t);
   // Result lists written to stderr are output lost (Disco forwards them as messages), not a
   // benign line: they fail the task either way.
-  const bool lists_on_stderr =
-      std::any_of(j.checks.begin(), j.checks.end(),
-                  [](const CheckResult& c) { return c.cause == kCauseListsOnStderr; });
-  if (!strict_stderr && t.other_lines > 0 && !lists_on_stderr) {
+  if (!strict_stderr && t.other_lines > 0 && !HasCause(j.checks, kCauseListsOnStderr)) {
     // Judge the run as if those lines had not been written, so that whatever else the log check
     // finds (an unterminated last line) still fails the task.
     Transcript lenient = t;
