@@ -602,8 +602,7 @@ struct Separator {
   ItemsWhere where = ItemsWhere::kAny;
   uint32_t property = 0;  // a ByteClass, or kHasProperty
   ClassCounts counts;
-  uint64_t above = 0;            // kLarge: the size
-  uint64_t smallest_failed = 0;  // kLarge: the largest item of the FAILED case where it is least
+  uint64_t above = 0;  // kLarge: the size
   // A text decoder reads the lengths too: for its kinds, a byte anywhere on stdin counts.
   bool Holds(const CaseBytes& b) const {
     if (where == ItemsWhere::kLarge) return b.known && b.largest > above;
@@ -651,15 +650,9 @@ std::vector<Separator> FindSeparators(const std::vector<CaseResult>& results,
         CountWhere(results, bytes, counted, [&](const CaseBytes& b) { return b.largest > above; });
     if (!n.Separates() || n.with > n.without || (best && n.failed_with < best->counts.failed_with))
       continue;
-    best = Separator{ItemsWhere::kLarge, kHasProperty, n, above, 0};
+    best = Separator{ItemsWhere::kLarge, kHasProperty, n, above};
   }
-  if (best) {
-    best->smallest_failed = UINT64_MAX;
-    for (size_t i = 0; i < results.size(); ++i)
-      if (results[i].verdict == Verdict::kFailed && best->Holds(bytes[i]))
-        best->smallest_failed = std::min(best->smallest_failed, bytes[i].largest);
-    out.push_back(*best);
-  }
+  if (best) out.push_back(*best);
   // Input that cannot arrive in one read: counted over every case (delivery is the property).
   if (!has_short_read) {
     const ClassCounts n = CountWhere(
@@ -720,16 +713,16 @@ void DescribeSeparated(const Separator& s, const std::vector<CaseBytes>& bytes,
     p->check = "framing";
     p->rule = "R3.1";
     p->cause = kCauseLargeItem;
-    p->detail =
-        absl::StrCat("fails whenever a key or value is larger than ", s.above,
-                     " bytes (the smallest in a "
-                     "FAILED case: ",
-                     s.smallest_failed, "): ", s.counts.failed_with, " of the ", s.counts.with,
-                     " unchunked case(s) with one FAILED, ",
-                     s.counts.without - s.counts.failed_without, " of the ", s.counts.without,
-                     " without passed; a buffer of fixed size or a limit of its "
-                     "own, where an item may be up to 1 GiB",
-                     seen);
+    uint64_t smallest = UINT64_MAX;  // of the FAILED cases it explains
+    for (size_t i : p->cases) smallest = std::min(smallest, bytes[i].largest);
+    p->detail = absl::StrCat(
+        "fails whenever a key or value is larger than ", s.above,
+        " bytes (the smallest in a FAILED case: ", smallest, "): ", s.counts.failed_with,
+        " of the ", s.counts.with, " unchunked case(s) with one FAILED, ",
+        s.counts.without - s.counts.failed_without, " of the ", s.counts.without,
+        " without passed; a buffer of fixed size or a limit of its own, where an item may be up "
+        "to 1 GiB",
+        seen);
     return;
   }
   if (s.where == ItemsWhere::kEmptyKey || s.where == ItemsWhere::kEmptyValue) {
