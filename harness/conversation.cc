@@ -68,7 +68,7 @@ class Conversation {
   bool IsMap() const { return mode_ == Mode::kMap; }
 
   Wait PumpUntil(const std::function<bool()>& done, milliseconds budget, bool extend_on_progress);
-  bool Absorb(const PumpEvents& ev);
+  bool Absorb(const PumpEvents& ev, Clock::time_point now);
   void Expire(ExpiredWait::Kind kind, milliseconds budget, uint64_t pair = 0);
   void Owe(WaitKind kind, milliseconds budget, uint64_t pair = 0,
            std::optional<milliseconds> waited = std::nullopt);
@@ -80,7 +80,7 @@ class Conversation {
   void QueuePair(const codec::PairView& pair);
   void SendPairs();
   void Finish();
-  void OnStdout(std::string_view bytes);
+  void OnStdout(std::string_view bytes, Millis at);
   void OnEvent(const codec::StreamEvent& e, uint64_t chunk_start);
   void OnPair(uint64_t index, const codec::PairView& pair);
   bool DeliverPart(uint64_t index);
@@ -161,7 +161,7 @@ Conversation::Wait Conversation::PumpUntil(const std::function<bool()>& done, mi
       return Wait::kStopped;
     }
     now = io_.Now();
-    if (Absorb(ev) && extend_on_progress) {
+    if (Absorb(ev, now) && extend_on_progress) {
       wait_since_ = now;
       deadline = now + budget;
     }
@@ -181,9 +181,9 @@ std::optional<Clock::time_point> Conversation::OverallDeadline() const {
 
 // Returns whether the conversation progressed (stdin accepted or stdout delivered bytes);
 // stderr chatter is not progress, so a program logging forever still hits its deadline.
-bool Conversation::Absorb(const PumpEvents& ev) {
+bool Conversation::Absorb(const PumpEvents& ev, Clock::time_point now) {
   t_->stdin_bytes_written += ev.in_written;
-  if (!ev.out.empty()) OnStdout(ev.out);
+  if (!ev.out.empty()) OnStdout(ev.out, now - start_);
   if (!ev.err.empty()) {
     t_->stderr_bytes += ev.err.size();
     AppendCapped(&t_->stderr_head, ev.err);
@@ -304,8 +304,7 @@ void Conversation::QueuePair(const codec::PairView& pair) {
   }
 }
 
-void Conversation::OnStdout(std::string_view bytes) {
-  const Millis now = Elapsed();
+void Conversation::OnStdout(std::string_view bytes, Millis now) {
   if (!t_->first_stdout_at) t_->first_stdout_at = now;
   t_->last_stdout_at = now;
   if (t_->pairs_queued == 0) t_->stdout_bytes_before_first_pair += bytes.size();
@@ -359,11 +358,11 @@ void Conversation::OnEvent(const codec::StreamEvent& e, uint64_t chunk_start) {
     if (keep_pairs_) OnPair(e.list_index, e.pair);
   } else if (e.type == Type::kListEnd) {
     // The next list's first byte is in this chunk or a later one: if its header is then split
-    // across chunks, it began no earlier than now. (Keeping the snapshot of the last chunk that
-    // began at a boundary dated it to before its pair was written: "more lists than pairs" for a
-    // conforming program writing a byte at a time, when one read took a list's end and the next
-    // list's first byte.)
-    boundary_ = {Elapsed(), t_->pairs_queued, closed_by_us_};
+    // across chunks, it began no earlier than this chunk arrived. (Keeping the snapshot of the last
+    // chunk that began at a boundary dated it to before its pair was written: "more lists than
+    // pairs" for a conforming program writing a byte at a time, when one read took a list's end and
+    // the next list's first byte.)
+    boundary_ = {EventTime(), t_->pairs_queued, closed_by_us_};
     OnListEnd(e.list_index);
   }
 }

@@ -16,6 +16,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <boost/process/v2/posix/vfork_launcher.hpp>
+#include <boost/process/v2/process.hpp>
+#include <boost/process/v2/start_dir.hpp>
+#include <boost/process/v2/stdio.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -25,22 +30,17 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <set>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/process/v2/posix/vfork_launcher.hpp>
-#include <boost/process/v2/process.hpp>
-#include <boost/process/v2/start_dir.hpp>
-#include <boost/process/v2/stdio.hpp>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "harness/lifetime.h"
+#include "harness/placement.h"
 #include "harness/process.h"
 
 namespace dxt::harness {
@@ -221,55 +221,6 @@ uint64_t BytesInPipe(int fd) {
   return n > 0 ? static_cast<uint64_t>(n) : 0;
 }
 
-// Keeps the spawning thread and its program on one CPU (pinned before the spawn, so the
-// launcher, bwrap and the program inherit the mask) for the life of the process object: a
-// lockstep round trip then wakes a task on the same core (no cross-core wake-up of an idle core,
-// caches stay warm). The CPU is the least used by other colocated conversations among those the
-// thread may run on, so concurrent conversations spread out; the thread's own mask is restored
-// at the end.
-class Colocation {
- public:
-  static std::unique_ptr<Colocation> Pin() {
-    pthread_t self = ::pthread_self();
-    cpu_set_t allowed;
-    if (::pthread_getaffinity_np(self, sizeof allowed, &allowed) != 0) return nullptr;
-    std::lock_guard<std::mutex> lock(Mu());
-    int best = -1;
-    for (int cpu = 0; cpu < kMaxCpus; ++cpu) {
-      if (CPU_ISSET(cpu, &allowed) && (best < 0 || Users()[cpu] < Users()[best])) best = cpu;
-    }
-    if (best < 0) return nullptr;
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(best, &one);
-    if (::pthread_setaffinity_np(self, sizeof one, &one) != 0) return nullptr;
-    ++Users()[best];
-    return std::unique_ptr<Colocation>(new Colocation(self, allowed, best));
-  }
-  ~Colocation() {
-    ::pthread_setaffinity_np(thread_, sizeof allowed_, &allowed_);
-    std::lock_guard<std::mutex> lock(Mu());
-    --Users()[cpu_];
-  }
-
- private:
-  static constexpr int kMaxCpus = CPU_SETSIZE;
-  Colocation(pthread_t thread, const cpu_set_t& allowed, int cpu)
-      : thread_(thread), allowed_(allowed), cpu_(cpu) {}
-  static std::mutex& Mu() {
-    static std::mutex mu;
-    return mu;
-  }
-  static int* Users() {  // colocated conversations per CPU, guarded by Mu()
-    static int users[kMaxCpus] = {};
-    return users;
-  }
-
-  pthread_t thread_;
-  cpu_set_t allowed_;
-  int cpu_;
-};
-
 // The lockstep reply wait of a colocated conversation, asleep in read(2) as a plain blocking loop
 // sleeps. Beside CPU hogs a task that sleeps in read and is woken by the program's write runs
 // ahead of the hogs; one that yields, or sleeps in poll and then reads, waits behind them
@@ -287,7 +238,7 @@ class BlockingReplyRead {
   static std::unique_ptr<BlockingReplyRead> Open(int out_fd) {
     static const bool handler = [] {
       struct sigaction sa {};
-      sa.sa_handler = [](int) {};  // only to interrupt read(2): no SA_RESTART
+      sa.sa_handler = [](int) { tick_ended = 1; };  // and interrupts read(2): no SA_RESTART
       sigemptyset(&sa.sa_mask);
       return ::sigaction(WakeSignal(), &sa, nullptr) == 0;
     }();
@@ -318,9 +269,13 @@ class BlockingReplyRead {
   // instead: a tick has passed since everything was last looked at (the timer is re-armed), the
   // deadline comes before the tick does, or this is not the thread the timer wakes.
   ssize_t Read(char* buf, size_t n, Clock::time_point deadline) {
-    const auto now = Clock::now();
-    if (now >= armed_until_ || ThisThread() != tid_) {
-      if (ThisThread() == tid_) Arm(now + kTick);
+    if (ThisThread() != tid_) {
+      errno = EAGAIN;
+      return -1;
+    }
+    if (tick_ended || armed_until_ == Clock::time_point{}) {
+      tick_ended = 0;
+      Arm(Clock::now() + kTick);
       errno = EAGAIN;
       return -1;
     }
@@ -343,14 +298,24 @@ class BlockingReplyRead {
     itimerspec when{};
     when.it_value.tv_sec = static_cast<time_t>(ns.count() / 1000000000);
     when.it_value.tv_nsec = static_cast<long>(ns.count() % 1000000000);
-    if (::timer_settime(timer_, TIMER_ABSTIME, &when, nullptr) == 0) armed_until_ = at;
+    // Periodic: a signal that lands between the look at tick_ended and the read(2) it guards
+    // leaves the read asleep until the next one, a tick later, not for good.
+    when.it_interval.tv_nsec = std::chrono::nanoseconds(kTick).count();
+    const bool armed = ::timer_settime(timer_, TIMER_ABSTIME, &when, nullptr) == 0;
+    armed_until_ = armed ? at : Clock::time_point{};  // not armed: the next Read tries again
   }
+
+  // Set by the timer's signal on the thread it wakes (one reply wait per thread at a time), so
+  // a read need not look at the clock to know whether a tick has passed.
+  static thread_local volatile sig_atomic_t tick_ended;
 
   int fd_;
   timer_t timer_;
   pid_t tid_;  // the thread the timer wakes: the one that opened this
-  Clock::time_point armed_until_{};  // when the timer fires (in the past: it has)
+  Clock::time_point armed_until_{};  // when the timer first fires ({}: not armed)
 };
+
+thread_local volatile sig_atomic_t BlockingReplyRead::tick_ended = 0;
 
 class PipeProcess : public ProcessIo {
  public:
@@ -433,9 +398,10 @@ class PipeProcess : public ProcessIo {
     ev->changed = false;
     // The lockstep round trip without poll: a pipe with room takes the pair at once, and the
     // reply is often there when the write returns (the woken program ran meanwhile).
+    // Colocated (a lockstep map), the written pair's list is owed at once: awaited in this call.
     if (in_fd_ >= 0 && pending_ > 0) {
       WriteInput(ev);
-      if (ev->changed) return absl::OkStatus();
+      if (ev->changed && !(colocation_ && in_fd_ >= 0 && pending_ == 0)) return absl::OkStatus();
     }
     if (in_fd_ >= 0 && pending_ == 0 && out_fd_ >= 0 && AwaitReply(deadline, ev)) {
       return absl::OkStatus();
@@ -583,13 +549,20 @@ class PipeProcess : public ProcessIo {
     }
   }
 
-  // SIGPIPE is blocked around the writes and a pending one discarded, so the caller need not
-  // ignore SIGPIPE process-wide (dxt does; tests and other embedders may not).
+  // Writes what is queued. A colocated conversation counts the write as one lockstep entry: its
+  // placement is measured in entries per second.
   void WriteInput(PumpEvents* ev) {
     if (sigpipe_ignored_) {
       WriteQueued(ev);
-      return;
+    } else {
+      WriteQueuedSigpipeBlocked(ev);
     }
+    if (colocation_ && ev->in_written > 0) colocation_->OnEntry();  // lockstep: one entry
+  }
+
+  // SIGPIPE is blocked around the writes and a pending one discarded, so the caller need not
+  // ignore SIGPIPE process-wide (dxt does; tests and other embedders may not).
+  void WriteQueuedSigpipeBlocked(PumpEvents* ev) {
     sigset_t pipe_set, old;
     sigemptyset(&pipe_set);
     sigaddset(&pipe_set, SIGPIPE);
@@ -991,6 +964,7 @@ absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec) 
   }
   for (int fd : {f.in[1], f.out[0], f.err[0], f.control[0]})
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  if (colocation) colocation->Adopt(pid);
   auto io = std::unique_ptr<ProcessIo>(new PipeProcess(pid, f.control[0], f.in[1], f.out[0],
                                                         f.err[0], std::move(colocation)));
   f.control[0] = f.in[1] = f.out[0] = f.err[0] = -1;  // owned by io now
