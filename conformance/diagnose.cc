@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <map>
+#include <set>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -290,6 +292,23 @@ std::string FixHint(const RootProblem& p, Language lang) {
                             "the bytes of an item are in (or use fread)", kFrame);
     }
   }
+  if (c == judge::kCauseBigEndianLengths) {
+    const char* kHow = "read each key and value length as 4 bytes, little-endian";
+    switch (lang) {
+      case Language::kPython:
+        return absl::StrCat(kHow, ": struct.unpack(\"<I\", b), not \">I\" or \"!I\"");
+      case Language::kJava:
+        return absl::StrCat(kHow,
+                            ": Integer.reverseBytes(in.readInt()) (DataInputStream reads "
+                            "big-endian), or a ByteBuffer in ByteOrder.LITTLE_ENDIAN");
+      case Language::kJavaScript:
+        return absl::StrCat(kHow, ": buf.readUInt32LE(offset), not readUInt32BE");
+      default:
+        return absl::StrCat(kHow,
+                            ": b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24, not ntohl (Go: "
+                            "binary.LittleEndian)");
+    }
+  }
   if (c == judge::kCauseCouldNotStart)
     return "make the program start: it exited before reading any input (a shell's exit 127: the "
            "command it runs was not found; 126: not executable); its stderr says why";
@@ -469,6 +488,81 @@ void FoldChunkedIntoShortReads(const std::vector<CaseResult>& results,
   absl::StrAppend(&into->detail, "; the same defect explains ", folded.size(),
                   " case(s) whose stdin arrived in small pieces and that failed otherwise (e.g. ",
                   CaseName(results[folded.front()]), ")");
+  *problems = std::move(kept);
+}
+
+// Several explanations fit some cases' evidence equally: a program whose stderr says only that
+// its input ended early runs out under more than one model of a misreading program (one that
+// skips the parameter block, one that reads lengths big-endian), and a map waiting for input
+// waits where a misreading one would. Such a case names the first model that fits and lists the
+// others (CheckResult::also_fits) and the models its input rules out (the program ran out where
+// a model reads to the end: rules_out). One program reads all its input one way: a case whose
+// problem is a wait for input, or has a cause some case of the run rules out, joins the problem
+// of another cause it fits that no case rules out.
+void SettleMisreads(const std::vector<CaseResult>& results, std::vector<RootProblem>* problems) {
+  std::set<std::string> ruled_out;
+  for (const CaseResult& r : results)
+    for (const CheckResult& c : r.checks)
+      if (IsRoot(c)) ruled_out.insert(c.rules_out.begin(), c.rules_out.end());
+  const auto target_of = [&](size_t i, const RootProblem& p) -> RootProblem* {
+    for (const CheckResult& c : results[i].checks) {
+      if (c.verdict != Verdict::kFailed || c.cause != p.cause) continue;
+      for (const std::string& b : c.also_fits) {
+        if (ruled_out.count(b) > 0 || b == p.cause) continue;
+        for (RootProblem& q : *problems)
+          if (&q != &p && q.cause == b) return &q;
+      }
+    }
+    return nullptr;
+  };
+  std::vector<std::pair<size_t, RootProblem*>> moves;  // (case, into)
+  for (RootProblem& p : *problems) {
+    if (ruled_out.count(p.cause) == 0 && p.cause != judge::kCauseWaitsForInput) continue;
+    for (size_t i : p.cases)
+      if (RootProblem* into = target_of(i, p)) moves.emplace_back(i, into);
+  }
+  if (moves.empty()) return;
+  std::map<RootProblem*, std::vector<size_t>> joined;
+  for (auto [i, into] : moves) {
+    joined[into].push_back(i);
+    for (RootProblem& p : *problems) {
+      if (&p == into) continue;
+      p.cases.erase(std::remove(p.cases.begin(), p.cases.end(), i), p.cases.end());
+    }
+    if (std::find(into->cases.begin(), into->cases.end(), i) == into->cases.end())
+      into->cases.push_back(i);
+  }
+  // SKIPPED cases go with the smoke case that blocked them.
+  for (RootProblem& p : *problems) {
+    for (size_t b : std::vector<size_t>(p.blocked)) {
+      for (auto [i, into] : moves) {
+        if (into == &p || results[i].id != results[b].blocked_by ||
+            results[i].mode != results[b].mode)
+          continue;
+        p.blocked.erase(std::remove(p.blocked.begin(), p.blocked.end(), b), p.blocked.end());
+        if (std::find(into->blocked.begin(), into->blocked.end(), b) == into->blocked.end())
+          into->blocked.push_back(b);
+      }
+    }
+  }
+  for (auto& [into, cases] : joined) {
+    std::sort(into->cases.begin(), into->cases.end());
+    std::sort(into->blocked.begin(), into->blocked.end());
+    absl::StrAppend(&into->detail, "; the same misreading explains ", cases.size(),
+                    " case(s) that failed otherwise, where their evidence fits it as well (e.g. ",
+                    CaseName(results[cases.front()]), ")");
+  }
+  std::vector<RootProblem> kept;
+  for (RootProblem& p : *problems) {
+    if (p.cases.empty()) continue;
+    if (std::find(p.cases.begin(), p.cases.end(), p.example) == p.cases.end()) {
+      p.example = p.cases.front();  // its example joined another problem: the next case shows it
+      for (const CheckResult& c : results[p.example].checks)
+        if (c.verdict == Verdict::kFailed && c.check == p.check && c.cause == p.cause)
+          p.detail = c.detail;
+    }
+    kept.push_back(std::move(p));
+  }
   *problems = std::move(kept);
 }
 
@@ -917,6 +1011,7 @@ RunDiagnosis Diagnose(const std::vector<CaseResult>& results, const RunEvidence&
       if (has_smoke) p.blocked.push_back(i);
     }
   }
+  SettleMisreads(results, &d.problems);
   FoldChunkedIntoShortReads(results, &d.problems);
   FoldByCaseProperty(results, evidence.bytes, &d.problems);
   std::stable_sort(d.problems.begin(), d.problems.end(),

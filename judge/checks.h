@@ -44,6 +44,12 @@ struct CheckResult {
   // With some causes, where in the program it went wrong, when a run may show several such
   // places (uncaught-error: where the error was raised); each is a root problem of its own.
   std::string site = "";
+  // A root check whose evidence other causes fit as well (a misread input: other models of the
+  // reading run out on this case's input too; a map waiting for input: misreading programs would
+  // wait here too), and the causes this case rules out: the run's diagnosis settles on one
+  // explanation for all its cases (conformance/diagnose.h).
+  std::vector<std::string> also_fits = {};
+  std::vector<std::string> rules_out = {};
 };
 
 // Judges every check of kCheckNames, in that order. Checks that do not apply to the case's mode

@@ -65,7 +65,7 @@ InputStream RebuildInput(const Case& c, const Transcript& t) {
   return s;
 }
 
-PairReading ReadPairsFrom(std::string_view s, uint64_t start) {
+PairReading ReadPairsFrom(std::string_view s, uint64_t start, bool big_endian) {
   PairReading r;
   uint64_t p = start;
   while (p < s.size()) {
@@ -73,7 +73,8 @@ PairReading ReadPairsFrom(std::string_view s, uint64_t start) {
       r.ends_inside = true;
       break;
     }
-    const uint64_t len = codec::LoadU32(s.data() + p);
+    uint64_t len = codec::LoadU32(s.data() + p);
+    if (big_endian) len = __builtin_bswap32(static_cast<uint32_t>(len));
     r.lengths.emplace_back(p, len);
     if (len > s.size() - p - 4) {
       r.ends_inside = true;
@@ -104,6 +105,8 @@ bool IsSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 struct Model {
   Misread::Where where;
   uint64_t start;
+  bool big_endian = false;
+  PairReading Read(std::string_view s) const { return ReadPairsFrom(s, start, big_endian); }
 };
 
 // The misreading programs modelled, most common first.
@@ -116,6 +119,7 @@ std::vector<Model> ModelsOf(const InputStream& in) {
   uint64_t past = in.block_size;
   while (past < in.bytes.size() && IsSpace(in.bytes[past])) ++past;
   if (past > in.block_size) models.push_back({Misread::Where::kPastBlock, past});
+  models.push_back({Misread::Where::kBigEndian, in.block_size, true});
   return models;
 }
 
@@ -224,12 +228,49 @@ std::optional<Misread> FindInsideItem(const InputStream& in, const std::string& 
 
 // In lockstep the driver sends pair k only after list k-1 arrived: a program that answered L
 // pairs read them from the bytes of the first L pairs. A model that cannot is not the program.
-bool AnswersFit(const InputStream& in, const Transcript& t, uint64_t start) {
+bool AnswersFit(const InputStream& in, const Transcript& t, const Model& model) {
   const uint64_t answered = t.lists_completed;
   if (t.mode != Mode::kMap || t.pipeline || answered == 0) return true;
   const uint64_t end = answered < in.pair_at.size() ? in.pair_at[answered] : in.bytes.size();
-  const PairReading r = ReadPairsFrom(std::string_view(in.bytes).substr(0, end), start);
-  return r.pairs.size() >= answered;
+  return model.Read(std::string_view(in.bytes).substr(0, end)).pairs.size() >= answered;
+}
+
+const char* MisreadRule(Misread::Where where) {
+  switch (where) {
+    case Misread::Where::kSkipsBlock:
+      return "R2.1";
+    case Misread::Where::kDiscoC:
+      return "R2.5";
+    case Misread::Where::kPastBlock:
+      return "R2.3";
+    case Misread::Where::kInsidePair:
+      return "R3.1";
+    case Misread::Where::kBigEndian:
+      return "R3.1";
+  }
+  return "";
+}
+
+const char* MisreadCause(Misread::Where where) {
+  switch (where) {
+    case Misread::Where::kSkipsBlock:
+      return kCauseSkipsParams;
+    case Misread::Where::kDiscoC:
+      return kCauseDiscoCParams;
+    case Misread::Where::kPastBlock:
+      return kCausePastParams;
+    case Misread::Where::kInsidePair:
+      return kCauseShortRead;
+    case Misread::Where::kBigEndian:
+      return kCauseBigEndianLengths;
+  }
+  return "";
+}
+
+// The check a misread is the defect of: the parameter block's, or the pair framing's.
+const char* MisreadCheck(Misread::Where where) {
+  return where == Misread::Where::kInsidePair || where == Misread::Where::kBigEndian ? "framing"
+                                                                                     : "params";
 }
 
 Misread FromModel(const Model& m, const InputStream& in) {
@@ -237,7 +278,33 @@ Misread FromModel(const Model& m, const InputStream& in) {
   r.where = m.where;
   r.start = m.start;
   r.block_size = in.block_size;
+  if (m.big_endian) {  // the first length it took that reads otherwise little-endian
+    for (const auto& [at, len] : m.Read(in.bytes).lengths) {
+      if (len == codec::LoadU32(in.bytes.data() + at)) continue;
+      r.length_at = at;
+      r.length_bytes = in.bytes.substr(at, 4);
+      r.length = len;
+      break;
+    }
+  }
   return r;
+}
+
+// A map that waits for more input with the list of pair k owed: the misreading programs
+// modelled that would wait there too (their reading of what was written does not complete pair
+// k, where a right one does), by cause.
+std::vector<std::string> MisreadsWaitingAt(const Case& c, const Transcript& t) {
+  std::vector<std::string> out;
+  if (t.mode != Mode::kMap || !t.stalled_pair) return out;
+  const InputStream in = RebuildInput(c, t);
+  const uint64_t k = *t.stalled_pair;
+  if (in.bytes.size() < in.block_size || in.bytes.size() < in.total) return out;
+  const std::string_view sent = std::string_view(in.bytes).substr(
+      0, std::min<uint64_t>(t.stdin_bytes_written, in.bytes.size()));
+  if (ReadPairsFrom(sent, in.block_size).pairs.size() <= k) return out;
+  for (const Model& model : ModelsOf(in))
+    if (model.Read(sent).pairs.size() <= k) out.push_back(MisreadCause(model.where));
+  return out;
 }
 
 }  // namespace
@@ -261,10 +328,10 @@ std::optional<Misread> FindMisread(const Case& c, const Transcript& t) {
   // A length it read that no input satisfies: which model reads exactly it, else where it lies.
   for (const Claim& claim : AbsurdClaims(t, in.total)) {
     for (const Model& model : models) {
-      if (!AnswersFit(in, t, model.start)) continue;
+      if (!AnswersFit(in, t, model)) continue;
       // A misread block shows in the first lengths read after it; later ones, read from
       // garbage, can land anywhere and match by chance.
-      const PairReading r = ReadPairsFrom(in.bytes, model.start);
+      const PairReading r = model.Read(in.bytes);
       for (size_t k = 0; k < r.lengths.size() && k < kModelLengths; ++k) {
         const auto [at, len] = r.lengths[k];
         if (len != claim.value) continue;
@@ -295,12 +362,23 @@ std::optional<Misread> FindMisread(const Case& c, const Transcript& t) {
                         t.reaped && t.unread_input_at_exit == 0 && t.expired.empty();
   if (auto line = RanOutLine(t); line && read_all && !ReadPairsFrom(in.bytes, in.block_size).ends_inside &&
                                  in.bytes.size() == in.total) {
+    std::optional<Misread> found;
+    std::vector<std::string> fits, ruled_out;
     for (const Model& model : models) {
-      if (!AnswersFit(in, t, model.start) || !ReadPairsFrom(in.bytes, model.start).ends_inside) continue;
-      Misread m = FromModel(model, in);
-      m.evidence = Misread::Evidence::kRanOut;
-      m.line = *line;
-      return m;
+      if (!AnswersFit(in, t, model) || !model.Read(in.bytes).ends_inside) {
+        ruled_out.push_back(MisreadCause(model.where));
+      } else if (found) {
+        fits.push_back(MisreadCause(model.where));
+      } else {
+        found = FromModel(model, in);
+        found->evidence = Misread::Evidence::kRanOut;
+        found->line = *line;
+      }
+    }
+    if (found) {
+      found->also_fits = std::move(fits);
+      found->rules_out = std::move(ruled_out);
+      return found;
     }
   }
   return std::nullopt;
@@ -345,18 +423,30 @@ std::string DescribeMisread(const Misread& m) {
                                "returns what has arrived; read until all ",
                         m.item_size, " bytes are in)");
       break;
+    case Misread::Where::kBigEndian: {
+      what =
+          "misread its input: reads each key and value length as a big-endian u32 (network "
+          "order: Java's DataInputStream.readInt, Python's struct \">I\", Go's "
+          "binary.BigEndian), where they are little-endian";
+      if (!m.length_bytes.empty()) {
+        absl::StrAppend(&what, ": the length \"", EscapeBytes(m.length_bytes, 8),
+                        "\" at stdin offset ", m.length_at, " is ",
+                        codec::LoadU32(m.length_bytes.data()), ", read as ", m.length);
+      }
+      break;
+    }
   }
   switch (m.evidence) {
     case Misread::Evidence::kStdoutLength:
       absl::StrAppend(&what, "; it wrote that length, ", m.length, ", on stdout at offset ",
                       m.stdout_offset);
-      if (m.where != Misread::Where::kInsidePair)
+      if (m.where != Misread::Where::kInsidePair && m.where != Misread::Where::kBigEndian)
         absl::StrAppend(&what, " (the bytes \"", EscapeBytes(m.length_bytes, 8),
                         "\" at stdin offset ", m.length_at, ")");
       break;
     case Misread::Evidence::kStderrNumber:
       absl::StrAppend(&what, "; its stderr names that length, ", m.length);
-      if (m.where != Misread::Where::kInsidePair)
+      if (m.where != Misread::Where::kInsidePair && m.where != Misread::Where::kBigEndian)
         absl::StrAppend(&what, " (the bytes \"", EscapeBytes(m.length_bytes, 8),
                         "\" at stdin offset ", m.length_at, ")");
       absl::StrAppend(&what, ": \"", EscapeBytes(m.line, 120), "\"");
@@ -375,26 +465,6 @@ std::string DescribeMisread(const Misread& m) {
 std::string CauseRefText(const CauseRef& r) { return absl::StrCat(r.case_id, "/", r.check); }
 
 namespace {
-
-const char* MisreadRule(const Misread& m) {
-  switch (m.where) {
-    case Misread::Where::kSkipsBlock: return "R2.1";
-    case Misread::Where::kDiscoC: return "R2.5";
-    case Misread::Where::kPastBlock: return "R2.3";
-    case Misread::Where::kInsidePair: return "R3.1";
-  }
-  return "";
-}
-
-const char* MisreadCause(const Misread& m) {
-  switch (m.where) {
-    case Misread::Where::kSkipsBlock: return kCauseSkipsParams;
-    case Misread::Where::kDiscoC: return kCauseDiscoCParams;
-    case Misread::Where::kPastBlock: return kCausePastParams;
-    case Misread::Where::kInsidePair: return kCauseShortRead;
-  }
-  return "";
-}
 
 // Every other FAILED check of the case becomes a consequence of `root`.
 void MarkConsequences(const Case& c, std::string_view root, std::vector<CheckResult>* checks) {
@@ -657,10 +727,11 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
     return;
   }
   if (auto m = FindMisread(c, t)) {
-    const bool in_params = m->where != Misread::Where::kInsidePair;
-    CheckResult* root = Find(checks, in_params ? "params" : "framing");
-    *root = {root->check, Verdict::kFailed, MisreadRule(*m), DescribeMisread(*m), MisreadCause(*m),
-             std::nullopt};
+    CheckResult* root = Find(checks, MisreadCheck(m->where));
+    *root = {root->check,         Verdict::kFailed,       MisreadRule(m->where),
+             DescribeMisread(*m), MisreadCause(m->where), std::nullopt};
+    root->also_fits = m->also_fits;
+    root->rules_out = m->rules_out;
     MarkConsequences(c, root->check, checks);
     return;
   }
@@ -722,6 +793,7 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
       const uint64_t k = t.stalled_pair.value_or(0);
       const bool late = k < t.lists.size() && t.lists[k].started_after_stdin_closed;
       flushing->cause = late ? kCauseBuffered : kCauseWaitsForInput;
+      if (!late) flushing->also_fits = MisreadsWaitingAt(c, t);
     }
     MarkConsequences(c, "flushing", checks);
   }

@@ -58,6 +58,8 @@ inline constexpr char kCauseJvmPerfData[] = "jvm-perf-data";
 inline constexpr char kCausePythonBytecode[] = "python-bytecode";
 // log R7.1: stderr reads as result lists, and stdout holds none
 inline constexpr char kCauseListsOnStderr[] = "lists-on-stderr";
+// framing R3.1: reads each key and value length as a big-endian u32 (network order)
+inline constexpr char kCauseBigEndianLengths[] = "big-endian-lengths";
 
 // The stdin bytes a case sent, for the models below: the parameter block and the case's pairs,
 // rebuilt from the case (at most 32 MiB of them), or, for a task of `dxt run` (no input in the
@@ -84,15 +86,17 @@ struct PairReading {
   uint64_t first_length() const { return lengths.empty() ? 0 : lengths.front().second; }
 };
 inline constexpr uint64_t kSkipperStart = 0;
-PairReading ReadPairsFrom(std::string_view stream, uint64_t start);
+// (`big_endian`: each length read as a big-endian u32, as a network-order reader does)
+PairReading ReadPairsFrom(std::string_view stream, uint64_t start, bool big_endian = false);
 
 // Where a program's reading of its input went wrong, as data.
 struct Misread {
   enum class Where {
-    kSkipsBlock,   // reads stdin from byte 0 as pairs (R2.1)
-    kDiscoC,       // reads the block as Disco's C library does (R2.5)
-    kPastBlock,    // read past the block's end over whitespace bytes of pair 0 (R2.3)
-    kInsidePair,   // lost its place inside a pair: took bytes of an item as a length (R3.1)
+    kSkipsBlock,  // reads stdin from byte 0 as pairs (R2.1)
+    kDiscoC,      // reads the block as Disco's C library does (R2.5)
+    kPastBlock,   // read past the block's end over whitespace bytes of pair 0 (R2.3)
+    kInsidePair,  // lost its place inside a pair: took bytes of an item as a length (R3.1)
+    kBigEndian,   // reads every length as a big-endian u32, from the block's end (R3.1)
   };
   enum class Evidence {
     kStdoutLength,  // it wrote that length on stdout
@@ -114,6 +118,10 @@ struct Misread {
   bool more_in_item = false; // kInsidePair: the same 4 bytes occur later in that item too
   uint64_t stdout_offset = 0;  // kStdoutLength: where it wrote the length
   std::string line;          // the program's stderr line that is the evidence (raw)
+  // kRanOut: the causes of the other models the same evidence fits (each runs out on this input
+  // too), and of those it rules out (each reads this input to its end): a run settles on one.
+  std::vector<std::string> also_fits;
+  std::vector<std::string> rules_out;
 };
 
 // The misread the evidence of a FAILED case points to; nullopt when there is none (a program

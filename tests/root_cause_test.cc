@@ -114,6 +114,11 @@ const Subject kSubjects[] = {
     // Each chunk parsed as whole pairs: whatever needs two reads fails, whatever its bytes.
     {"chunk_echo", "chunk_echo.js", "--timeout 2", "framing", "R3.1", "short-read", false, "",
      "fails whenever its input cannot reach it in one read", "append the chunks to one buffer"},
+    // Lengths read big-endian: a map waits, a reduce runs out, and only the block probe 2.1.8
+    // rules out the other model the running-out fits (a program skipping the block).
+    {"big_endian_lengths", "big_endian_lengths.py", "--timeout 2", "framing", "R3.1",
+     "big-endian-lengths", true, "EOFError", "reads each key and value length as a big-endian u32",
+     "struct.unpack(\"<I\""},
     {"exec_fails", "exec_fails.sh", "--mode map --timeout 2", "exit", "R8.1", "could-not-start",
      true, "not-installed-mapper", "ended before reading any input"},
 };
