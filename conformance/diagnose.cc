@@ -515,34 +515,35 @@ void SettleMisreads(const std::vector<CaseResult>& results, std::vector<RootProb
     }
     return nullptr;
   };
-  std::vector<std::pair<size_t, RootProblem*>> moves;  // (case, into)
+  struct Move {
+    size_t i;  // the case
+    RootProblem* from;
+    RootProblem* into;
+  };
+  std::vector<Move> moves;
   for (RootProblem& p : *problems) {
     if (ruled_out.count(p.cause) == 0 && p.cause != judge::kCauseWaitsForInput) continue;
     for (size_t i : p.cases)
-      if (RootProblem* into = target_of(i, p)) moves.emplace_back(i, into);
+      if (RootProblem* into = target_of(i, p)) moves.push_back({i, &p, into});
   }
   if (moves.empty()) return;
+  const auto add = [](std::vector<size_t>* v, size_t i) {
+    if (std::find(v->begin(), v->end(), i) == v->end()) v->push_back(i);
+  };
+  const auto drop = [](std::vector<size_t>* v, size_t i) {
+    v->erase(std::remove(v->begin(), v->end(), i), v->end());
+  };
   std::map<RootProblem*, std::vector<size_t>> joined;
-  for (auto [i, into] : moves) {
-    joined[into].push_back(i);
-    for (RootProblem& p : *problems) {
-      if (&p == into) continue;
-      p.cases.erase(std::remove(p.cases.begin(), p.cases.end(), i), p.cases.end());
-    }
-    if (std::find(into->cases.begin(), into->cases.end(), i) == into->cases.end())
-      into->cases.push_back(i);
-  }
-  // SKIPPED cases go with the smoke case that blocked them.
-  for (RootProblem& p : *problems) {
-    for (size_t b : std::vector<size_t>(p.blocked)) {
-      for (auto [i, into] : moves) {
-        if (into == &p || results[i].id != results[b].blocked_by ||
-            results[i].mode != results[b].mode)
-          continue;
-        p.blocked.erase(std::remove(p.blocked.begin(), p.blocked.end(), b), p.blocked.end());
-        if (std::find(into->blocked.begin(), into->blocked.end(), b) == into->blocked.end())
-          into->blocked.push_back(b);
-      }
+  for (const Move& m : moves) {
+    joined[m.into].push_back(m.i);
+    drop(&m.from->cases, m.i);  // (a case with another root stays in that one's problem)
+    add(&m.into->cases, m.i);
+    // SKIPPED cases go with the smoke case that blocked them.
+    for (size_t b : std::vector<size_t>(m.from->blocked)) {
+      if (results[m.i].id != results[b].blocked_by || results[m.i].mode != results[b].mode)
+        continue;
+      drop(&m.from->blocked, b);
+      add(&m.into->blocked, b);
     }
   }
   for (auto& [into, cases] : joined) {

@@ -303,6 +303,59 @@ TEST(RootCauseTest, DiscoCLibraryDeathIsParamsR25AndTheRestAreConsequences) {
   }
 }
 
+// One program reads all its input one way: a case whose evidence fits several misreading models
+// joins the problem of one no case rules out; a wait for input joins the misread it fits; a case
+// with a root of another kind stays in that problem too; nothing moves without a problem to join.
+TEST(RootCauseTest, CasesSettleOnTheMisreadNoCaseRulesOut) {
+  using Strings = std::vector<std::string>;
+  const auto failed = [](std::string id, std::string check, std::string cause, Strings fits,
+                         Strings rules_out) {
+    CaseResult r;
+    r.id = std::move(id);
+    r.verdict = Verdict::kFailed;
+    r.checks = {{check, Verdict::kFailed, "R", "detail of " + r.id, cause, std::nullopt}};
+    r.checks[0].also_fits = std::move(fits);
+    r.checks[0].rules_out = std::move(rules_out);
+    return r;
+  };
+  std::vector<CaseResult> results = {
+      failed("1.1.1", "params", "skips-params", {"big-endian-lengths"}, {}),
+      failed("1.1.2", "flushing", "waits-for-input", {"skips-params", "big-endian-lengths"}, {}),
+      failed("2.1.8", "framing", "big-endian-lengths", {}, {"skips-params"}),
+      failed("3.1.1", "flushing", "waits-for-input", {}, {}),  // no misread waits there
+  };
+  results[1].checks.push_back(
+      {"sandbox", Verdict::kFailed, "R1.3", "wrote a file", "", std::nullopt});
+  results[1].mode = results[0].mode = results[2].mode = judge::Mode::kReduce;
+  conformance::RunDiagnosis d = conformance::Diagnose(results, {}, conformance::Language::kUnknown);
+  const auto problem = [&](const std::string& cause) -> const conformance::RootProblem* {
+    for (const auto& p : d.problems)
+      if (p.cause == cause) return &p;
+    return nullptr;
+  };
+  ASSERT_NE(problem("big-endian-lengths"), nullptr);
+  EXPECT_EQ(problem("big-endian-lengths")->cases, (std::vector<size_t>{0, 1, 2}));
+  EXPECT_THAT(problem("big-endian-lengths")->detail,
+              HasSubstr("the same misreading explains 2 case(s) that failed otherwise"));
+  EXPECT_EQ(problem("skips-params"), nullptr);
+  ASSERT_NE(problem("waits-for-input"), nullptr);  // 3.1.1 fits no misread: it stays
+  EXPECT_EQ(problem("waits-for-input")->cases, (std::vector<size_t>{3}));
+  EXPECT_EQ(problem("waits-for-input")->detail, "detail of 3.1.1");  // its example moved away
+  ASSERT_NE(problem(""), nullptr);  // the sandbox root of 1.1.2 is still its own problem
+  EXPECT_EQ(problem("")->cases, (std::vector<size_t>{1}));
+  // Without the case that rules the skipper out, both readings stand; the waits join the first.
+  results.erase(results.begin() + 2);
+  d = conformance::Diagnose(results, {}, conformance::Language::kUnknown);
+  ASSERT_NE(problem("skips-params"), nullptr);
+  EXPECT_EQ(problem("skips-params")->cases, (std::vector<size_t>{0, 1}));
+  EXPECT_EQ(problem("big-endian-lengths"), nullptr);
+  // Nothing established to join: the waits stay what they are.
+  results.erase(results.begin());
+  d = conformance::Diagnose(results, {}, conformance::Language::kUnknown);
+  ASSERT_NE(problem("waits-for-input"), nullptr);
+  EXPECT_EQ(problem("waits-for-input")->cases, (std::vector<size_t>{0, 1}));
+}
+
 // A program that takes one read(2) per item misreads whenever a read returns part of an item;
 // in cases whose stdin arrived in small pieces that shows as other failures (it waits for bytes
 // it thinks are missing). Such a problem, seen only in chunked cases of a run that has the
