@@ -35,6 +35,13 @@ int* Users() {  // colocated conversations per CPU, guarded by Mu()
   return users;
 }
 
+cpu_set_t OneCpu(int cpu) {
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cpu, &one);
+  return one;
+}
+
 // Calls fn(tid) for every thread of `pid` and of its descendants (host pids, as /proc shows
 // them; a process leaving meanwhile is skipped), at most `*budget` threads.
 template <typename Fn>
@@ -77,16 +84,14 @@ std::unique_ptr<Colocation> Colocation::Pin() {
     if (CPU_ISSET(cpu, &allowed) && (best < 0 || Users()[cpu] < Users()[best])) best = cpu;
   }
   if (best < 0) return nullptr;
-  cpu_set_t one;
-  CPU_ZERO(&one);
-  CPU_SET(best, &one);
+  const cpu_set_t one = OneCpu(best);
   if (::pthread_setaffinity_np(::pthread_self(), sizeof one, &one) != 0) return nullptr;
   ++Users()[best];
   return std::unique_ptr<Colocation>(new Colocation(allowed, best));
 }
 
 Colocation::Colocation(const cpu_set_t& allowed, int cpu)
-    : thread_(::pthread_self()), allowed_(allowed), cpu_(cpu), window_start_(Clock::now()) {
+    : thread_(::pthread_self()), allowed_(allowed), cpu_(cpu) {
   const std::string path =
       "/proc/self/task/" + std::to_string(::syscall(SYS_gettid)) + "/schedstat";
   schedstat_fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -123,10 +128,7 @@ long long Colocation::PairCpuNs() const {
 }
 
 void Colocation::Place(bool pin) {
-  cpu_set_t one;
-  CPU_ZERO(&one);
-  CPU_SET(cpu_, &one);
-  const cpu_set_t& mask = pin ? one : allowed_;
+  const cpu_set_t mask = pin ? OneCpu(cpu_) : allowed_;
   ::pthread_setaffinity_np(thread_, sizeof mask, &mask);
   if (pid_ > 0) {
     int budget = kMaxTasks;

@@ -79,7 +79,7 @@ class Colocation {
   int pid_ = -1;
   int schedstat_fd_ = -1;  // /proc/self/task/<tid>/schedstat
   PlacementPolicy policy_;
-  Clock::time_point window_start_;
+  Clock::time_point window_start_;  // set by Adopt
   long long window_cpu_ns_ = -1;  // PairCpuNs at the window's start
   long long entries_ = 0;         // in the current window
 };

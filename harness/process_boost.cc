@@ -552,12 +552,15 @@ class PipeProcess : public ProcessIo {
   // Writes what is queued. A colocated conversation counts the write as one lockstep entry: its
   // placement is measured in entries per second.
   void WriteInput(PumpEvents* ev) {
+    const uint64_t before = ev->in_written;
     if (sigpipe_ignored_) {
       WriteQueued(ev);
     } else {
       WriteQueuedSigpipeBlocked(ev);
     }
-    if (colocation_ && ev->in_written > 0) colocation_->OnEntry();  // lockstep: one entry
+    // lockstep: one entry per pump call that wrote (a second write in the call, after its
+    // poll, continues the same pair)
+    if (colocation_ && before == 0 && ev->in_written > 0) colocation_->OnEntry();
   }
 
   // SIGPIPE is blocked around the writes and a pending one discarded, so the caller need not

@@ -273,13 +273,15 @@ const char* MisreadCheck(Misread::Where where) {
                                                                                      : "params";
 }
 
-Misread FromModel(const Model& m, const InputStream& in) {
+// (`reading`: the model's reading of the input, m.Read(in.bytes), for the length a big-endian
+// reader took first; another model's misread needs none)
+Misread FromModel(const Model& m, const InputStream& in, const PairReading& reading = {}) {
   Misread r;
   r.where = m.where;
   r.start = m.start;
   r.block_size = in.block_size;
   if (m.big_endian) {  // the first length it took that reads otherwise little-endian
-    for (const auto& [at, len] : m.Read(in.bytes).lengths) {
+    for (const auto& [at, len] : reading.lengths) {
       if (len == codec::LoadU32(in.bytes.data() + at)) continue;
       r.length_at = at;
       r.length_bytes = in.bytes.substr(at, 4);
@@ -293,10 +295,9 @@ Misread FromModel(const Model& m, const InputStream& in) {
 // A map that waits for more input with the list of pair k owed: the misreading programs
 // modelled that would wait there too (their reading of what was written does not complete pair
 // k, where a right one does), by cause.
-std::vector<std::string> MisreadsWaitingAt(const Case& c, const Transcript& t) {
+std::vector<std::string> MisreadsWaitingAt(const InputStream& in, const Transcript& t) {
   std::vector<std::string> out;
   if (t.mode != Mode::kMap || !t.stalled_pair) return out;
-  const InputStream in = RebuildInput(c, t);
   const uint64_t k = *t.stalled_pair;
   if (in.bytes.size() < in.block_size || in.bytes.size() < in.total) return out;
   const std::string_view sent = std::string_view(in.bytes).substr(
@@ -307,11 +308,10 @@ std::vector<std::string> MisreadsWaitingAt(const Case& c, const Transcript& t) {
   return out;
 }
 
-}  // namespace
+bool CrashSaysNothing(const Transcript& t) { return t.exit.term_signal > 0 && !t.killed_by_driver; }
 
-std::optional<Misread> FindMisread(const Case& c, const Transcript& t) {
-  if (t.exit.term_signal > 0 && !t.killed_by_driver) return std::nullopt;  // a crash says nothing
-  const InputStream in = RebuildInput(c, t);
+// FindMisread on the input already rebuilt (not after a crash: it says nothing).
+std::optional<Misread> MisreadIn(const InputStream& in, const Transcript& t) {
   if (in.bytes.size() < in.block_size) return std::nullopt;
   const std::vector<Model> models = ModelsOf(in);
   // Disco's C library died where dxt's model of it dies, with the same words.
@@ -335,7 +335,7 @@ std::optional<Misread> FindMisread(const Case& c, const Transcript& t) {
       for (size_t k = 0; k < r.lengths.size() && k < kModelLengths; ++k) {
         const auto [at, len] = r.lengths[k];
         if (len != claim.value) continue;
-        Misread m = FromModel(model, in);
+        Misread m = FromModel(model, in, r);
         m.evidence = claim.source;
         m.length = len;
         m.length_at = at;
@@ -365,12 +365,13 @@ std::optional<Misread> FindMisread(const Case& c, const Transcript& t) {
     std::optional<Misread> found;
     std::vector<std::string> fits, ruled_out;
     for (const Model& model : models) {
-      if (!AnswersFit(in, t, model) || !model.Read(in.bytes).ends_inside) {
+      const PairReading r = model.Read(in.bytes);
+      if (!AnswersFit(in, t, model) || !r.ends_inside) {
         ruled_out.push_back(MisreadCause(model.where));
       } else if (found) {
         fits.push_back(MisreadCause(model.where));
       } else {
-        found = FromModel(model, in);
+        found = FromModel(model, in, r);
         found->evidence = Misread::Evidence::kRanOut;
         found->line = *line;
       }
@@ -382,6 +383,13 @@ std::optional<Misread> FindMisread(const Case& c, const Transcript& t) {
     }
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Misread> FindMisread(const Case& c, const Transcript& t) {
+  if (CrashSaysNothing(t)) return std::nullopt;
+  return MisreadIn(RebuildInput(c, t), t);
 }
 
 std::string DescribeMisread(const Misread& m) {
@@ -726,7 +734,13 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
     MarkConsequences(c, "params", checks);
     return;
   }
-  if (auto m = FindMisread(c, t)) {
+  // The input, rebuilt once for the models of misreading programs (a case's may be 32 MiB).
+  std::optional<InputStream> input;
+  const auto in = [&]() -> const InputStream& {
+    if (!input) input = RebuildInput(c, t);
+    return *input;
+  };
+  if (auto m = CrashSaysNothing(t) ? std::nullopt : MisreadIn(in(), t)) {
     CheckResult* root = Find(checks, MisreadCheck(m->where));
     *root = {root->check,         Verdict::kFailed,       MisreadRule(m->where),
              DescribeMisread(*m), MisreadCause(m->where), std::nullopt};
@@ -793,7 +807,7 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
       const uint64_t k = t.stalled_pair.value_or(0);
       const bool late = k < t.lists.size() && t.lists[k].started_after_stdin_closed;
       flushing->cause = late ? kCauseBuffered : kCauseWaitsForInput;
-      if (!late) flushing->also_fits = MisreadsWaitingAt(c, t);
+      if (!late) flushing->also_fits = MisreadsWaitingAt(in(), t);
     }
     MarkConsequences(c, "flushing", checks);
   }
