@@ -73,7 +73,8 @@ struct DriverOptions {
   uint64_t max_list_bytes = uint64_t{1} << 20;
   size_t keep_output_pairs = 0;                   // decoded output pairs kept in the Transcript
   ProcessFactory spawn;                           // empty = SpawnProcess (tests inject fakes)
-  // How the program is kept from the host (process.h); kAuto is resolved by ResolveIsolation.
+  // How the program is kept from the host (process.h). kAuto: as NamespacesVerdict says; before
+  // anything is known, the program's start under namespaces finds out (process-group if not).
   Isolation isolation = Isolation::kAuto;
 };
 

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,7 +40,9 @@ struct ExitInfo {
 //    reaches the host, and no process outlives the case or a killed dxt.
 //  kProcessGroup: the program's own process group under a subreaper launcher: every descendant
 //    is still found and killed, but the file system and the network are the host's.
-//  kAuto: kNamespaces where a probe sandbox starts, else kProcessGroup (ResolveIsolation).
+//  kAuto: kNamespaces where a namespace sandbox starts here, else kProcessGroup: found out once per
+//    process, by a probe sandbox (ResolveIsolation) or by the first program RunRecorded starts
+//    under kAuto (NamespacesVerdict).
 enum class Isolation { kAuto, kNamespaces, kProcessGroup };
 const char* IsolationName(Isolation level);  // "auto", "namespaces", "process-group"
 // InvalidArgument naming the text for anything but those three names.
@@ -50,6 +53,14 @@ absl::StatusOr<Isolation> ParseIsolation(std::string_view text);
 // had (no bwrap found, user namespaces disabled, ...). kProcessGroup -> itself.
 // bwrap is $DXT_BWRAP when set (empty: none), else `bwrap` on $PATH, else /usr/bin/bwrap.
 absl::StatusOr<Isolation> ResolveIsolation(Isolation requested);
+
+// What this process has found out about namespace sandboxes: nullopt until a probe or a program
+// started under kAuto told; then OK, or why they cannot be had here (the first answer stays).
+std::optional<absl::Status> NamespacesVerdict();
+void RecordNamespacesVerdict(const absl::Status& verdict);
+// Whether a SpawnProcess error says the isolation itself could not be set up (no bwrap, or bwrap
+// or the launcher failing before the program's exec), not that the program cannot be started.
+bool IsSandboxNotStarted(const absl::Status& s);
 
 struct LaunchSpec {
   std::string executable;         // absolute path; no PATH lookup
@@ -129,7 +140,8 @@ class ProcessIo {
 // the program has been exec'd. Writes to stdin block SIGPIPE around each write unless the process
 // ignores SIGPIPE (as dxt does; then they need no mask).
 //  NotFound / PermissionDenied / FailedPrecondition when the executable cannot be started.
-//  Internal when the launcher or the sandbox cannot be set up (the message has bwrap's words).
+//  Internal when the launcher or the sandbox cannot be set up (the message has bwrap's words);
+//    such errors, and no bwrap found, satisfy IsSandboxNotStarted.
 //  Cancelled once a stop signal has arrived (lifetime.h): no program starts after that.
 // The returned object kills the group and reaps the child on destruction.
 absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec);

@@ -37,6 +37,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "harness/lifetime.h"
@@ -835,6 +836,13 @@ std::string ReadAvailable(int fd) {
   return text;
 }
 
+constexpr char kSandboxNotStartedUrl[] = "dxt/harness/sandbox-not-started";
+
+absl::Status SandboxNotStarted(absl::Status s) {
+  s.SetPayload(kSandboxNotStartedUrl, absl::Cord());
+  return s;
+}
+
 // Waits for the launcher's first record: 'R' (started) or 'F' errno (exec failed); end-of-file
 // means bwrap or the launcher failed before, and their stderr says why.
 absl::Status AwaitStart(const LaunchSpec& spec, int pid, Fds* f) {
@@ -868,13 +876,17 @@ absl::Status AwaitStart(const LaunchSpec& spec, int pid, Fds* f) {
   ReapChild(pid, &status);
   CloseFd(&f->setup[1]);
   std::string why = ReadAvailable(f->setup[0]);
-  return absl::InternalError(absl::StrCat(
+  return SandboxNotStarted(absl::InternalError(absl::StrCat(
       "cannot start ", spec.executable, " under ", IsolationName(spec.isolation), " isolation",
       WIFEXITED(status) ? absl::StrCat(" (exit ", WEXITSTATUS(status), ")") : "",
-      why.empty() ? "" : absl::StrCat(": ", why)));
+      why.empty() ? "" : absl::StrCat(": ", why))));
 }
 
 }  // namespace
+
+bool IsSandboxNotStarted(const absl::Status& s) {
+  return s.GetPayload(kSandboxNotStartedUrl).has_value();
+}
 
 const char* IsolationName(Isolation level) {
   switch (level) {
@@ -907,8 +919,9 @@ absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec) 
   std::vector<std::string> args;
   if (spec.isolation == Isolation::kNamespaces) {
     executable = BwrapPath();
-    if (executable.empty()) return absl::FailedPreconditionError(
-          "no bwrap found ($DXT_BWRAP, bwrap on $PATH, /usr/bin/bwrap)");
+    if (executable.empty())
+      return SandboxNotStarted(absl::FailedPreconditionError(
+          "no bwrap found ($DXT_BWRAP, bwrap on $PATH, /usr/bin/bwrap)"));
     args = BwrapArgs(spec);
     args.push_back(launcher);
   }

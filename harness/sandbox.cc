@@ -240,13 +240,46 @@ absl::Status ProbeNamespaces() {
 
 }  // namespace
 
+namespace {
+
+struct Verdict {
+  std::mutex mu;
+  std::optional<absl::Status> status;
+};
+
+Verdict& NamespacesState() {
+  static Verdict v;
+  return v;
+}
+
+}  // namespace
+
+std::optional<absl::Status> NamespacesVerdict() {
+  std::lock_guard<std::mutex> lock(NamespacesState().mu);
+  return NamespacesState().status;
+}
+
+void RecordNamespacesVerdict(const absl::Status& verdict) {
+  std::lock_guard<std::mutex> lock(NamespacesState().mu);
+  if (!NamespacesState().status) NamespacesState().status = verdict;
+}
+
 absl::StatusOr<Isolation> ResolveIsolation(Isolation requested) {
   if (requested == Isolation::kProcessGroup) return requested;
-  static const absl::Status probe = ProbeNamespaces();
-  if (probe.ok()) return Isolation::kNamespaces;
+  std::optional<absl::Status> verdict = NamespacesVerdict();
+  if (!verdict) {
+    static std::mutex probing;  // one probe, however many threads ask at once
+    std::lock_guard<std::mutex> lock(probing);
+    verdict = NamespacesVerdict();
+    if (!verdict) {
+      RecordNamespacesVerdict(ProbeNamespaces());
+      verdict = NamespacesVerdict();
+    }
+  }
+  if (verdict->ok()) return Isolation::kNamespaces;
   if (requested == Isolation::kAuto) return Isolation::kProcessGroup;
   return absl::FailedPreconditionError(absl::StrCat(
-      "--isolation namespaces: cannot start a bubblewrap sandbox here: ", probe.message()));
+      "--isolation namespaces: cannot start a bubblewrap sandbox here: ", verdict->message()));
 }
 
 DirSnapshot SnapshotDir(const std::string& dir) {

@@ -48,8 +48,9 @@ DirSnapshot SnapshotDir(const std::string& dir);
 SandboxDiff DiffSnapshots(const DirSnapshot& before, const DirSnapshot& after,
                           const std::string& label = "");
 
-// process.h's ResolveIsolation is implemented here: its probe starts a real sandbox (a case
-// directory and dxt's launcher as the program) once per process.
+// process.h's ResolveIsolation and NamespacesVerdict are implemented here: the probe starts a
+// real sandbox (a case directory, /bin/true as the program) once per process, unless a program
+// RunRecorded started under kAuto has already answered.
 
 // Removes the directory and everything in it (making read-only directories writable first; files
 // keep their modes, since a sandbox's program is a hard link to a staged copy).

@@ -475,6 +475,55 @@ TEST(IsolationFallbackTest, NoBwrap) {
   EXPECT_TRUE(Entries(w.tmp()).empty());
 }
 
+// `dxt run` under auto starts no probe sandbox: its first program's start finds out. Where the
+// sandbox cannot come up (a bwrap that fails) that program and the rest run under process-group
+// isolation and the log says why; a program that cannot be started is still an error, not a
+// reason to leave the sandbox; an explicit `namespaces` is refused before anything is written.
+TEST(IsolationFallbackTest, RunFindsOutOnItsFirstProgram) {
+  World w;
+  const fs::path in = w.files() / "in.txt", out = w.files() / "out", job = w.files() / "job.json";
+  std::ofstream(in) << "one\ntwo\n";
+  auto write_job = [&](const std::string& program) {
+    std::ofstream(job) << json{
+        {"name", "iso"},
+        {"input", {in.string()}},
+        {"map", {{"program", program}}},
+        {"partitions", nullptr},
+        {"output",
+         out.string()}}.dump();
+  };
+  write_job(w.Program("good_echo"));
+  const std::string failing_bwrap = "DXT_BWRAP=/bin/false";
+  ASSERT_EQ(w.Run({"run", job.string()}), 0) << w.Stderr();
+  EXPECT_NE(w.Stderr().find("external programs ran under namespaces isolation"), std::string::npos)
+      << w.Stderr();
+  const std::string expected = dxt::testing::ReadFile(out / "part-00000");
+  EXPECT_FALSE(expected.empty());
+
+  ASSERT_EQ(w.Run({"run", "--force", job.string()}, {failing_bwrap}), 0) << w.Stderr();
+  EXPECT_NE(w.Stderr().find("external programs ran under process-group isolation (no namespace "
+                            "sandbox here: cannot start"),
+            std::string::npos)
+      << w.Stderr();
+  EXPECT_EQ(dxt::testing::ReadFile(out / "part-00000"), expected);
+
+  fs::remove_all(out);
+  EXPECT_EQ(w.Run({"run", "--isolation", "namespaces", job.string()}, {failing_bwrap}), 2);
+  EXPECT_NE(w.Stderr().find("--isolation namespaces: cannot start a bubblewrap sandbox"),
+            std::string::npos)
+      << w.Stderr();
+  EXPECT_FALSE(fs::exists(out));
+
+  const fs::path unrunnable = w.files() / "no_interpreter.sh";  // execve fails: ENOENT
+  std::ofstream(unrunnable) << "#!/no/such/interpreter\n";
+  fs::permissions(unrunnable, fs::perms::owner_all);
+  write_job(unrunnable.string());
+  EXPECT_EQ(w.Run({"run", job.string()}), 1) << w.Stderr();
+  EXPECT_EQ(w.Stderr().find("process-group"), std::string::npos) << w.Stderr();
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_TRUE(Entries(w.tmp()).empty());
+}
+
 TEST(IsolationFallbackTest, BadLevelIsAUsageError) {
   World w;
   EXPECT_EQ(w.Run({"check", "--isolation", "chroot", w.Program("good_echo")}), 2);

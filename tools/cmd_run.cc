@@ -31,6 +31,21 @@ struct RunFlags {
   std::string max_item_size;  // empty: the protocol's 1 GiB (R3.2)
 };
 
+// Which isolation the job's external programs ran under (nothing when none ran under auto).
+void LogIsolation(const std::string& job, harness::Isolation level) {
+  std::optional<absl::Status> verdict = harness::NamespacesVerdict();
+  if (level == harness::Isolation::kAuto && !verdict) return;
+  std::cerr << "dxt run: job " << job << ": external programs ran under ";
+  if (level != harness::Isolation::kAuto) {
+    std::cerr << harness::IsolationName(level) << " isolation\n";
+  } else if (verdict->ok()) {
+    std::cerr << "namespaces isolation\n";
+  } else {
+    std::cerr << "process-group isolation (no namespace sandbox here: " << verdict->message()
+              << ")\n";
+  }
+}
+
 int RunCommand(const RunFlags& flags) {
   // Before any thread exists (they inherit the blocked stop signals) and before any program runs.
   harness::InstallStopSignals();
@@ -40,8 +55,12 @@ int RunCommand(const RunFlags& flags) {
     std::cerr << "dxt run: " << job.status().message() << "\n";
     return kExitUsage;
   }
+  // An explicit level is checked before any work; auto is found out by the first program's
+  // start (RunRecorded), which saves a probe sandbox's start.
   auto requested = harness::ParseIsolation(flags.isolation);
-  auto level = requested.ok() ? harness::ResolveIsolation(*requested) : requested.status();
+  auto level = !requested.ok()                           ? requested.status()
+               : *requested == harness::Isolation::kAuto ? *requested
+                                                         : harness::ResolveIsolation(*requested);
   if (!level.ok()) {
     std::cerr << "dxt run: " << level.status().message() << "\n";
     return kExitUsage;
@@ -65,10 +84,8 @@ int RunCommand(const RunFlags& flags) {
   options.driver.isolation = *level;
   if (!flags.quiet) options.log = [](const std::string& line) { std::cerr << line << "\n"; };
 
-  if (!flags.quiet)
-    std::cerr << "dxt run: job " << job->name << ": programs run under "
-              << harness::IsolationName(*level) << " isolation\n";
   absl::StatusOr<executor::JobResult> result = executor::RunJob(*job, options);
+  if (!flags.quiet) LogIsolation(job->name, *level);
   if (harness::StopRequested()) {
     const char* name = ::sigabbrev_np(harness::StopSignal());
     std::cerr << "dxt run: job " << job->name << " interrupted by SIG" << (name ? name : "?")
