@@ -20,6 +20,9 @@ constexpr int kMaxCpus = CPU_SETSIZE;
 // A measuring window: long enough for the balancer to act on a new placement (its intervals are a
 // few ms on a small machine), short enough that a losing placement costs little of a 0.5 s run.
 constexpr std::chrono::milliseconds kWindow{25};
+// The first window, from the first entry on: the pair's share of its CPU is already clear after a
+// few scheduler slices, and half a 0.3 s run at half speed beside a hog was spent waiting for it.
+constexpr std::chrono::milliseconds kFirstWindow{5};
 // The clock is read once per this many entries (a lockstep entry costs a few microseconds).
 constexpr long long kEntriesPerClockRead = 32;
 // Bounds on the process tree walked when the pair moves (a program's threads and children).
@@ -106,8 +109,7 @@ Colocation::~Colocation() {
 
 void Colocation::Adopt(int pid) {
   pid_ = pid;
-  window_start_ = Clock::now();  // the first window starts with the program
-  window_cpu_ns_ = PairCpuNs();
+  window_start_ = {};  // the first window starts with the first entry, after the program's start
   entries_ = 0;
 }
 
@@ -142,10 +144,19 @@ void Colocation::Place(bool pin) {
 }
 
 void Colocation::OnEntry() {
+  if (pid_ <= 0) return;
+  if (window_start_ == Clock::time_point{}) {
+    window_start_ = Clock::now();
+    window_cpu_ns_ = PairCpuNs();
+    first_window_ = true;
+    entries_ = 0;
+    return;
+  }
   if (++entries_ % kEntriesPerClockRead != 0) return;
   const Clock::time_point now = Clock::now();
   const auto elapsed = now - window_start_;
-  if (elapsed < kWindow || pid_ <= 0) return;
+  if (elapsed < (first_window_ ? kFirstWindow : kWindow)) return;
+  first_window_ = false;
   const double seconds = std::chrono::duration<double>(elapsed).count();
   const double rate = static_cast<double>(entries_) / seconds;
   const long long cpu_ns = PairCpuNs();

@@ -58,10 +58,10 @@ class Colocation {
   Colocation& operator=(const Colocation&) = delete;
 
   // The spawned process (the launcher, or bwrap around it): its whole tree moves with the
-  // thread, and the first measuring window starts.
+  // thread. The first measuring window starts with the next entry.
   void Adopt(int pid);
-  // One lockstep entry was written; at the end of each measuring window (25 ms) the policy may
-  // move the pair. Called on the pinned thread.
+  // One lockstep entry was written; at the end of each measuring window (5 ms from the first
+  // entry, then 25 ms) the policy may move the pair. Called on the pinned thread.
   void OnEntry();
   // Pins (true) or frees the thread and every thread of the adopted tree now.
   void Place(bool pin);
@@ -79,7 +79,8 @@ class Colocation {
   int pid_ = -1;
   int schedstat_fd_ = -1;  // /proc/self/task/<tid>/schedstat
   PlacementPolicy policy_;
-  Clock::time_point window_start_;  // set by Adopt
+  Clock::time_point window_start_;  // {} until the first entry after Adopt
+  bool first_window_ = false;       // the short first window is open
   long long window_cpu_ns_ = -1;  // PairCpuNs at the window's start
   long long entries_ = 0;         // in the current window
 };
