@@ -167,6 +167,10 @@ std::vector<Claim> AbsurdClaims(const Transcript& t, uint64_t input_size) {
       uint64_t v = 0;
       while (j < s.size() && absl::ascii_isdigit(s[j]) && j - i < 11) v = v * 10 + (s[j++] - '0');
       while (j < s.size() && absl::ascii_isdigit(s[j])) ++j;
+      // A negative number is a length read as a signed 32-bit int (Java's readInt, C's int32_t):
+      // "NegativeArraySizeException: -961784964" read the u32 3333182332.
+      if (i > 0 && s[i - 1] == '-' && v >= 1 && v <= uint64_t{1} << 31 && j - i <= 10)
+        v = (uint64_t{1} << 32) - v;
       if (v > input_size && v <= UINT32_MAX)
         out.push_back({v, Misread::Evidence::kStderrNumber, 0, s});
       i = j;
