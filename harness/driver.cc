@@ -40,7 +40,7 @@ absl::StatusOr<Transcript> RunRecorded(Mode mode, const ProgramSpec& program,
                                        const ListSink& on_list, const LogSink& on_log,
                                        const DriverOptions& options) {
   // kAuto before anything is known: the program's own start is the probe (a probe sandbox would
-  // cost a whole sandbox start, a tenth of a short `dxt run`). Where the sandbox does not come
+  // cost a whole sandbox start, a third of a one-entry `dxt run`). Where the sandbox does not come
   // up, the program is started again under process-group isolation, and so is every later one.
   Isolation level = options.isolation;
   bool trial = false;
