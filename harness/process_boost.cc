@@ -843,6 +843,20 @@ absl::Status SandboxNotStarted(absl::Status s) {
   return s;
 }
 
+// bwrap or the launcher ended (or is ended now) before the program's exec: their stderr says why.
+absl::Status NotStarted(const LaunchSpec& spec, int pid, Fds* f) {
+  ::kill(-pid, SIGKILL);
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ReapChild(pid, &status);
+  CloseFd(&f->setup[1]);
+  std::string why = ReadAvailable(f->setup[0]);
+  return SandboxNotStarted(absl::InternalError(absl::StrCat(
+      "cannot start ", spec.executable, " under ", IsolationName(spec.isolation), " isolation",
+      WIFEXITED(status) ? absl::StrCat(" (exit ", WEXITSTATUS(status), ")") : "",
+      why.empty() ? "" : absl::StrCat(": ", why))));
+}
+
 // Waits for the launcher's first record: 'R' (started) or 'F' errno (exec failed); end-of-file
 // means bwrap or the launcher failed before, and their stderr says why.
 absl::Status AwaitStart(const LaunchSpec& spec, int pid, Fds* f) {
@@ -870,16 +884,7 @@ absl::Status AwaitStart(const LaunchSpec& spec, int pid, Fds* f) {
     ReapChild(pid, &status);
     if (tag == 'F') return ErrnoStatus(value, absl::StrCat("cannot start ", spec.executable));
   }
-  ::kill(-pid, SIGKILL);
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ReapChild(pid, &status);
-  CloseFd(&f->setup[1]);
-  std::string why = ReadAvailable(f->setup[0]);
-  return SandboxNotStarted(absl::InternalError(absl::StrCat(
-      "cannot start ", spec.executable, " under ", IsolationName(spec.isolation), " isolation",
-      WIFEXITED(status) ? absl::StrCat(" (exit ", WEXITSTATUS(status), ")") : "",
-      why.empty() ? "" : absl::StrCat(": ", why))));
+  return NotStarted(spec, pid, f);
 }
 
 }  // namespace
@@ -971,13 +976,10 @@ absl::StatusOr<std::unique_ptr<ProcessIo>> SpawnProcess(const LaunchSpec& spec) 
   CloseFd(&f.in[0]);
   CloseFd(&f.out[1]);
   CloseFd(&f.err[1]);
-  if (absl::Status s = sent.ok() ? AwaitStart(spec, pid, &f) : sent; !s.ok()) {
-    if (!sent.ok()) {
-      ::kill(pid, SIGKILL);
-      ReapChild(pid, nullptr);
-    }
+  // A send that fails found no launcher to take the pipes: bwrap (or the launcher) has already
+  // ended, as when a sandbox cannot be had here, and its own words say why.
+  if (absl::Status s = sent.ok() ? AwaitStart(spec, pid, &f) : NotStarted(spec, pid, &f); !s.ok())
     return s;
-  }
   for (int fd : {f.in[1], f.out[0], f.err[0], f.control[0]})
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   if (colocation) colocation->Adopt(pid);

@@ -146,6 +146,39 @@ TEST(DriverTest, SinkErrorAbortsTheRun) {
   EXPECT_EQ(s.status().code(), absl::StatusCode::kCancelled);
 }
 
+// A sandbox that ends at once (here a "bwrap" that exits 1 before anything) is a sandbox that did
+// not start, whether it ended before or after we handed the launcher its pipes: RunRecorded under
+// auto falls back on exactly this. (Once sending the pipes failed with EPIPE when bwrap was
+// already gone, an error without the mark: `dxt run` then failed the job under load.)
+TEST(DriverTest, ASandboxEndingAtOnceIsNotStartedEveryTime) {
+  const char* before = std::getenv("DXT_BWRAP");
+  const std::string saved = before ? before : "";
+  ::setenv("DXT_BWRAP", "/bin/false", 1);
+  LaunchSpec spec;
+  spec.executable = "/bin/true";
+  spec.argv = {"/bin/true"};
+  spec.work_dir = "/";
+  spec.isolation = Isolation::kNamespaces;
+  spec.tmp_dir = spec.home_dir = "/tmp";
+  int marked = 0;
+  for (int i = 0; i < 40; ++i) {
+    auto io = SpawnProcess(spec);
+    ASSERT_FALSE(io.ok());
+    if (IsSandboxNotStarted(io.status())) {
+      ++marked;
+    } else {
+      ADD_FAILURE() << "attempt " << i << ": " << io.status();
+    }
+    if (i % 2 == 1) ::usleep(1000);  // vary the timing: bwrap gone before or after the send
+  }
+  if (before) {
+    ::setenv("DXT_BWRAP", saved.c_str(), 1);
+  } else {
+    ::unsetenv("DXT_BWRAP");
+  }
+  EXPECT_EQ(marked, 40);
+}
+
 TEST(DriverTest, MissingProgramIsAHarnessError) {
   ProgramSpec spec{"/nonexistent/prog", {}, {}, {}};
   Input in;

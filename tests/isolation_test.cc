@@ -514,6 +514,17 @@ TEST(IsolationFallbackTest, RunFindsOutOnItsFirstProgram) {
       << w.Stderr();
   EXPECT_FALSE(fs::exists(out));
 
+  // A job of built-ins starts no program: nothing to say about isolation.
+  std::ofstream(job) << json{
+      {"name", "iso"},
+      {"input", {in.string()}},
+      {"map", "nop_map"},
+      {"output",
+       out.string()}}.dump();
+  ASSERT_EQ(w.Run({"run", "--isolation", "namespaces", job.string()}), 0) << w.Stderr();
+  EXPECT_EQ(w.Stderr().find("ran under"), std::string::npos) << w.Stderr();
+  fs::remove_all(out);
+
   const fs::path unrunnable = w.files() / "no_interpreter.sh";  // execve fails: ENOENT
   std::ofstream(unrunnable) << "#!/no/such/interpreter\n";
   fs::permissions(unrunnable, fs::perms::owner_all);

@@ -31,11 +31,16 @@ struct RunFlags {
   std::string max_item_size;  // empty: the protocol's 1 GiB (R3.2)
 };
 
-// Which isolation the job's external programs ran under (nothing when none ran under auto).
-void LogIsolation(const std::string& job, harness::Isolation level) {
+// Which isolation the job's external programs ran under (nothing for a job of built-ins, or when
+// none started under auto).
+void LogIsolation(const executor::JobSpec& job, harness::Isolation level) {
+  const auto external = [](const executor::Stage& s) {
+    return s.present() && s.builtin == executor::Stage::Builtin::kNone;
+  };
+  if (!external(job.map) && !external(job.reduce)) return;
   std::optional<absl::Status> verdict = harness::NamespacesVerdict();
   if (level == harness::Isolation::kAuto && !verdict) return;
-  std::cerr << "dxt run: job " << job << ": external programs ran under ";
+  std::cerr << "dxt run: job " << job.name << ": external programs ran under ";
   if (level != harness::Isolation::kAuto) {
     std::cerr << harness::IsolationName(level) << " isolation\n";
   } else if (verdict->ok()) {
@@ -85,7 +90,7 @@ int RunCommand(const RunFlags& flags) {
   if (!flags.quiet) options.log = [](const std::string& line) { std::cerr << line << "\n"; };
 
   absl::StatusOr<executor::JobResult> result = executor::RunJob(*job, options);
-  if (!flags.quiet) LogIsolation(job->name, *level);
+  if (!flags.quiet) LogIsolation(*job, *level);
   if (harness::StopRequested()) {
     const char* name = ::sigabbrev_np(harness::StopSignal());
     std::cerr << "dxt run: job " << job->name << " interrupted by SIG" << (name ? name : "?")
