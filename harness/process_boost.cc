@@ -879,10 +879,11 @@ absl::Status AwaitStart(const LaunchSpec& spec, int pid, Fds* f) {
     std::memcpy(&tag, got.data(), 4);
     std::memcpy(&value, got.data() + 4, 4);
     if (tag == 'R') return absl::OkStatus();
-    int status = 0;
-    ::kill(pid, SIGKILL);
-    ReapChild(pid, &status);
-    if (tag == 'F') return ErrnoStatus(value, absl::StrCat("cannot start ", spec.executable));
+    if (tag == 'F') {
+      ::kill(pid, SIGKILL);
+      ReapChild(pid, nullptr);
+      return ErrnoStatus(value, absl::StrCat("cannot start ", spec.executable));
+    }
   }
   return NotStarted(spec, pid, f);
 }

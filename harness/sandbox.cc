@@ -238,10 +238,6 @@ absl::Status ProbeNamespaces() {
   return result;
 }
 
-}  // namespace
-
-namespace {
-
 struct Verdict {
   std::mutex mu;
   std::optional<absl::Status> status;

@@ -314,7 +314,9 @@ std::vector<std::string> MisreadsWaitingAt(const InputStream& in, const Transcri
 
 bool CrashSaysNothing(const Transcript& t) { return t.exit.term_signal > 0 && !t.killed_by_driver; }
 
-// FindMisread on the input already rebuilt (not after a crash: it says nothing).
+// The misread the evidence of a FAILED case points to, on its rebuilt input; nullopt when there
+// is none (a program that reads its input right, or evidence too weak to say where it went
+// wrong). Not after a crash: it says nothing (CrashSaysNothing).
 std::optional<Misread> MisreadIn(const InputStream& in, const Transcript& t) {
   if (in.bytes.size() < in.block_size) return std::nullopt;
   const std::vector<Model> models = ModelsOf(in);
@@ -390,11 +392,6 @@ std::optional<Misread> MisreadIn(const InputStream& in, const Transcript& t) {
 }
 
 }  // namespace
-
-std::optional<Misread> FindMisread(const Case& c, const Transcript& t) {
-  if (CrashSaysNothing(t)) return std::nullopt;
-  return MisreadIn(RebuildInput(c, t), t);
-}
 
 std::string DescribeMisread(const Misread& m) {
   std::string what;

@@ -124,10 +124,6 @@ struct Misread {
   std::vector<std::string> rules_out;
 };
 
-// The misread the evidence of a FAILED case points to; nullopt when there is none (a program
-// that reads its input right, or evidence too weak to say where it went wrong).
-std::optional<Misread> FindMisread(const Case& c, const Transcript& t);
-
 // "misread its input: read past the parameter block at stdin offset 2 ...", with the evidence.
 std::string DescribeMisread(const Misread& m);
 
