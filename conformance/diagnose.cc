@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <utility>
@@ -325,6 +326,13 @@ std::string FixHint(const RootProblem& p, Language lang) {
         return absl::StrCat(kHow, " (a uint32_t on x86 and ARM, htole32 elsewhere)");
     }
   }
+  if (c == judge::kCauseLengthWithHeader) {
+    const char* kHow =
+        "write each key and value length as the size of the item alone, not counting the 4 bytes "
+        "of the length itself";
+    return lang == Language::kPython ? absl::StrCat(kHow, ": struct.pack(\"<I\", len(item))")
+                                     : std::string(kHow);
+  }
   if (c == judge::kCauseUncaughtError)
     return "fix the error its runtime reports (above, with where it was raised); an input the "
            "program cannot take is worth a **<ERR> line that says why, not a crash";
@@ -455,6 +463,37 @@ std::string ModeHint(const std::vector<CaseResult>& results) {
   return "";
 }
 
+// Moves the cases of every problem that `joins` (all of them) into the first problem with
+// `cause`, when the run has one; `why` says what the moved cases were ("the same defect explains
+// N case(s) <why> (e.g. ...)").
+void FoldInto(const std::vector<CaseResult>& results, std::string_view cause,
+              const std::function<bool(const RootProblem&)>& joins, const char* why,
+              std::vector<RootProblem>* problems) {
+  auto target = std::find_if(problems->begin(), problems->end(),
+                             [&](const RootProblem& p) { return p.cause == cause; });
+  if (target == problems->end()) return;
+  const auto moves = [&](const RootProblem& p) {
+    return &p != &*target && !p.cases.empty() && p.blocked.empty() && joins(p);
+  };
+  std::vector<size_t> folded;
+  for (const RootProblem& p : *problems)
+    if (moves(p)) folded.insert(folded.end(), p.cases.begin(), p.cases.end());
+  if (folded.empty()) return;  // (nothing moved yet: the list stays as it is)
+  std::vector<RootProblem> kept;
+  for (RootProblem& p : *problems)
+    if (!moves(p)) kept.push_back(std::move(p));
+  RootProblem* into = nullptr;
+  for (RootProblem& p : kept)
+    if (p.cause == cause && into == nullptr) into = &p;
+  for (size_t i : folded)
+    if (std::find(into->cases.begin(), into->cases.end(), i) == into->cases.end())
+      into->cases.push_back(i);
+  std::sort(into->cases.begin(), into->cases.end());
+  absl::StrAppend(&into->detail, "; the same defect explains ", folded.size(), " case(s) ", why,
+                  " (e.g. ", CaseName(results[folded.front()]), ")");
+  *problems = std::move(kept);
+}
+
 // A program that takes one read(2) for a whole item misreads whenever a read returns part of
 // one: in the run's large items, and in any case whose stdin arrived in small pieces. What it
 // then does varies (it waits for bytes it thinks are missing, reads a length from the middle of
@@ -462,33 +501,40 @@ std::string ModeHint(const std::vector<CaseResult>& results) {
 // cases, in a run that has the short-read problem, is that problem: its cases join it.
 void FoldChunkedIntoShortReads(const std::vector<CaseResult>& results,
                                std::vector<RootProblem>* problems) {
-  auto short_read = std::find_if(problems->begin(), problems->end(), [](const RootProblem& p) {
-    return p.cause == judge::kCauseShortRead;
-  });
-  if (short_read == problems->end()) return;
-  const auto only_chunked = [&](const RootProblem& p) {
-    return &p != &*short_read && !p.cases.empty() && p.blocked.empty() &&
-           std::all_of(p.cases.begin(), p.cases.end(),
-                       [&](size_t i) { return results[i].chunked_stdin; });
+  FoldInto(
+      results, judge::kCauseShortRead,
+      [&](const RootProblem& p) {
+        return std::all_of(p.cases.begin(), p.cases.end(),
+                           [&](size_t i) { return results[i].chunked_stdin; });
+      },
+      "whose stdin arrived in small pieces and that failed otherwise", problems);
+}
+
+// One writer writes every list: the encoding of its lists that cases with a short stdout showed
+// (counts or lengths of another width or byte order, lengths that count their own 4 bytes, bytes
+// after each list) is
+// also that of the cases whose stdout was too long to be tried whole, which then fail as a
+// framing error of another kind (a length from the middle of an item, a stream that ends inside
+// one) or as an extra list (the protocol's reading of them finds one). A framing or map-protocol
+// problem seen only in such cases, in a run with an encoding problem, is that problem: its cases
+// join it.
+void FoldLongOutputsIntoEncoding(const std::vector<CaseResult>& results,
+                                 std::vector<RootProblem>* problems) {
+  const auto is_encoding = [](std::string_view cause) {
+    return cause == judge::kCauseListEncoding || cause == judge::kCauseLengthWithHeader ||
+           cause == judge::kCauseBytesAfterList;
   };
-  std::vector<size_t> folded;
-  for (const RootProblem& p : *problems)
-    if (only_chunked(p)) folded.insert(folded.end(), p.cases.begin(), p.cases.end());
-  if (folded.empty()) return;  // (nothing moved yet: the list stays as it is)
-  std::vector<RootProblem> kept;
-  for (RootProblem& p : *problems)
-    if (!only_chunked(p)) kept.push_back(std::move(p));
-  RootProblem* into = nullptr;
-  for (RootProblem& p : kept)
-    if (p.cause == judge::kCauseShortRead) into = &p;
-  for (size_t i : folded)
-    if (std::find(into->cases.begin(), into->cases.end(), i) == into->cases.end())
-      into->cases.push_back(i);
-  std::sort(into->cases.begin(), into->cases.end());
-  absl::StrAppend(&into->detail, "; the same defect explains ", folded.size(),
-                  " case(s) whose stdin arrived in small pieces and that failed otherwise (e.g. ",
-                  CaseName(results[folded.front()]), ")");
-  *problems = std::move(kept);
+  for (const char* cause :
+       {judge::kCauseListEncoding, judge::kCauseLengthWithHeader, judge::kCauseBytesAfterList}) {
+    FoldInto(
+        results, cause,
+        [&](const RootProblem& p) {
+          return (p.check == "framing" || p.check == "map-protocol") && !is_encoding(p.cause) &&
+                 std::all_of(p.cases.begin(), p.cases.end(),
+                             [&](size_t i) { return results[i].stdout_beyond_head; });
+        },
+        "whose stdout was too long to be read whole that way and that failed otherwise", problems);
+  }
 }
 
 // Several explanations fit some cases' evidence equally: a program whose stderr says only that
@@ -1014,6 +1060,7 @@ RunDiagnosis Diagnose(const std::vector<CaseResult>& results, const RunEvidence&
   }
   SettleMisreads(results, &d.problems);
   FoldChunkedIntoShortReads(results, &d.problems);
+  FoldLongOutputsIntoEncoding(results, &d.problems);
   FoldByCaseProperty(results, evidence.bytes, &d.problems);
   std::stable_sort(d.problems.begin(), d.problems.end(),
                    [](const RootProblem& a, const RootProblem& b) {

@@ -545,6 +545,7 @@ struct ListEncoding {
   bool length_big_endian = false;
   const char* what;             // for the detail
   std::string_view after = "";  // bytes it writes after each list
+  uint64_t length_bias = 0;     // it writes each key and value length as the size plus this
 };
 constexpr ListEncoding kOtherEncodings[] = {
     {4, true, 4, false,
@@ -560,6 +561,9 @@ constexpr ListEncoding kOtherEncodings[] = {
     {8, false, 8, false, "each count and length as an 8-byte integer (a u64 or size_t)"},
     {4, false, 4, false, "a newline (\"\\n\") after each list (print(), puts or println)", "\n"},
     {4, false, 4, false, "\"\\r\\n\" after each list (a line ending)", "\r\n"},
+    {4, false, 4, false,
+     "each key and value length as the item's size plus 4 (counting the length's own 4 bytes)", "",
+     4},
 };
 
 uint64_t LoadNumber(const std::string& s, size_t at, int width, bool big_endian) {
@@ -598,6 +602,8 @@ std::optional<uint64_t> ListsUnder(const std::string& out, uint64_t total, const
       for (int item = 0; item < 2; ++item) {
         uint64_t length = 0;
         if (!take(e.length_width, e.length_big_endian, &length)) return ran_out();
+        if (length < e.length_bias) return std::nullopt;
+        length -= e.length_bias;
         if (length > codec::kDefaultMaxItemSize || at + length > total) return std::nullopt;
         header |= item == 1 || key_enough;
         if (out.size() - at < length) return ran_out();
@@ -695,20 +701,24 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
     // (framing is OK when the extra list was the only sign: the defect is still its encoding)
     const ListEncoding& e = *other->first;
     const bool after = !e.after.empty();
-    *framing = {"framing",
-                Verdict::kFailed,
-                after                                      ? "R4.2"
-                : e.count_width != 4 || e.count_big_endian ? "R4.1"
-                                                           : "R3.1",
-                absl::StrCat(after ? "writes more than result lists on stdout, "
-                                   : "writes its lists in another encoding, ",
-                             e.what, ": its stdout's first ", t.stdout_head.size(),
-                             " byte(s) read cleanly that way (", other->second,
-                             " complete result list(s)), where ",
-                             after ? "only result lists belong, one after another"
-                                   : "every count and length is a u32, little-endian"),
-                after ? kCauseBytesAfterList : kCauseListEncoding,
-                std::nullopt};
+    *framing = {
+        "framing",
+        Verdict::kFailed,
+        after                                      ? "R4.2"
+        : e.count_width != 4 || e.count_big_endian ? "R4.1"
+                                                   : "R3.1",
+        absl::StrCat(after ? "writes more than result lists on stdout, "
+                           : "writes its lists in another encoding, ",
+                     e.what, ": its stdout's first ", t.stdout_head.size(),
+                     " byte(s) read cleanly that way (", other->second,
+                     " complete result list(s)), where ",
+                     after               ? "only result lists belong, one after another"
+                     : e.length_bias > 0 ? "each length is the size of the item after it alone"
+                                         : "every count and length is a u32, little-endian"),
+        after               ? kCauseBytesAfterList
+        : e.length_bias > 0 ? kCauseLengthWithHeader
+                            : kCauseListEncoding,
+        std::nullopt};
     MarkConsequences(c, "framing", checks);
     return;
   }

@@ -91,6 +91,7 @@ absl::StatusOr<CaseResult> RunOnce(const Case& c, const RunOptions& options) {
   r.owed_at_end = t->owed_at_end;
   for (const harness::LogRecord& l : t->logs) r.stderr_lines.push_back(l.raw);
   for (const harness::LogRecord& l : t->last_logs) r.stderr_tail.push_back(l.raw);
+  r.stdout_beyond_head = t->stdout_bytes > t->stdout_head.size();
   return r;
 }
 

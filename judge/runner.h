@@ -56,6 +56,9 @@ struct CaseResult {
   // Its stdin was written in small pieces with pauses, items split across writes (the
   // conformance catalogue's chunked delivery): a read(2) of the program returned part of an item.
   bool chunked_stdin = false;
+  // Its stdout was longer than the transcript keeps of it (Transcript::stdout_head): another
+  // encoding of its lists (judge/diagnosis.h) could not be tried on all of it.
+  bool stdout_beyond_head = false;
 };
 
 // Default largest key or value a checked program may write (R3.2; `dxt check --max-item-size`).

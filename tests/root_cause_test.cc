@@ -110,6 +110,10 @@ const Subject kSubjects[] = {
     {"newline_after_list", "newline_after_list.py", "--timeout 2", "framing", "R4.2",
      "bytes-after-list", true, "", "a newline (\"\\n\") after each list", "not print"},
     // A 64 KiB static buffer: a crash or a cut list past it, whatever the bytes.
+    // Lengths written as the size plus 4: read right, framed wrong; no misread of its input.
+    {"length_with_header", "length_with_header.py", "--timeout 2", "framing", "R3.1",
+     "length-with-header", true, "", "each key and value length as the item's size plus 4",
+     "the size of the item alone", true},
     {"fixed_buffer", "fixed_buffer", "--timeout 2", "framing", "R3.1", "large-item", false, "",
      "fails whenever a key or value is larger than", "malloc(len)"},
     // Each chunk parsed as whole pairs: whatever needs two reads fails, whatever its bytes.
