@@ -231,6 +231,12 @@ std::vector<CaseBytes> ClassifyCaseBytes(const std::vector<CaseRef>& plan,
                                  ? block.size() + frames
                                  : std::max(block.size() + first_frame, largest_frame);
     b.several_reads = b.chunked || at_once > harness::kPipeBufferBytes;
+    if (b.plain && plan[i].mode == harness::Mode::kMap && !c.input.empty()) {
+      std::string stream = block;
+      for (const OwnedPair& p : c.input) (void)codec::AppendPair(&stream, p.first, p.second);
+      b.skipper_miscounts =
+          judge::ReadPairsFrom(stream, judge::kSkipperStart).pairs.size() != c.input.size();
+    }
   }
   return out;
 }
@@ -265,7 +271,9 @@ std::string FixHint(const RootProblem& p, Language lang) {
     }
   }
   if (c == judge::kCauseWaitsForInput)
-    return "write and flush the list for each pair before reading the next pair";
+    return "write and flush the list for each pair before reading the next pair; if it does, it "
+           "waits for bytes it believes the pair still owes: check how it reads the pair, "
+           "<u32 key length><key><u32 value length><value>, each length little-endian";
   if (c == judge::kCauseSkipsParams) return kParams;
   if (c == judge::kCausePastParams)
     return absl::StrCat(kParams,
@@ -545,11 +553,16 @@ void FoldLongOutputsIntoEncoding(const std::vector<CaseResult>& results,
 // a model reads to the end: rules_out). One program reads all its input one way: a case whose
 // problem is a wait for input, or has a cause some case of the run rules out, joins the problem
 // of another cause it fits that no case rules out.
-void SettleMisreads(const std::vector<CaseResult>& results, std::vector<RootProblem>* problems) {
+void SettleMisreads(const std::vector<CaseResult>& results, const std::vector<CaseBytes>& bytes,
+                    std::vector<RootProblem>* problems) {
   std::set<std::string> ruled_out;
   for (const CaseResult& r : results)
     for (const CheckResult& c : r.checks)
       if (IsRoot(c)) ruled_out.insert(c.rules_out.begin(), c.rules_out.end());
+  // A map case it passed that a program skipping the block cannot pass.
+  for (size_t i = 0; i < results.size() && i < bytes.size(); ++i)
+    if (bytes[i].skipper_miscounts && results[i].verdict == Verdict::kOk)
+      ruled_out.insert(judge::kCauseSkipsParams);
   const auto target_of = [&](size_t i, const RootProblem& p) -> RootProblem* {
     for (const CheckResult& c : results[i].checks) {
       if (c.verdict != Verdict::kFailed || c.cause != p.cause) continue;
@@ -595,7 +608,9 @@ void SettleMisreads(const std::vector<CaseResult>& results, std::vector<RootProb
   for (auto& [into, cases] : joined) {
     std::sort(into->cases.begin(), into->cases.end());
     std::sort(into->blocked.begin(), into->blocked.end());
-    absl::StrAppend(&into->detail, "; the same misreading explains ", cases.size(),
+    absl::StrAppend(&into->detail, "; the same ",
+                    into->cause == judge::kCauseWaitsForInput ? "wait" : "misreading", " explains ",
+                    cases.size(),
                     " case(s) that failed otherwise, where their evidence fits it as well (e.g. ",
                     CaseName(results[cases.front()]), ")");
   }
@@ -1058,7 +1073,7 @@ RunDiagnosis Diagnose(const std::vector<CaseResult>& results, const RunEvidence&
       if (has_smoke) p.blocked.push_back(i);
     }
   }
-  SettleMisreads(results, &d.problems);
+  SettleMisreads(results, evidence.bytes, &d.problems);
   FoldChunkedIntoShortReads(results, &d.problems);
   FoldLongOutputsIntoEncoding(results, &d.problems);
   FoldByCaseProperty(results, evidence.bytes, &d.problems);

@@ -83,6 +83,9 @@ struct CaseBytes {
   // Its stdin cannot reach a program in one read(2): delivered in pieces, or more at once than a
   // pipe holds (a map's block and first pair, or one pair; a reduce's whole input).
   bool several_reads = false;
+  // A map case whose pairs a program that skips the parameter block (reads stdin from byte 0 as
+  // pairs) reads another number of: such a program cannot pass it (plain cases only).
+  bool skipper_miscounts = false;
 };
 
 // CaseBytes of every case of the run (index = plan/results index), from the cases as they were

@@ -405,16 +405,20 @@ CheckResult CheckMapParams(const Transcript& t, const InputStream& in, const Pai
     return Ok(kName, absl::StrCat("got ", t.lists_completed, " lists for ", t.pairs_total,
                                   " pairs, but it left input unread: it stopped reading, a misread "
                                   "parameter block does not explain it"));
-  return Fail(kName, "R2.1",
-              absl::StrCat("expected ", t.pairs_total, " result lists after a ", in.block_size,
-                           "-byte parameter block \"",
-                           EscapeBytes(in.bytes.substr(0, in.block_size), 32), "\", got ",
-                           t.lists_completed,
-                           ": exactly what a program that does not read the parameter block "
-                           "sees (it takes \"",
-                           EscapeBytes(in.bytes.substr(0, 4)), "\" as a key length of ",
-                           skipper.first_length(), " and reads ", seen, " pair(s)); ",
-                           DiscoCPrediction(in)));
+  CheckResult failed =
+      Fail(kName, "R2.1",
+           absl::StrCat(
+               "expected ", t.pairs_total, " result lists after a ", in.block_size,
+               "-byte parameter block \"", EscapeBytes(in.bytes.substr(0, in.block_size), 32),
+               "\", got ", t.lists_completed,
+               ": exactly what a program that does not read the parameter block "
+               "sees (it takes \"",
+               EscapeBytes(in.bytes.substr(0, 4)), "\" as a key length of ", skipper.first_length(),
+               " and reads ", seen, " pair(s)); ", DiscoCPrediction(in)));
+  // No list at all is also what a program waiting for input at pair 0 for another reason gives
+  // (a length misread otherwise): a run that rules out the skipper settles it (SettleMisreads).
+  if (seen == 0) failed.also_fits = {kCauseWaitsForInput};
+  return failed;
 }
 
 // Evidence of a misread block in what the program wrote and said, for both modes (a reduce may

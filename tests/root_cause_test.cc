@@ -114,6 +114,11 @@ const Subject kSubjects[] = {
     {"length_with_header", "length_with_header.py", "--timeout 2", "framing", "R3.1",
      "length-with-header", true, "", "each key and value length as the item's size plus 4",
      "the size of the item alone", true},
+    // Both lengths read first: it waits on every pair with a key, which a block-skipper would do
+    // too, but it passes the empty-key case 5.5.1, which a block-skipper cannot: the block is
+    // ruled out and the wait is named (it once led with params R2.1).
+    {"lengths_first", "lengths_first.py", "--mode map --timeout 2", "flushing", "R5.2",
+     "waits-for-input", false, "", "the same wait explains", "check how it reads the pair"},
     {"fixed_buffer", "fixed_buffer", "--timeout 2", "framing", "R3.1", "large-item", false, "",
      "fails whenever a key or value is larger than", "malloc(len)"},
     // Each chunk parsed as whole pairs: whatever needs two reads fails, whatever its bytes.
