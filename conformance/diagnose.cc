@@ -341,6 +341,13 @@ std::string FixHint(const RootProblem& p, Language lang) {
     return lang == Language::kPython ? absl::StrCat(kHow, ": struct.pack(\"<I\", len(item))")
                                      : std::string(kHow);
   }
+  if (c == judge::kCauseListWithoutCount) {
+    const char* kHow =
+        "begin each list with its count, the number of pairs after it as 4 bytes little-endian "
+        "(0 for none), a map one list per pair it reads";
+    return lang == Language::kPython ? absl::StrCat(kHow, ": struct.pack(\"<I\", len(pairs))")
+                                     : std::string(kHow);
+  }
   if (c == judge::kCauseUncaughtError)
     return "fix the error its runtime reports (above, with where it was raised); an input the "
            "program cannot take is worth a **<ERR> line that says why, not a crash";
@@ -471,34 +478,31 @@ std::string ModeHint(const std::vector<CaseResult>& results) {
   return "";
 }
 
-// Moves the cases of every problem that `joins` (all of them) into the first problem with
-// `cause`, when the run has one; `why` says what the moved cases were ("the same defect explains
-// N case(s) <why> (e.g. ...)").
-void FoldInto(const std::vector<CaseResult>& results, std::string_view cause,
+// Moves the cases of every other problem that `joins` into problem `target` (an index into
+// `problems`); `why` says what the moved cases were ("the same defect explains N case(s) <why>
+// (e.g. ...)").
+void FoldInto(const std::vector<CaseResult>& results, size_t target,
               const std::function<bool(const RootProblem&)>& joins, const char* why,
               std::vector<RootProblem>* problems) {
-  auto target = std::find_if(problems->begin(), problems->end(),
-                             [&](const RootProblem& p) { return p.cause == cause; });
-  if (target == problems->end()) return;
-  const auto moves = [&](const RootProblem& p) {
-    return &p != &*target && !p.cases.empty() && p.blocked.empty() && joins(p);
+  const auto moves = [&](size_t k) {
+    const RootProblem& p = (*problems)[k];
+    return k != target && !p.cases.empty() && p.blocked.empty() && joins(p);
   };
   std::vector<size_t> folded;
-  for (const RootProblem& p : *problems)
-    if (moves(p)) folded.insert(folded.end(), p.cases.begin(), p.cases.end());
-  if (folded.empty()) return;  // (nothing moved yet: the list stays as it is)
-  std::vector<RootProblem> kept;
-  for (RootProblem& p : *problems)
-    if (!moves(p)) kept.push_back(std::move(p));
-  RootProblem* into = nullptr;
-  for (RootProblem& p : kept)
-    if (p.cause == cause && into == nullptr) into = &p;
+  for (size_t k = 0; k < problems->size(); ++k)
+    if (moves(k))
+      folded.insert(folded.end(), (*problems)[k].cases.begin(), (*problems)[k].cases.end());
+  if (folded.empty()) return;
+  RootProblem& into = (*problems)[target];
   for (size_t i : folded)
-    if (std::find(into->cases.begin(), into->cases.end(), i) == into->cases.end())
-      into->cases.push_back(i);
-  std::sort(into->cases.begin(), into->cases.end());
-  absl::StrAppend(&into->detail, "; the same defect explains ", folded.size(), " case(s) ", why,
+    if (std::find(into.cases.begin(), into.cases.end(), i) == into.cases.end())
+      into.cases.push_back(i);
+  std::sort(into.cases.begin(), into.cases.end());
+  absl::StrAppend(&into.detail, "; the same defect explains ", folded.size(), " case(s) ", why,
                   " (e.g. ", CaseName(results[folded.front()]), ")");
+  std::vector<RootProblem> kept;
+  for (size_t k = 0; k < problems->size(); ++k)
+    if (!moves(k)) kept.push_back(std::move((*problems)[k]));
   *problems = std::move(kept);
 }
 
@@ -509,8 +513,12 @@ void FoldInto(const std::vector<CaseResult>& results, std::string_view cause,
 // cases, in a run that has the short-read problem, is that problem: its cases join it.
 void FoldChunkedIntoShortReads(const std::vector<CaseResult>& results,
                                std::vector<RootProblem>* problems) {
+  const auto target = std::find_if(problems->begin(), problems->end(), [](const RootProblem& p) {
+    return p.cause == judge::kCauseShortRead;
+  });
+  if (target == problems->end()) return;
   FoldInto(
-      results, judge::kCauseShortRead,
+      results, static_cast<size_t>(target - problems->begin()),
       [&](const RootProblem& p) {
         return std::all_of(p.cases.begin(), p.cases.end(),
                            [&](size_t i) { return results[i].chunked_stdin; });
@@ -519,30 +527,37 @@ void FoldChunkedIntoShortReads(const std::vector<CaseResult>& results,
 }
 
 // One writer writes every list: the encoding of its lists that cases with a short stdout showed
-// (counts or lengths of another width or byte order, lengths that count their own 4 bytes, bytes
-// after each list) is
-// also that of the cases whose stdout was too long to be tried whole, which then fail as a
-// framing error of another kind (a length from the middle of an item, a stream that ends inside
-// one) or as an extra list (the protocol's reading of them finds one). A framing or map-protocol
-// problem seen only in such cases, in a run with an encoding problem, is that problem: its cases
-// join it.
+// (counts or lengths of another width or byte order, lengths that count their own 4 bytes, pairs
+// without a count, bytes after each list) is also that of the cases whose stdout was too long to
+// be tried whole. Those fail as a framing error of another kind (a length from the middle of an
+// item, a stream that ends inside one), as an extra list (the protocol's reading finds one), or
+// as another encoding that fits their first 4 KiB as well. A framing or map-protocol problem seen
+// only in such cases, in a run whose encoding problem was read on a whole stdout, is that
+// problem: its cases join it (the encoding problem with the most such cases, if several).
 void FoldLongOutputsIntoEncoding(const std::vector<CaseResult>& results,
                                  std::vector<RootProblem>* problems) {
   const auto is_encoding = [](std::string_view cause) {
     return cause == judge::kCauseListEncoding || cause == judge::kCauseLengthWithHeader ||
-           cause == judge::kCauseBytesAfterList;
+           cause == judge::kCauseBytesAfterList || cause == judge::kCauseListWithoutCount;
   };
-  for (const char* cause :
-       {judge::kCauseListEncoding, judge::kCauseLengthWithHeader, judge::kCauseBytesAfterList}) {
-    FoldInto(
-        results, cause,
-        [&](const RootProblem& p) {
-          return (p.check == "framing" || p.check == "map-protocol") && !is_encoding(p.cause) &&
-                 std::all_of(p.cases.begin(), p.cases.end(),
-                             [&](size_t i) { return results[i].stdout_beyond_head; });
-        },
-        "whose stdout was too long to be read whole that way and that failed otherwise", problems);
+  const auto read_whole = [&](const RootProblem& p) {
+    return std::count_if(p.cases.begin(), p.cases.end(),
+                         [&](size_t i) { return !results[i].stdout_beyond_head; });
+  };
+  std::optional<size_t> target;
+  for (size_t k = 0; k < problems->size(); ++k) {
+    const RootProblem& p = (*problems)[k];
+    if (is_encoding(p.cause) && read_whole(p) > 0 &&
+        (!target || read_whole(p) > read_whole((*problems)[*target])))
+      target = k;
   }
+  if (!target) return;
+  FoldInto(
+      results, *target,
+      [&](const RootProblem& p) {
+        return (p.check == "framing" || p.check == "map-protocol") && read_whole(p) == 0;
+      },
+      "whose stdout was too long to be read whole that way and that failed otherwise", problems);
 }
 
 // Several explanations fit some cases' evidence equally: a program whose stderr says only that

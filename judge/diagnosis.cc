@@ -539,14 +539,18 @@ std::optional<uint64_t> EchoedStdin(const Transcript& t) {
 // How a program may have written its lists instead of little-endian u32 counts and lengths,
 // each list alone.
 struct ListEncoding {
-  int count_width = 4;
+  int count_width = 4;  // 0: no count (each pair written alone, as if it were its own list)
   bool count_big_endian = false;
   int length_width = 4;
   bool length_big_endian = false;
   const char* what;             // for the detail
   std::string_view after = "";  // bytes it writes after each list
   uint64_t length_bias = 0;     // it writes each key and value length as the size plus this
+  const char* cause = kCauseListEncoding;
+  // What the protocol says instead, for the detail ("where ...").
+  const char* instead = "every count and length is a u32, little-endian";
 };
+constexpr char kListsOnly[] = "only result lists belong, one after another";
 constexpr ListEncoding kOtherEncodings[] = {
     {4, true, 4, false,
      "each list's count as a big-endian u32 (network order: Java's DataOutputStream.writeInt, "
@@ -559,11 +563,16 @@ constexpr ListEncoding kOtherEncodings[] = {
      "DataOutputStream.writeInt)"},
     {4, false, 8, false, "each key and value length as an 8-byte integer (a u64 or size_t)"},
     {8, false, 8, false, "each count and length as an 8-byte integer (a u64 or size_t)"},
-    {4, false, 4, false, "a newline (\"\\n\") after each list (print(), puts or println)", "\n"},
-    {4, false, 4, false, "\"\\r\\n\" after each list (a line ending)", "\r\n"},
+    {4, false, 4, false, "a newline (\"\\n\") after each list (print(), puts or println)", "\n", 0,
+     kCauseBytesAfterList, kListsOnly},
+    {4, false, 4, false, "\"\\r\\n\" after each list (a line ending)", "\r\n", 0,
+     kCauseBytesAfterList, kListsOnly},
     {4, false, 4, false,
      "each key and value length as the item's size plus 4 (counting the length's own 4 bytes)", "",
-     4},
+     4, kCauseLengthWithHeader, "each length is the size of the item after it alone"},
+    {0, false, 4, false, "each pair without a list around it: no count before its pairs", "", 0,
+     kCauseListWithoutCount,
+     "each list begins with its count, a u32: the number of pairs after it"},
 };
 
 uint64_t LoadNumber(const std::string& s, size_t at, int width, bool big_endian) {
@@ -595,8 +604,8 @@ std::optional<uint64_t> ListsUnder(const std::string& out, uint64_t total, const
     return true;
   };
   while (at < out.size()) {
-    uint64_t count = 0;
-    if (!take(e.count_width, e.count_big_endian, &count)) return ran_out();
+    uint64_t count = 1;  // (no count written: one pair)
+    if (e.count_width > 0 && !take(e.count_width, e.count_big_endian, &count)) return ran_out();
     if (count > kMaxCount) return std::nullopt;
     for (uint64_t k = 0; k < count; ++k) {
       for (int item = 0; item < 2; ++item) {
@@ -701,24 +710,18 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
     // (framing is OK when the extra list was the only sign: the defect is still its encoding)
     const ListEncoding& e = *other->first;
     const bool after = !e.after.empty();
-    *framing = {
-        "framing",
-        Verdict::kFailed,
-        after                                      ? "R4.2"
-        : e.count_width != 4 || e.count_big_endian ? "R4.1"
-                                                   : "R3.1",
-        absl::StrCat(after ? "writes more than result lists on stdout, "
-                           : "writes its lists in another encoding, ",
-                     e.what, ": its stdout's first ", t.stdout_head.size(),
-                     " byte(s) read cleanly that way (", other->second,
-                     " complete result list(s)), where ",
-                     after               ? "only result lists belong, one after another"
-                     : e.length_bias > 0 ? "each length is the size of the item after it alone"
-                                         : "every count and length is a u32, little-endian"),
-        after               ? kCauseBytesAfterList
-        : e.length_bias > 0 ? kCauseLengthWithHeader
-                            : kCauseListEncoding,
-        std::nullopt};
+    *framing = {"framing",
+                Verdict::kFailed,
+                after                                      ? "R4.2"
+                : e.count_width != 4 || e.count_big_endian ? "R4.1"
+                                                           : "R3.1",
+                absl::StrCat(after ? "writes more than result lists on stdout, "
+                                   : "writes its lists in another encoding, ",
+                             e.what, ": its stdout's first ", t.stdout_head.size(),
+                             " byte(s) read cleanly that way (", other->second,
+                             " complete result list(s)), where ", e.instead),
+                e.cause,
+                std::nullopt};
     MarkConsequences(c, "framing", checks);
     return;
   }

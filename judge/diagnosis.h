@@ -53,6 +53,8 @@ inline constexpr char kCauseListEncoding[] = "list-encoding";
 // framing R3.1: stdout reads cleanly as lists whose every key and value length counts the
 // length's own 4 bytes too (the size of the item plus 4)
 inline constexpr char kCauseLengthWithHeader[] = "length-with-header";
+// framing R4.1: stdout reads cleanly as pairs written alone, with no list count before them
+inline constexpr char kCauseListWithoutCount[] = "list-without-count";
 // framing R4.2: stdout reads cleanly as lists each followed by the same bytes (a "\n")
 inline constexpr char kCauseBytesAfterList[] = "bytes-after-list";
 // sandbox R1.3: every file it created is one its runtime writes by itself: the JVM's performance

@@ -114,6 +114,10 @@ const Subject kSubjects[] = {
     {"length_with_header", "length_with_header.py", "--timeout 2", "framing", "R3.1",
      "length-with-header", true, "", "each key and value length as the item's size plus 4",
      "the size of the item alone", true},
+    // Pairs written without their list's count: not a misread of its input.
+    {"pairs_without_count", "pairs_without_count.py", "--mode map --timeout 2", "framing", "R4.1",
+     "list-without-count", true, "", "each pair without a list around it",
+     "begin each list with its count", true},
     // Both lengths read first: it waits on every pair with a key, which a block-skipper would do
     // too, but it passes the empty-key case 5.5.1, which a block-skipper cannot: the block is
     // ruled out and the wait is named (it once led with params R2.1).
