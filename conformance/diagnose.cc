@@ -560,6 +560,26 @@ void FoldLongOutputsIntoEncoding(const std::vector<CaseResult>& results,
       "whose stdout was too long to be read whole that way and that failed otherwise", problems);
 }
 
+// A program whose runtime stops it before it reads any input (a module or file it needs is
+// missing) fails every case alike, but where stdin broke before dxt could measure what it read
+// the same error is an uncaught error at its first bytes: raised where the could-not-start
+// problem's error was, it is that problem.
+void FoldEarlyErrorsIntoCouldNotStart(const std::vector<CaseResult>& results,
+                                      std::vector<RootProblem>* problems) {
+  for (size_t k = 0; k < problems->size(); ++k) {
+    const RootProblem& start = (*problems)[k];
+    if (start.cause != judge::kCauseCouldNotStart || start.site.empty()) continue;
+    const std::string site = start.site;
+    FoldInto(
+        results, k,
+        [&](const RootProblem& p) {
+          return p.cause == judge::kCauseUncaughtError && p.site == site;
+        },
+        "where its stdin broke before dxt could measure what it read, ended by the same error",
+        problems);
+  }
+}
+
 // Several explanations fit some cases' evidence equally: a program whose stderr says only that
 // its input ended early runs out under more than one model of a misreading program (one that
 // skips the parameter block, one that reads lengths big-endian), and a map waiting for input
@@ -1091,6 +1111,7 @@ RunDiagnosis Diagnose(const std::vector<CaseResult>& results, const RunEvidence&
   SettleMisreads(results, evidence.bytes, &d.problems);
   FoldChunkedIntoShortReads(results, &d.problems);
   FoldLongOutputsIntoEncoding(results, &d.problems);
+  FoldEarlyErrorsIntoCouldNotStart(results, &d.problems);
   FoldByCaseProperty(results, evidence.bytes, &d.problems);
   std::stable_sort(d.problems.begin(), d.problems.end(),
                    [](const RootProblem& a, const RootProblem& b) {

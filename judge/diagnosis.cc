@@ -163,15 +163,19 @@ std::vector<Claim> AbsurdClaims(const Transcript& t, uint64_t input_size) {
         ++i;
         continue;
       }
+      // Digits that end a word or a name are no number ("x86_64", "key0").
+      const bool in_word = i > 0 && (absl::ascii_isalpha(s[i - 1]) || s[i - 1] == '_');
       size_t j = i;
       uint64_t v = 0;
       while (j < s.size() && absl::ascii_isdigit(s[j]) && j - i < 11) v = v * 10 + (s[j++] - '0');
       while (j < s.size() && absl::ascii_isdigit(s[j])) ++j;
       // A negative number is a length read as a signed 32-bit int (Java's readInt, C's int32_t):
       // "NegativeArraySizeException: -961784964" read the u32 3333182332.
-      if (i > 0 && s[i - 1] == '-' && v >= 1 && v <= uint64_t{1} << 31 && j - i <= 10)
-        v = (uint64_t{1} << 32) - v;
-      if (v > input_size && v <= UINT32_MAX)
+      // ("tmp-5033" is a name: a minus sign stands alone)
+      const bool minus = i > 0 && s[i - 1] == '-' &&
+                         (i == 1 || !(absl::ascii_isalnum(s[i - 2]) || s[i - 2] == '_'));
+      if (minus && v >= 1 && v <= uint64_t{1} << 31 && j - i <= 10) v = (uint64_t{1} << 32) - v;
+      if (!in_word && v > input_size && v <= UINT32_MAX)
         out.push_back({v, Misread::Evidence::kStderrNumber, 0, s});
       i = j;
     }
@@ -677,6 +681,11 @@ std::optional<CrashReport> CrashReportOf(const Transcript& t) {
   return FindCrashReport(lines);
 }
 
+// Where an error was raised, to group by (else the error's kind, the text before any ':').
+std::string SiteOf(const CrashReport& r) {
+  return !r.location.empty() ? r.location : r.error.substr(0, r.error.find(':'));
+}
+
 std::string LastLines(const Transcript& t) {
   std::string out;
   for (const harness::LogRecord& l : t.last_logs) {
@@ -775,6 +784,7 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
   if (exit && IsFailed(*exit) &&
       (start == StartEvidence::kMeasured || (start == StartEvidence::kLikely && !report))) {
     exit->cause = kCauseCouldNotStart;
+    if (report) exit->site = SiteOf(*report);  // the error that stopped it, as for uncaught-error
     exit->detail = absl::StrCat("the program ended before reading any input (exit ",
                                 t.exit.exit_code,
                                 t.exit.exit_code == 127   ? ": a shell's \"command not found\""
@@ -792,9 +802,7 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
     absl::StrAppend(&ended->detail, ": it died of an error it did not handle: ",
                     EscapeBytes(DescribeCrashReport(*report), 240));
     ended->cause = kCauseUncaughtError;
-    // Grouped by where it was raised (else by the error's kind, the text before any ':').
-    ended->site = !report->location.empty() ? report->location
-                                            : report->error.substr(0, report->error.find(':'));
+    ended->site = SiteOf(*report);
     MarkConsequences(c, ended->check, checks);
     return;
   }

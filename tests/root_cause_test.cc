@@ -138,6 +138,9 @@ const Subject kSubjects[] = {
     {"signed_big_endian_lengths", "signed_big_endian_lengths.py", "--timeout 2", "framing", "R3.1",
      "big-endian-lengths", true, "EOFError", "reads each key and value length as a big-endian u32",
      "struct.unpack(\"<I\"", true},
+    // A helper module not shipped: one root problem, whether or not stdin broke first.
+    {"missing_module", "missing_module.py", "--timeout 2", "exit", "R8.1", "could-not-start",
+     false, "ModuleNotFoundError", "ended before reading any input", "", true},
     {"exec_fails", "exec_fails.sh", "--mode map --timeout 2", "exit", "R8.1", "could-not-start",
      true, "not-installed-mapper", "ended before reading any input"},
 };
