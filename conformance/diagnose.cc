@@ -566,12 +566,15 @@ void FoldLongOutputsIntoEncoding(const std::vector<CaseResult>& results,
 // problem's error was, it is that problem.
 void FoldEarlyErrorsIntoCouldNotStart(const std::vector<CaseResult>& results,
                                       std::vector<RootProblem>* problems) {
-  for (size_t k = 0; k < problems->size(); ++k) {
-    const RootProblem& start = (*problems)[k];
-    if (start.cause != judge::kCauseCouldNotStart || start.site.empty()) continue;
-    const std::string site = start.site;
+  std::vector<std::string> sites;
+  for (const RootProblem& p : *problems)
+    if (p.cause == judge::kCauseCouldNotStart && !p.site.empty()) sites.push_back(p.site);
+  for (const std::string& site : sites) {  // (each fold renumbers the problems)
+    const auto start = std::find_if(problems->begin(), problems->end(), [&](const RootProblem& p) {
+      return p.cause == judge::kCauseCouldNotStart && p.site == site;
+    });
     FoldInto(
-        results, k,
+        results, static_cast<size_t>(start - problems->begin()),
         [&](const RootProblem& p) {
           return p.cause == judge::kCauseUncaughtError && p.site == site;
         },
