@@ -525,19 +525,45 @@ StartEvidence CouldNotStart(const Transcript& t) {
                   : StartEvidence::kNone;
 }
 
-// How many bytes of stdout are a copy of stdin from byte 0, the whole parameter block or 64 bytes
-// at least (as far as the transcript's heads of stdout and stdin go); nullopt when it is not one.
+// How much of stdout is a copy of stdin from byte 0, the whole parameter block or 64 bytes at
+// least (as far as the transcript's heads of stdout and stdin go). A line mapper in the style of
+// Hadoop streaming copies it too, as "key<TAB>value" lines: a tab it adds to a line is skipped.
 // No result list begins so: the block's digits and "\n" make a count of over 2 600.
-std::optional<uint64_t> EchoedStdin(const Transcript& t) {
+struct Echo {
+  uint64_t stdin_bytes = 0;   // of stdin's head, copied
+  uint64_t stdout_bytes = 0;  // of stdout's head, the copy
+  uint64_t tabs_added = 0;
+};
+std::optional<Echo> EchoedStdin(const Transcript& t) {
   const std::string& out = t.stdout_head;
   const std::string& in = t.stdin_head;
-  if (out.empty()) return std::nullopt;
-  const size_t n = std::min(out.size(), in.size());
+  Echo e, line_end;  // line_end: as far as the last whole line of stdin copied
+  uint64_t lines = 0;
+  while (e.stdin_bytes < in.size() && e.stdout_bytes < out.size()) {
+    const char c = out[e.stdout_bytes];
+    if (c == in[e.stdin_bytes]) {
+      ++e.stdin_bytes, ++e.stdout_bytes;
+      if (c == '\n') ++lines, line_end = e;
+    } else if (c == '\t' && e.tabs_added <= lines) {  // one tab added to a line at most
+      ++e.stdout_bytes, ++e.tabs_added;
+    } else {
+      break;
+    }
+  }
   // The head of stdout is capped, and a program stopped early wrote less: a block longer than
-  // what it wrote is matched as far as that goes (64 bytes at least).
+  // what it wrote is matched as far as that goes (64 bytes at least). A copy stops at the end of
+  // one head; a line mapper's copy may stop where it changed a line: its whole lines count.
+  const bool whole = e.stdin_bytes == in.size() || e.stdout_bytes == out.size();
+  if (!whole) {
+    if (line_end.tabs_added == 0) return std::nullopt;
+    e = line_end;
+  }
+  // A whole line copied with a tab added ("60\t\n" for the block's "60\n") is no result list
+  // either: its count would exceed any limit.
   const uint64_t need = std::min<uint64_t>({t.param_block_size, harness::kMaxExcerptBytes, 64});
-  if (n < std::max<uint64_t>(need, 2) || out.compare(0, n, in, 0, n) != 0) return std::nullopt;
-  return n;
+  if (line_end.tabs_added > 0 && e.stdin_bytes >= line_end.stdin_bytes) return e;
+  if (e.stdin_bytes < std::max<uint64_t>(need, 2)) return std::nullopt;
+  return e;
 }
 
 // How a program may have written its lists instead of little-endian u32 counts and lengths,
@@ -701,15 +727,23 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
   if (std::none_of(checks->begin(), checks->end(), IsFailed)) return;
   CheckResult* framing = Find(checks, "framing");
   if (const auto echoed = EchoedStdin(t); echoed && framing) {
+    const std::string copied =
+        echoed->tabs_added == 0
+            ? absl::StrCat("stdout's first ", echoed->stdin_bytes, " byte(s) are stdin's first ",
+                           echoed->stdin_bytes)
+            : absl::StrCat("stdout's first ", echoed->stdout_bytes, " byte(s) are stdin's first ",
+                           echoed->stdin_bytes, " with ", echoed->tabs_added,
+                           " tab(s) added, as \"key<TAB>value\" lines");
     *framing = {
         "framing",
         Verdict::kFailed,
         "R4.2",
-        absl::StrCat("copies its stdin to stdout: stdout's first ", *echoed,
-                     " byte(s) are stdin's first ", *echoed, " (the parameter block \"",
-                     EscapeBytes(t.param_block, 24),
-                     "\" and the pairs as sent), where only "
-                     "result lists belong: a filter such as cat, not a program that answers pairs"),
+        absl::StrCat("copies its stdin to stdout", echoed->tabs_added == 0 ? "" : " line by line",
+                     ": ", copied, " (the parameter block \"", EscapeBytes(t.param_block, 24),
+                     "\" and the pairs as sent), where only result lists belong: ",
+                     echoed->tabs_added == 0 ? "a filter such as cat"
+                                             : "a line mapper in the style of Hadoop streaming",
+                     ", not a program that answers pairs"),
         kCauseEchoesStdin,
         std::nullopt};
     MarkConsequences(c, "framing", checks);

@@ -92,6 +92,10 @@ const Subject kSubjects[] = {
     // A filter: stdin copied to stdout (its lengths exceed the limit, its count is text).
     {"cat_filter", "cat_filter.sh", "--timeout 2", "framing", "R4.2", "echoes-stdin", true, "",
      "copies its stdin to stdout", "never the input itself"},
+    // A Hadoop-streaming identity mapper: stdin's lines back as "key<TAB>value" (it once led with
+    // limits R3.2 among 9 root problems, one a "big-endian lengths" misread).
+    {"streaming_lines", "streaming_lines.py", "--timeout 2", "framing", "R4.2", "echoes-stdin",
+     true, "", "a line mapper in the style of Hadoop streaming", "never the input itself", true},
     // Perl's die() on a 1 MiB key: the exit, with the message and line, not its unprefixed line.
     {"dies_on_large_key", "dies_on_large_key.pl", "--timeout 2", "exit", "R8.1", "uncaught-error",
      true, "too long",
@@ -139,8 +143,8 @@ const Subject kSubjects[] = {
      "big-endian-lengths", true, "EOFError", "reads each key and value length as a big-endian u32",
      "struct.unpack(\"<I\"", true},
     // A helper module not shipped: one root problem, whether or not stdin broke first.
-    {"missing_module", "missing_module.py", "--timeout 2", "exit", "R8.1", "could-not-start",
-     false, "ModuleNotFoundError", "ended before reading any input", "", true},
+    {"missing_module", "missing_module.py", "--timeout 2", "exit", "R8.1", "could-not-start", false,
+     "ModuleNotFoundError", "ended before reading any input", "", true},
     {"exec_fails", "exec_fails.sh", "--mode map --timeout 2", "exit", "R8.1", "could-not-start",
      true, "not-installed-mapper", "ended before reading any input"},
 };
