@@ -222,6 +222,8 @@ std::vector<CaseBytes> ClassifyCaseBytes(const std::vector<CaseRef>& plan,
     if (c.raw_params) b.params |= ByteClassesOf(*c.raw_params);
     for (const auto& [key, value] : c.params) b.params |= ByteClassesOf(key) | ByteClassesOf(value);
     const std::string block = judge::ParamBlockOf(c);
+    b.pairs = c.input.size();
+    b.reduce = plan[i].mode == harness::Mode::kReduce;
     b.block_body = block != "0\n";
     b.stream = b.keys | b.values | b.params | lengths | ByteClassesOf(block);
     b.chunked = e.chunking.active();
@@ -393,6 +395,9 @@ std::string FixHint(const RootProblem& p, Language lang) {
                  "so)"
                : "handle keys and values of any size up to 1 GiB (or refuse a larger one with a "
                  "**<ERR> line that says so)";
+  if (c == kCauseStopsEarly)
+    return "read pairs in a loop until stdin ends (a read of 0 bytes), answering each in turn; "
+           "never exit or stop reading after the first";
   if (c == kCauseNeedsParams)
     return "run without parameters too: a job with none sends the block \"0\\n\"; give each "
            "parameter a default, or say which one is missing in a **<ERR> line";
@@ -717,8 +722,11 @@ enum class ItemsWhere {
   kEmptyBlock,
   kEmptyKey,
   kEmptyValue,
-  kLarge,         // a key or value larger than Separator::above bytes
-  kSeveralReads,  // CaseBytes::several_reads
+  kSeveralPairs,        // more than one input pair
+  kSeveralMapPairs,     // a map case with more than one input pair
+  kSeveralReducePairs,  // a reduce case with more than one input pair
+  kLarge,               // a key or value larger than Separator::above bytes
+  kSeveralReads,        // CaseBytes::several_reads
 };
 constexpr uint32_t kHasProperty = uint32_t{1} << 30;
 
@@ -738,6 +746,12 @@ uint32_t ClassesIn(const CaseBytes& b, ItemsWhere where) {
       return b.empty_key ? kHasProperty : 0;
     case ItemsWhere::kEmptyValue:
       return b.empty_value ? kHasProperty : 0;
+    case ItemsWhere::kSeveralPairs:
+      return b.pairs > 1 ? kHasProperty : 0;
+    case ItemsWhere::kSeveralMapPairs:
+      return b.pairs > 1 && !b.reduce ? kHasProperty : 0;
+    case ItemsWhere::kSeveralReducePairs:
+      return b.pairs > 1 && b.reduce ? kHasProperty : 0;
     default:
       return b.keys | b.values | b.params;
   }
@@ -823,8 +837,9 @@ std::vector<Separator> FindSeparators(const std::vector<CaseResult>& results,
   for (ItemsWhere w :
        {ItemsWhere::kAny, ItemsWhere::kKeys, ItemsWhere::kValues, ItemsWhere::kParams})
     for (uint32_t c : kByteClassOrder) consider(c, w);
-  for (ItemsWhere w : {ItemsWhere::kBlock, ItemsWhere::kEmptyBlock, ItemsWhere::kEmptyKey,
-                       ItemsWhere::kEmptyValue})
+  for (ItemsWhere w :
+       {ItemsWhere::kBlock, ItemsWhere::kEmptyBlock, ItemsWhere::kEmptyKey, ItemsWhere::kEmptyValue,
+        ItemsWhere::kSeveralPairs, ItemsWhere::kSeveralMapPairs, ItemsWhere::kSeveralReducePairs})
     consider(kHasProperty, w);
   if (best) out.push_back(*std::exchange(best, std::nullopt));
   // Sizes: over every unchunked case (the large ones are heavy), each size the cases have tried
@@ -866,9 +881,30 @@ std::string CountsText(const ClassCounts& n, const std::string& without) {
 
 // The check, rule, cause and text of the problem a separator makes of the folded problems
 // (`seen_as`: their checks and rules; `waits`: one was a map's wait for a list never written).
-void DescribeSeparated(const Separator& s, const std::vector<CaseBytes>& bytes,
-                       const std::vector<std::string>& seen_as, bool waits, RootProblem* p) {
+void DescribeSeparated(const Separator& s, const std::vector<CaseResult>& results,
+                       const std::vector<CaseBytes>& bytes, const std::vector<std::string>& seen_as,
+                       bool waits, RootProblem* p) {
   const std::string seen = absl::StrCat(" (seen as ", absl::StrJoin(seen_as, ", "), ")");
+  if (s.where == ItemsWhere::kSeveralPairs || s.where == ItemsWhere::kSeveralMapPairs ||
+      s.where == ItemsWhere::kSeveralReducePairs) {
+    const bool map = results[p->example].mode == harness::Mode::kMap;
+    const char* whose = s.where == ItemsWhere::kSeveralMapPairs      ? "a map's input holds"
+                        : s.where == ItemsWhere::kSeveralReducePairs ? "a reduce's input holds"
+                                                                     : "its input holds";
+    const char* where = s.where == ItemsWhere::kSeveralMapPairs ? "map answers every pair"
+                        : s.where == ItemsWhere::kSeveralReducePairs
+                            ? "reduce reads every pair"
+                            : "map answers every pair, a reduce reads every pair,";
+    p->check = "consumption";
+    p->rule = map ? "R5.1" : "R6.1";
+    p->cause = kCauseStopsEarly;
+    p->detail = absl::StrCat("fails whenever ", whose,
+                             " more than one pair: ", CountsText(s.counts, "others"),
+                             "; it stops after the first pair (it exits or stops reading with "
+                             "pairs still to come), where a ",
+                             where, " until stdin ends", seen);
+    return;
+  }
   if (s.where == ItemsWhere::kBlock) {
     p->check = "params";
     p->rule = "R2.1";
@@ -982,6 +1018,13 @@ void FoldByCaseProperty(const std::vector<CaseResult>& results,
     // A deadline missed on large input is a slow program more likely than a misreading one.
     const bool by_size = s->where == ItemsWhere::kLarge || s->where == ItemsWhere::kSeveralReads;
     if (by_size && p.check == "hang") return false;
+    // Failing on the second pair is a program that stops there when it ends or stops reading;
+    // other failures that come with several pairs have a cause of their own.
+    const bool by_pairs = s->where == ItemsWhere::kSeveralPairs ||
+                          s->where == ItemsWhere::kSeveralMapPairs ||
+                          s->where == ItemsWhere::kSeveralReducePairs;
+    if (by_pairs && p.check != "consumption" && (p.check != "map-protocol" || p.rule != "R5.1"))
+      return false;
     return !p.cases.empty() && std::all_of(p.cases.begin(), p.cases.end(),
                                            [&](size_t i) { return s->Holds(bytes[i]); });
   };
@@ -1028,7 +1071,7 @@ void FoldByCaseProperty(const std::vector<CaseResult>& results,
     const int r = !b.plain ? 0 : ((b.keys | b.values) & has) ? 3 : (b.params & has) ? 2 : 1;
     if (r > rank) into.example = i, rank = r;
   }
-  DescribeSeparated(*s, bytes, seen_as, waits, &into);
+  DescribeSeparated(*s, results, bytes, seen_as, waits, &into);
   kept.push_back(std::move(into));
   *problems = std::move(kept);
 }

@@ -71,6 +71,8 @@ struct CaseBytes {
   bool block_body = false;  // its parameter block has a body (it is not "0\n")
   bool empty_key = false;   // one of its input pairs has an empty key
   bool empty_value = false;  // one of its input pairs has an empty value
+  uint64_t pairs = 0;        // its input pairs
+  bool reduce = false;       // a reduce case (else a map case)
   // Of everything on its stdin: the items above, and the block's length line and the pairs' u32
   // lengths (a length of 200 is the byte 0xc8, one of 10 the byte "\n"), which a program that
   // reads stdin as text decodes too.
@@ -114,13 +116,16 @@ inline constexpr char kCauseInterpretsBytes[] = "interprets-bytes";
 inline constexpr char kCauseEmptyItem[] = "empty-item";
 // Of failures that come with the empty parameter block "0\n" (params R2.2).
 inline constexpr char kCauseNeedsParams[] = "needs-params";
+// Of failures that come with more than one input pair (consumption R5.1 for a map, R6.1 for a
+// reduce): a program that answers the first pair and stops.
+inline constexpr char kCauseStopsEarly[] = "stops-early";
 // Of failures that come with a key or value larger than some size (framing R3.1): a buffer of
 // fixed size, or a limit of the program's own.
 inline constexpr char kCauseLargeItem[] = "large-item";
 
 struct RootProblem {
   // cause: judge::CheckResult::cause, kCauseRejectsValues, kCauseInterpretsBytes, kCauseEmptyItem,
-  // kCauseNeedsParams
+  // kCauseNeedsParams, kCauseStopsEarly
   std::string check, rule, cause;
   std::vector<size_t> cases;       // indices (into the results) of the FAILED cases it explains
   std::vector<size_t> blocked;     // SKIPPED cases blocked by the wait of its example

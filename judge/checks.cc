@@ -134,11 +134,30 @@ CheckResult CheckFlushing(const Transcript& t) {
                            Exchange(t)));
 }
 
-CheckResult CheckMapProtocol(const Transcript& t) {
+CheckResult CheckMapProtocol(const Case& c, const Transcript& t) {
   constexpr std::string_view kName = "map-protocol";
   if (!IsMap(t)) return Skip(kName, "map only");
   if (t.extra_list)
     return Fail(kName, t.extra_list->rule, absl::StrCat(ListViolationText(*t.extra_list), "; ", Exchange(t)));
+  // Every pair gets its list (R5.1). A map that exits as it should, every pair sent and read,
+  // with pairs unanswered fails nothing else (pipelined, or after the last pair): the pairs it
+  // never read are consumption's, a failed exit is exit's, a cut list framing's.
+  const bool ended_cleanly = t.reaped && t.exit.exited && t.exit.term_signal == 0 &&
+                             t.exit.exit_code == 0 && c.expect.exit_code == 0 &&
+                             !t.killed_by_driver && t.expired.empty() && t.stdout_error.ok() &&
+                             !t.stdin_broken && t.unread_input_at_exit == 0;
+  if (ended_cleanly && t.pairs_queued == t.pairs_total && t.lists_completed < t.pairs_total) {
+    const uint64_t k = t.lists_completed;
+    return Fail(
+        kName, "R5.1",
+        absl::StrCat(
+            "answered ", k, " of the ", t.pairs_total, " pairs: it read them all and exited (exit ",
+            t.exit.exit_code, ") with no list for pair ", k,
+            k < t.pairs.size() ? absl::StrCat(" (stdin offset ", t.pairs[k].stdin_offset, ")") : "",
+            " or any after it (every pair gets exactly one list, count 0 when it "
+            "has no output); ",
+            Exchange(t)));
+  }
   return Ok(kName);
 }
 
@@ -556,9 +575,9 @@ bool HasCause(const std::vector<CheckResult>& checks, std::string_view cause) {
 std::vector<CheckResult> JudgeCase(const Case& c, const Transcript& t,
                                    const ContentEvidence* streamed) {
   std::vector<CheckResult> out = {
-      CheckParams(c, t),  CheckFraming(t), CheckFlushing(t),     CheckMapProtocol(t),
-      CheckConsumption(t), CheckLog(t),     CheckErr(c, t),       CheckExit(c, t),
-      CheckCrash(t),      CheckHang(t),    CheckSandbox(t),      CheckContent(c, t, streamed),
+      CheckParams(c, t),   CheckFraming(t), CheckFlushing(t), CheckMapProtocol(c, t),
+      CheckConsumption(t), CheckLog(t),     CheckErr(c, t),   CheckExit(c, t),
+      CheckCrash(t),       CheckHang(t),    CheckSandbox(t),  CheckContent(c, t, streamed),
       CheckLimits(t)};
   // One defect trips several checks: name it, and mark the rest as its consequences.
   InferRootCause(c, t, &out);

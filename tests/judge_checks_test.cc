@@ -69,8 +69,14 @@ TEST(ChecksTest, EachDefectFailsItsOwnCheck) {
     std::function<void(Transcript&)> breaks;
   };
   const Row rows[] = {
-      {"exit", "R8.1", [](Transcript& t) { t.exit = {true, 3, 0}; }},
-      {"crash", "R8.1", [](Transcript& t) { t.exit = {false, -1, 11}; }},
+      {"exit", "R8.1",
+       [](Transcript& t) {
+         t.exit = {true, 3, 0};
+       }},
+      {"crash", "R8.1",
+       [](Transcript& t) {
+         t.exit = {false, -1, 11};
+       }},
       {"err", "R7.2", [](Transcript& t) { t.err_lines = 1; }},
       {"log", "R7.1", [](Transcript& t) { t.other_lines = 1; }},
       {"log", "R7.3", [](Transcript& t) { t.unterminated_lines = 1; }},
@@ -105,6 +111,8 @@ TEST(ChecksTest, EachDefectFailsItsOwnCheck) {
          t.extra_list = harness::ListViolation{harness::ListViolation::Kind::kBeforeAnyPair,
                                                "R5.3", 0, 0, 0};
        }},
+      // Every pair sent and read, exit 0, one list short: nothing else sees it.
+      {"map-protocol", "R5.1", [](Transcript& t) { t.lists_started = t.lists_completed = 1; }},
   };
   for (const Row& row : rows) {
     Transcript t = CleanMap();

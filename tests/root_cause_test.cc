@@ -92,6 +92,15 @@ const Subject kSubjects[] = {
     // A filter: stdin copied to stdout (its lengths exceed the limit, its count is text).
     {"cat_filter", "cat_filter.sh", "--timeout 2", "framing", "R4.2", "echoes-stdin", true, "",
      "copies its stdin to stdout", "never the input itself"},
+    // One pair answered, then exit 0: every failure comes with a second pair (it once led with
+    // params R2.2, the pipelined parameter cases passing it; map_exits_early with two
+    // consumption problems).
+    {"stops_after_first", "stops_after_first.py", "--timeout 2", "consumption", "R5.1",
+     "stops-early", false, "", "fails whenever its input holds more than one pair",
+     "never exit or stop reading after the first", true},
+    {"map_exits_early", "map_exits_early", "--timeout 2", "consumption", "R5.1", "stops-early",
+     false, "", "fails whenever a map's input holds more than one pair", "read pairs in a loop",
+     true},
     // A Hadoop-streaming identity mapper: stdin's lines back as "key<TAB>value" (it once led with
     // limits R3.2 among 9 root problems, one a "big-endian lengths" misread).
     {"streaming_lines", "streaming_lines.py", "--timeout 2", "framing", "R4.2", "echoes-stdin",
