@@ -75,6 +75,13 @@ CheckResult CheckFraming(const Transcript& t) {
   if (t.extra_list) return Ok(kName, "see map-protocol");
   if (!t.stdout_error.ok() && !DecodeHitLimit(t)) {
     const std::string msg = codec::Describe(t.stdout_error);
+    const std::string_view text = t.stdout_error_bytes;
+    if (text.substr(0, 7) == "**<MSG>" || text.substr(0, 7) == "**<ERR>")
+      return Fail(kName, "R4.2",
+                  absl::StrCat("writes its ", std::string(text.substr(0, 7)),
+                               " log lines to stdout, where only result lists belong (they go "
+                               "to stderr, R7.1): found \"",
+                               EscapeBytes(text, 16), "\": ", msg, "; ", Exchange(t)));
     if (LooksLikeText(t.stdout_error_bytes))
       return Fail(kName, "R4.2",
                   absl::StrCat("expected only result lists on stdout, found text \"",
@@ -177,7 +184,11 @@ CheckResult CheckConsumption(const Transcript& t) {
                              " pairs; it ended (", t.exit.exited ? absl::StrCat("exit ", t.exit.exit_code) : "stdout closed",
                              ") after ", t.pairs_queued, " were written and ", t.lists_completed,
                              " lists received"));
-  if (t.unread_input_at_exit > 0)
+  // Input left when the driver killed the program at a violation on stdout is the driver's
+  // doing: framing says why. (Left at a deadline, it tells that the program never read it.)
+  const bool stopped_at_stdout = t.killed_by_driver && !t.stdout_error.ok() &&
+                                 t.stdout_error.kind != codec::StreamError::Kind::kTruncated;
+  if (t.unread_input_at_exit > 0 && !stopped_at_stdout)
     return Fail(kName, rule,
                 absl::StrCat("the program exited with ", t.unread_input_at_exit,
                              " bytes of input unread (",

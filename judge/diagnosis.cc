@@ -832,7 +832,13 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
   // An error it did not handle, as its runtime reports it: the exit (or the signal) is the
   // defect; the report's unprefixed lines and the input left unread followed from it. (A map
   // that stalled first, waiting or buffered, and died at end-of-input is the stall's.)
-  if (report && !(flushing && IsFailed(*flushing))) {
+  // (An error writing to the pipe the driver closed at a violation on stdout is the violation's.)
+  const bool driver_stopped_it =
+      !t.stdout_error.ok() && t.stdout_error.kind != codec::StreamError::Kind::kTruncated;
+  const bool broken_pipe = report && (absl::StrContains(report->error, "BrokenPipe") ||
+                                      absl::StrContains(report->error, "EPIPE") ||
+                                      absl::StrContains(report->error, "Broken pipe"));
+  if (report && !(flushing && IsFailed(*flushing)) && !(driver_stopped_it && broken_pipe)) {
     absl::StrAppend(&ended->detail, ": it died of an error it did not handle: ",
                     EscapeBytes(DescribeCrashReport(*report), 240));
     ended->cause = kCauseUncaughtError;
@@ -866,6 +872,18 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
       if (!late) flushing->also_fits = MisreadsWaitingAt(in(), t);
     }
     MarkConsequences(c, "flushing", checks);
+    return;
+  }
+  // The driver stopped at a violation on stdout (not a list cut short by the program's own end)
+  // and killed the program: what it did after, a traceback of the broken pipe, an exit, input
+  // left unread, followed from that.
+  if (!driver_stopped_it) return;
+  for (const char* violated : {"framing", "limits"}) {
+    const CheckResult* v = Find(checks, violated);
+    if (v && IsFailed(*v) && !v->caused_by) {
+      MarkConsequences(c, violated, checks);
+      return;
+    }
   }
 }
 

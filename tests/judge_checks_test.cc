@@ -100,6 +100,13 @@ TEST(ChecksTest, EachDefectFailsItsOwnCheck) {
          t.stdout_error.field = codec::StreamError::Field::kCount;
          t.stdout_error_bytes = "hello\n";
        }},
+      {"framing", "R4.2",
+       [](Transcript& t) {
+         t.stdout_error.kind = codec::StreamError::Kind::kOverLimit;
+         t.stdout_error.item = codec::StreamError::Item::kListHeader;
+         t.stdout_error.field = codec::StreamError::Field::kCount;
+         t.stdout_error_bytes = "**<MSG> got a pa";
+       }},
       {"limits", "R3.2",
        [](Transcript& t) {
          t.stdout_error.kind = codec::StreamError::Kind::kOverLimit;
@@ -123,6 +130,24 @@ TEST(ChecksTest, EachDefectFailsItsOwnCheck) {
     EXPECT_EQ(r.rule, row.rule) << row.check << ": " << r.detail;
     EXPECT_FALSE(r.detail.empty());
     EXPECT_EQ(CaseVerdict(c, checks), Verdict::kFailed);
+  }
+}
+
+// A log line written to stdout is named as one, not as any text; other text stays "text".
+TEST(ChecksTest, LogLinesOnStdoutAreNamedAsSuch) {
+  Case c;
+  for (const char* bytes : {"**<MSG> got a pa", "**<ERR> bad inpu", "hello world\n"}) {
+    Transcript t = CleanMap();
+    t.stdout_error.kind = codec::StreamError::Kind::kOverLimit;
+    t.stdout_error.item = codec::StreamError::Item::kListHeader;
+    t.stdout_error.field = codec::StreamError::Field::kCount;
+    t.stdout_error_bytes = bytes;
+    const auto r = Find(JudgeCase(c, t), "framing");
+    EXPECT_EQ(r.verdict, Verdict::kFailed);
+    EXPECT_EQ(r.rule, "R4.2");
+    const bool log = bytes[0] == '*';
+    EXPECT_EQ(r.detail.find("log lines to stdout") != std::string::npos, log) << r.detail;
+    EXPECT_EQ(r.detail.find("found text") != std::string::npos, !log) << r.detail;
   }
 }
 

@@ -101,6 +101,10 @@ const Subject kSubjects[] = {
     {"map_exits_early", "map_exits_early", "--timeout 2", "consumption", "R5.1", "stops-early",
      false, "", "fails whenever a map's input holds more than one pair", "read pairs in a loop",
      true},
+    // Log lines on stdout: the driver stops at the first and kills the program; the input it
+    // left and its broken pipe's traceback are consequences (once 2-4 root problems).
+    {"log_to_stdout", "log_to_stdout.py", "--timeout 2", "framing", "R4.2", "", false, "",
+     "writes its **<MSG> log lines to stdout", "messages go to stderr", true},
     // A Hadoop-streaming identity mapper: stdin's lines back as "key<TAB>value" (it once led with
     // limits R3.2 among 9 root problems, one a "big-endian lengths" misread).
     {"streaming_lines", "streaming_lines.py", "--timeout 2", "framing", "R4.2", "echoes-stdin",
