@@ -350,6 +350,12 @@ std::string FixHint(const RootProblem& p, Language lang) {
     return lang == Language::kPython ? absl::StrCat(kHow, ": struct.pack(\"<I\", len(pairs))")
                                      : std::string(kHow);
   }
+  if (c == judge::kCauseCountOffByOne)
+    return lang == Language::kPython
+               ? "write each list's count as the number of pairs written after it, exactly: "
+                 "struct.pack(\"<I\", len(pairs)), computed once the list's pairs are known"
+               : "write each list's count as the number of pairs written after it, exactly "
+                 "(computed once the list's pairs are known)";
   if (c == judge::kCauseUncaughtError)
     return "fix the error its runtime reports (above, with where it was raised); an input the "
            "program cannot take is worth a **<ERR> line that says why, not a crash";
@@ -536,14 +542,15 @@ void FoldChunkedIntoShortReads(const std::vector<CaseResult>& results,
 // without a count, bytes after each list) is also that of the cases whose stdout was too long to
 // be tried whole. Those fail as a framing error of another kind (a length from the middle of an
 // item, a stream that ends inside one), as an extra list (the protocol's reading finds one), or
-// as another encoding that fits their first 4 KiB as well. A framing or map-protocol problem seen
-// only in such cases, in a run whose encoding problem was read on a whole stdout, is that
-// problem: its cases join it (the encoding problem with the most such cases, if several).
+// as another encoding that fits their first 4 KiB as well. A framing, map-protocol or limits
+// problem seen only in such cases, in a run whose encoding problem was read on a whole stdout, is
+// that problem: its cases join it (the encoding problem with the most such cases, if several).
 void FoldLongOutputsIntoEncoding(const std::vector<CaseResult>& results,
                                  std::vector<RootProblem>* problems) {
   const auto is_encoding = [](std::string_view cause) {
     return cause == judge::kCauseListEncoding || cause == judge::kCauseLengthWithHeader ||
-           cause == judge::kCauseBytesAfterList || cause == judge::kCauseListWithoutCount;
+           cause == judge::kCauseBytesAfterList || cause == judge::kCauseListWithoutCount ||
+           cause == judge::kCauseCountOffByOne;
   };
   const auto read_whole = [&](const RootProblem& p) {
     return std::count_if(p.cases.begin(), p.cases.end(),
@@ -557,12 +564,31 @@ void FoldLongOutputsIntoEncoding(const std::vector<CaseResult>& results,
       target = k;
   }
   if (!target) return;
+  // An encoding problem whose every case's stdout reads cleanly the target's way too (a short
+  // stdout that more than one encoding fits) is the target's.
+  const std::string cause = (*problems)[*target].cause;
+  const auto fits_target = [&](const RootProblem& p) {
+    return is_encoding(p.cause) && p.cause != cause &&
+           std::all_of(p.cases.begin(), p.cases.end(), [&](size_t i) {
+             return std::any_of(results[i].checks.begin(), results[i].checks.end(),
+                                [&](const CheckResult& c) {
+                                  return IsRoot(c) && c.cause == p.cause &&
+                                         std::find(c.also_fits.begin(), c.also_fits.end(), cause) !=
+                                             c.also_fits.end();
+                                });
+           });
+  };
   FoldInto(
       results, *target,
       [&](const RootProblem& p) {
-        return (p.check == "framing" || p.check == "map-protocol") && read_whole(p) == 0;
+        return (p.check == "framing" || p.check == "map-protocol" || p.check == "limits") &&
+               read_whole(p) == 0 && !fits_target(p);
       },
       "whose stdout was too long to be read whole that way and that failed otherwise", problems);
+  for (size_t k = 0; k < problems->size(); ++k)
+    if ((*problems)[k].cause == cause) target = k;  // (a fold renumbers the problems)
+  FoldInto(results, *target, fits_target, "whose stdout reads cleanly that way as well as another",
+           problems);
 }
 
 // A program whose runtime stops it before it reads any input (a module or file it needs is

@@ -579,8 +579,11 @@ struct ListEncoding {
   const char* cause = kCauseListEncoding;
   // What the protocol says instead, for the detail ("where ...").
   const char* instead = "every count and length is a u32, little-endian";
+  int count_bias = 0;  // it writes each list's count as its pairs plus this (+1 or -1)
 };
 constexpr char kListsOnly[] = "only result lists belong, one after another";
+constexpr char kCountIsPairs[] = "each list's count is the number of pairs after it";
+
 constexpr ListEncoding kOtherEncodings[] = {
     {4, true, 4, false,
      "each list's count as a big-endian u32 (network order: Java's DataOutputStream.writeInt, "
@@ -603,6 +606,10 @@ constexpr ListEncoding kOtherEncodings[] = {
     {0, false, 4, false, "each pair without a list around it: no count before its pairs", "", 0,
      kCauseListWithoutCount,
      "each list begins with its count, a u32: the number of pairs after it"},
+    {4, false, 4, false, "each list's count as one less than the pairs after it (an off-by-one)",
+     "", 0, kCauseCountOffByOne, kCountIsPairs, -1},
+    {4, false, 4, false, "each list's count as one more than the pairs after it (an off-by-one)",
+     "", 0, kCauseCountOffByOne, kCountIsPairs, +1},
 };
 
 uint64_t LoadNumber(const std::string& s, size_t at, int width, bool big_endian) {
@@ -637,6 +644,8 @@ std::optional<uint64_t> ListsUnder(const std::string& out, uint64_t total, const
     uint64_t count = 1;  // (no count written: one pair)
     if (e.count_width > 0 && !take(e.count_width, e.count_big_endian, &count)) return ran_out();
     if (count > kMaxCount) return std::nullopt;
+    if (e.count_bias > 0 && count < static_cast<uint64_t>(e.count_bias)) return std::nullopt;
+    count = static_cast<uint64_t>(static_cast<int64_t>(count) - e.count_bias);
     for (uint64_t k = 0; k < count; ++k) {
       for (int item = 0; item < 2; ++item) {
         uint64_t length = 0;
@@ -667,12 +676,14 @@ bool MoreListsThanPairs(const Transcript& t, uint64_t lists) {
   return t.mode == Mode::kMap && !t.pipeline && lists > t.pairs_queued;
 }
 
-// The other encoding stdout reads as cleanly, when the protocol's does not; nullopt otherwise.
-std::optional<std::pair<const ListEncoding*, uint64_t>> OtherEncoding(const Transcript& t) {
+// The other encodings stdout reads as cleanly, when the protocol's does not, each with the
+// lists it reads, in the order of kOtherEncodings (the first is the one named).
+std::vector<std::pair<const ListEncoding*, uint64_t>> OtherEncodings(const Transcript& t) {
+  std::vector<std::pair<const ListEncoding*, uint64_t>> out;
   // The protocol's reading fails, or finds a list no pair asked for (8-byte counts of small
   // numbers read as a count and an empty key).
   const bool wrong = t.stdout_error.kind != codec::StreamError::Kind::kNone || t.extra_list;
-  if (!wrong || t.stdout_head.empty()) return std::nullopt;
+  if (!wrong || t.stdout_head.empty()) return out;
   for (const ListEncoding& e : kOtherEncodings) {
     const auto lists = ListsUnder(t.stdout_head, t.stdout_bytes, e);
     if (!lists || MoreListsThanPairs(t, *lists)) continue;
@@ -682,9 +693,9 @@ std::optional<std::pair<const ListEncoding*, uint64_t>> OtherEncoding(const Tran
         (t.stdout_bytes > t.stdout_head.size() || *lists == 0 ||
          *lists + (e.after.empty() ? 1 : 0) > t.lists_started))
       continue;
-    return std::pair{&e, *lists};
+    out.emplace_back(&e, *lists);
   }
-  return std::nullopt;
+  return out;
 }
 
 // How many complete result lists stderr's head reads as, in the protocol's own encoding, when
@@ -749,15 +760,16 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
     MarkConsequences(c, "framing", checks);
     return;
   }
-  if (const auto other = OtherEncoding(t); other && framing) {
+  if (const auto others = OtherEncodings(t); !others.empty() && framing) {
     // (framing is OK when the extra list was the only sign: the defect is still its encoding)
+    const auto* other = &others.front();
     const ListEncoding& e = *other->first;
     const bool after = !e.after.empty();
     *framing = {"framing",
                 Verdict::kFailed,
-                after                                      ? "R4.2"
-                : e.count_width != 4 || e.count_big_endian ? "R4.1"
-                                                           : "R3.1",
+                after                                                           ? "R4.2"
+                : e.count_width != 4 || e.count_big_endian || e.count_bias != 0 ? "R4.1"
+                                                                                : "R3.1",
                 absl::StrCat(after ? "writes more than result lists on stdout, "
                                    : "writes its lists in another encoding, ",
                              e.what, ": its stdout's first ", t.stdout_head.size(),
@@ -765,6 +777,12 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
                              " complete result list(s)), where ", e.instead),
                 e.cause,
                 std::nullopt};
+    // A stdout may read cleanly more ways than one (20 NUL-heavy bytes): the run settles
+    // on the encoding its other cases show.
+    for (const auto& [fits, lists] : others)
+      if (fits->cause != e.cause && std::find(framing->also_fits.begin(), framing->also_fits.end(),
+                                              fits->cause) == framing->also_fits.end())
+        framing->also_fits.push_back(fits->cause);
     MarkConsequences(c, "framing", checks);
     return;
   }

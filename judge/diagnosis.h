@@ -55,6 +55,9 @@ inline constexpr char kCauseListEncoding[] = "list-encoding";
 inline constexpr char kCauseLengthWithHeader[] = "length-with-header";
 // framing R4.1: stdout reads cleanly as pairs written alone, with no list count before them
 inline constexpr char kCauseListWithoutCount[] = "list-without-count";
+// framing R4.1: stdout reads cleanly as lists whose every count is one more, or one less, than
+// the pairs after it (an off-by-one)
+inline constexpr char kCauseCountOffByOne[] = "count-off-by-one";
 // framing R4.2: stdout reads cleanly as lists each followed by the same bytes (a "\n")
 inline constexpr char kCauseBytesAfterList[] = "bytes-after-list";
 // sandbox R1.3: every file it created is one its runtime writes by itself: the JVM's performance

@@ -105,6 +105,12 @@ const Subject kSubjects[] = {
     // left and its broken pipe's traceback are consequences (once 2-4 root problems).
     {"log_to_stdout", "log_to_stdout.py", "--timeout 2", "framing", "R4.2", "", false, "",
      "writes its **<MSG> log lines to stdout", "messages go to stderr", true},
+    // Two pairs under a count of 1: not a misread of its input (it once led with "misread its
+    // input ... took "valu" for a length", 6 root problems); a few 20-byte stdouts that read as
+    // 8-byte lengths too join it.
+    {"count_one_short", "count_one_short.py", "--timeout 2", "framing", "R4.1", "count-off-by-one",
+     true, "", "each list's count as one less than the pairs after it",
+     "the number of pairs written after it", true},
     // A Hadoop-streaming identity mapper: stdin's lines back as "key<TAB>value" (it once led with
     // limits R3.2 among 9 root problems, one a "big-endian lengths" misread).
     {"streaming_lines", "streaming_lines.py", "--timeout 2", "framing", "R4.2", "echoes-stdin",
