@@ -236,6 +236,21 @@ TEST_F(CheckOptionsTest, PythonWordcountPassesWithASampleOfItsInput) {
   EXPECT_GT(r.report["summary"]["OK"].get<int>(), 100);
 }
 
+// Its complaint quotes each rejected value as Python's repr does: b'value0', and b"..." for
+// random bytes holding a ' (3.1.15): the same complaint, one root problem (it once made two).
+TEST_F(CheckOptionsTest, PythonWordcountWithoutADomainIsOneRootProblem) {
+  if (!fs::exists(kPythonWordcount)) GTEST_SKIP() << "python word count is not built";
+  CheckRun r = Check("--mode reduce " + ShellQuote(kPythonWordcount));
+  EXPECT_EQ(r.exit_code, 1);
+  ASSERT_TRUE(r.report.is_object()) << r.out << r.err;
+  ASSERT_EQ(r.report["root_problems_total"], 1) << r.out.substr(0, 3000);
+  EXPECT_EQ(r.report["root_problems"][0]["cause"], "rejects-values");
+  bool binary = false;  // the case whose complaint quotes with "
+  for (const json& c : r.report["cases"])
+    binary |= c.value("id", "") == "3.1.15" && c.value("verdict", "") == "FAILED";
+  EXPECT_TRUE(binary);
+}
+
 TEST_F(CheckOptionsTest, BadDomainOptionsAreUsageErrors) {
   if (!fs::exists(kWordcount)) GTEST_SKIP() << "reference wordcount is not built";
   CheckRun bad = Check("--values integers " + ShellQuote(kWordcount));
