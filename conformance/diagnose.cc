@@ -351,6 +351,10 @@ std::string FixHint(const RootProblem& p, Language lang) {
     return lang == Language::kPython ? absl::StrCat(kHow, ": struct.pack(\"<I\", len(pairs))")
                                      : std::string(kHow);
   }
+  if (c == judge::kCauseListAtEnd)
+    return "write each pair's output in that pair's own list, as soon as the pair is read, and "
+           "nothing after the last: a map keeps nothing for the end of its input (gather across "
+           "pairs in a reduce)";
   if (c == judge::kCauseCountOffByOne)
     return lang == Language::kPython
                ? "write each list's count as the number of pairs written after it, exactly: "

@@ -73,7 +73,8 @@ class Conversation {
   void Owe(WaitKind kind, milliseconds budget, uint64_t pair = 0,
            std::optional<milliseconds> waited = std::nullopt);
   void OweIfUnanswered(milliseconds budget);
-  void Violate(ListViolation::Kind kind, uint64_t index, uint64_t offset, uint64_t written);
+  void Violate(ListViolation::Kind kind, uint64_t index, uint64_t offset, uint64_t written,
+               bool after_stdin_closed);
   void Abort();
   void QueueBytes(std::string_view bytes, bool borrow = false);
   absl::StatusOr<std::optional<codec::PairView>> NextInput();
@@ -247,8 +248,8 @@ void Conversation::OweIfUnanswered(milliseconds budget) {
 }
 
 void Conversation::Violate(ListViolation::Kind kind, uint64_t index, uint64_t offset,
-                           uint64_t written) {
-  ListViolation v{kind, index == 0 ? "R5.3" : "R5.2", index, offset, written};
+                           uint64_t written, bool after_stdin_closed) {
+  ListViolation v{kind, index == 0 ? "R5.3" : "R5.2", index, offset, written, after_stdin_closed};
   t_->extra_list = v;
   Abort();
 }
@@ -346,13 +347,14 @@ void Conversation::OnEvent(const codec::StreamEvent& e, uint64_t chunk_start) {
       Violate(opts_.pipeline && r.index > 0 ? K::kMoreListsThanPairs
               : r.index == 0                ? K::kBeforeAnyPair
                                             : K::kBeforePairWritten,
-              r.index, e.offset, r.pairs_queued_at_start);
+              r.index, e.offset, r.pairs_queued_at_start, r.started_after_stdin_closed);
     } else if (IsMap() && !opts_.pipeline && opts_.detect_list_before_read &&
                e.offset >= chunk_start &&
                r.index + 1 == t_->pairs_queued && NewestPairUnread()) {
       // Lockstep: pair r.index is the only input the program has not answered, and not one of
       // its bytes has left the pipe: this list cannot answer it.
-      Violate(K::kBeforePairRead, r.index, e.offset, r.pairs_queued_at_start);
+      Violate(K::kBeforePairRead, r.index, e.offset, r.pairs_queued_at_start,
+              r.started_after_stdin_closed);
     }
   } else if (e.type == Type::kPair) {
     if (keep_pairs_) OnPair(e.list_index, e.pair);

@@ -65,6 +65,7 @@ struct ListViolation {
   uint64_t list_index = 0;
   uint64_t stdout_offset = 0;  // the list's first byte
   uint64_t pairs_written = 0;  // pairs the driver had queued when the list began
+  bool after_stdin_closed = false;  // ...and the driver had closed stdin by then
 };
 
 // A deadline that expired (R8.2), as data (judge::ExpiredWaitText renders it).

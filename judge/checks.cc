@@ -144,8 +144,27 @@ CheckResult CheckFlushing(const Transcript& t) {
 CheckResult CheckMapProtocol(const Case& c, const Transcript& t) {
   constexpr std::string_view kName = "map-protocol";
   if (!IsMap(t)) return Skip(kName, "map only");
-  if (t.extra_list)
-    return Fail(kName, t.extra_list->rule, absl::StrCat(ListViolationText(*t.extra_list), "; ", Exchange(t)));
+  if (t.extra_list) {
+    const harness::ListViolation& v = *t.extra_list;
+    // Every pair answered, stdin closed, then a list: output kept for the end of the input.
+    const bool at_end =
+        v.after_stdin_closed && v.pairs_written == t.pairs_total && v.list_index >= t.pairs_total;
+    if (at_end) {
+      CheckResult r = Fail(
+          kName, "R5.4",
+          absl::StrCat(
+              "writes a list after the end of its input: result list ", v.list_index,
+              " (stdout offset ", v.stdout_offset, ") began after stdin was closed, ",
+              t.pairs_total == 0 ? "no pair having been sent"
+                                 : absl::StrCat("all ", t.pairs_total, " pair(s) answered"),
+              "; the original driver never closes a map's stdin (it kills the program after the "
+              "last pair's list), so on Disco this output is lost; ",
+              Exchange(t)));
+      r.cause = kCauseListAtEnd;
+      return r;
+    }
+    return Fail(kName, v.rule, absl::StrCat(ListViolationText(v), "; ", Exchange(t)));
+  }
   // Every pair gets its list (R5.1). A map that exits as it should, every pair sent and read,
   // with pairs unanswered fails nothing else (pipelined, or after the last pair): the pairs it
   // never read are consumption's, a failed exit is exit's, a cut list framing's.

@@ -58,6 +58,9 @@ inline constexpr char kCauseListWithoutCount[] = "list-without-count";
 // framing R4.1: stdout reads cleanly as lists whose every count is one more, or one less, than
 // the pairs after it (an off-by-one)
 inline constexpr char kCauseCountOffByOne[] = "count-off-by-one";
+// map-protocol R5.4: a map's list begun after stdin was closed, every pair answered (output kept
+// for the end, which the original driver, never closing a map's stdin, does not see)
+inline constexpr char kCauseListAtEnd[] = "list-at-end";
 // framing R4.2: stdout reads cleanly as lists each followed by the same bytes (a "\n")
 inline constexpr char kCauseBytesAfterList[] = "bytes-after-list";
 // sandbox R1.3: every file it created is one its runtime writes by itself: the JVM's performance

@@ -118,6 +118,12 @@ TEST(ChecksTest, EachDefectFailsItsOwnCheck) {
          t.extra_list = harness::ListViolation{harness::ListViolation::Kind::kBeforeAnyPair,
                                                "R5.3", 0, 0, 0};
        }},
+      // A list begun after stdin was closed, every pair answered: output kept for the end.
+      {"map-protocol", "R5.4",
+       [](Transcript& t) {
+         t.extra_list = harness::ListViolation{
+             harness::ListViolation::Kind::kBeforePairWritten, "R5.2", 2, 40, 2, true};
+       }},
       // Every pair sent and read, exit 0, one list short: nothing else sees it.
       {"map-protocol", "R5.1", [](Transcript& t) { t.lists_started = t.lists_completed = 1; }},
   };
