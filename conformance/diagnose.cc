@@ -496,10 +496,10 @@ std::string ModeHint(const std::vector<CaseResult>& results) {
 
 // Moves the cases of every other problem that `joins` into problem `target` (an index into
 // `problems`); `why` says what the moved cases were ("the same defect explains N case(s) <why>
-// (e.g. ...)").
-void FoldInto(const std::vector<CaseResult>& results, size_t target,
-              const std::function<bool(const RootProblem&)>& joins, const char* why,
-              std::vector<RootProblem>* problems) {
+// (e.g. ...)"). Returns the target's index once the problems it took are gone.
+size_t FoldInto(const std::vector<CaseResult>& results, size_t target,
+                const std::function<bool(const RootProblem&)>& joins, const char* why,
+                std::vector<RootProblem>* problems) {
   const auto moves = [&](size_t k) {
     const RootProblem& p = (*problems)[k];
     return k != target && !p.cases.empty() && p.blocked.empty() && joins(p);
@@ -508,7 +508,7 @@ void FoldInto(const std::vector<CaseResult>& results, size_t target,
   for (size_t k = 0; k < problems->size(); ++k)
     if (moves(k))
       folded.insert(folded.end(), (*problems)[k].cases.begin(), (*problems)[k].cases.end());
-  if (folded.empty()) return;
+  if (folded.empty()) return target;
   RootProblem& into = (*problems)[target];
   for (size_t i : folded)
     if (std::find(into.cases.begin(), into.cases.end(), i) == into.cases.end())
@@ -517,9 +517,14 @@ void FoldInto(const std::vector<CaseResult>& results, size_t target,
   absl::StrAppend(&into.detail, "; the same defect explains ", folded.size(), " case(s) ", why,
                   " (e.g. ", CaseName(results[folded.front()]), ")");
   std::vector<RootProblem> kept;
-  for (size_t k = 0; k < problems->size(); ++k)
-    if (!moves(k)) kept.push_back(std::move((*problems)[k]));
+  size_t at = 0;
+  for (size_t k = 0; k < problems->size(); ++k) {
+    if (moves(k)) continue;
+    if (k == target) at = kept.size();
+    kept.push_back(std::move((*problems)[k]));
+  }
   *problems = std::move(kept);
+  return at;
 }
 
 // A program that takes one read(2) for a whole item misreads whenever a read returns part of
@@ -583,16 +588,14 @@ void FoldLongOutputsIntoEncoding(const std::vector<CaseResult>& results,
                                 });
            });
   };
-  FoldInto(
+  const size_t into = FoldInto(
       results, *target,
       [&](const RootProblem& p) {
         return (p.check == "framing" || p.check == "map-protocol" || p.check == "limits") &&
                read_whole(p) == 0 && !fits_target(p);
       },
       "whose stdout was too long to be read whole that way and that failed otherwise", problems);
-  for (size_t k = 0; k < problems->size(); ++k)
-    if ((*problems)[k].cause == cause) target = k;  // (a fold renumbers the problems)
-  FoldInto(results, *target, fits_target, "whose stdout reads cleanly that way as well as another",
+  FoldInto(results, into, fits_target, "whose stdout reads cleanly that way as well as another",
            problems);
 }
 
@@ -761,6 +764,12 @@ enum class ItemsWhere {
 };
 constexpr uint32_t kHasProperty = uint32_t{1} << 30;
 
+// The properties of how many pairs a case sends.
+bool ByPairs(ItemsWhere w) {
+  return w == ItemsWhere::kSeveralPairs || w == ItemsWhere::kSeveralMapPairs ||
+         w == ItemsWhere::kSeveralReducePairs;
+}
+
 uint32_t ClassesIn(const CaseBytes& b, ItemsWhere where) {
   switch (where) {
     case ItemsWhere::kKeys:
@@ -912,13 +921,11 @@ std::string CountsText(const ClassCounts& n, const std::string& without) {
 
 // The check, rule, cause and text of the problem a separator makes of the folded problems
 // (`seen_as`: their checks and rules; `waits`: one was a map's wait for a list never written).
-void DescribeSeparated(const Separator& s, const std::vector<CaseResult>& results,
-                       const std::vector<CaseBytes>& bytes, const std::vector<std::string>& seen_as,
-                       bool waits, RootProblem* p) {
+void DescribeSeparated(const Separator& s, const std::vector<CaseBytes>& bytes,
+                       const std::vector<std::string>& seen_as, bool waits, RootProblem* p) {
   const std::string seen = absl::StrCat(" (seen as ", absl::StrJoin(seen_as, ", "), ")");
-  if (s.where == ItemsWhere::kSeveralPairs || s.where == ItemsWhere::kSeveralMapPairs ||
-      s.where == ItemsWhere::kSeveralReducePairs) {
-    const bool map = results[p->example].mode == harness::Mode::kMap;
+  if (ByPairs(s.where)) {
+    const bool map = !bytes[p->example].reduce;
     const char* whose = s.where == ItemsWhere::kSeveralMapPairs      ? "a map's input holds"
                         : s.where == ItemsWhere::kSeveralReducePairs ? "a reduce's input holds"
                                                                      : "its input holds";
@@ -1051,10 +1058,8 @@ void FoldByCaseProperty(const std::vector<CaseResult>& results,
     if (by_size && p.check == "hang") return false;
     // Failing on the second pair is a program that stops there when it ends or stops reading;
     // other failures that come with several pairs have a cause of their own.
-    const bool by_pairs = s->where == ItemsWhere::kSeveralPairs ||
-                          s->where == ItemsWhere::kSeveralMapPairs ||
-                          s->where == ItemsWhere::kSeveralReducePairs;
-    if (by_pairs && p.check != "consumption" && (p.check != "map-protocol" || p.rule != "R5.1"))
+    if (ByPairs(s->where) && p.check != "consumption" &&
+        (p.check != "map-protocol" || p.rule != "R5.1"))
       return false;
     return !p.cases.empty() && std::all_of(p.cases.begin(), p.cases.end(),
                                            [&](size_t i) { return s->Holds(bytes[i]); });
@@ -1102,7 +1107,7 @@ void FoldByCaseProperty(const std::vector<CaseResult>& results,
     const int r = !b.plain ? 0 : ((b.keys | b.values) & has) ? 3 : (b.params & has) ? 2 : 1;
     if (r > rank) into.example = i, rank = r;
   }
-  DescribeSeparated(*s, results, bytes, seen_as, waits, &into);
+  DescribeSeparated(*s, bytes, seen_as, waits, &into);
   kept.push_back(std::move(into));
   *problems = std::move(kept);
 }

@@ -205,9 +205,7 @@ CheckResult CheckConsumption(const Transcript& t) {
                              " lists received"));
   // Input left when the driver killed the program at a violation on stdout is the driver's
   // doing: framing says why. (Left at a deadline, it tells that the program never read it.)
-  const bool stopped_at_stdout = t.killed_by_driver && !t.stdout_error.ok() &&
-                                 t.stdout_error.kind != codec::StreamError::Kind::kTruncated;
-  if (t.unread_input_at_exit > 0 && !stopped_at_stdout)
+  if (t.unread_input_at_exit > 0 && !(t.killed_by_driver && StoppedAtStdoutViolation(t)))
     return Fail(kName, rule,
                 absl::StrCat("the program exited with ", t.unread_input_at_exit,
                              " bytes of input unread (",

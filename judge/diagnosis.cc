@@ -561,7 +561,7 @@ std::optional<Echo> EchoedStdin(const Transcript& t) {
   // A whole line copied with a tab added ("60\t\n" for the block's "60\n") is no result list
   // either: its count would exceed any limit.
   const uint64_t need = std::min<uint64_t>({t.param_block_size, harness::kMaxExcerptBytes, 64});
-  if (line_end.tabs_added > 0 && e.stdin_bytes >= line_end.stdin_bytes) return e;
+  if (line_end.tabs_added > 0) return e;
   if (e.stdin_bytes < std::max<uint64_t>(need, 2)) return std::nullopt;
   return e;
 }
@@ -734,6 +734,10 @@ std::string LastLines(const Transcript& t) {
 
 }  // namespace
 
+bool StoppedAtStdoutViolation(const Transcript& t) {
+  return !t.stdout_error.ok() && t.stdout_error.kind != codec::StreamError::Kind::kTruncated;
+}
+
 void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>* checks) {
   if (std::none_of(checks->begin(), checks->end(), IsFailed)) return;
   CheckResult* framing = Find(checks, "framing");
@@ -851,8 +855,7 @@ void InferRootCause(const Case& c, const Transcript& t, std::vector<CheckResult>
   // defect; the report's unprefixed lines and the input left unread followed from it. (A map
   // that stalled first, waiting or buffered, and died at end-of-input is the stall's.)
   // (An error writing to the pipe the driver closed at a violation on stdout is the violation's.)
-  const bool driver_stopped_it =
-      !t.stdout_error.ok() && t.stdout_error.kind != codec::StreamError::Kind::kTruncated;
+  const bool driver_stopped_it = StoppedAtStdoutViolation(t);
   const bool broken_pipe = report && (absl::StrContains(report->error, "BrokenPipe") ||
                                       absl::StrContains(report->error, "EPIPE") ||
                                       absl::StrContains(report->error, "Broken pipe"));

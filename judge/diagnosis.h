@@ -138,6 +138,11 @@ struct Misread {
 // "misread its input: read past the parameter block at stdin offset 2 ...", with the evidence.
 std::string DescribeMisread(const Misread& m);
 
+// The driver stopped the conversation at a violation on stdout that decoding found (text, a
+// length over the limit), not at a list cut short by the program's own end: what the program
+// did after that followed from it. (A list no pair asked for is map-protocol's, not this.)
+bool StoppedAtStdoutViolation(const Transcript& t);
+
 // Applies the inference to the checks of one case (JudgeCase calls it last): the check that names
 // the defect gets its rule, detail and cause (a FAILED verdict where the checks alone saw only
 // symptoms), and every other FAILED check it explains gets caused_by. `sandbox` is never a
